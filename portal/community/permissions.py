@@ -1,0 +1,239 @@
+"""The one place that answers "may this user do X here".
+
+Views, templates (the `may` tag), the admin, the API and search all ask this module;
+nothing else decides access. Answers are per estate and per role; a user's active roles
+are read once per request and kept on the user object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.community.choices import RoleKind, Visibility
+from portal.community.models import Community, Estate, OwnerIdentity, Role
+
+_CACHE_ATTR = "_gongzhi_role_set"
+
+EDITOR_KINDS = frozenset({*RoleKind.committee(), *RoleKind.property_company()})
+REGISTER_KINDS = frozenset({RoleKind.COMMITTEE_CHAIR, RoleKind.PROPERTY_MANAGER})
+CLAIM_DECIDER_KINDS = frozenset({*RoleKind.committee(), RoleKind.PROPERTY_MANAGER})
+MODERATOR_KINDS = frozenset({RoleKind.MODERATOR, *RoleKind.committee()})
+ESTATE_STAFF_KINDS = frozenset({*EDITOR_KINDS, RoleKind.MODERATOR})
+DASHBOARD_ESTATE_KINDS = frozenset({*RoleKind.committee(), RoleKind.PROPERTY_MANAGER})
+
+
+@dataclass
+class RoleSet:
+    """A user's active roles, indexed for the questions this module asks."""
+
+    by_estate: dict[int, set[str]] = field(default_factory=dict)
+    communities: set[int] = field(default_factory=set)
+    sub_districts: set[int] = field(default_factory=set)
+    owner_estates: set[int] = field(default_factory=set)
+
+    def kinds_in(self, estate: Estate) -> set[str]:
+        return self.by_estate.get(estate.pk, set())
+
+
+def roles_of(user: Any) -> RoleSet:
+    """Return the user's active roles, read once and cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return RoleSet()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    role_set = RoleSet()
+    for kind, estate_id, community_id, sub_district_id in Role.objects.active().filter(
+        user=user
+    ).values_list("kind", "estate_id", "community_id", "sub_district_id"):
+        if estate_id:
+            role_set.by_estate.setdefault(estate_id, set()).add(kind)
+        elif community_id:
+            role_set.communities.add(community_id)
+        elif sub_district_id:
+            role_set.sub_districts.add(sub_district_id)
+    # A verified owner is one whose account is linked to a register identity with units.
+    role_set.owner_estates = set(
+        OwnerIdentity.objects.filter(user=user, ownerships__ended_at__isnull=True)
+        .values_list("estate_id", flat=True)
+        .distinct()
+    )
+    setattr(user, _CACHE_ATTR, role_set)
+    return role_set
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles after a change, so the next question reads them afresh."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def is_site_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+# --- who someone is in an estate -------------------------------------------------------
+
+
+def is_verified_owner(user: Any, estate: Estate) -> bool:
+    """Return whether the user's account is linked to an owner of units in this estate."""
+    roles = roles_of(user)
+    return estate.pk in roles.owner_estates and RoleKind.OWNER in roles.kinds_in(estate)
+
+
+def is_member(user: Any, estate: Estate) -> bool:
+    """Return whether the user belongs to the estate: owner, resident or estate staff."""
+    return bool(roles_of(user).kinds_in(estate))
+
+
+def is_official_for(user: Any, estate: Estate) -> bool:
+    """Return whether the user is a community or sub-district official over this estate."""
+    roles = roles_of(user)
+    if not (roles.communities or roles.sub_districts):
+        return False
+    community = estate.community if "community" in estate._state.fields_cache else None
+    if community is None:
+        community = Community.objects.only("id", "sub_district_id").get(pk=estate.community_id)
+        estate._state.fields_cache["community"] = community
+    return community.pk in roles.communities or community.sub_district_id in roles.sub_districts
+
+
+def has_any_kind(user: Any, estate: Estate, kinds: frozenset[str] | set[str]) -> bool:
+    return bool(roles_of(user).kinds_in(estate) & set(kinds))
+
+
+def estates_visible_to_official(user: Any):
+    """Return the estates an official oversees (empty for everyone else)."""
+    roles = roles_of(user)
+    if is_site_admin(user):
+        return Estate.objects.all()
+    return Estate.objects.filter(community_id__in=roles.communities) | Estate.objects.filter(
+        community__sub_district_id__in=roles.sub_districts
+    )
+
+
+def member_estate_ids(user: Any) -> set[int]:
+    """Return the ids of estates the user belongs to (by role)."""
+    return set(roles_of(user).by_estate)
+
+
+# --- what someone may do ----------------------------------------------------------------
+
+
+def may_view(user: Any, estate: Estate | None, visibility: str) -> bool:
+    """Return whether the user may see content of this visibility in this estate.
+
+    District-wide content (no estate) that is not public is for any signed-in user.
+    """
+    if visibility == Visibility.PUBLIC:
+        return True
+    if not is_authenticated(user):
+        return False
+    if is_site_admin(user) or estate is None:
+        return True
+    if visibility == Visibility.MEMBERS:
+        return is_member(user, estate) or is_official_for(user, estate)
+    # Owners-only content: verified owners, the estate's staff who serve them, and officials.
+    return (
+        is_verified_owner(user, estate)
+        or has_any_kind(user, estate, ESTATE_STAFF_KINDS)
+        or is_official_for(user, estate)
+    )
+
+
+def is_authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def may_edit_content(user: Any, estate: Estate) -> bool:
+    """Write and publish the estate's pages (notices, consultations, knowledge) in the admin."""
+    return is_site_admin(user) or has_any_kind(user, estate, EDITOR_KINDS)
+
+
+def may_manage_register(user: Any, estate: Estate) -> bool:
+    """Import and correct the owner register."""
+    return is_site_admin(user) or has_any_kind(user, estate, REGISTER_KINDS)
+
+
+def may_decide_claims(user: Any, estate: Estate) -> bool:
+    """Approve or reject ownership and residence applications."""
+    return is_site_admin(user) or has_any_kind(user, estate, CLAIM_DECIDER_KINDS)
+
+
+def may_assign_roles(user: Any, estate: Estate) -> bool:
+    """Grant and revoke estate roles: the platform operator only."""
+    return is_site_admin(user)
+
+
+def may_moderate(user: Any, estate: Estate) -> bool:
+    return is_site_admin(user) or has_any_kind(user, estate, MODERATOR_KINDS)
+
+
+def may_participate(user: Any, estate: Estate) -> bool:
+    """Post, report issues, acknowledge notices: any member of the estate."""
+    return is_member(user, estate)
+
+
+def may_vote(user: Any, estate: Estate) -> bool:
+    """Vote in the owners' assembly: verified owners only (SPC interpretation Art. 16)."""
+    return is_verified_owner(user, estate)
+
+
+def may_view_dashboard(user: Any, estate: Estate) -> bool:
+    """See outcome figures for the estate: officials over it, its committee and manager."""
+    return (
+        is_site_admin(user)
+        or is_official_for(user, estate)
+        or has_any_kind(user, estate, DASHBOARD_ESTATE_KINDS)
+    )
+
+
+def may_view_audit(user: Any, estate: Estate) -> bool:
+    return may_view_dashboard(user, estate)
+
+
+def may_invite_residents(user: Any, estate: Estate) -> bool:
+    return is_verified_owner(user, estate)
+
+
+ACTIONS = {
+    "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),
+    "view_owners": lambda u, e: may_view(u, e, Visibility.OWNERS),
+    "edit_content": may_edit_content,
+    "manage_register": may_manage_register,
+    "decide_claims": may_decide_claims,
+    "assign_roles": may_assign_roles,
+    "moderate": may_moderate,
+    "participate": may_participate,
+    "vote": may_vote,
+    "view_dashboard": may_view_dashboard,
+    "view_audit": may_view_audit,
+    "invite_residents": may_invite_residents,
+}
+
+
+def may(user: Any, action: str, estate: Estate | None) -> bool:
+    """Return whether the user may perform the named action in the estate."""
+    if estate is None:
+        return is_site_admin(user)
+    try:
+        check = ACTIONS[action]
+    except KeyError as exc:
+        raise ValueError(f"Unknown action {action!r}") from exc
+    return check(user, estate)
+
+
+__all__ = [
+    "ACTIONS",
+    "RoleSet",
+    "estates_visible_to_official",
+    "forget_roles",
+    "is_member",
+    "is_official_for",
+    "is_site_admin",
+    "is_verified_owner",
+    "may",
+    "may_view",
+    "roles_of",
+]

@@ -1,0 +1,34 @@
+"""Serving-time and listing-time visibility of pages, through the one permissions module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from portal.community import permissions
+from portal.community.choices import Visibility
+
+
+def page_visibility(page: Any) -> str:
+    return getattr(page, "visibility", Visibility.PUBLIC)
+
+
+def may_view_page(user: Any, page: Any) -> bool:
+    """Return whether the user may open the page (its own visibility and its ancestors')."""
+    page = page.specific
+    estate = getattr(page, "page_estate", None)
+    if not permissions.may_view(user, estate, page_visibility(page)):
+        return False
+    # A page inside a members-only estate page inherits that restriction.
+    if estate is not None and hasattr(estate, "page") and page.pk != estate.page.pk:
+        return permissions.may_view(user, estate, estate.page.visibility)
+    return True
+
+
+def filter_visible_pages(pages: QuerySet | list, user: Any, estate: Any) -> list:
+    """Return the pages of one estate that the user may open, keeping their order."""
+    allowed = {
+        value for value in Visibility.values if permissions.may_view(user, estate, value)
+    }
+    return [page for page in pages if page_visibility(page) in allowed]

@@ -1,0 +1,26 @@
+"""Settings for the test suite: fast hashing, local memory cache, django-q2 in sync mode."""
+
+from __future__ import annotations
+
+from portal.settings.base import *  # noqa: F403
+from portal.settings.env import env_str
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"
+ID_HASH_KEY = "test-only-id-hash-key"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = []
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "portal.accounts.sms.LocmemSMSBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
+Q_CLUSTER.pop("redis", None)
+Q_CLUSTER["orm"] = "default"
+MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS}  # noqa: F405
+ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
+WAGTAILADMIN_BASE_URL = "http://testserver"
