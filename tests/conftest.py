@@ -1,0 +1,171 @@
+"""The shared cast: one named user per role and estate, so permission tests read plainly.
+
+Estate A is 锦绣花园 in 和平社区; estate B is 翠湖苑 in the same sub-district but another
+community (东湖社区). `outsider` is a verified owner of estate B and nothing in A.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from portal.accounts.sms import LocmemSMSBackend
+from portal.community import actions
+from portal.community.choices import RoleKind
+from portal.community.models import Estate, Unit
+from tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    OwnerIdentityFactory,
+    OwnershipFactory,
+    SubDistrictFactory,
+    UnitFactory,
+    UserFactory,
+    make_estate,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clear_sms_outbox():
+    LocmemSMSBackend.outbox.clear()
+    yield
+    LocmemSMSBackend.outbox.clear()
+
+
+@dataclass
+class EstateWorld:
+    estate: Estate
+    building1_unit: Unit
+    building3_unit: Unit
+
+
+def _populate(estate: Estate) -> EstateWorld:
+    b1 = BuildingFactory(estate=estate, name="1栋")
+    b3 = BuildingFactory(estate=estate, name="3栋")
+    return EstateWorld(
+        estate=estate,
+        building1_unit=UnitFactory(building=b1, number="101", floor=1, exclusive_area=Decimal("88.00")),
+        building3_unit=UnitFactory(building=b3, number="502", floor=5, exclusive_area=Decimal("120.50")),
+    )
+
+
+@pytest.fixture
+def sub_district(db):
+    return SubDistrictFactory()
+
+
+@pytest.fixture
+def community_a(sub_district):
+    return CommunityFactory(sub_district=sub_district, name="和平社区")
+
+
+@pytest.fixture
+def community_b(sub_district):
+    return CommunityFactory(sub_district=sub_district, name="东湖社区")
+
+
+@pytest.fixture
+def world_a(community_a) -> EstateWorld:
+    return _populate(make_estate(name="锦绣花园", slug="jinxiu", community=community_a, address="阳光路 88 号"))
+
+
+@pytest.fixture
+def world_b(community_b) -> EstateWorld:
+    return _populate(make_estate(name="翠湖苑", slug="cuihu", community=community_b, address="湖滨路 16 号"))
+
+
+@pytest.fixture
+def estate_a(world_a) -> Estate:
+    return world_a.estate
+
+
+@pytest.fixture
+def estate_b(world_b) -> Estate:
+    return world_b.estate
+
+
+def _owner_of(unit: Unit, **user_kwargs):
+    user = UserFactory(**user_kwargs)
+    identity = OwnerIdentityFactory(estate=unit.building.estate, name=user.display_name, mobile=user.phone)
+    OwnershipFactory(unit=unit, identity=identity)
+    actions.link_identity(identity, user, how="test")
+    return user
+
+
+def _with_role(kind: str, *, estate=None, community=None, sub_district=None, **user_kwargs):
+    user = UserFactory(**user_kwargs)
+    actions.grant_role(user, kind, estate=estate, community=community, sub_district=sub_district)
+    return user
+
+
+@pytest.fixture
+def owner(world_a):
+    """王芳, verified owner of 3栋502 in 锦绣花园."""
+    return _owner_of(world_a.building3_unit, display_name="王芳")
+
+
+@pytest.fixture
+def owner_building1(world_a):
+    """李强, verified owner of 1栋101 in 锦绣花园."""
+    return _owner_of(world_a.building1_unit, display_name="李强")
+
+
+@pytest.fixture
+def tenant(world_a):
+    """张敏 rents 3栋502: a resident, never a voter."""
+    user = UserFactory(display_name="张敏")
+    actions.grant_role(user, RoleKind.RESIDENT, estate=world_a.estate, unit=world_a.building3_unit)
+    return user
+
+
+@pytest.fixture
+def committee_chair(estate_a):
+    return _with_role(RoleKind.COMMITTEE_CHAIR, estate=estate_a, display_name="陈建国")
+
+
+@pytest.fixture
+def committee_member(estate_a):
+    return _with_role(RoleKind.COMMITTEE_MEMBER, estate=estate_a, display_name="刘秀英")
+
+
+@pytest.fixture
+def property_manager(estate_a):
+    return _with_role(RoleKind.PROPERTY_MANAGER, estate=estate_a, display_name="赵经理")
+
+
+@pytest.fixture
+def property_staff(estate_a):
+    return _with_role(RoleKind.PROPERTY_STAFF, estate=estate_a, display_name="孙师傅")
+
+
+@pytest.fixture
+def moderator(estate_a):
+    return _with_role(RoleKind.MODERATOR, estate=estate_a, display_name="周静")
+
+
+@pytest.fixture
+def community_official(community_a):
+    return _with_role(RoleKind.COMMUNITY_OFFICIAL, community=community_a, display_name="吴主任")
+
+
+@pytest.fixture
+def subdistrict_official(sub_district):
+    return _with_role(RoleKind.SUBDISTRICT_OFFICIAL, sub_district=sub_district, display_name="郑科长")
+
+
+@pytest.fixture
+def outsider(world_b):
+    """A verified owner of 翠湖苑 (estate B), with nothing in 锦绣花园."""
+    return _owner_of(world_b.building3_unit, display_name="马丽")
+
+
+@pytest.fixture
+def committee_chair_b(estate_b):
+    return _with_role(RoleKind.COMMITTEE_CHAIR, estate=estate_b, display_name="黄主任")
+
+
+@pytest.fixture
+def site_admin(db):
+    return UserFactory(display_name="平台管理员", is_superuser=True, is_staff=True)
