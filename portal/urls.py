@@ -32,4 +32,3 @@ urlpatterns += [path("", include(wagtail_urls))]
 handler403 = "themes.views.permission_denied"
 handler404 = "themes.views.page_not_found"
 handler500 = "themes.views.server_error"
-

@@ -46,8 +46,12 @@ def _populate(estate: Estate) -> EstateWorld:
     b3 = BuildingFactory(estate=estate, name="3栋")
     return EstateWorld(
         estate=estate,
-        building1_unit=UnitFactory(building=b1, number="101", floor=1, exclusive_area=Decimal("88.00")),
-        building3_unit=UnitFactory(building=b3, number="502", floor=5, exclusive_area=Decimal("120.50")),
+        building1_unit=UnitFactory(
+            building=b1, number="101", floor=1, exclusive_area=Decimal("88.00")
+        ),
+        building3_unit=UnitFactory(
+            building=b3, number="502", floor=5, exclusive_area=Decimal("120.50")
+        ),
     )
 
 
@@ -68,12 +72,16 @@ def community_b(sub_district):
 
 @pytest.fixture
 def world_a(community_a) -> EstateWorld:
-    return _populate(make_estate(name="锦绣花园", slug="jinxiu", community=community_a, address="阳光路 88 号"))
+    return _populate(
+        make_estate(name="锦绣花园", slug="jinxiu", community=community_a, address="阳光路 88 号")
+    )
 
 
 @pytest.fixture
 def world_b(community_b) -> EstateWorld:
-    return _populate(make_estate(name="翠湖苑", slug="cuihu", community=community_b, address="湖滨路 16 号"))
+    return _populate(
+        make_estate(name="翠湖苑", slug="cuihu", community=community_b, address="湖滨路 16 号")
+    )
 
 
 @pytest.fixture
@@ -88,7 +96,9 @@ def estate_b(world_b) -> Estate:
 
 def _owner_of(unit: Unit, **user_kwargs):
     user = UserFactory(**user_kwargs)
-    identity = OwnerIdentityFactory(estate=unit.building.estate, name=user.display_name, mobile=user.phone)
+    identity = OwnerIdentityFactory(
+        estate=unit.building.estate, name=user.display_name, mobile=user.phone
+    )
     OwnershipFactory(unit=unit, identity=identity)
     actions.link_identity(identity, user, how="test")
     return user
@@ -152,7 +162,9 @@ def community_official(community_a):
 
 @pytest.fixture
 def subdistrict_official(sub_district):
-    return _with_role(RoleKind.SUBDISTRICT_OFFICIAL, sub_district=sub_district, display_name="郑科长")
+    return _with_role(
+        RoleKind.SUBDISTRICT_OFFICIAL, sub_district=sub_district, display_name="郑科长"
+    )
 
 
 @pytest.fixture

@@ -20,7 +20,28 @@ from portal.community.models import (
 from portal.community.models.register import hash_id_number
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = ["芳", "伟", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平"]
+GIVEN = [
+    "芳",
+    "伟",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+]
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -93,7 +114,9 @@ class OwnerIdentityFactory(factory.django.DjangoModelFactory):
         model = OwnerIdentity
 
     kind = IdentityKind.PERSON
-    name = factory.Sequence(lambda n: SURNAMES[(n * 7) % len(SURNAMES)] + "小" + GIVEN[n % len(GIVEN)])
+    name = factory.Sequence(
+        lambda n: SURNAMES[(n * 7) % len(SURNAMES)] + "小" + GIVEN[n % len(GIVEN)]
+    )
     mobile = factory.Sequence(lambda n: f"+86137{n:08d}")
     id_hash = factory.Sequence(lambda n: hash_id_number(f"33010619800101{n:04d}"))
     id_last4 = factory.Sequence(lambda n: f"{n:04d}")

@@ -17,7 +17,7 @@ class StaffMFAMiddleware:
 
     @staticmethod
     def _needs_mfa(request) -> bool:
-        from portal.accounts.mfa import requires_mfa, has_mfa
+        from portal.accounts.mfa import has_mfa, requires_mfa
 
         user = request.user
         return bool(user.is_authenticated and requires_mfa(user) and not has_mfa(user))

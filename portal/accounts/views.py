@@ -15,8 +15,10 @@ def profile(request):
         .select_related("estate")
         .prefetch_related("ownerships__unit__building")
     )
-    roles = Role.objects.active().filter(user=request.user).select_related(
-        "estate", "community", "sub_district", "unit__building"
+    roles = (
+        Role.objects.active()
+        .filter(user=request.user)
+        .select_related("estate", "community", "sub_district", "unit__building")
     )
     return render(
         request,

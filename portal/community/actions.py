@@ -51,7 +51,11 @@ def create_estate(
     if home is None:
         raise ValidationError(_("请先创建首页（运行 seed_demo 或在后台创建）。"))
     estate = Estate.objects.create(
-        community=community, name=name, slug=slug, address=address, property_company=property_company
+        community=community,
+        name=name,
+        slug=slug,
+        address=address,
+        property_company=property_company,
     )
     estate_page = home.add_child(instance=EstatePage(title=name, slug=slug, estate=estate))
     for model_label, title, section_slug in SECTION_TITLES:
@@ -81,7 +85,10 @@ def grant_role(
         community=community,
         sub_district=sub_district,
         revoked_at=None,
-        defaults={"granted_by": actor if getattr(actor, "is_authenticated", False) else None, "unit": unit},
+        defaults={
+            "granted_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "unit": unit,
+        },
     )
     if created:
         if estate is not None and (group := estate_group(estate, kind)) is not None:
@@ -122,8 +129,12 @@ def link_identity(identity: OwnerIdentity, user: Any, *, actor: Any = None, how:
         identity.linked_at = timezone.now()
         identity.save(update_fields=["user", "linked_at"])
         audit.record(
-            "owner.linked", actor=actor, obj=identity, estate=identity.estate,
-            user_id=user.pk, how=how,
+            "owner.linked",
+            actor=actor,
+            obj=identity,
+            estate=identity.estate,
+            user_id=user.pk,
+            how=how,
         )
     grant_role(user, RoleKind.OWNER, estate=identity.estate, actor=actor)
 
@@ -159,7 +170,12 @@ def submit_claim(
     ).exists():
         raise ValidationError(_("您已提交过该房屋的申请，请等待审核。"))
     claim = MembershipClaim.objects.create(
-        user=user, estate=estate, unit=unit, kind=kind, claimant_name=claimant_name, note=note,
+        user=user,
+        estate=estate,
+        unit=unit,
+        kind=kind,
+        claimant_name=claimant_name,
+        note=note,
         evidence=evidence or "",
     )
     audit.record("claim.submitted", actor=user, obj=claim, estate=estate, kind=kind)
@@ -206,7 +222,10 @@ def decide_claim(
     claim.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
     audit.record(
         "claim.approved" if approve else "claim.rejected",
-        actor=actor, obj=claim, estate=claim.estate, reason=claim.decision_reason,
+        actor=actor,
+        obj=claim,
+        estate=claim.estate,
+        reason=claim.decision_reason,
     )
     return claim
 
@@ -235,7 +254,10 @@ def accept_invitation(code: str, user: Any) -> Role:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_by", "accepted_at"])
     role = grant_role(
-        user, RoleKind.RESIDENT, estate=invitation.estate, unit=invitation.unit,
+        user,
+        RoleKind.RESIDENT,
+        estate=invitation.estate,
+        unit=invitation.unit,
         actor=invitation.invited_by,
     )
     audit.record("invitation.accepted", actor=user, obj=invitation, estate=invitation.estate)

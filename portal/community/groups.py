@@ -12,9 +12,21 @@ from portal.community.models import Estate
 # a workflow so committee notices need the chair's approval); property staff publish service
 # notices themselves.
 PAGE_RIGHTS: dict[str, tuple[str, ...]] = {
-    RoleKind.COMMITTEE_CHAIR: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+    RoleKind.COMMITTEE_CHAIR: (
+        "add_page",
+        "change_page",
+        "publish_page",
+        "lock_page",
+        "unlock_page",
+    ),
     RoleKind.COMMITTEE_MEMBER: ("add_page", "change_page"),
-    RoleKind.PROPERTY_MANAGER: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+    RoleKind.PROPERTY_MANAGER: (
+        "add_page",
+        "change_page",
+        "publish_page",
+        "lock_page",
+        "unlock_page",
+    ),
     RoleKind.PROPERTY_STAFF: ("add_page", "change_page", "publish_page"),
     RoleKind.MODERATOR: (),
 }
@@ -42,7 +54,9 @@ def ensure_estate_groups(estate: Estate, estate_page: Page) -> dict[str, Group]:
         group, _created = Group.objects.get_or_create(name=group_name(estate, kind))
         group.permissions.add(*admin_perms)
         for codename in rights:
-            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            permission = Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            )
             GroupPagePermission.objects.get_or_create(
                 group=group, page=estate_page, permission=permission
             )

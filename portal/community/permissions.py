@@ -44,9 +44,11 @@ def roles_of(user: Any) -> RoleSet:
     if cached is not None:
         return cached
     role_set = RoleSet()
-    for kind, estate_id, community_id, sub_district_id in Role.objects.active().filter(
-        user=user
-    ).values_list("kind", "estate_id", "community_id", "sub_district_id"):
+    for kind, estate_id, community_id, sub_district_id in (
+        Role.objects.active()
+        .filter(user=user)
+        .values_list("kind", "estate_id", "community_id", "sub_district_id")
+    ):
         if estate_id:
             role_set.by_estate.setdefault(estate_id, set()).add(kind)
         elif community_id:

@@ -37,7 +37,9 @@ class DocumentBlock(blocks.StructBlock):
 
 
 class BodyBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(label=_("小标题"), form_classname="title", template="components/blocks/heading.html")
+    heading = blocks.CharBlock(
+        label=_("小标题"), form_classname="title", template="components/blocks/heading.html"
+    )
     paragraph = blocks.RichTextBlock(
         label=_("正文"),
         features=["bold", "italic", "ol", "ul", "link", "document-link", "hr"],

@@ -18,7 +18,11 @@ class HomePage(Page):
     """The sub-district's home: its estates and the district-wide knowledge base."""
 
     sub_district = models.ForeignKey(
-        SubDistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        SubDistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("街道"),
     )
     intro = RichTextField(_("简介"), blank=True, features=["bold", "link", "ul"])

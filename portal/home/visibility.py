@@ -28,7 +28,5 @@ def may_view_page(user: Any, page: Any) -> bool:
 
 def filter_visible_pages(pages: QuerySet | list, user: Any, estate: Any) -> list:
     """Return the pages of one estate that the user may open, keeping their order."""
-    allowed = {
-        value for value in Visibility.values if permissions.may_view(user, estate, value)
-    }
+    allowed = {value for value in Visibility.values if permissions.may_view(user, estate, value)}
     return [page for page in pages if page_visibility(page) in allowed]

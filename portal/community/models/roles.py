@@ -127,7 +127,10 @@ class MembershipClaim(models.Model):
     claimant_name = models.CharField(_("申请人姓名"), max_length=60)
     note = models.TextField(_("说明"), blank=True, max_length=1000)
     evidence = models.FileField(
-        _("证明材料"), upload_to="claims/%Y/%m/", blank=True, help_text=_("房产证、购房合同或租赁合同的照片")
+        _("证明材料"),
+        upload_to="claims/%Y/%m/",
+        blank=True,
+        help_text=_("房产证、购房合同或租赁合同的照片"),
     )
     status = models.CharField(
         _("状态"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.PENDING

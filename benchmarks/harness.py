@@ -1,0 +1,46 @@
+"""Shared helpers: a throw-away database, timers, and how figures are printed."""
+
+from __future__ import annotations
+
+import contextlib
+import statistics
+import time
+from collections.abc import Callable, Iterator
+
+from django.db import connection
+from django.test.utils import setup_databases, teardown_databases
+
+
+@contextlib.contextmanager
+def bench_database() -> Iterator[None]:
+    """Create a fresh test database (never the developer's), migrate it, drop it after."""
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        yield
+    finally:
+        connection.close()
+        teardown_databases(old, verbosity=0)
+
+
+def timed(fn: Callable[[], object], *, repeat: int = 5) -> list[float]:
+    """Return the wall times in seconds of `repeat` calls of fn."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def report(label: str, value: float, unit: str) -> None:
+    print(f"   {label:<58} {value:>12,.2f} {unit}")

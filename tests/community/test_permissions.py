@@ -1,0 +1,87 @@
+"""The permission matrix: role × action × own estate (锦绣花园) / other estate (翠湖苑).
+
+Each row lists what the role may do; everything not listed must be refused.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from portal.community import permissions
+from portal.community.choices import Visibility
+
+ALL_ACTIONS = sorted(permissions.ACTIONS)
+VIEW = {"view_members", "view_owners"}
+OVERSIGHT = VIEW | {"view_dashboard", "view_audit"}
+
+# What each member of the cast may do in estate A (their own, for estate roles).
+OWN_ESTATE = {
+    "anonymous": set(),
+    "owner": VIEW | {"participate", "vote", "invite_residents"},
+    "tenant": {"view_members", "participate"},
+    "committee_member": OVERSIGHT | {"edit_content", "decide_claims", "moderate", "participate"},
+    "committee_chair": OVERSIGHT
+    | {"edit_content", "decide_claims", "moderate", "participate", "manage_register"},
+    "property_staff": VIEW | {"edit_content", "participate"},
+    "property_manager": OVERSIGHT
+    | {"edit_content", "decide_claims", "participate", "manage_register"},
+    "moderator": VIEW | {"moderate", "participate"},
+    "community_official": OVERSIGHT,
+    "subdistrict_official": OVERSIGHT,
+    "outsider": set(),
+    "site_admin": set(ALL_ACTIONS) - {"participate", "vote", "invite_residents"},
+}
+
+# What they may do in estate B (another community of the same sub-district).
+OTHER_ESTATE = {
+    **{name: set() for name in OWN_ESTATE},
+    "subdistrict_official": OVERSIGHT,
+    "outsider": VIEW | {"participate", "vote", "invite_residents"},
+    "site_admin": OWN_ESTATE["site_admin"],
+}
+
+
+def _user(request, name):
+    if name == "anonymous":
+        return AnonymousUser()
+    return request.getfixturevalue(name)
+
+
+@pytest.mark.parametrize("name", sorted(OWN_ESTATE))
+def test_each_role_may_do_exactly_what_its_row_lists(request, name, estate_a, estate_b):
+    user = _user(request, name)
+    wrong = [
+        (where, action, not allowed)
+        for where, estate, table in (("A", estate_a, OWN_ESTATE), ("B", estate_b, OTHER_ESTATE))
+        for action in ALL_ACTIONS
+        if (allowed := permissions.may(user, action, estate)) is not (action in table[name])
+    ]
+    assert wrong == [], f"{name}: (estate, action, expected) mismatches"
+
+
+def test_a_revoked_role_grants_nothing(committee_chair, estate_a):
+    from portal.community import actions
+    from portal.community.models import Role
+
+    role = Role.objects.get(user=committee_chair, estate=estate_a)
+    actions.revoke_role(role)
+    assert not permissions.may(committee_chair, "edit_content", estate_a)
+    assert Role.objects.filter(pk=role.pk, revoked_at__isnull=False).exists()
+
+
+def test_an_inactive_account_may_do_nothing(owner, estate_a):
+    owner.is_active = False
+    assert not permissions.may(owner, "view_members", estate_a)
+
+
+def test_public_content_is_open_to_everyone(estate_a):
+    assert permissions.may_view(AnonymousUser(), estate_a, Visibility.PUBLIC)
+
+
+def test_roles_are_read_once_per_request(owner, estate_a, django_assert_num_queries):
+    permissions.forget_roles(owner)
+    permissions.may(owner, "vote", estate_a)
+    with django_assert_num_queries(0):
+        for action in ALL_ACTIONS:
+            permissions.may(owner, action, estate_a)
