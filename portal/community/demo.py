@@ -308,6 +308,9 @@ def seed(*, stdout=None) -> dict[str, int]:
         actions.link_by_verified_phone(user)
 
     _ensure_demo_pages(estates["jinxiu"])
+    from portal.knowledge.demo import seed_knowledge
+
+    seed_knowledge(HomePage.objects.first(), estates["jinxiu"])
     counts["accounts"] = len(ACCOUNTS)
     return counts
 
