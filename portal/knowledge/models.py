@@ -200,6 +200,9 @@ class ArticleFeedback(models.Model):
             models.UniqueConstraint(fields=["page", "user"], name="feedback_once_per_user")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.page_id} · {'+' if self.helpful else '-'}"
+
     @classmethod
     def summary_for(cls, page: Page) -> dict[str, int]:
         return cls.objects.filter(page=page).aggregate(
