@@ -273,12 +273,24 @@ def _participation(value: Count | Tally) -> Count:
     return value.participation if isinstance(value, Tally) else value
 
 
-def _within(part: Count, whole: Count, part_name: str, whole_name: str) -> None:
+ERROR_PARTICIPATION_ABOVE_ROLL = gettext_noop(
+    "参与表决的专有部分面积或人数超过了全体业主的总数，数据有误"
+)
+ERROR_AGREE_ABOVE_PARTICIPATION = gettext_noop(
+    "同意的专有部分面积或人数超过了参与表决的总数，数据有误"
+)
+ERROR_APPROVALS_ABOVE_BALLOTS = gettext_noop(
+    "候选人获得同意的专有部分面积或人数超过了参与表决的总数，数据有误"
+)
+ERROR_DEEMABLE_ABOVE_ABSENT = gettext_noop(
+    "可视为同意的业主的专有部分面积或人数超过了未参与表决的业主，数据有误"
+)
+
+
+def _within(part: Count, whole: Count, message: str) -> None:
     """Refuse a part larger than its whole (a roll or tally bug, not a vote result)."""
     if part.exact_area > whole.exact_area or part.heads > whole.heads:
-        raise VotingRuleError(
-            gettext_noop("%(part)s超过了%(whole)s，数据有误"), part=part_name, whole=whole_name
-        )
+        raise VotingRuleError(message)
 
 
 # ---------------------------------------------------------------------------
@@ -405,7 +417,7 @@ class DeemedConsentOutcome:
 
 
 def _quorum_check(participation: Count, totals: Totals) -> Check:
-    _within(participation, totals, gettext_noop("参与表决的面积或人数"), gettext_noop("全体业主"))
+    _within(participation, totals, ERROR_PARTICIPATION_ABOVE_ROLL)
     return Check(
         kind=CheckKind.QUORUM,
         area=Figure(
@@ -428,10 +440,10 @@ def _quorum_check(participation: Count, totals: Totals) -> Check:
     )
 
 
-def _approval_check(agree: Count, participation: Count, matter: Matter) -> Check:
-    _within(
-        agree, participation, gettext_noop("同意的面积或人数"), gettext_noop("参与表决的面积或人数")
-    )
+def _approval_check(
+    agree: Count, participation: Count, matter: Matter, error: str = ERROR_AGREE_ABOVE_PARTICIPATION
+) -> Check:
+    _within(agree, participation, error)
     special = is_special(matter)
     threshold = SPECIAL_THRESHOLD if special else ORDINARY_THRESHOLD
     return Check(
@@ -532,7 +544,7 @@ def _with_deemed_consent(actual: Outcome, deemable: Count | None) -> DeemedConse
     )
     if deemable is None:
         deemable = absent
-    _within(deemable, absent, gettext_noop("可视为同意的业主"), gettext_noop("未参与表决的业主"))
+    _within(deemable, absent, ERROR_DEEMABLE_ABOVE_ABSENT)
     side = majority_side(tally)
     if side is None:
         return DeemedConsentOutcome(
@@ -580,7 +592,7 @@ class Turnout:
 def turnout(participation: Tally | Count, totals: Totals) -> Turnout:
     """Return the fractions of all area and all heads that took part (0 for an empty roll)."""
     part = _participation(participation)
-    _within(part, totals, gettext_noop("参与表决的面积或人数"), gettext_noop("全体业主"))
+    _within(part, totals, ERROR_PARTICIPATION_ABOVE_ROLL)
     return Turnout(
         area=part.exact_area / totals.exact_area if totals.exact_area else Fraction(0),
         heads=Fraction(part.heads, totals.heads) if totals.heads else Fraction(0),
@@ -696,7 +708,9 @@ def decide_election(
         CandidateResult(
             candidate=candidate,
             approvals=approvals,
-            majority=_approval_check(approvals, part, Matter.COMMITTEE_ELECTION),
+            majority=_approval_check(
+                approvals, part, Matter.COMMITTEE_ELECTION, ERROR_APPROVALS_ABOVE_BALLOTS
+            ),
             rank=None,
         )
         for candidate, approvals in candidates.items()
