@@ -71,7 +71,7 @@ K = TypeVar("K", bound=Hashable)
 
 
 class VotingRuleError(ValueError):
-    """Bad input to a voting rule; carries a Chinese msgid and its parameters."""
+    """Signal bad input to a voting rule, carrying a Chinese msgid and its parameters."""
 
     def __init__(self, message: str, **params: object) -> None:
         self.message = message
