@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import ConfirmLoginCodeForm as AllauthConfirmLoginCodeForm
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.forms import VerifyPhoneForm as AllauthVerifyPhoneForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -27,6 +31,52 @@ CLOSE_PHRASE = "注销账户"
 mark_safe_lazy = lazy(mark_safe, str)
 
 
+class LoginForm(AllauthLoginForm):
+    """Sign in with mobile number or email, and a password."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("手机号或电子邮箱")
+        login.widget.attrs.update({"placeholder": "13800138000", "autocomplete": "username"})
+        if "password" in self.fields:
+            self.fields["password"].label = _("密码")
+            self.fields["password"].help_text = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("记住我")
+
+
+class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
+    """Ask for a sign-in code by SMS (or by email, for those who registered one)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "email" in self.fields:
+            self.fields["email"].label = _("或者电子邮箱")
+            self.fields["email"].widget.attrs["placeholder"] = "name@example.com"
+        self.order_fields(["phone", "email"])
+
+
+class _CodeFieldMixin:
+    """Six-digit SMS codes: numeric keypad on phones, autofill from the message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = _("验证码")
+        code.widget.attrs.update(
+            {"placeholder": "123456", "inputmode": "numeric", "autocomplete": "one-time-code"}
+        )
+
+
+class ConfirmLoginCodeForm(_CodeFieldMixin, AllauthConfirmLoginCodeForm):
+    pass
+
+
+class VerifyPhoneForm(_CodeFieldMixin, AllauthVerifyPhoneForm):
+    pass
+
+
 class SignupForm(AllauthSignupForm):
     """Sign up by mobile number; asks the name and consent to the privacy notice (PIPL Art. 13-14)."""
 
@@ -46,10 +96,10 @@ class SignupForm(AllauthSignupForm):
         if "email" in self.fields:
             self.fields["email"].label = _("电子邮箱（选填）")
         if "password1" in self.fields:
-            self.fields["password1"].label = _("密码（选填，用于邮箱或手机号加密码登录）")
-            self.fields["password1"].help_text = ""
+            self.fields["password1"].label = _("密码（选填）")
+            self.fields["password1"].help_text = _("不设密码也可以，每次用短信验证码登录。")
         if "password2" in self.fields:
-            self.fields["password2"].label = _("再次输入密码")
+            self.fields["password2"].label = _("再次输入密码（选填）")
 
     def clean_display_name(self) -> str:
         name = self.cleaned_data["display_name"].strip()
@@ -95,7 +145,10 @@ class ClaimForm(forms.Form):
     )
     claimant_name = forms.CharField(label=_("姓名"), max_length=60)
     note = forms.CharField(
-        label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("说明（选填）"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     evidence = forms.FileField(
         label=_("证明材料"),

@@ -201,7 +201,13 @@ ACCOUNT_RATE_LIMITS = {
     # SMS code to confirm closing one's account (portal.accounts.views.close_account).
     "close_account_code": "1/m/user,5/h/user",
 }
-ACCOUNT_FORMS = {"signup": "portal.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "portal.accounts.forms.LoginForm",
+    "signup": "portal.accounts.forms.SignupForm",
+    "request_login_code": "portal.accounts.forms.RequestLoginCodeForm",
+    "confirm_login_code": "portal.accounts.forms.ConfirmLoginCodeForm",
+    "verify_phone": "portal.accounts.forms.VerifyPhoneForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "共治 Gongzhi"
 # Every staff role must have TOTP before the admin opens (portal.accounts.middleware).
