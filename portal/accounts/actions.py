@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ def close_account(user: Any, *, actor: Any) -> None:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
-    user = type(user).objects.select_for_update().get(pk=user.pk)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
     if user.closed_at is not None:
         return
     now = timezone.now()
