@@ -19,7 +19,7 @@ from portal.community import permissions
 from portal.community.admin import views
 from portal.community.admin_forms import EstateCreateForm, RoleGrantForm, UnitCorrectionForm
 from portal.community.choices import ClaimStatus, RoleKind, UnitState
-from portal.community.masking import mask_id_last4
+from portal.community.masking import mask_id_last4, mask_name
 from portal.community.models import (
     AuditEvent,
     Building,
@@ -355,7 +355,7 @@ class ClaimViewSet(CommunityViewSet):
     list_display = [
         TitleColumn("unit", label=_("房屋"), accessor=lambda c: f"{c.estate} {c.unit}"),
         Column("kind", label=_("申请类型"), accessor="get_kind_display"),
-        Column("claimant_name", label=_("申请人"), accessor=lambda c: _mask(c.claimant_name)),
+        Column("claimant_name", label=_("申请人"), accessor=lambda c: mask_name(c.claimant_name)),
         Column("status", label=_("状态"), accessor="get_status_display"),
         DateColumn("created_at", label=_("提交时间")),
     ]
@@ -377,12 +377,6 @@ class ClaimViewSet(CommunityViewSet):
             path("decide/<int:pk>/", self.decide_view, name="decide"),
             path("evidence/<int:pk>/", views.claim_evidence, name="evidence"),
         ]
-
-
-def _mask(name: str) -> str:
-    from portal.community.masking import mask_name
-
-    return mask_name(name)
 
 
 # --- audit log -----------------------------------------------------------------------------
