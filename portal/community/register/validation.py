@@ -126,7 +126,7 @@ def validate_rows(
     clean: list[CleanRow] = []
     developer = DeveloperInfo()
     seen_units: dict[tuple[str, str], int] = {}
-    people: dict[str, CleanRow] = {}
+    people: dict[str, tuple[int, str, str]] = {}
 
     def error(row: int, column: str, message: str) -> None:
         errors.append(RowError(row, column, message))
@@ -273,9 +273,10 @@ def validate_rows(
                 id_last4=id_number[-4:] if kind == IdentityKind.PERSON else "",
                 mobile=mobile,
             )
-            if kind == IdentityKind.PERSON:
-                _check_same_person(item, people, error)
             clean.append(item)
+        if state and kind == IdentityKind.PERSON and id_hash and name:
+            # Checked even on rows with other errors, so every conflict shows in one pass.
+            _check_same_person(row, name, id_hash, mobile, people, error)
         if progress is not None and (index + 1) % 100 == 0:
             progress(index + 1)
 
@@ -285,25 +286,27 @@ def validate_rows(
 
 
 def _check_same_person(
-    item: CleanRow, people: dict[str, CleanRow], error: Callable[[int, str, str], None]
+    row: int,
+    name: str,
+    id_hash: str,
+    mobile: str,
+    people: dict[str, tuple[int, str, str]],
+    error: Callable[[int, str, str], None],
 ) -> None:
     """Report rows that give one ID number two names or two mobiles: which one is right?"""
-    first = people.get(item.id_hash)
+    first = people.get(id_hash)
     if first is None:
-        people[item.id_hash] = item
+        people[id_hash] = (row, name, mobile)
         return
-    if first.name != item.name:
+    first_row, first_name, first_mobile = first
+    if first_name != name:
+        error(row, COL_NAME, _("同一证件号码在第 %(first)s 行的姓名不同。") % {"first": first_row})
+    if mobile and first_mobile and first_mobile != mobile:
         error(
-            item.row,
-            COL_NAME,
-            _("同一证件号码在第 %(first)s 行的姓名不同。") % {"first": first.row},
+            row, COL_MOBILE, _("同一证件号码在第 %(first)s 行的手机号不同。") % {"first": first_row}
         )
-    if item.mobile and first.mobile and first.mobile != item.mobile:
-        error(
-            item.row,
-            COL_MOBILE,
-            _("同一证件号码在第 %(first)s 行的手机号不同。") % {"first": first.row},
-        )
+    elif mobile and not first_mobile:
+        people[id_hash] = (first_row, first_name, mobile)
 
 
 def _check_kinds_do_not_clash(
