@@ -393,3 +393,150 @@ def test_command_lists_every_error_and_fails(estate, tmp_path, capsys):
 def test_command_refuses_an_unknown_estate(db):
     with pytest.raises(CommandError):
         call_command("import_register", "nowhere", str(SAMPLE_CSV))
+
+
+# --- the admin screen --------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_settings(settings):
+    settings.GONGZHI_REQUIRE_STAFF_MFA = False
+    return settings
+
+
+def assert_refused(response) -> None:
+    """Wagtail's admin turns a refusal into a redirect home with a message (403 for XHR)."""
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert response["Location"] == reverse("wagtailadmin_home")
+
+
+def upload(client, estate_slug: str, data: bytes, name: str = "名册.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("community_register_import"),
+        {"estate": estate_slug, "file": SimpleUploadedFile(name, data)},
+    )
+
+
+def test_menu_item_shows_only_for_those_who_may_manage_a_register(
+    admin_settings, client, committee_chair, committee_member
+):
+    menu_url = reverse("community_register_import")
+    client.force_login(committee_chair)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert menu_url in response.content.decode()  # the sidebar menu is JSON for the admin's JS
+    assert client.get(menu_url).status_code == 200
+
+    client.force_login(committee_member)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 200
+    assert menu_url not in response.content.decode()
+    assert_refused(client.get(menu_url))
+
+
+def test_the_form_offers_only_estates_the_user_may_manage(
+    admin_settings, client, committee_chair, estate_b
+):
+    client.force_login(committee_chair)
+    page = client.get(reverse("community_register_import")).content.decode()
+    assert "锦绣花园" in page
+    assert "翠湖苑" not in page
+
+
+def test_chair_of_estate_a_cannot_import_into_estate_b(
+    admin_settings, client, committee_chair, estate_b
+):
+    client.force_login(committee_chair)
+    units_before = Unit.objects.filter(building__estate=estate_b).count()
+    response = upload(client, "cuihu", SAMPLE_CSV.read_bytes())
+    assert_refused(response)
+    assert Unit.objects.filter(building__estate=estate_b).count() == units_before
+    assert not RegisterImportJob.objects.exists()
+
+
+def test_upload_imports_and_shows_the_counts(admin_settings, client, committee_chair, estate_a):
+    client.force_login(committee_chair)
+    response = upload(client, "jinxiu", SAMPLE_CSV.read_bytes(), "register_sample.csv")
+    job = RegisterImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("community_register_job", args=[job.pk])
+    assert job.status == RegisterImportJob.Status.SUCCEEDED
+    assert job.pending_rows == []  # ID numbers are not kept once the job is done
+    # 锦绣花园 already has 1栋101 and 3栋502 (see conftest), so two rows update them.
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (28, 2, 0)
+    page = client.get(response["Location"]).content.decode()
+    assert "导入成功" in page and "新增 28 户" in page
+
+
+def test_upload_with_errors_shows_the_error_table_and_changes_nothing(
+    admin_settings, client, committee_chair, estate_a
+):
+    client.force_login(committee_chair)
+    rows = sample_rows()
+    rows[6]["手机号"] = "12345"
+    response = upload(client, "jinxiu", to_csv(rows))
+    job = RegisterImportJob.objects.get()
+    assert job.status == RegisterImportJob.Status.FAILED
+    assert job.errors == [{"row": 8, "column": "手机号", "message": "手机号“12345”格式不正确。"}]
+    assert Unit.objects.filter(building__estate=estate_a).count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "第 8 行" in page and "手机号“12345”格式不正确。" in page
+
+
+def test_unreadable_file_is_reported_on_the_job(admin_settings, client, committee_chair, estate_a):
+    client.force_login(committee_chair)
+    upload(client, "jinxiu", b"not a workbook", "名册.xlsx")
+    job = RegisterImportJob.objects.get()
+    assert job.status == RegisterImportJob.Status.FAILED
+    assert "Excel" in job.errors[0]["message"]
+
+
+def test_large_file_runs_as_a_task_with_progress(
+    admin_settings, client, property_manager, estate_a, django_capture_on_commit_callbacks
+):
+    rows = [
+        row(楼栋=f"{b}号楼", 房号=f"{f}{n:02d}", 楼层=str(f), 证件号码=f"3301{b}{f:03d}{n:02d}")
+        for b in range(1, 5)
+        for f in range(1, 21)
+        for n in range(1, 5)
+    ]
+    assert len(rows) == 320
+    client.force_login(property_manager)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = upload(client, "jinxiu", to_csv(rows))
+    assert len(callbacks) == 1  # queued for django-q2, which runs it inline in tests
+    job = RegisterImportJob.objects.get()
+    assert job.status == RegisterImportJob.Status.SUCCEEDED
+    assert (job.total, job.done, job.created_count) == (320, 320, 320)
+    status = client.get(reverse("community_register_job_status", args=[job.pk])).json()
+    assert status == {
+        "status": "succeeded",
+        "status_label": "导入成功",
+        "total": 320,
+        "done": 320,
+        "percent": 100,
+        "finished": True,
+    }
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_progress_page_polls_while_the_job_runs(admin_settings, client, committee_chair, estate_a):
+    job = RegisterImportJob.objects.create(estate=estate_a, file_name="大名册.xlsx", total=800)
+    RegisterImportJob.objects.filter(pk=job.pk).update(done=200)
+    client.force_login(committee_chair)
+    page = client.get(reverse("community_register_job", args=[job.pk])).content.decode()
+    assert "<progress" in page and 'value="25"' in page
+    assert reverse("community_register_job_status", args=[job.pk]) in page
+    assert (
+        client.get(reverse("community_register_job_status", args=[job.pk])).json()["percent"] == 25
+    )
+
+
+def test_another_estates_job_is_not_shown(admin_settings, client, committee_chair_b, estate_a):
+    job = RegisterImportJob.objects.create(estate=estate_a, file_name="a.csv")
+    client.force_login(committee_chair_b)
+    assert_refused(client.get(reverse("community_register_job", args=[job.pk])))
+    status_url = reverse("community_register_job_status", args=[job.pk])
+    assert client.get(status_url, headers={"x-requested-with": "XMLHttpRequest"}).status_code == 403
