@@ -186,7 +186,7 @@ def test_reimporting_the_same_file_changes_nothing(estate):
     assert list(OwnerIdentity.objects.values_list("pk", "name", "mobile")) == before_identities
 
 
-def test_reimport_writes_nothing_but_its_audit_event(estate, django_assert_max_num_queries):
+def test_reimport_writes_nothing_but_its_audit_event(estate):
     rows = sample_rows()
     import_rows(estate, rows, actor=None)
     from django.db import connection
