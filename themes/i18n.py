@@ -25,7 +25,7 @@ def fill_chinese_identity(path: Path = ROOT / "locale/zh_Hans/LC_MESSAGES/django
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.msgstr = ""
-            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
+            entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
         if entry.msgid_plural:
             if not all(entry.msgstr_plural.values()):
                 entry.msgstr_plural = {0: entry.msgid_plural or entry.msgid}
@@ -39,7 +39,9 @@ def fill_chinese_identity(path: Path = ROOT / "locale/zh_Hans/LC_MESSAGES/django
 
 def untranslated(language: str) -> list[str]:
     catalogue = polib.pofile(str(ROOT / f"locale/{language}/LC_MESSAGES/django.po"))
-    return [e.msgid for e in catalogue if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+    return [
+        e.msgid for e in catalogue if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)
+    ]
 
 
 if __name__ == "__main__":

@@ -247,7 +247,7 @@ def register_rows(spec: EstateSpec) -> list[dict[str, str]]:
 def seed(*, stdout=None) -> dict[str, int]:
     """Create or complete the demo sub-district; running it again changes nothing."""
     from portal.accounts.phone import normalize_phone
-    from portal.community.register_import import import_rows
+    from portal.community.register import import_rows
 
     User = get_user_model()
     sub_district, _ = SubDistrict.objects.get_or_create(

@@ -14,14 +14,12 @@ from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.permissions import register_permission_policy
 
-from portal.community import permissions
+# The register import screen registers its own hooks.
+from portal.community import (
+    permissions,
+    register_hooks,  # noqa: E402, F401
+)
 from portal.community.admin.policies import POLICIES
-
-# The register import screen lives in its own module, written alongside this one.
-try:  # noqa: SIM105
-    from portal.community import register_hooks  # noqa: F401
-except ImportError:
-    pass
 
 for _model, _policy in POLICIES.items():
     register_permission_policy(_model, _policy, exact_class=True)

@@ -60,9 +60,19 @@ def test_every_demo_account_has_its_role(seeded):
 
 
 def test_seeding_twice_changes_nothing(seeded):
-    before = (Unit.objects.count(), OwnerIdentity.objects.count(), Ownership.objects.count(), Role.objects.count())
+    before = (
+        Unit.objects.count(),
+        OwnerIdentity.objects.count(),
+        Ownership.objects.count(),
+        Role.objects.count(),
+    )
     audit_before = AuditEvent.objects.exclude(action="register.imported").count()
     demo.seed()
-    after = (Unit.objects.count(), OwnerIdentity.objects.count(), Ownership.objects.count(), Role.objects.count())
+    after = (
+        Unit.objects.count(),
+        OwnerIdentity.objects.count(),
+        Ownership.objects.count(),
+        Role.objects.count(),
+    )
     assert after == before
     assert AuditEvent.objects.exclude(action="register.imported").count() == audit_before

@@ -23,7 +23,14 @@ OWN_ESTATE = {
     "committee_member": OVERSIGHT
     | {"edit_content", "decide_claims", "moderate", "participate", "view_register"},
     "committee_chair": OVERSIGHT
-    | {"edit_content", "decide_claims", "moderate", "participate", "manage_register", "view_register"},
+    | {
+        "edit_content",
+        "decide_claims",
+        "moderate",
+        "participate",
+        "manage_register",
+        "view_register",
+    },
     "property_staff": VIEW | {"edit_content", "participate", "view_register"},
     "property_manager": OVERSIGHT
     | {"edit_content", "decide_claims", "participate", "manage_register", "view_register"},
