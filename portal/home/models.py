@@ -73,11 +73,19 @@ class EstatePage(VisibilityMixin, Page):
 
     @cached_property
     def section_pages(self) -> dict[str, Page]:
-        """Return the estate's index pages by kind, for the estate navigation."""
+        """Return the estate's section index pages by kind, for the estate navigation."""
         return {
             child.specific_class._meta.model_name: child
-            for child in self.get_children().live().specific()
+            for child in self.get_children().live().not_type(StandardPage).specific()
         }
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.home.visibility import filter_visible_pages
+
+        context = super().get_context(request, *args, **kwargs)
+        pages = StandardPage.objects.child_of(self).live().order_by("path")
+        context["standard_pages"] = filter_visible_pages(pages, request.user, self.estate)
+        return context
 
 
 class StandardPage(VisibilityMixin, Page):
