@@ -124,6 +124,8 @@ def _validate(*, category: str, urgency: str, title: str, body: str, url: str, k
 def _recipient_ids(recipients: Iterable[Any] | models.QuerySet) -> list[int]:
     """Return the distinct recipient ids, sorted so every retry slices the same chunks."""
     if isinstance(recipients, models.QuerySet):
+        if recipients.query.is_sliced:  # a slice keeps its own order; sort afterwards
+            return sorted(set(recipients.values_list("pk", flat=True)))
         return list(recipients.order_by("pk").values_list("pk", flat=True).distinct())
     ids = set()
     for recipient in recipients:

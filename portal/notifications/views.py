@@ -28,9 +28,11 @@ def inbox(request):
     """List the reader's notifications: unread first, then newest first."""
     items = (
         Notification.objects.filter(user=request.user)
-        .annotate(is_unread=ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()))
+        .annotate(
+            unread_first=ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+        )
         .select_related("batch", "batch__estate")
-        .order_by("-is_unread", "-created_at", "-pk")
+        .order_by("-unread_first", "-created_at", "-pk")
     )
     page_obj = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page_obj": page_obj})
@@ -92,7 +94,7 @@ def preferences(request):
 def _explain_what_still_arrives(request, turned_off: list, email_mode: str) -> None:
     """Say plainly that switching a channel off does not silence urgent notices."""
     labels = dict(NotificationCategory.choices)
-    sms_off = [labels[category] for category, channel in turned_off if channel == Channel.SMS]
+    sms_off = [str(labels[category]) for category, channel in turned_off if channel == Channel.SMS]
     if sms_off:
         messages.warning(
             request,

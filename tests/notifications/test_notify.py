@@ -37,9 +37,9 @@ def test_notify_puts_one_inbox_item_per_recipient(send, owner, owner_building1, 
     assert "http://testserver/jinxiu/notices/water-off/" in emails_to(owner)[0].body
     # A normal notice never costs an SMS.
     assert LocmemSMSBackend.outbox == []
-    assert set(
-        Delivery.objects.filter(channel="sms").values_list("skip_reason", flat=True)
-    ) == {SkipReason.NOT_URGENT_ENOUGH}
+    assert set(Delivery.objects.filter(channel="sms").values_list("skip_reason", flat=True)) == {
+        SkipReason.NOT_URGENT_ENOUGH
+    }
 
 
 def test_notify_accepts_a_queryset_of_recipients(send, owner, owner_building1, outsider):
@@ -194,9 +194,9 @@ def test_sms_only_reaches_a_verified_phone(send, db):
 
     assert LocmemSMSBackend.outbox == []
     assert Notification.objects.filter(user__in=[unverified, no_phone]).count() == 2
-    assert set(
-        Delivery.objects.filter(channel="sms").values_list("skip_reason", flat=True)
-    ) == {SkipReason.NO_ADDRESS}
+    assert set(Delivery.objects.filter(channel="sms").values_list("skip_reason", flat=True)) == {
+        SkipReason.NO_ADDRESS
+    }
 
 
 def test_a_person_without_email_still_gets_the_inbox_item(send, db):
