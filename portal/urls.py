@@ -15,6 +15,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("inbox/", include("portal.notifications.urls")),
     path("me/", include("portal.accounts.urls")),
     path("community/", include("portal.community.urls")),
     path("discuss/", include("deliberation.urls")),
