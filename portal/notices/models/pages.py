@@ -37,11 +37,14 @@ class NoticeIndexPage(RoutablePageMixin, SectionIndexMixin, Page):
     class Meta:
         verbose_name = _("公告")
 
-    @path("")
-    def index_route(self, request, *args, **kwargs):
+    def get_context(self, request, *args, **kwargs):
+        # Skip SectionIndexMixin's generic listing: notices are listed with filters and the
+        # reader's read state, in a fixed number of queries (views.index_context).
         from portal.notices import views
 
-        return views.notice_index(request, self)
+        context = Page.get_context(self, request, *args, **kwargs)
+        context.update(views.index_context(request, self))
+        return context
 
     @path("feed/rss/", name="rss")
     def rss_route(self, request):
