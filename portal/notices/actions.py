@@ -155,7 +155,56 @@ def send_acknowledgement_reminders(notice: NoticePage) -> int:
             dedupe_key=f"notice:{notice.pk}:reminder",
             actor=None,
         )
-    audit.record(
-        "notice.reminded", obj=notice, estate=notice.page_estate, recipients=count
-    )
+    audit.record("notice.reminded", obj=notice, estate=notice.page_estate, recipients=count)
     return count
+
+
+@transaction.atomic
+def create_notice_from_template(
+    parent: Any, template: Any, values: dict[str, str], *, actor: Any
+) -> NoticePage:
+    """Create a draft notice from a scenario template with its placeholders filled.
+
+    Refused, creating nothing, when a placeholder has no value (all missing ones are named).
+    """
+    from django.utils.html import escape
+    from django.utils.text import slugify
+
+    from portal.notices.models import fill_placeholders
+
+    estate = parent.page_estate
+    if estate is None or not permissions.may_edit_content(actor, estate):
+        raise ValidationError(_("您没有在该小区发布公告的权限。"))
+    title, missing_in_title = fill_placeholders(template.title, values)
+    body, missing_in_body = fill_placeholders(template.body, values)
+    missing = list(dict.fromkeys([*missing_in_title, *missing_in_body]))
+    if missing:
+        raise ValidationError(
+            _("以下内容尚未填写：%(names)s")
+            % {"names": "、".join("{" + name + "}" for name in missing)}
+        )
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+    base_slug = slugify(title, allow_unicode=True)[:60] or "notice"
+    slug, n = base_slug, 1
+    siblings = set(parent.get_children().values_list("slug", flat=True))
+    while slug in siblings:
+        n += 1
+        slug = f"{base_slug}-{n}"
+    notice = NoticePage(
+        title=title[:255],
+        slug=slug,
+        category=template.category,
+        urgency=template.urgency,
+        body=[("paragraph", "<p>" + escape(p).replace("\n", "<br>") + "</p>") for p in paragraphs],
+        live=False,
+    )
+    parent.add_child(instance=notice)
+    notice.save_revision(user=actor, log_action=True)
+    audit.record(
+        "notice.drafted_from_template",
+        actor=actor,
+        obj=notice,
+        estate=estate,
+        template_id=template.pk,
+    )
+    return notice

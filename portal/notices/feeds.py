@@ -149,9 +149,11 @@ def build_calendar(notices, *, host: str, name: str, url_for) -> str:
 
 def ical_response(request, index: Any) -> HttpResponse:
     """Serve the estate's calendar of public notices' effective windows (outages, meetings)."""
-    notices = public_notices(index).filter(effective_from__isnull=False).prefetch_related(
-        "buildings"
-    )[:200]
+    notices = (
+        public_notices(index)
+        .filter(effective_from__isnull=False)
+        .prefetch_related("buildings")[:200]
+    )
     estate = index.page_estate
     body = build_calendar(
         notices,

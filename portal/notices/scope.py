@@ -69,9 +69,7 @@ def users_of_units(units: QuerySet[Unit], *, owners_only: bool = False) -> Query
 
 def users_in_scope(notice: Any) -> QuerySet:
     """Return everyone a notice should reach; an owners-only notice reaches owners only."""
-    return users_of_units(
-        scoped_units(notice), owners_only=notice.visibility == Visibility.OWNERS
-    )
+    return users_of_units(scoped_units(notice), owners_only=notice.visibility == Visibility.OWNERS)
 
 
 def _with_acknowledged_flags(notice: Any, units: QuerySet[Unit]) -> QuerySet[Unit]:

@@ -92,9 +92,7 @@ def index_context(request, index: Any) -> dict[str, Any]:
                 user=user, notice_id__in=[n.pk for n in items]
             ).values_list("notice_id", flat=True)
         )
-        my_buildings = set(
-            scope.member_units(user, estate).values_list("building_id", flat=True)
-        )
+        my_buildings = set(scope.member_units(user, estate).values_list("building_id", flat=True))
     now = timezone.now()
     for notice in items:
         notice.read_state = _read_state(notice, read_ids, my_buildings, now)
@@ -128,12 +126,8 @@ def notice_detail(request, notice: NoticePage):
     context.update(
         acknowledgement=acknowledgement,
         ack_unit=unit,
-        may_acknowledge=bool(
-            unit and notice.live and context["time_state"] != TimeState.EXPIRED
-        ),
-        may_see_report=bool(
-            notice.pk and estate and permissions.may_edit_content(user, estate)
-        ),
+        may_acknowledge=bool(unit and notice.live and context["time_state"] != TimeState.EXPIRED),
+        may_see_report=bool(notice.pk and estate and permissions.may_edit_content(user, estate)),
         subpage_urls=_subpage_urls(notice),
     )
     return notice.render(request, context_overrides=context)
@@ -198,8 +192,10 @@ def acknowledgement_csv(request, notice: NoticePage):
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow([_("楼栋"), _("房号"), _("状态"), _("确认人"), _("确认时间")])
-    units = scope.scoped_units(notice).select_related("building").order_by(
-        "building__sort_key", "building__name", "floor", "number"
+    units = (
+        scope.scoped_units(notice)
+        .select_related("building")
+        .order_by("building__sort_key", "building__name", "floor", "number")
     )
     for unit in units:
         ack = by_unit.get(unit.pk)

@@ -247,6 +247,21 @@ class NoticePage(RoutablePageMixin, VisibilityMixin, Page):
             return TimeState.EXPIRED
         return TimeState.CURRENT
 
+    def removal_refusal(self, *, deleting: bool = False) -> str | None:
+        """Return why the notice may not be unpublished (or deleted) now, or None."""
+        from portal.notices.models import Acknowledgement
+
+        if deleting and self.pk and Acknowledgement.objects.filter(notice_id=self.pk).exists():
+            return str(_("该公告已有已读回执，不能删除；公示期结束后可以取消发布。"))
+        if self.live and self.first_published_at:
+            ends = self.display_period_ends_at
+            if timezone.now() < ends:
+                return str(
+                    _("公示期至 %(date)s 结束，公示期内公告不能撤下。")
+                    % {"date": timezone.localtime(ends).strftime("%Y-%m-%d %H:%M")}
+                )
+        return None
+
     def get_time_state_display(self) -> str:
         return TimeState(self.time_state()).label
 

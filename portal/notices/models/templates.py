@@ -43,16 +43,16 @@ class NoticeTemplate(models.Model):
         verbose_name=_("小区"),
         help_text=_("留空表示全街道通用的模板库，只有平台管理员可以修改。"),
     )
-    title = models.CharField(_("标题"), max_length=120, help_text=_("可含占位符，如 {楼栋}停水通知"))
+    title = models.CharField(
+        _("标题"), max_length=120, help_text=_("可含占位符，如 {楼栋}停水通知")
+    )
     category = models.CharField(_("类别"), max_length=20, choices=NoticeCategory.choices)
     urgency = models.CharField(
         _("紧急程度"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL
     )
     body = models.TextField(
         _("正文"),
-        help_text=_(
-            "用花括号写占位符，如 {楼栋}、{开始时间}、{结束时间}、{联系电话}；空行分段。"
-        ),
+        help_text=_("用花括号写占位符，如 {楼栋}、{开始时间}、{结束时间}、{联系电话}；空行分段。"),
     )
 
     base_form_class = NoticeTemplateForm
