@@ -52,7 +52,7 @@ class NoticeIndexPage(RoutablePageMixin, SectionIndexMixin, Page):
 
         return feeds.NoticeRssFeed(self)(request)
 
-    @path("feed/calendar.ics", name="ical")
+    @path("feed/ical/", name="ical")
     def ical_route(self, request):
         from portal.notices import feeds
 
@@ -294,7 +294,7 @@ class NoticePage(RoutablePageMixin, VisibilityMixin, Page):
 
         return views.acknowledgement_report(request, self)
 
-    @path("acknowledgements.csv", name="report_csv")
+    @path("acknowledgements/csv/", name="report_csv")
     def report_csv_route(self, request):
         from portal.notices import views
 
