@@ -11,7 +11,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import DeleteView, EditView, SnippetViewSet
 
 from portal.community import permissions
 from portal.community.models import Estate
@@ -70,6 +70,31 @@ class NoticeTemplatePermissionPolicy(ModelPermissionPolicy):
         return instances.filter(estate_id__in=editable_estate_ids(user))
 
 
+class _InstanceCheckedMixin:
+    """Ask the policy about the instance itself (Wagtail checks only the model right here)."""
+
+    instance_action = "change"
+
+    def get_object(self, queryset=None):
+        from django.core.exceptions import PermissionDenied
+
+        obj = super().get_object(queryset)
+        policy = self.permission_policy
+        if not policy.user_has_permission_for_instance(
+            self.request.user, self.instance_action, obj
+        ):
+            raise PermissionDenied
+        return obj
+
+
+class NoticeTemplateEditView(_InstanceCheckedMixin, EditView):
+    instance_action = "change"
+
+
+class NoticeTemplateDeleteView(_InstanceCheckedMixin, DeleteView):
+    instance_action = "delete"
+
+
 class NoticeTemplateViewSet(SnippetViewSet):
     model = NoticeTemplate
     icon = "doc-full"
@@ -78,6 +103,8 @@ class NoticeTemplateViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["title", "category", "urgency", "estate"]
     list_filter = ["category"]
+    edit_view_class = NoticeTemplateEditView
+    delete_view_class = NoticeTemplateDeleteView
 
     def get_queryset(self, request):
         if permissions.is_site_admin(request.user):

@@ -100,9 +100,7 @@ def test_tenant_does_not_see_owners_only_notices(client, notice_index, tenant):
 def test_filters_by_category_issuer_and_time_state(client, notice_index, owner):
     now = timezone.now()
     make_notice(notice_index, title="即将停水", effective_from=now + timedelta(days=2))
-    make_notice(
-        notice_index, title="业委会会议通知", category="meeting", issuer="committee"
-    )
+    make_notice(notice_index, title="业委会会议通知", category="meeting", issuer="committee")
     old = make_notice(notice_index, title="上月费用公示", category="fees", min_display_days=3)
     NoticePage.objects.filter(pk=old.pk).update(listed_until=now - timedelta(days=1))
     client.force_login(owner)
@@ -121,9 +119,7 @@ def test_filters_by_category_issuer_and_time_state(client, notice_index, owner):
 def test_reader_sees_their_own_read_state(client, notice_index, owner, owner_building1):
     read = make_notice(notice_index, title="已读的公告", requires_acknowledgement=True)
     make_notice(notice_index, title="待确认的公告", requires_acknowledgement=True)
-    make_notice(
-        notice_index, title="1栋的公告", requires_acknowledgement=True, buildings=("1栋",)
-    )
+    make_notice(notice_index, title="1栋的公告", requires_acknowledgement=True, buildings=("1栋",))
     actions.acknowledge(read, owner)
     client.force_login(owner)
     html = client.get(notice_index.url).content.decode()

@@ -30,7 +30,9 @@ def test_publishing_notifies_owners_and_residents_of_the_scoped_buildings(
     assert AuditEvent.objects.filter(action="notice.published", actor=property_staff).exists()
 
 
-def test_whole_estate_notice_reaches_every_building(notify_calls, notice_index, owner, tenant, owner_building1, outsider):
+def test_whole_estate_notice_reaches_every_building(
+    notify_calls, notice_index, owner, tenant, owner_building1, outsider
+):
     notice = make_notice(notice_index, title="小区消防设施检查通知", urgency="important")
     [call] = notify_calls.by_key(f"notice:{notice.pk}:published")
     assert call["user_ids"] == {owner.pk, tenant.pk, owner_building1.pk}
