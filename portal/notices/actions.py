@@ -85,8 +85,12 @@ def on_notice_published(notice: NoticePage, *, actor: Any = None) -> None:
     """Audit a publication, notify everyone in scope and schedule the reminder.
 
     Called for every publication, including re-publishing an edit; the dedupe key keeps a
-    member from being notified twice about the same notice.
+    member from being notified twice about the same notice. Wagtail also sends page_published
+    when a revision is only *scheduled* (go_live_at in the future); nothing happens then, and
+    publish_scheduled sends it again when the notice really goes live.
     """
+    if not notice.live:
+        return
     estate = notice.page_estate
     recipients = scope.users_in_scope(notice)
     audit.record(

@@ -178,3 +178,11 @@ def test_property_staff_may_publish_directly(notice_index, property_staff):
 
     notice = make_notice(notice_index, publish=False)
     assert notice.permissions_for_user(property_staff).can_publish()
+
+
+def test_the_setup_command_is_idempotent(estate_a, estate_b):
+    from django.core.management import call_command
+
+    call_command("ensure_notice_workflows")
+    call_command("ensure_notice_workflows")
+    assert WorkflowPage.objects.count() == 2
