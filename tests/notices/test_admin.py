@@ -125,3 +125,12 @@ def test_scheduled_publication_notifies_when_it_goes_live(
     assert notice.live
     [call] = notify_calls.by_key(f"notice:{notice.pk}:published")
     assert owner.pk in call["user_ids"]
+
+
+def test_preview_works_while_creating_a_notice(client, notice_index, estate_a, property_staff):
+    client.force_login(property_staff)
+    url = f"/admin/pages/add/notices/noticepage/{notice_index.pk}/preview/"
+    assert client.post(url, _form(estate_a, title="新公告预览")).json()["is_valid"] is True
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "新公告预览" in response.content.decode()
