@@ -11,10 +11,10 @@ from wagtail.models import Page
 
 from portal.community.models import Estate, SubDistrict
 from portal.home.blocks import BodyBlock
-from portal.home.mixins import VisibilityMixin
+from portal.home.mixins import AnonymousCacheMixin, VisibilityMixin
 
 
-class HomePage(Page):
+class HomePage(AnonymousCacheMixin, Page):
     """The sub-district's home: its estates and the district-wide knowledge base."""
 
     sub_district = models.ForeignKey(
@@ -44,7 +44,7 @@ class HomePage(Page):
         return context
 
 
-class EstatePage(VisibilityMixin, Page):
+class EstatePage(AnonymousCacheMixin, VisibilityMixin, Page):
     """One estate's hub: its notices, consultations, assemblies, discussion and knowledge."""
 
     estate = models.OneToOneField(
@@ -88,7 +88,7 @@ class EstatePage(VisibilityMixin, Page):
         return context
 
 
-class StandardPage(VisibilityMixin, Page):
+class StandardPage(AnonymousCacheMixin, VisibilityMixin, Page):
     """A plain content page: about the estate, contacts, rules posted for members."""
 
     body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)

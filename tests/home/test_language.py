@@ -10,7 +10,8 @@ def test_an_english_browser_still_gets_chinese(client, estate_a):
 
 
 def test_choosing_english_switches_the_interface(client, estate_a):
-    client.post("/i18n/setlang/", {"language": "en", "next": "/jinxiu/"})
+    response = client.get("/lang/en/?next=/jinxiu/")
+    assert response["Location"] == "/jinxiu/"
     response = client.get("/jinxiu/")
     assert response["Content-Language"] == "en"
     assert '<html lang="en">' in response.content.decode()
@@ -19,3 +20,8 @@ def test_choosing_english_switches_the_interface(client, estate_a):
 def test_an_unknown_language_cookie_falls_back_to_chinese(client, estate_a):
     client.cookies["django_language"] = "fr"
     assert client.get("/jinxiu/")["Content-Language"] == "zh-hans"
+
+
+def test_the_switch_never_redirects_off_site(client, db):
+    response = client.get("/lang/en/?next=https://evil.example.com/")
+    assert response["Location"] == "/"

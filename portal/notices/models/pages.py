@@ -20,7 +20,7 @@ from wagtail.models import Orderable, Page
 
 from portal.community.models import Building
 from portal.home.blocks import BodyBlock
-from portal.home.mixins import SectionIndexMixin, VisibilityMixin
+from portal.home.mixins import AnonymousCacheMixin, SectionIndexMixin, VisibilityMixin
 from portal.notices.choices import Issuer, NoticeCategory, TimeState, Urgency
 
 
@@ -83,7 +83,7 @@ class NoticePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class NoticePage(RoutablePageMixin, VisibilityMixin, Page):
+class NoticePage(AnonymousCacheMixin, RoutablePageMixin, VisibilityMixin, Page):
     """A structured notice: what, who issues it, for whom, when, and whether to acknowledge."""
 
     category = models.CharField(
