@@ -47,13 +47,13 @@ POSTGRES_FUNCTION = """CREATE OR REPLACE FUNCTION gongzhi_refuse_change() RETURN
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FUNCTION)
+        schema_editor.execute(POSTGRES_FUNCTION, params=None)
     builder = {"sqlite": _sqlite_up, "postgresql": _postgres_up}.get(vendor)
     if builder is None:
         return
     for table in TABLES:
         for statement in builder(table):
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
 
 def backwards(apps, schema_editor):
@@ -64,7 +64,7 @@ def backwards(apps, schema_editor):
         return
     for table in TABLES:
         for statement in builder(table):
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
