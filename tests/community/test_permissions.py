@@ -20,9 +20,17 @@ OWN_ESTATE = {
     "anonymous": set(),
     "owner": VIEW | {"participate", "vote", "invite_residents"},
     "tenant": {"view_members", "participate"},
-    "committee_member": OVERSIGHT | {"edit_content", "decide_claims", "moderate", "participate"},
+    "committee_member": OVERSIGHT
+    | {"edit_content", "decide_claims", "moderate", "participate", "run_assembly"},
     "committee_chair": OVERSIGHT
-    | {"edit_content", "decide_claims", "moderate", "participate", "manage_register"},
+    | {
+        "edit_content",
+        "decide_claims",
+        "moderate",
+        "participate",
+        "manage_register",
+        "run_assembly",
+    },
     "property_staff": VIEW | {"edit_content", "participate"},
     "property_manager": OVERSIGHT
     | {"edit_content", "decide_claims", "participate", "manage_register"},

@@ -126,6 +126,8 @@ def _without_triggers(sql: str, params=()):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
         else:
+            # Deferred foreign-key checks must fire first, or ALTER TABLE refuses.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE voting_ballot DISABLE TRIGGER USER")
             cursor.execute("ALTER TABLE voting_ballotchoice DISABLE TRIGGER USER")
         statements = sql.split(";")
