@@ -21,7 +21,7 @@ OWN_ESTATE = {
     "owner": VIEW | {"participate", "vote", "invite_residents"},
     "tenant": {"view_members", "participate"},
     "committee_member": OVERSIGHT
-    | {"edit_content", "decide_claims", "moderate", "participate", "view_register"},
+    | {"edit_content", "decide_claims", "moderate", "participate", "view_register", "run_assembly"},
     "committee_chair": OVERSIGHT
     | {
         "edit_content",
@@ -30,6 +30,7 @@ OWN_ESTATE = {
         "participate",
         "manage_register",
         "view_register",
+        "run_assembly",
     },
     "property_staff": VIEW | {"edit_content", "participate", "view_register"},
     "property_manager": OVERSIGHT
