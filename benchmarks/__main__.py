@@ -10,6 +10,7 @@ import time
 
 BENCHMARKS = [
     "benchmarks.bench_register_import",
+    "benchmarks.bench_notice_page",
 ]
 
 

@@ -14,14 +14,12 @@ from benchmarks.harness import report
 
 
 def run() -> None:
+    from benchmarks.harness import make_estate
     from portal.community import demo
-    from portal.community.actions import create_estate
-    from portal.community.models import Building, Community, SubDistrict, Unit
+    from portal.community.models import Building, Unit
     from portal.community.register import import_rows
 
-    sub_district = SubDistrict.objects.create(name="基准街道")
-    community = Community.objects.create(sub_district=sub_district, name="基准社区")
-    estate = create_estate(community=community, name="基准小区", slug="bench")
+    estate = make_estate("bench-register", "名册基准小区")
     rows = demo.register_rows(demo.ESTATES[0])
 
     started = time.perf_counter()
@@ -33,7 +31,7 @@ def run() -> None:
     import_rows(estate, rows, actor=None, source_name="bench")
     again = time.perf_counter() - started
 
-    raw_estate = create_estate(community=community, name="基准小区二", slug="bench-raw")
+    raw_estate = make_estate("bench-register-raw", "名册基准小区二")
     building = Building.objects.create(estate=raw_estate, name="1栋")
     started = time.perf_counter()
     Unit.objects.bulk_create(

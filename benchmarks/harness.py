@@ -44,3 +44,13 @@ def percentile(values: list[float], p: float) -> float:
 
 def report(label: str, value: float, unit: str) -> None:
     print(f"   {label:<58} {value:>12,.2f} {unit}")
+
+
+def make_estate(slug: str, name: str):
+    """Create an estate (with its pages and groups) in the benchmark sub-district."""
+    from portal.community.actions import create_estate
+    from portal.community.models import Community, SubDistrict
+
+    sub_district, _ = SubDistrict.objects.get_or_create(name="基准街道")
+    community, _ = Community.objects.get_or_create(sub_district=sub_district, name="基准社区")
+    return create_estate(community=community, name=name, slug=slug)

@@ -7,3 +7,8 @@ class HomeConfig(AppConfig):
     name = "portal.home"
     label = "home"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal.home import signals
+
+        signals.connect()

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.home.page_cache.AnonymousPageCacheMiddleware",
     "portal.accounts.middleware.StaffMFAMiddleware",
     "portal.community.middleware.LoginRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
