@@ -1,0 +1,175 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Every test here gets a `page` at phone width (390×844, touch, 2× pixels) and again at
+desktop width (1280×800). The live server runs in a thread of this process, so the
+LocmemSMSBackend outbox holds the codes it sends, and the data a test creates must be
+committed (live_server brings transactional_db).
+
+Never `playwright install`: the browser is /usr/bin/chromium from Debian. Without it the
+tests skip with the reason, except under CI=true, where a skipped journey would hide a
+broken CI machine, so they fail.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
+# thread with a running loop unless told that this process knows what it is doing.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@dataclass(frozen=True)
+class Viewport:
+    name: str
+    width: int
+    height: int
+    is_mobile: bool
+    device_scale_factor: int
+
+    def context_options(self) -> dict[str, Any]:
+        """Return the Playwright browser-context options for this screen."""
+        return {
+            "viewport": {"width": self.width, "height": self.height},
+            "is_mobile": self.is_mobile,
+            "has_touch": self.is_mobile,
+            "device_scale_factor": self.device_scale_factor,
+            "locale": "zh-CN",
+            "timezone_id": "Asia/Shanghai",
+        }
+
+
+PHONE = Viewport("phone", 390, 844, is_mobile=True, device_scale_factor=2)
+DESKTOP = Viewport("desktop", 1280, 800, is_mobile=False, device_scale_factor=1)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+_audit_migration = importlib.import_module("portal.community.migrations.0002_audit_append_only")
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_flushable_on_sqlite(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let the flush after a transactional test empty the append-only audit log on SQLite.
+
+    SQLite flushes with DELETE, which the append-only trigger refuses; PostgreSQL flushes
+    with TRUNCATE, which row triggers do not see. The trigger stays in force while the
+    test runs and is lifted only for the flush, then restored by the next test.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        for statement in [*_audit_migration.SQLITE_DOWN, *_audit_migration.SQLITE_UP]:
+            cursor.execute(statement)
+    yield
+    with connection.cursor() as cursor:
+        for statement in _audit_migration.SQLITE_DOWN:
+            cursor.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Start Debian's Chromium once for the whole session."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-zenhei"
+        if _in_ci():
+            pytest.fail(f"Browser tests must run in CI, but {reason}", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=[PHONE, DESKTOP], ids=lambda viewport: viewport.name)
+def viewport(request: pytest.FixtureRequest) -> Viewport:
+    return request.param
+
+
+@pytest.fixture
+def new_page(browser: Any, viewport: Viewport, live_server: Any) -> Iterator[Callable[[], Any]]:
+    """Return a factory of pages, each in its own browser context (its own cookies).
+
+    A journey with two people (an owner, then an outsider) opens one page per person.
+    """
+    contexts: list[Any] = []
+
+    def open_page() -> Any:
+        context = browser.new_context(base_url=live_server.url, **viewport.context_options())
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Any]) -> Any:
+    """Return a fresh page at the current viewport, pointed at the live server."""
+    return new_page()
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest, viewport: Viewport) -> Callable[..., Path]:
+    """Return a helper saving test-artifacts/screenshots/<test>-<step>-<width>.png."""
+    test_name = re.sub(r"[^\w.-]+", "_", request.node.originalname)
+
+    def save(page: Any, step: str = "") -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        parts = [test_name, step, str(viewport.width)]
+        path = SCREENSHOTS / ("-".join(part for part in parts if part) + ".png")
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give every browser test a committed database that is restored afterwards.
+
+    The live server reads through its own connection, so test data must be committed
+    (transaction=True). Flushing after such a test would also delete the rows the
+    migrations created (Wagtail's root page, the district HomePage, the default Site),
+    which later tests need; serialized_rollback puts them back.
+    """
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.path)).parents and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
