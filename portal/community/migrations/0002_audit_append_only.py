@@ -21,18 +21,22 @@ POSTGRES_UP = [
 POSTGRES_DOWN = ["DROP TRIGGER IF EXISTS community_auditevent_append_only ON community_auditevent;"]
 
 
+# params=None: the PL/pgSQL body contains a literal '%', which psycopg would otherwise
+# read as a placeholder.
+
+
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}.get(vendor, [])
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def backwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = {"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}.get(vendor, [])
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
