@@ -99,21 +99,36 @@ def _audit_log_flushable_on_sqlite(request: pytest.FixtureRequest) -> Iterator[N
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(django_db_setup: None) -> Iterator[Any]:
     """Start Debian's Chromium once for the whole session."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-zenhei"
         if _in_ci():
             pytest.fail(f"Browser tests must run in CI, but {reason}", pytrace=False)
         pytest.skip(reason)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    serialized = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     with sync_playwright() as playwright:
+        # Between its calls Playwright marks its event loop as running in this thread, and
+        # Django keeps connections per context: from here on the tests get new connection
+        # objects, which lack the migrated data the test-database setup kept on the old
+        # ones for serialized rollback. Hand it over.
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
         yield browser
         browser.close()
+        # These connections belong to Playwright's context; close them before the test
+        # database is dropped (PostgreSQL refuses to drop a database in use).
+        connections.close_all()
 
 
 @pytest.fixture(params=[PHONE, DESKTOP], ids=lambda viewport: viewport.name)
