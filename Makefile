@@ -50,7 +50,8 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 messages: $(STAMP)
-	$(MANAGE) makemessages -l en -l zh_Hans --ignore=.venv --ignore=test-artifacts
+	$(MANAGE) makemessages -l en -l zh_Hans --no-location --ignore=.venv --ignore=test-artifacts --ignore=benchmarks
+	$(BIN)/python -m themes.i18n
 	$(MANAGE) compilemessages --ignore=.venv
 
 clean:

@@ -17,7 +17,7 @@ def run() -> None:
     from portal.community import demo
     from portal.community.actions import create_estate
     from portal.community.models import Building, Community, SubDistrict, Unit
-    from portal.community.register_import import import_rows
+    from portal.community.register import import_rows
 
     sub_district = SubDistrict.objects.create(name="基准街道")
     community = Community.objects.create(sub_district=sub_district, name="基准社区")

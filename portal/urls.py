@@ -18,6 +18,7 @@ urlpatterns = [
     path("me/", include("portal.accounts.urls")),
     path("community/", include("portal.community.urls")),
     path("discuss/", include("deliberation.urls")),
+    path("knowledge/", include("portal.knowledge.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", theme_views.healthz, name="healthz"),
 ]

@@ -28,8 +28,12 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _clear_sms_outbox():
+def _fresh_outboxes_and_cache():
+    """Start every test with no SMS sent and an empty cache (allauth keeps rate limits there)."""
+    from django.core.cache import cache
+
     LocmemSMSBackend.outbox.clear()
+    cache.clear()
     yield
     LocmemSMSBackend.outbox.clear()
 

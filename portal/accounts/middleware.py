@@ -1,18 +1,38 @@
-"""Staff must set up TOTP before the Wagtail admin opens to them."""
+"""Staff must set up TOTP before the Wagtail (or Django) admin opens to them."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect
 from django.urls import reverse
 
+ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+# The admins' own login pages would sign people in without allauth's MFA step.
+ADMIN_LOGIN_PATHS = ("/admin/login/", "/django-admin/login/")
+
 
 class StaffMFAMiddleware:
+    """Send staff without TOTP to set it up, and every admin login through allauth.
+
+    Only the admin paths are gated, so the MFA setup pages, logout and the public site
+    stay reachable.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/admin/") and self._needs_mfa(request):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+        path = request.path
+        if path.startswith(ADMIN_LOGIN_PATHS):
+            query = urlencode(
+                {REDIRECT_FIELD_NAME: request.GET.get(REDIRECT_FIELD_NAME, "/admin/")}
+            )
+            return redirect(f"{reverse('account_login')}?{query}")
+        if path.startswith(ADMIN_PREFIXES) and self._needs_mfa(request):
+            query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+            return redirect(f"{reverse('mfa_activate_totp')}?{query}")
         return self.get_response(request)
 
     @staticmethod

@@ -58,6 +58,22 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.masked_phone or self.email or self.username
 
+    def save(self, *args, **kwargs) -> None:
+        # allauth saves "" for a missing email and no username (login is by phone or
+        # email); "" would collide under the unique constraints, so store NULL and a
+        # random username instead.
+        if not self.email:
+            self.email = None
+        if not self.phone:
+            self.phone = None
+        if not self.username:
+            self.username = self.new_username()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
     @property
     def masked_name(self) -> str:
         return mask_name(self.display_name) if self.display_name else self.masked_phone

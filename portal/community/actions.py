@@ -117,6 +117,42 @@ def revoke_role(role: Role, *, actor: Any = None) -> None:
     permissions.forget_roles(role.user)
 
 
+UNIT_CORRECTABLE_FIELDS = ("number", "floor", "exclusive_area", "area_source", "state")
+
+
+@transaction.atomic
+def correct_unit(unit: Unit, *, actor: Any, **changes: Any) -> Unit:
+    """Correct a unit's register facts (number, floor, exclusive area, area source, state).
+
+    Only those who manage the estate's register may; the audit event keeps the old and new
+    values, because areas decide votes (SPC interpretation Art. 8).
+    """
+    estate = unit.building.estate
+    if not permissions.may_manage_register(actor, estate):
+        raise PermissionDenied
+    unknown = set(changes) - set(UNIT_CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not correctable: {sorted(unknown)}")
+    unit = Unit.objects.select_for_update().select_related("building__estate").get(pk=unit.pk)
+    before = {name: getattr(unit, name) for name in changes}
+    changed = {name: value for name, value in changes.items() if before[name] != value}
+    if not changed:
+        return unit
+    for name, value in changed.items():
+        setattr(unit, name, value)
+    unit.full_clean()
+    unit.save(update_fields=[*changed, "updated_at"])
+    audit.record(
+        "unit.corrected",
+        actor=actor,
+        obj=unit,
+        estate=estate,
+        before={name: str(before[name]) for name in changed},
+        after={name: str(value) for name, value in changed.items()},
+    )
+    return unit
+
+
 @transaction.atomic
 def link_identity(identity: OwnerIdentity, user: Any, *, actor: Any = None, how: str) -> None:
     """Link a register identity to an account and make the account a verified owner."""

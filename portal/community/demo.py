@@ -247,7 +247,7 @@ def register_rows(spec: EstateSpec) -> list[dict[str, str]]:
 def seed(*, stdout=None) -> dict[str, int]:
     """Create or complete the demo sub-district; running it again changes nothing."""
     from portal.accounts.phone import normalize_phone
-    from portal.community.register_import import import_rows
+    from portal.community.register import import_rows
 
     User = get_user_model()
     sub_district, _ = SubDistrict.objects.get_or_create(
@@ -308,6 +308,9 @@ def seed(*, stdout=None) -> dict[str, int]:
         actions.link_by_verified_phone(user)
 
     _ensure_demo_pages(estates["jinxiu"])
+    from portal.knowledge.demo import seed_knowledge
+
+    seed_knowledge(HomePage.objects.first(), estates["jinxiu"])
     counts["accounts"] = len(ACCOUNTS)
     return counts
 

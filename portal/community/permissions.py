@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from portal.community.choices import RoleKind, Visibility
 from portal.community.models import Community, Estate, OwnerIdentity, Role
 
@@ -158,6 +160,11 @@ def may_manage_register(user: Any, estate: Estate) -> bool:
     return is_site_admin(user) or has_any_kind(user, estate, REGISTER_KINDS)
 
 
+def may_view_register(user: Any, estate: Estate) -> bool:
+    """See the estate's buildings, units and (masked) owner register: committee and property company."""
+    return is_site_admin(user) or has_any_kind(user, estate, EDITOR_KINDS)
+
+
 def may_decide_claims(user: Any, estate: Estate) -> bool:
     """Approve or reject ownership and residence applications."""
     return is_site_admin(user) or has_any_kind(user, estate, CLAIM_DECIDER_KINDS)
@@ -203,6 +210,7 @@ ACTIONS = {
     "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),
     "view_owners": lambda u, e: may_view(u, e, Visibility.OWNERS),
     "edit_content": may_edit_content,
+    "view_register": may_view_register,
     "manage_register": may_manage_register,
     "decide_claims": may_decide_claims,
     "assign_roles": may_assign_roles,
@@ -226,10 +234,31 @@ def may(user: Any, action: str, estate: Estate | None) -> bool:
     return check(user, estate)
 
 
+def estates_where(user: Any, action: str):
+    """Return the estates where the user may perform the named action, as a queryset.
+
+    Candidates are the estates the user holds a role in or oversees as an official; each is
+    asked through `may`, so this answers from the same rules as every single-estate check.
+    """
+    if is_site_admin(user):
+        return Estate.objects.all()
+    if not is_authenticated(user):
+        return Estate.objects.none()
+    roles = roles_of(user)
+    candidates = Estate.objects.filter(
+        Q(pk__in=roles.by_estate)
+        | Q(community_id__in=roles.communities)
+        | Q(community__sub_district_id__in=roles.sub_districts)
+    ).select_related("community")
+    allowed = [estate.pk for estate in candidates if may(user, action, estate)]
+    return Estate.objects.filter(pk__in=allowed)
+
+
 __all__ = [
     "ACTIONS",
     "RoleSet",
     "estates_visible_to_official",
+    "estates_where",
     "forget_roles",
     "is_member",
     "is_official_for",

@@ -174,10 +174,16 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"phone", "email"}
-ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
+# A password is optional: most owners sign in with an SMS code; email + password also works.
+ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1", "password2"]
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_REQUIRED = False
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+# SMS codes in China are six digits.
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -192,10 +198,20 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "change_phone": "1/m/user",
     "manage_email": "10/m/user",
+    # SMS code to confirm closing one's account (portal.accounts.views.close_account).
+    "close_account_code": "1/m/user,5/h/user",
 }
-ACCOUNT_FORMS = {"signup": "portal.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "portal.accounts.forms.LoginForm",
+    "signup": "portal.accounts.forms.SignupForm",
+    "request_login_code": "portal.accounts.forms.RequestLoginCodeForm",
+    "confirm_login_code": "portal.accounts.forms.ConfirmLoginCodeForm",
+    "verify_phone": "portal.accounts.forms.VerifyPhoneForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "共治 Gongzhi"
+# Every staff role must have TOTP before the admin opens (portal.accounts.middleware).
+GONGZHI_REQUIRE_STAFF_MFA = env_bool("GONGZHI_REQUIRE_STAFF_MFA", True)
 
 # SMS: a pluggable backend; the console backend logs the message instead of sending it.
 SMS_BACKEND = env_str("SMS_BACKEND", "portal.accounts.sms.ConsoleSMSBackend")

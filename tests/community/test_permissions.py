@@ -20,12 +20,20 @@ OWN_ESTATE = {
     "anonymous": set(),
     "owner": VIEW | {"participate", "vote", "invite_residents"},
     "tenant": {"view_members", "participate"},
-    "committee_member": OVERSIGHT | {"edit_content", "decide_claims", "moderate", "participate"},
+    "committee_member": OVERSIGHT
+    | {"edit_content", "decide_claims", "moderate", "participate", "view_register"},
     "committee_chair": OVERSIGHT
-    | {"edit_content", "decide_claims", "moderate", "participate", "manage_register"},
-    "property_staff": VIEW | {"edit_content", "participate"},
+    | {
+        "edit_content",
+        "decide_claims",
+        "moderate",
+        "participate",
+        "manage_register",
+        "view_register",
+    },
+    "property_staff": VIEW | {"edit_content", "participate", "view_register"},
     "property_manager": OVERSIGHT
-    | {"edit_content", "decide_claims", "participate", "manage_register"},
+    | {"edit_content", "decide_claims", "participate", "manage_register", "view_register"},
     "moderator": VIEW | {"moderate", "participate"},
     "community_official": OVERSIGHT,
     "subdistrict_official": OVERSIGHT,

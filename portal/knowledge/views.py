@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from portal.home.visibility import may_view_page
+from portal.knowledge import actions
+from portal.knowledge.forms import FeedbackForm
+from portal.knowledge.models import ArticlePage, FAQPage
+
+
+@login_required
+@require_POST
+def feedback(request, page_id: int):
+    """Record "was this helpful" for an article or FAQ the reader may open."""
+    page = get_object_or_404(Page.objects.live().type(ArticlePage, FAQPage), pk=page_id).specific
+    if not may_view_page(request.user, page):
+        raise PermissionDenied
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        actions.record_feedback(page, request.user, **form.cleaned_data)
+        messages.success(request, _("谢谢您的反馈！"))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(page.url + "#feedback")
