@@ -21,10 +21,6 @@ POSTGRES_UP = [
 POSTGRES_DOWN = ["DROP TRIGGER IF EXISTS community_auditevent_append_only ON community_auditevent;"]
 
 
-# params=None: the PL/pgSQL body contains a literal '%', which psycopg would otherwise
-# read as a placeholder.
-
-
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}.get(vendor, [])
