@@ -98,14 +98,20 @@ def _audit_log_flushable_on_sqlite(request: pytest.FixtureRequest) -> Iterator[N
             cursor.execute(statement)
 
 
-@pytest.fixture(scope="session")
-def browser(django_db_setup: None) -> Iterator[Any]:
-    """Start Debian's Chromium once for the whole session."""
+@pytest.fixture(scope="package")
+def chromium() -> Path:
+    """Return Debian's Chromium, or skip (fail under CI) before any database is built."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-zenhei"
         if _in_ci():
             pytest.fail(f"Browser tests must run in CI, but {reason}", pytrace=False)
         pytest.skip(reason)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="package")
+def browser(chromium: Path, django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
+    """Start Chromium once for the browser tests, and tidy up after them."""
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
@@ -122,13 +128,21 @@ def browser(django_db_setup: None) -> Iterator[Any]:
             if contents is not None:
                 connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
         )
         yield browser
         browser.close()
         # These connections belong to Playwright's context; close them before the test
         # database is dropped (PostgreSQL refuses to drop a database in use).
         connections.close_all()
+
+    # The last browser test's flush emptied the database. Tests that pytest-django runs
+    # after the transactional ones (those that reach the database only through
+    # request.getfixturevalue) expect the migrated data, so put it back.
+    with django_db_blocker.unblock():
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias].creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(params=[PHONE, DESKTOP], ids=lambda viewport: viewport.name)
@@ -185,6 +199,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     which later tests need; serialized_rollback puts them back.
     """
     here = Path(__file__).parent
+    # Without Chromium, skip at collection, before a database is built for nothing.
+    # Under CI the `chromium` fixture fails instead.
+    skip = None
+    if not CHROMIUM.exists() and not _in_ci():
+        skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: apt-get install -y chromium")
     for item in items:
-        if here in Path(str(item.path)).parents and item.get_closest_marker("django_db") is None:
+        if here not in Path(str(item.path)).parents:
+            continue
+        if item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+        if skip is not None:
+            item.add_marker(skip)
