@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from portal.accounts.sms import LocmemSMSBackend
@@ -26,20 +27,26 @@ def last_sms_code(phone: str) -> str:
     return codes[0]
 
 
-def log_in_by_sms_code(page: Any, phone: str) -> None:
+def log_in_by_sms_code(
+    page: Any, phone: str, *, screenshot: Callable[[Any, str], Any] | None = None
+) -> None:
     """Log in from the login page: ask for a code by SMS, read it, type it in.
 
     Selects fields by name and buttons by type, not by their wording, so the journey
-    survives changes to the allauth templates' text.
+    survives changes to the allauth templates' text. With `screenshot`, saves each screen.
     """
+    snap = screenshot or (lambda page, step: None)
     page.goto("/accounts/login/")
+    snap(page, "login")
     page.locator("a[href*='/accounts/login/code/']").first.click()
     request_form = page.locator("form:has(input[name=phone])")
     request_form.locator("input[name=phone]").fill(national_number(phone))
+    snap(page, "request-code")
     request_form.locator("button[type=submit], input[type=submit]").first.click()
 
     code_form = page.locator("form:has(input[name=code])")
     code_form.locator("input[name=code]").fill(last_sms_code(phone))
+    snap(page, "enter-code")
     code_form.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_load_state()
 

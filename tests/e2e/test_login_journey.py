@@ -31,7 +31,7 @@ def members_page(estate_a) -> StandardPage:
 def test_owner_logs_in_with_sms_code_and_sees_their_estate(page, screenshot, owner, members_page):
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
-    log_in_by_sms_code(page, owner.phone)
+    log_in_by_sms_code(page, owner.phone, screenshot=screenshot)
     screenshot(page, "after-login")
 
     # Logged in: the header shows their masked name and a way out.
