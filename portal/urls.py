@@ -15,11 +15,14 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("inbox/", include("portal.notifications.urls")),
     path("me/", include("portal.accounts.urls")),
     path("community/", include("portal.community.urls")),
     path("discuss/", include("deliberation.urls")),
     path("knowledge/", include("portal.knowledge.urls")),
+    path("assemblies/", include("voting.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("lang/<str:code>/", theme_views.switch_language, name="switch_language"),
     path("healthz", theme_views.healthz, name="healthz"),
 ]
 

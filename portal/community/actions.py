@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.community import audit, permissions
 from portal.community.choices import ClaimStatus, IdentityKind, RoleKind
-from portal.community.groups import ensure_estate_groups, estate_group
+from portal.community.groups import ensure_estate_groups, role_group
 from portal.community.models import (
     Community,
     Estate,
@@ -91,7 +91,7 @@ def grant_role(
         },
     )
     if created:
-        if estate is not None and (group := estate_group(estate, kind)) is not None:
+        if (group := role_group(kind, estate)) is not None:
             user.groups.add(group)
         audit.record(
             "role.granted", actor=actor, obj=role, estate=estate, user_id=user.pk, kind=kind
@@ -108,11 +108,15 @@ def revoke_role(role: Role, *, actor: Any = None) -> None:
     role.revoked_at = timezone.now()
     role.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
     role.save(update_fields=["revoked_at", "revoked_by"])
-    still_holds = Role.objects.active().filter(user=role.user, kind=role.kind, estate=role.estate)
-    if role.estate is not None and not still_holds.exists():
-        group = estate_group(role.estate, role.kind)
-        if group is not None:
-            role.user.groups.remove(group)
+    if role.kind in RoleKind.officials():
+        still_holds = Role.objects.active().filter(user=role.user, kind__in=RoleKind.officials())
+    else:
+        still_holds = Role.objects.active().filter(
+            user=role.user, kind=role.kind, estate=role.estate
+        )
+    group = role_group(role.kind, role.estate)
+    if group is not None and not still_holds.exists():
+        role.user.groups.remove(group)
     audit.record("role.revoked", actor=actor, obj=role, estate=role.estate, kind=role.kind)
     permissions.forget_roles(role.user)
 

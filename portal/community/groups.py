@@ -68,3 +68,29 @@ def estate_group(estate: Estate, kind: str) -> Group | None:
     if kind not in PAGE_RIGHTS:
         return None
     return Group.objects.filter(name=group_name(estate, kind)).first()
+
+
+OFFICIALS_GROUP = "officials"
+
+
+def officials_group() -> Group:
+    """Return the group that lets community and sub-district officials into the admin.
+
+    It carries no page rights: officials observe (audit log, dashboards) and do not edit an
+    estate's pages; what they see there is decided by portal.community.permissions.
+    """
+    group, created = Group.objects.get_or_create(name=OFFICIALS_GROUP)
+    if created:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+    return group
+
+
+def role_group(role_kind: str, estate: Estate | None) -> Group | None:
+    """Return the admin group a role brings with it, if any."""
+    from portal.community.choices import RoleKind
+
+    if role_kind in RoleKind.officials():
+        return officials_group()
+    return estate_group(estate, role_kind) if estate is not None else None

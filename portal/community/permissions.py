@@ -189,6 +189,15 @@ def may_vote(user: Any, estate: Estate) -> bool:
     return is_verified_owner(user, estate)
 
 
+def may_run_assembly(user: Any, estate: Estate) -> bool:
+    """Run the owners' assembly: announce, open and close it, decide proxies, enter paper ballots.
+
+    The owners' committee convenes the assembly (Civil Code Art. 277, 280), not the property
+    company, so property staff are deliberately absent.
+    """
+    return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
+
+
 def may_view_dashboard(user: Any, estate: Estate) -> bool:
     """See outcome figures for the estate: officials over it, its committee and manager."""
     return (
@@ -217,6 +226,7 @@ ACTIONS = {
     "moderate": may_moderate,
     "participate": may_participate,
     "vote": may_vote,
+    "run_assembly": may_run_assembly,
     "view_dashboard": may_view_dashboard,
     "view_audit": may_view_audit,
     "invite_residents": may_invite_residents,

@@ -60,3 +60,50 @@ class SectionIndexMixin(VisibilityMixin):
         paginator = Paginator(self.visible_children(request), self.per_page)
         context["items"] = paginator.get_page(request.GET.get("page"))
         return context
+
+
+class AnonymousCacheMixin:
+    """Serve a page to anonymous readers from the cache for a short while.
+
+    Only anonymous GETs are cached: anything an anonymous reader may open is public (the
+    before_serve_page hook has already refused the rest), and their pages carry no CSRF token
+    (the language switch is a plain link). The key holds the page's latest revision, so a
+    publish shows at once; the short lifetime bounds what changes with time (a notice moving
+    from current to expired).
+    """
+
+    anonymous_cache_seconds = 60
+
+    def serve(self, request, *args, **kwargs):
+        from django.core.cache import cache
+        from django.http import HttpResponse
+        from django.utils import translation
+
+        if not self._anonymous_cacheable(request):
+            return super().serve(request, *args, **kwargs)
+        key = f"page:{self.pk}:{self.latest_revision_id}:{translation.get_language()}:{request.get_full_path()}"
+        cached = cache.get(key)
+        if cached is not None:
+            response = HttpResponse(cached["content"], content_type=cached["content_type"])
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = super().serve(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            if not response.cookies:
+                cache.set(
+                    key,
+                    {"content": response.content, "content_type": response["Content-Type"]},
+                    self.anonymous_cache_seconds,
+                )
+        return response
+
+    @staticmethod
+    def _anonymous_cacheable(request) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and not request.user.is_authenticated
+            and not getattr(request, "is_preview", False)
+            and "messages" not in request.COOKIES
+        )

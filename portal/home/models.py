@@ -11,10 +11,10 @@ from wagtail.models import Page
 
 from portal.community.models import Estate, SubDistrict
 from portal.home.blocks import BodyBlock
-from portal.home.mixins import VisibilityMixin
+from portal.home.mixins import AnonymousCacheMixin, VisibilityMixin
 
 
-class HomePage(Page):
+class HomePage(AnonymousCacheMixin, Page):
     """The sub-district's home: its estates and the district-wide knowledge base."""
 
     sub_district = models.ForeignKey(
@@ -44,7 +44,7 @@ class HomePage(Page):
         return context
 
 
-class EstatePage(VisibilityMixin, Page):
+class EstatePage(AnonymousCacheMixin, VisibilityMixin, Page):
     """One estate's hub: its notices, consultations, assemblies, discussion and knowledge."""
 
     estate = models.OneToOneField(
@@ -73,14 +73,22 @@ class EstatePage(VisibilityMixin, Page):
 
     @cached_property
     def section_pages(self) -> dict[str, Page]:
-        """Return the estate's index pages by kind, for the estate navigation."""
+        """Return the estate's section index pages by kind, for the estate navigation."""
         return {
             child.specific_class._meta.model_name: child
-            for child in self.get_children().live().specific()
+            for child in self.get_children().live().not_type(StandardPage).specific()
         }
 
+    def get_context(self, request, *args, **kwargs):
+        from portal.home.visibility import filter_visible_pages
 
-class StandardPage(VisibilityMixin, Page):
+        context = super().get_context(request, *args, **kwargs)
+        pages = StandardPage.objects.child_of(self).live().order_by("path")
+        context["standard_pages"] = filter_visible_pages(pages, request.user, self.estate)
+        return context
+
+
+class StandardPage(AnonymousCacheMixin, VisibilityMixin, Page):
     """A plain content page: about the estate, contacts, rules posted for members."""
 
     body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)

@@ -16,7 +16,7 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
 from portal.home.blocks import BodyBlock
-from portal.home.mixins import SectionIndexMixin, VisibilityMixin
+from portal.home.mixins import AnonymousCacheMixin, SectionIndexMixin, VisibilityMixin
 
 
 @register_snippet
@@ -86,7 +86,7 @@ class ArticleTag(TaggedItemBase):
     )
 
 
-class ArticlePage(VisibilityMixin, Page):
+class ArticlePage(AnonymousCacheMixin, VisibilityMixin, Page):
     """A knowledge article: a law explained, a guide, a rule of the estate."""
 
     category = models.ForeignKey(
@@ -153,7 +153,7 @@ class FAQBlock(blocks.StructBlock):
         label = _("问答")
 
 
-class FAQPage(VisibilityMixin, Page):
+class FAQPage(AnonymousCacheMixin, VisibilityMixin, Page):
     """Frequently asked questions, as question/answer blocks."""
 
     category = models.ForeignKey(

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class NotificationsConfig(AppConfig):
     name = "portal.notifications"
     label = "notifications"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal.notifications.schedules import ensure_schedules
+
+        # Sent once per migrate run, after the whole plan; the function checks django_q is done.
+        post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="notifications.schedules")

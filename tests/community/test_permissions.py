@@ -21,7 +21,7 @@ OWN_ESTATE = {
     "owner": VIEW | {"participate", "vote", "invite_residents"},
     "tenant": {"view_members", "participate"},
     "committee_member": OVERSIGHT
-    | {"edit_content", "decide_claims", "moderate", "participate", "view_register"},
+    | {"edit_content", "decide_claims", "moderate", "participate", "view_register", "run_assembly"},
     "committee_chair": OVERSIGHT
     | {
         "edit_content",
@@ -30,6 +30,7 @@ OWN_ESTATE = {
         "participate",
         "manage_register",
         "view_register",
+        "run_assembly",
     },
     "property_staff": VIEW | {"edit_content", "participate", "view_register"},
     "property_manager": OVERSIGHT
@@ -93,3 +94,23 @@ def test_roles_are_read_once_per_request(owner, estate_a, django_assert_num_quer
     with django_assert_num_queries(0):
         for action in ALL_ACTIONS:
             permissions.may(owner, action, estate_a)
+
+
+def test_officials_may_enter_the_admin_but_edit_no_page(community_official, estate_a):
+    from wagtail.models import Page
+
+    assert community_official.has_perm("wagtailadmin.access_admin")
+    assert (
+        not Page.objects.get(pk=estate_a.page.pk)
+        .permissions_for_user(community_official)
+        .can_edit()
+    )
+
+
+def test_revoking_the_last_official_role_closes_the_admin(community_official):
+    from portal.community import actions
+    from portal.community.models import Role
+
+    actions.revoke_role(Role.objects.get(user=community_official))
+    community_official = type(community_official).objects.get(pk=community_official.pk)
+    assert not community_official.has_perm("wagtailadmin.access_admin")

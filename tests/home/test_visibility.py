@@ -95,3 +95,11 @@ def test_section_listing_hides_what_the_reader_may_not_open(client, estate_a, ou
     client.force_login(owner)
     body = client.get(index.url).content.decode()
     assert "可见性 public" in body and "可见性 members" in body
+
+
+def test_estate_home_lists_only_the_pages_the_reader_may_open(
+    client, estate_a, members_page, owner
+):
+    assert members_page.title not in client.get(estate_a.page.url).content.decode()
+    client.force_login(owner)
+    assert members_page.title in client.get(estate_a.page.url).content.decode()

@@ -1,0 +1,214 @@
+"""Every state change of the notices domain has its one entry point here.
+
+All notifications of this app go through `_notify`, the one call to
+portal.notifications.api.notify (imported lazily: the notifications app is built alongside).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.community import audit, permissions
+from portal.community.choices import Visibility
+from portal.notices import scope
+from portal.notices.choices import TimeState
+from portal.notices.models import Acknowledgement, NoticePage
+
+REMINDER_TASK = "portal.notices.tasks.send_acknowledgement_reminder"
+
+
+def _notify(notice: NoticePage, recipients: Any, *, title: str, dedupe_key: str, actor: Any):
+    """Send one notification about a notice through the one notification path."""
+    from portal.notifications.api import notify
+
+    return notify(
+        recipients,
+        category="notice",
+        title=title,
+        body=notice.summary or notice.title,
+        url=notice.url or "",
+        urgency=notice.urgency,
+        estate=notice.page_estate,
+        dedupe_key=dedupe_key,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def acknowledge(notice: NoticePage, user: Any) -> Acknowledgement:
+    """Record the member's "已阅" on a notice once; a second call returns the first record.
+
+    Refused (ValidationError, nothing stored) for a notice not published, not requiring
+    acknowledgement or expired (see NoticePage.time_state), for non-members, and for members
+    none of whose units is in the notice's scope.
+    """
+    estate = notice.page_estate
+    if not notice.live:
+        raise ValidationError(_("该公告尚未发布或已撤下。"))
+    if not permissions.is_authenticated(user) or not permissions.may_participate(user, estate):
+        raise ValidationError(_("只有本小区的业主和住户可以确认已阅。"))
+    if not notice.requires_acknowledgement:
+        raise ValidationError(_("该公告不需要确认已阅。"))
+    existing = Acknowledgement.objects.filter(notice=notice, user=user).first()
+    if existing is not None:
+        return existing
+    if notice.time_state() == TimeState.EXPIRED:
+        raise ValidationError(_("该公告已过期，不能再确认已阅。"))
+    unit = scope.unit_in_scope(user, notice)
+    if unit is None:
+        raise ValidationError(_("您的房屋不在通知范围内，无需确认。"))
+    try:
+        with transaction.atomic():
+            acknowledgement = Acknowledgement.objects.create(notice=notice, user=user, unit=unit)
+    except IntegrityError:
+        # A double click that raced past the check above: the first one stands.
+        return Acknowledgement.objects.get(notice=notice, user=user)
+    audit.record(
+        "notice.acknowledged",
+        actor=user,
+        obj=notice,
+        estate=estate,
+        unit_id=unit.pk,
+        unit=unit.label,
+    )
+    return acknowledgement
+
+
+@transaction.atomic
+def on_notice_published(notice: NoticePage, *, actor: Any = None) -> None:
+    """Audit a publication, notify everyone in scope and schedule the reminder.
+
+    Called for every publication, including re-publishing an edit; the dedupe key keeps a
+    member from being notified twice about the same notice. Wagtail also sends page_published
+    when a revision is only *scheduled* (go_live_at in the future); nothing happens then, and
+    publish_scheduled sends it again when the notice really goes live.
+    """
+    if not notice.live:
+        return
+    estate = notice.page_estate
+    recipients = scope.users_in_scope(notice)
+    audit.record(
+        "notice.published",
+        actor=actor,
+        obj=notice,
+        estate=estate,
+        category=notice.category,
+        urgency=notice.urgency,
+        scope=notice.scope_label,
+        requires_acknowledgement=notice.requires_acknowledgement,
+    )
+    _notify(
+        notice,
+        recipients,
+        title=notice.title,
+        dedupe_key=f"notice:{notice.pk}:published",
+        actor=actor,
+    )
+    if notice.requires_acknowledgement:
+        schedule_reminder(notice)
+
+
+def schedule_reminder(notice: NoticePage) -> Any:
+    """Create (or move) the one django-q2 schedule that reminds non-readers of this notice."""
+    from django_q.models import Schedule
+
+    start = notice.first_published_at or timezone.now()
+    run_at = max(start + timedelta(hours=notice.reminder_delay_hours), timezone.now())
+    schedule, _created = Schedule.objects.update_or_create(
+        name=f"notice:{notice.pk}:reminder",
+        defaults={
+            "func": REMINDER_TASK,
+            "args": repr((notice.pk,)),
+            "schedule_type": Schedule.ONCE,
+            "repeats": 1,
+            "next_run": run_at,
+        },
+    )
+    return schedule
+
+
+@transaction.atomic
+def send_acknowledgement_reminders(notice: NoticePage) -> int:
+    """Remind the members of units nobody has acknowledged yet; return how many were reminded.
+
+    Nothing is sent for a notice that is no longer live, no longer needs acknowledgement
+    or has expired.
+    """
+    if (
+        not notice.live
+        or not notice.requires_acknowledgement
+        or notice.time_state() == TimeState.EXPIRED
+    ):
+        return 0
+    readers = Acknowledgement.objects.filter(notice=notice).values("user_id")
+    recipients = scope.users_of_units(
+        scope.pending_units(notice), owners_only=notice.visibility == Visibility.OWNERS
+    ).exclude(pk__in=readers)
+    count = recipients.count()
+    if count:
+        _notify(
+            notice,
+            recipients,
+            title=_("请确认已阅：%(title)s") % {"title": notice.title},
+            dedupe_key=f"notice:{notice.pk}:reminder",
+            actor=None,
+        )
+    audit.record("notice.reminded", obj=notice, estate=notice.page_estate, recipients=count)
+    return count
+
+
+@transaction.atomic
+def create_notice_from_template(
+    parent: Any, template: Any, values: dict[str, str], *, actor: Any
+) -> NoticePage:
+    """Create a draft notice from a scenario template with its placeholders filled.
+
+    Refused, creating nothing, when a placeholder has no value (all missing ones are named).
+    """
+    from django.utils.html import escape
+    from django.utils.text import slugify
+
+    from portal.notices.models import fill_placeholders
+
+    estate = parent.page_estate
+    if estate is None or not permissions.may_edit_content(actor, estate):
+        raise ValidationError(_("您没有在该小区发布公告的权限。"))
+    title, missing_in_title = fill_placeholders(template.title, values)
+    body, missing_in_body = fill_placeholders(template.body, values)
+    missing = list(dict.fromkeys([*missing_in_title, *missing_in_body]))
+    if missing:
+        raise ValidationError(
+            _("以下内容尚未填写：%(names)s")
+            % {"names": "、".join("{" + name + "}" for name in missing)}
+        )
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+    base_slug = slugify(title, allow_unicode=True)[:60] or "notice"
+    slug, n = base_slug, 1
+    siblings = set(parent.get_children().values_list("slug", flat=True))
+    while slug in siblings:
+        n += 1
+        slug = f"{base_slug}-{n}"
+    notice = NoticePage(
+        title=title[:255],
+        slug=slug,
+        category=template.category,
+        urgency=template.urgency,
+        body=[("paragraph", "<p>" + escape(p).replace("\n", "<br>") + "</p>") for p in paragraphs],
+        live=False,
+    )
+    parent.add_child(instance=notice)
+    notice.save_revision(user=actor, log_action=True)
+    audit.record(
+        "notice.drafted_from_template",
+        actor=actor,
+        obj=notice,
+        estate=estate,
+        template_id=template.pk,
+    )
+    return notice

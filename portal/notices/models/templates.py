@@ -1,0 +1,96 @@
+"""Scenario templates (场景化模板): courteous wording staff pick and fill in."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel
+
+from portal.community.models import Estate
+from portal.notices.choices import NoticeCategory, Urgency
+
+PLACEHOLDER = re.compile(r"\{([^{}\s]{1,20})\}")
+
+
+class NoticeTemplateForm(WagtailAdminModelForm):
+    """Offer only the estates the editor works for; the district library is the admin's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.community import permissions
+
+        user = self.for_user
+        if user is None or permissions.is_site_admin(user) or "estate" not in self.fields:
+            return
+        editable = [e.pk for e in Estate.objects.all() if permissions.may_edit_content(user, e)]
+        self.fields["estate"].queryset = Estate.objects.filter(pk__in=editable)
+        self.fields["estate"].required = True
+        self.fields["estate"].empty_label = None
+
+
+class NoticeTemplate(models.Model):
+    """A reusable notice text with placeholders such as {楼栋} and {开始时间}."""
+
+    estate = models.ForeignKey(
+        Estate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notice_templates",
+        verbose_name=_("小区"),
+        help_text=_("留空表示全街道通用的模板库，只有平台管理员可以修改。"),
+    )
+    title = models.CharField(
+        _("标题"), max_length=120, help_text=_("可含占位符，如 {楼栋}停水通知")
+    )
+    category = models.CharField(_("类别"), max_length=20, choices=NoticeCategory.choices)
+    urgency = models.CharField(
+        _("紧急程度"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    body = models.TextField(
+        _("正文"),
+        help_text=_("用花括号写占位符，如 {楼栋}、{开始时间}、{结束时间}、{联系电话}；空行分段。"),
+    )
+
+    base_form_class = NoticeTemplateForm
+    panels = [
+        FieldPanel("estate"),
+        FieldPanel("title"),
+        FieldPanel("category"),
+        FieldPanel("urgency"),
+        FieldPanel("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("公告模板")
+        verbose_name_plural = _("公告模板")
+        ordering = ["category", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def placeholders(self) -> list[str]:
+        """Return the placeholder names in order of first appearance (title, then body)."""
+        seen: dict[str, None] = {}
+        for name in PLACEHOLDER.findall(self.title + "\n" + self.body):
+            seen.setdefault(name, None)
+        return list(seen)
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> tuple[str, list[str]]:
+    """Return the text with placeholders replaced, and the names that had no value."""
+    missing: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        value = (values.get(name) or "").strip()
+        if not value:
+            if name not in missing:
+                missing.append(name)
+            return match.group(0)
+        return value
+
+    return PLACEHOLDER.sub(replace, text), missing

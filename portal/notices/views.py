@@ -1,0 +1,239 @@
+"""Views of the notices app, served as routes of the pages (so page visibility applies first).
+
+Thin: read input, ask the permissions module or a permission-checked lookup, call an action,
+render.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.community import permissions
+from portal.community.choices import Visibility
+from portal.community.lookups import LoginRequired, get_estate
+from portal.community.masking import mask_name
+from portal.notices import actions, scope
+from portal.notices.choices import Issuer, NoticeCategory, TimeState
+from portal.notices.models import Acknowledgement, NoticePage
+
+
+class NoticeFilterForm(forms.Form):
+    category = forms.ChoiceField(
+        label=gettext_lazy("类别"),
+        required=False,
+        choices=[("", gettext_lazy("全部类别")), *NoticeCategory.choices],
+    )
+    issuer = forms.ChoiceField(
+        label=gettext_lazy("发布方"),
+        required=False,
+        choices=[("", gettext_lazy("全部发布方")), *Issuer.choices],
+    )
+    state = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        required=False,
+        choices=[("", gettext_lazy("全部状态")), *TimeState.choices],
+    )
+
+
+def filter_by_time_state(notices, state: str, now=None):
+    """Narrow a NoticePage queryset to current, upcoming or expired (see time_state)."""
+    now = now or timezone.now()
+    if state == TimeState.UPCOMING:
+        return notices.filter(effective_from__gt=now)
+    if state == TimeState.CURRENT:
+        return notices.filter(
+            Q(effective_from__isnull=True) | Q(effective_from__lte=now), listed_until__gte=now
+        )
+    if state == TimeState.EXPIRED:
+        return notices.filter(listed_until__lt=now).exclude(effective_from__gt=now)
+    return notices
+
+
+def index_context(request, index: Any) -> dict[str, Any]:
+    """Return the notice list for this reader in a fixed number of queries.
+
+    Visibility is filtered in the query (by the visibilities the permissions module allows
+    this reader), so the count never depends on how many notices there are.
+    """
+    user = request.user
+    estate = index.page_estate
+    allowed = [v for v in Visibility.values if permissions.may_view(user, estate, v)]
+    notices = NoticePage.objects.child_of(index).live().filter(visibility__in=allowed)
+    form = NoticeFilterForm(request.GET or None)
+    if form.is_valid():
+        if category := form.cleaned_data["category"]:
+            notices = notices.filter(category=category)
+        if issuer := form.cleaned_data["issuer"]:
+            notices = notices.filter(issuer=issuer)
+        notices = filter_by_time_state(notices, form.cleaned_data["state"])
+    notices = notices.order_by("-pinned", "-first_published_at", "-pk").prefetch_related(
+        "buildings"
+    )
+    page_obj = Paginator(notices, index.per_page).get_page(request.GET.get("page"))
+    items = list(page_obj.object_list)
+    read_ids: set[int] = set()
+    my_buildings: set[int] = set()
+    if permissions.is_authenticated(user) and items:
+        read_ids = set(
+            Acknowledgement.objects.filter(
+                user=user, notice_id__in=[n.pk for n in items]
+            ).values_list("notice_id", flat=True)
+        )
+        my_buildings = set(scope.member_units(user, estate).values_list("building_id", flat=True))
+    now = timezone.now()
+    for notice in items:
+        notice.read_state = _read_state(notice, read_ids, my_buildings, now)
+    return {"filter_form": form, "items": page_obj, "notices": items}
+
+
+def _read_state(notice: NoticePage, read_ids: set[int], my_buildings: set[int], now) -> str:
+    """Return "read", "pending" (in scope, not yet acknowledged, still open) or ""."""
+    if not notice.requires_acknowledgement:
+        return ""
+    if notice.pk in read_ids:
+        return "read"
+    scoped = {b.pk for b in notice.buildings.all()}
+    in_scope = bool(my_buildings) and (not scoped or bool(scoped & my_buildings))
+    if in_scope and notice.time_state(now) != TimeState.EXPIRED:
+        return "pending"
+    return ""
+
+
+def notice_detail(request, notice: NoticePage):
+    """Show the notice with the reader's acknowledgement state and, for staff, the report link."""
+    user = request.user
+    estate = notice.page_estate
+    context: dict[str, Any] = {"time_state": notice.time_state()}
+    acknowledgement = None
+    unit = None
+    if notice.pk and notice.requires_acknowledgement and permissions.is_authenticated(user):
+        acknowledgement = Acknowledgement.objects.filter(notice=notice, user=user).first()
+        if acknowledgement is None:
+            unit = scope.unit_in_scope(user, notice)
+    context.update(
+        acknowledgement=acknowledgement,
+        ack_unit=unit,
+        may_acknowledge=bool(unit and notice.live and context["time_state"] != TimeState.EXPIRED),
+        may_see_report=bool(notice.pk and estate and permissions.may_edit_content(user, estate)),
+        subpage_urls=_subpage_urls(notice),
+    )
+    return notice.render(request, context_overrides=context)
+
+
+def _subpage_urls(notice: NoticePage) -> dict[str, str]:
+    base = notice.url if notice.pk and notice.url else ""
+    if not base:
+        return {}
+    return {
+        name: base + notice.reverse_subpage(name).lstrip("/")
+        for name in ("acknowledge", "report", "report_csv", "print")
+    }
+
+
+def acknowledge(request, notice: NoticePage):
+    """Record the reader's "已阅" (POST) and return to the notice with a message."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    try:
+        actions.acknowledge(notice, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已确认。感谢您的阅读！"))
+    return redirect(notice.url)
+
+
+def _report_estate(request, notice: NoticePage):
+    """Return the notice's estate if the reader may see its acknowledgements (staff only)."""
+    estate = notice.page_estate
+    if estate is None:
+        raise PermissionDenied
+    return get_estate(request, estate.slug, action="edit_content")
+
+
+def acknowledgement_report(request, notice: NoticePage):
+    """Show the acknowledgement rate per building and the units not yet acknowledged."""
+    _report_estate(request, notice)
+    report = scope.acknowledgement_report(notice)
+    return notice.render(
+        request,
+        template="notices/acknowledgement_report.html",
+        context_overrides={"report": report, "subpage_urls": _subpage_urls(notice)},
+    )
+
+
+def acknowledgement_csv(request, notice: NoticePage):
+    """Export the per-unit acknowledgement state as CSV (UTF-8 with BOM, so Excel reads Chinese)."""
+    _report_estate(request, notice)
+    report = scope.acknowledgement_report(notice)
+    by_unit = {}
+    for ack in report.acknowledgements:
+        by_unit.setdefault(ack.unit_id, ack)
+    pending_ids = {unit.pk for unit in report.pending}
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="notice-{notice.pk}-acknowledgements.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("楼栋"), _("房号"), _("状态"), _("确认人"), _("确认时间")])
+    units = (
+        scope.scoped_units(notice)
+        .select_related("building")
+        .order_by("building__sort_key", "building__name", "floor", "number")
+    )
+    for unit in units:
+        ack = by_unit.get(unit.pk)
+        state = _("未确认") if unit.pk in pending_ids else _("已阅")
+        writer.writerow(
+            [
+                unit.building.name,
+                unit.number,
+                state,
+                mask_name(ack.user.display_name) if ack else "",
+                timezone.localtime(ack.at).strftime("%Y-%m-%d %H:%M") if ack else "",
+            ]
+        )
+    return response
+
+
+def qr_svg(url: str) -> str:
+    """Return an inline SVG QR code for the URL."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    svg = image.to_string(encoding="unicode")
+    # Inline in HTML: drop an XML declaration if the library writes one.
+    if svg.startswith("<?xml"):
+        svg = svg.split("?>", 1)[1]
+    return svg
+
+
+def notice_print(request, notice: NoticePage):
+    """Render the A4 sheet for the physical notice board, with a QR code to the online notice."""
+    online_url = notice.get_full_url(request) or ""
+    return notice.render(
+        request,
+        template="notices/notice_print.html",
+        context_overrides={
+            "qr_svg": mark_safe(qr_svg(online_url)),  # noqa: S308 - generated from our own URL
+            "online_url": online_url,
+            "key_facts": notice.key_facts(),
+        },
+    )

@@ -1,0 +1,131 @@
+"""How a notification travels: which channels a person gets, and the senders for each.
+
+`route()` is the one place that turns urgency and preferences into per-channel decisions;
+the fan-out task and the preferences page both read it, so the page explains exactly
+what the sender does.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from portal.accounts.sms import send_sms
+from portal.notifications.choices import (
+    Channel,
+    DeliveryStatus,
+    EmailMode,
+    SkipReason,
+    Urgency,
+)
+
+logger = logging.getLogger("gongzhi.notifications")
+
+SMS_TEXT_LIMIT = 60
+
+
+@dataclass(frozen=True)
+class Route:
+    """The decision for one channel: the delivery's first status and why it is skipped."""
+
+    status: str
+    skip_reason: str = SkipReason.NONE
+
+
+def route_email(*, urgency: str, mode: str, category_enabled: bool, has_address: bool) -> Route:
+    """Decide the email delivery. Email always follows the person's choices.
+
+    Urgent items skip the digest (they go at once) but not an explicit "off": the inbox and
+    SMS already carry them, and those cannot be silenced.
+    """
+    if not has_address:
+        return Route(DeliveryStatus.SKIPPED, SkipReason.NO_ADDRESS)
+    if mode == EmailMode.OFF or not category_enabled:
+        return Route(DeliveryStatus.SKIPPED, SkipReason.PREFERENCE_OFF)
+    if mode == EmailMode.DAILY_DIGEST and urgency != Urgency.URGENT:
+        return Route(DeliveryStatus.DIGEST)
+    return Route(DeliveryStatus.QUEUED)
+
+
+def route_sms(*, urgency: str, category_enabled: bool, has_verified_phone: bool) -> Route:
+    """Decide the SMS delivery: urgent always, important by preference, normal never.
+
+    SMS costs money per message and interrupts people, so ordinary news stays in the inbox
+    and email; an urgent notice (停水停电, a safety warning) cannot be switched off.
+    """
+    if not has_verified_phone:
+        return Route(DeliveryStatus.SKIPPED, SkipReason.NO_ADDRESS)
+    if urgency == Urgency.URGENT:
+        return Route(DeliveryStatus.QUEUED)
+    if urgency == Urgency.NORMAL:
+        return Route(DeliveryStatus.SKIPPED, SkipReason.NOT_URGENT_ENOUGH)
+    if not category_enabled:
+        return Route(DeliveryStatus.SKIPPED, SkipReason.PREFERENCE_OFF)
+    return Route(DeliveryStatus.QUEUED)
+
+
+def has_verified_phone(user: Any) -> bool:
+    return bool(user.phone and user.phone_verified)
+
+
+def absolute_url(path: str) -> str:
+    """Return the site-relative path as a full link for email and SMS."""
+    if not path:
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/"
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def email_subject(batch: Any) -> str:
+    if batch.urgency == Urgency.URGENT:
+        return _("【紧急】%(title)s") % {"title": batch.title}
+    if batch.urgency == Urgency.IMPORTANT:
+        return _("【重要】%(title)s") % {"title": batch.title}
+    return batch.title
+
+
+def sms_text(batch: Any) -> str:
+    """Return the SMS text: the title and the link, short enough for one message."""
+    title = batch.title[:SMS_TEXT_LIMIT]
+    link = absolute_url(batch.url)
+    if batch.urgency == Urgency.URGENT:
+        return _("【紧急】%(title)s。详情：%(url)s") % {"title": title, "url": link}
+    return _("%(title)s。详情：%(url)s") % {"title": title, "url": link}
+
+
+class EmailSender:
+    """Send one batch's email to many people over one connection, one message each."""
+
+    def __init__(self, batch: Any) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            self.subject = email_subject(batch)
+            self.text = render_to_string(
+                "notifications/email/notification.txt",
+                {"batch": batch, "link": absolute_url(batch.url)},
+            )
+        self.connection = get_connection()
+
+    def send(self, address: str) -> None:
+        EmailMessage(self.subject, self.text, to=[address], connection=self.connection).send()
+
+    def close(self) -> None:
+        try:
+            self.connection.close()
+        except Exception:  # a failed close must not mark sent mail as failed
+            logger.exception("closing the email connection failed")
+
+
+def send_one(channel: str, *, user: Any, email_sender: EmailSender, sms: str) -> None:
+    """Send one delivery through its channel; raise on failure."""
+    if channel == Channel.EMAIL:
+        email_sender.send(user.email)
+    elif channel == Channel.SMS:
+        send_sms(user.phone, sms)
+    else:  # pragma: no cover - the fan-out creates email and SMS deliveries only
+        raise ValueError(channel)

@@ -1,0 +1,212 @@
+"""Casting ballots: one current ballot per right, receipts, and every bad input refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from portal.community.models import AuditEvent
+from tests.factories import UserFactory
+from tests.voting.conftest import full_choices, motions_of, open_assembly, right_of
+from voting import actions, ledger
+from voting.choices import AssemblyState, Channel
+from voting.models import AssemblyPage, Ballot, BallotChoice, VotingRight
+
+pytestmark = pytest.mark.django_db
+
+
+def _cast(assembly, user, choices=None, **kwargs):
+    return actions.cast_ballot(
+        assembly,
+        right_of(user, assembly),
+        choices if choices is not None else full_choices(assembly),
+        channel=kwargs.pop("channel", Channel.ONLINE),
+        cast_by=user,
+        **kwargs,
+    )
+
+
+def test_owner_casts_and_gets_a_receipt_in_the_inbox(
+    assembly, owner, notifications, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = _cast(assembly, owner)
+    assert result.created
+    ballot = result.ballot
+    assert ballot.sequence == 1 and ballot.channel == Channel.ONLINE
+    assert len(result.receipt_code) == 19
+    resolution, special, election = motions_of(assembly)
+    assert BallotChoice.objects.filter(ballot=ballot, motion=election).count() == 2
+    assert BallotChoice.objects.get(ballot=ballot, motion=resolution).choice == "agree"
+    [sent] = notifications.sent
+    assert sent["recipients"] == [owner]
+    assert sent["category"] == "assembly"
+    assert result.receipt_code in sent["body"]
+    assert AuditEvent.objects.filter(action="ballot.cast", object_id=str(ballot.pk)).exists()
+
+
+def test_repeated_submission_returns_the_first_receipt_and_stores_nothing(assembly, owner):
+    first = _cast(assembly, owner)
+    second = _cast(assembly, owner, full_choices(assembly, candidates=1))
+    assert not second.created
+    assert second.receipt_code == first.receipt_code
+    assert Ballot.objects.filter(assembly=assembly).count() == 1
+    assert BallotChoice.objects.count() == 4
+
+
+def test_a_repeated_submission_key_returns_the_same_ballot_even_when_changes_are_allowed(
+    estate_a, register, committee_chair, owner
+):
+    assembly = open_assembly(estate_a, committee_chair, allow_change_before_close=True)
+    first = _cast(assembly, owner, submission_key="form-123")
+    again = _cast(assembly, owner, submission_key="form-123")
+    assert not again.created and again.ballot.pk == first.ballot.pk
+    assert Ballot.objects.filter(assembly=assembly).count() == 1
+
+
+def test_changing_before_close_appends_a_superseding_ballot(
+    estate_a, register, committee_chair, owner
+):
+    assembly = open_assembly(estate_a, committee_chair, allow_change_before_close=True)
+    first = _cast(assembly, owner)
+    resolution, _special, _election = motions_of(assembly)
+    second = _cast(assembly, owner, {resolution.pk: "oppose"})
+    assert second.created and second.ballot.version == 2
+    assert second.ballot.supersedes_id == first.ballot.pk
+    current = Ballot.objects.filter(assembly=assembly, superseded_by__isnull=True)
+    assert list(current) == [second.ballot]
+    assert Ballot.objects.filter(assembly=assembly).count() == 2
+    assert ledger.verify_assembly(assembly).ok
+    assert ledger.stored_entries(assembly)[1]["supersedes"] == 1
+
+
+def test_blank_motion_means_not_taking_part(assembly, owner):
+    resolution, special, election = motions_of(assembly)
+    result = _cast(assembly, owner, {resolution.pk: "abstain", special.pk: ""})
+    assert list(
+        BallotChoice.objects.filter(ballot=result.ballot).values_list("motion", "choice")
+    ) == [(resolution.pk, "abstain")]
+
+
+def test_election_abstention_takes_part_without_candidates(assembly, owner):
+    _resolution, _special, election = motions_of(assembly)
+    result = _cast(assembly, owner, {election.pk: "abstain"})
+    choice = BallotChoice.objects.get(ballot=result.ballot)
+    assert choice.candidate is None and choice.choice == "abstain"
+
+
+# --- bad input: refused with a message in Chinese, nothing stored -----------------------
+
+
+def _assert_refused(call, message_part):
+    before = (Ballot.objects.count(), BallotChoice.objects.count())
+    with pytest.raises(ValidationError) as excinfo:
+        call()
+    assert message_part in " ".join(excinfo.value.messages)
+    assert (Ballot.objects.count(), BallotChoice.objects.count()) == before
+
+
+def test_voting_before_open_is_refused(draft_assembly, committee_chair, owner):
+    actions.announce_assembly(
+        draft_assembly, actor=committee_chair, now=timezone.now() - timedelta(hours=1)
+    )
+    right = VotingRight(assembly=draft_assembly)  # no roll yet: the window check comes first
+    _assert_refused(
+        lambda: actions.cast_ballot(
+            draft_assembly, right, {}, channel=Channel.ONLINE, cast_by=owner
+        ),
+        "投票尚未开始",
+    )
+
+
+def test_voting_after_close_is_refused(assembly, owner):
+    later = assembly.voting_closes_at + timedelta(minutes=1)
+    _assert_refused(lambda: _cast(assembly, owner, now=later), "投票已经结束")
+    actions.close_voting(assembly, now=later)
+    assert AssemblyPage.objects.get(pk=assembly.pk).state == AssemblyState.CLOSED
+    _assert_refused(lambda: _cast(assembly, owner), "投票已经结束")
+
+
+def test_tenant_is_refused(assembly, owner, tenant):
+    right = right_of(owner, assembly)
+    _assert_refused(
+        lambda: actions.cast_ballot(
+            assembly, right, full_choices(assembly), channel=Channel.ONLINE, cast_by=tenant
+        ),
+        "住户（物业使用人）不享有投票权",
+    )
+
+
+def test_unverified_account_is_refused(assembly, owner):
+    stranger = UserFactory(display_name="钱多多", phone_verified=False)
+    _assert_refused(
+        lambda: actions.cast_ballot(
+            assembly,
+            right_of(owner, assembly),
+            full_choices(assembly),
+            channel=Channel.ONLINE,
+            cast_by=stranger,
+        ),
+        "尚未认证为本小区业主",
+    )
+
+
+def test_owner_cannot_vote_for_anothers_right(assembly, owner, owner_building1):
+    _assert_refused(
+        lambda: actions.cast_ballot(
+            assembly,
+            right_of(owner_building1, assembly),
+            full_choices(assembly),
+            channel=Channel.ONLINE,
+            cast_by=owner,
+        ),
+        "不是该投票权的权利人",
+    )
+
+
+def test_motion_from_another_assembly_is_refused(assembly, estate_a, committee_chair, owner):
+    other = open_assembly(estate_a, committee_chair, title="2026年第二次业主大会会议")
+    foreign_motion = other.motions.first()
+    _assert_refused(lambda: _cast(assembly, owner, {foreign_motion.pk: "agree"}), "不属于本次会议")
+
+
+def test_candidate_from_another_assembly_is_refused(assembly, estate_a, committee_chair, owner):
+    other = open_assembly(estate_a, committee_chair, title="2026年第二次业主大会会议")
+    foreign = motions_of(other)[2].candidates.first()
+    election = motions_of(assembly)[2]
+    _assert_refused(lambda: _cast(assembly, owner, {election.pk: [foreign.pk]}), "候选人不属于")
+
+
+def test_more_candidates_than_seats_is_refused(assembly, owner):
+    election = motions_of(assembly)[2]
+    everyone = list(election.candidates.values_list("pk", flat=True))
+    assert len(everyone) == 6 and election.seats == 5
+    _assert_refused(lambda: _cast(assembly, owner, {election.pk: everyone}), "最多只能选 5 名")
+
+
+def test_choice_outside_agree_oppose_abstain_is_refused(assembly, owner):
+    resolution = motions_of(assembly)[0]
+    _assert_refused(
+        lambda: _cast(assembly, owner, {resolution.pk: "yes"}), "只能是同意、反对或弃权"
+    )
+
+
+def test_all_blank_is_refused(assembly, owner):
+    _assert_refused(lambda: _cast(assembly, owner, {}), "请至少对一项表决事项作出选择")
+
+
+def test_right_from_another_assembly_is_refused(assembly, estate_a, committee_chair, owner):
+    other = open_assembly(estate_a, committee_chair, title="2026年第二次业主大会会议")
+    _assert_refused(
+        lambda: actions.cast_ballot(
+            assembly,
+            right_of(owner, other),
+            full_choices(assembly),
+            channel=Channel.ONLINE,
+            cast_by=owner,
+        ),
+        "不在本次会议的选民名册上",
+    )

@@ -1,0 +1,148 @@
+"""The voting pages: an owner votes with a confirmation step, gets a receipt, finds it on the
+ledger; nobody else reaches pages they may not use."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from tests.voting.conftest import full_choices, motions_of, png_scan, right_of
+from voting import actions
+from voting.choices import Channel
+from voting.models import Ballot
+
+pytestmark = pytest.mark.django_db
+
+
+def _ballot_post(assembly, **extra):
+    resolution, special, election = motions_of(assembly)
+    picked = [str(pk) for pk in election.candidates.values_list("pk", flat=True)[:2]]
+    return {
+        f"motion_{resolution.pk}": "agree",
+        f"motion_{special.pk}": "",
+        f"motion_{election.pk}": picked,
+        **extra,
+    }
+
+
+def test_owner_votes_through_the_confirmation_step_and_finds_the_receipt(
+    client, assembly, register, django_capture_on_commit_callbacks, notifications
+):
+    user = register.multi_owner
+    client.force_login(user)
+    url = reverse("voting:vote", args=[assembly.pk])
+    page = client.get(url)
+    assert "3 套房屋，合计 270.00 ㎡，计 1 人" in page.content.decode()
+
+    review = client.post(url, _ballot_post(assembly, step="review"))
+    assert review.status_code == 200
+    body = review.content.decode()
+    assert "请确认您的选票" in body and "不参与" in body
+    assert Ballot.objects.count() == 0
+    key = review.context["submission_key"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, _ballot_post(assembly, step="confirm", submission_key=key))
+    assert done.status_code == 302 and done.url == reverse("voting:receipt", args=[assembly.pk])
+    ballot = Ballot.objects.get()
+    assert ballot.right == right_of(user, assembly)
+    assert (
+        ballot.choices.count() == 3
+    )  # one resolution + two candidates; the blank is not taking part
+    receipt = client.get(done.url).content.decode()
+    assert ballot.receipt_code in receipt
+    assert notifications.sent[0]["recipients"] == [user]
+
+    # Pressing submit again (the same form) stores nothing and names the first ballot.
+    client.post(url, _ballot_post(assembly, step="confirm", submission_key=key))
+    assert Ballot.objects.count() == 1
+
+    found = client.get(
+        reverse("voting:ledger", args=[assembly.pk]), {"receipt": ballot.receipt_code.lower()}
+    ).content.decode()
+    assert "您的选票已记入账本：第 1 号" in found and ballot.hash in found
+
+
+def test_too_many_candidates_in_the_form_is_refused_in_chinese(client, assembly, owner):
+    client.force_login(owner)
+    election = motions_of(assembly)[2]
+    everyone = [str(pk) for pk in election.candidates.values_list("pk", flat=True)]
+    response = client.post(
+        reverse("voting:vote", args=[assembly.pk]),
+        {f"motion_{election.pk}": everyone, "step": "confirm"},
+    )
+    assert "最多只能选 5 名候选人" in response.content.decode()
+    assert Ballot.objects.count() == 0
+
+
+def test_tenant_cannot_open_the_ballot(client, assembly, tenant):
+    client.force_login(tenant)
+    assert client.get(reverse("voting:vote", args=[assembly.pk])).status_code == 403
+
+
+def test_outsider_cannot_open_the_assembly(client, assembly, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("voting:vote", args=[assembly.pk])).status_code == 403
+    assert client.get(reverse("voting:ledger", args=[assembly.pk])).status_code == 403
+
+
+def test_assembly_page_explains_the_voters_right(client, assembly, register):
+    client.force_login(register.multi_owner)
+    body = client.get(assembly.url).content.decode()
+    assert "3 套房屋，合计 270.00 ㎡，计 1 人" in body and "去投票" in body
+
+
+def test_ledger_hides_choices_until_close_and_json_recomputes(client, assembly, owner):
+    actions.cast_ballot(
+        assembly,
+        right_of(owner, assembly),
+        full_choices(assembly),
+        channel=Channel.ONLINE,
+        cast_by=owner,
+    )
+    client.force_login(owner)
+    data = json.loads(client.get(reverse("voting:ledger_json", args=[assembly.pk])).content)
+    assert data["entries"][0]["choices"] is None
+    assert data["head"]["sequence"] == 1
+    verify = client.get(reverse("voting:ledger_verify", args=[assembly.pk])).content.decode()
+    assert "账本完整" in verify
+
+
+def test_committee_manages_proxies_and_paper(
+    client, assembly, owner, committee_chair, committee_member
+):
+    client.force_login(committee_member)
+    assert client.get(reverse("voting:manage", args=[assembly.pk])).status_code == 200
+    response = client.post(
+        reverse("voting:paper_entry", args=[assembly.pk]),
+        {**_ballot_post(assembly), "building": "3栋", "unit_number": "502", "scan": png_scan()},
+    )
+    assert response.status_code == 302
+    ballot = Ballot.objects.get(channel=Channel.PAPER)
+    assert ballot.entered_by == committee_member and ballot.right == right_of(owner, assembly)
+    missing = client.post(
+        reverse("voting:paper_entry", args=[assembly.pk]),
+        {**_ballot_post(assembly), "building": "9栋", "unit_number": "909", "scan": png_scan()},
+    )
+    assert "不在本次会议的选民名册上" in missing.content.decode()
+
+
+def test_property_manager_cannot_run_the_assembly(client, assembly, property_manager):
+    client.force_login(property_manager)
+    assert client.get(reverse("voting:manage", args=[assembly.pk])).status_code == 403
+    assert client.get(reverse("voting:paper_entry", args=[assembly.pk])).status_code == 403
+
+
+def test_owner_registers_a_proxy_through_the_page(client, assembly, owner):
+    from tests.factories import UserFactory
+
+    UserFactory(phone="+8613900002222")
+    client.force_login(owner)
+    response = client.post(
+        reverse("voting:proxy_register", args=[assembly.pk]),
+        {"agent_phone": "13900002222", "scan": png_scan("委托书.png")},
+    )
+    assert response.status_code == 302
+    assert assembly.proxies.count() == 1

@@ -1,0 +1,109 @@
+"""Permission-checked lookups for the voting views: no view fetches an assembly bare."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from portal.community import permissions
+from portal.community.lookups import LoginRequired
+from portal.home.visibility import may_view_page
+from voting.choices import Channel, ProxyStatus
+from voting.models import AssemblyPage, Ballot, Proxy, VotingRight, VotingRightUnit
+
+
+def _require(request, allowed: bool) -> None:
+    if allowed:
+        return
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    raise PermissionDenied
+
+
+def get_assembly(request, page_id: int) -> AssemblyPage:
+    """Return the live assembly if the reader may open its page; 403 (or login) otherwise."""
+    assembly = get_object_or_404(AssemblyPage.objects.live(), pk=page_id)
+    _require(request, may_view_page(request.user, assembly))
+    request.current_estate = assembly.page_estate
+    return assembly
+
+
+def get_assembly_for_runner(request, page_id: int) -> AssemblyPage:
+    """Return the assembly if the user runs assemblies in its estate (the committee)."""
+    assembly = get_object_or_404(AssemblyPage, pk=page_id)
+    _require(request, permissions.may_run_assembly(request.user, assembly.page_estate))
+    request.current_estate = assembly.page_estate
+    return assembly
+
+
+@dataclass(frozen=True)
+class VoterRight:
+    """A right the user may exercise: their own (online) or an owner's by approved proxy."""
+
+    right: VotingRight
+    channel: str
+    proxy: Proxy | None = None
+
+    @property
+    def key(self) -> str:
+        return self.right.pseudonym
+
+
+def rights_for_voter(user: Any, assembly: AssemblyPage) -> list[VoterRight]:
+    """Return the rights on the frozen roll that this user may vote for, own ones first."""
+    if not permissions.is_authenticated(user) or not assembly.pk:
+        return []
+    result: list[VoterRight] = []
+    if permissions.may_vote(user, assembly.page_estate):
+        own = VotingRight.objects.filter(assembly=assembly, holders__user=user).distinct()
+        result.extend(VoterRight(right, Channel.ONLINE) for right in own)
+    proxies = Proxy.objects.filter(
+        assembly=assembly, agent=user, status=ProxyStatus.APPROVED
+    ).select_related("identity")
+    for proxy in proxies:
+        for right in VotingRight.objects.filter(assembly=assembly, holders=proxy.identity):
+            if all(r.right.pk != right.pk for r in result):
+                result.append(VoterRight(right, Channel.PROXY, proxy))
+    return result
+
+
+def get_voter_right(request, assembly: AssemblyPage, key: str | None) -> VoterRight:
+    """Return the chosen right of the voter (by pseudonym), or their first; 403 if none."""
+    rights = rights_for_voter(request.user, assembly)
+    _require(request, bool(rights))
+    if not key:
+        return rights[0]
+    for voter_right in rights:
+        if voter_right.key == key:
+            return voter_right
+    raise Http404
+
+
+def get_paper_right(assembly: AssemblyPage, building: str, unit_number: str) -> VotingRight:
+    """Return the right that holds a unit on the frozen roll, or refuse in Chinese."""
+    found = (
+        VotingRightUnit.objects.filter(
+            assembly=assembly,
+            building_name=building.strip(),
+            unit_number=unit_number.strip(),
+        )
+        .select_related("right")
+        .first()
+    )
+    if found is None:
+        raise ValidationError(_("该房屋不在本次会议的选民名册上，不能录入书面选票。"))
+    return found.right
+
+
+def ballots_for_receipts(user: Any, assembly: AssemblyPage):
+    """Return the ballots whose receipts this user may see: cast by them, or for their right."""
+    return (
+        Ballot.objects.filter(assembly=assembly, cast_by=user)
+        .select_related("right")
+        .order_by("sequence")
+    )

@@ -1,0 +1,31 @@
+"""The voting domain: assembly pages and motions, the roll, proxies, ballots and the ledger."""
+
+from voting.models.assemblies import (
+    AssemblyIndexPage,
+    AssemblyPage,
+    Candidate,
+    Motion,
+    MotionsFrozenError,
+    ResidentsCommitteeNotice,
+)
+from voting.models.ballots import GENESIS_HASH, Ballot, BallotChoice, LedgerHead, PaperConfirmation
+from voting.models.proxies import Proxy
+from voting.models.roll import ElectoralRoll, VotingRight, VotingRightUnit
+
+__all__ = [
+    "GENESIS_HASH",
+    "AssemblyIndexPage",
+    "AssemblyPage",
+    "Ballot",
+    "BallotChoice",
+    "Candidate",
+    "ElectoralRoll",
+    "LedgerHead",
+    "Motion",
+    "MotionsFrozenError",
+    "PaperConfirmation",
+    "Proxy",
+    "ResidentsCommitteeNotice",
+    "VotingRight",
+    "VotingRightUnit",
+]

@@ -1,0 +1,411 @@
+"""Assembly pages: the estate's 业主大会 section, each assembly meeting and its motions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page
+
+from portal.community.choices import Visibility
+from portal.home.mixins import SectionIndexMixin, VisibilityMixin
+from voting.choices import (
+    AssemblyState,
+    ChannelPriority,
+    Matter,
+    MeetingForm,
+    MotionKind,
+)
+
+
+class AssemblyIndexPage(SectionIndexMixin, Page):
+    """The estate's 业主大会 section."""
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    settings_panels = [*Page.settings_panels, *VisibilityMixin.visibility_panels]
+    parent_page_types = ["home.EstatePage"]
+    subpage_types: list[str] = ["voting.AssemblyPage", "home.StandardPage"]
+    template = "voting/assembly_index_page.html"
+
+    class Meta:
+        verbose_name = _("业主大会")
+
+
+class MotionsFrozenError(ValidationError):
+    """Raised when something tries to change the motions after the notice was published."""
+
+
+def frozen_message() -> str:
+    return str(_("会议公告已发布，表决事项和议事规则选项已冻结，不得再修改。"))
+
+
+class AssemblyPageForm(WagtailAdminPageForm):
+    """Refuse changes to a published notice, and a voting window the notice period forbids."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        page: AssemblyPage = self.instance
+        stored_state = (
+            AssemblyPage.objects.filter(pk=page.pk).values_list("state", flat=True).first()
+            if page.pk
+            else None
+        )
+        if stored_state and stored_state != AssemblyState.DRAFT:
+            changed_rules = set(self.changed_data) & set(AssemblyPage.FROZEN_FIELDS)
+            motions = self.formsets.get("motions")
+            motions_changed = motions is not None and (
+                any(form.has_changed() for form in motions.forms) or bool(motions.deleted_forms)
+            )
+            if changed_rules or motions_changed:
+                raise ValidationError(frozen_message())
+        opens = cleaned.get("voting_opens_at")
+        closes = cleaned.get("voting_closes_at")
+        days = cleaned.get("min_notice_days")
+        if opens and days is not None:
+            notice_at = page.notice_published_at or timezone.now()
+            earliest = notice_at + timedelta(days=days)
+            if opens < earliest:
+                self.add_error(
+                    "voting_opens_at",
+                    _(
+                        "投票开始时间不得早于会议公告发布后 %(days)s 日，即不早于 %(earliest)s。"
+                        "业主大会会议应当于召开 15 日以前通知全体业主（议事规则另有规定的从其规定）。"
+                    )
+                    % {
+                        "days": days,
+                        "earliest": date_format(timezone.localtime(earliest), "DATETIME_FORMAT"),
+                    },
+                )
+        if opens and closes and closes <= opens:
+            self.add_error("voting_closes_at", _("投票结束时间必须晚于开始时间。"))
+        return cleaned
+
+
+class AssemblyPage(VisibilityMixin, Page):
+    """One assembly meeting (业主大会会议): its notice, voting window, rules and motions.
+
+    The state moves draft → announced → open → closed only through voting.actions.
+    Publishing the notice freezes the motions and the rules of procedure chosen here.
+    """
+
+    FROZEN_FIELDS = (
+        "meeting_form",
+        "voting_opens_at",
+        "voting_closes_at",
+        "min_notice_days",
+        "allow_change_before_close",
+        "channel_priority",
+        "proxy_cap_per_agent",
+        "deemed_consent",
+        "secret_ballot",
+        "paper_needs_confirmation",
+    )
+    # Kept from the database when a revision is published: they belong to the record, not
+    # to a revision, and an old revision must never roll a state back.
+    RECORD_FIELDS = (
+        "state",
+        "notice_published_at",
+        "opened_at",
+        "closed_at",
+        "residents_committee_informed_at",
+    )
+
+    visibility = models.CharField(
+        _("可见范围"), max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    intro = models.TextField(_("会议说明"), blank=True)
+    meeting_form = models.CharField(
+        _("会议形式"),
+        max_length=20,
+        choices=MeetingForm.choices,
+        default=MeetingForm.ONLINE_AND_PAPER,
+    )
+    voting_opens_at = models.DateTimeField(_("投票开始时间"), null=True, blank=True)
+    voting_closes_at = models.DateTimeField(_("投票结束时间"), null=True, blank=True)
+    min_notice_days = models.PositiveSmallIntegerField(
+        _("最少公告天数"),
+        default=15,
+        help_text=_("投票开始不得早于会议公告发布后的天数；法定最少 15 日，议事规则可规定更长。"),
+    )
+    allow_change_before_close = models.BooleanField(
+        _("允许在投票结束前修改已投选票"), default=False
+    )
+    channel_priority = models.CharField(
+        _("线上与书面重复投票时"),
+        max_length=10,
+        choices=ChannelPriority.choices,
+        default=ChannelPriority.ONLINE,
+    )
+    proxy_cap_per_agent = models.PositiveSmallIntegerField(
+        _("每位受托人最多代理的投票权数"),
+        null=True,
+        blank=True,
+        help_text=_("留空表示不限；部分城市规定为 3。"),
+    )
+    deemed_consent = models.BooleanField(
+        _("未参与表决视为同意多数"),
+        default=False,
+        help_text=_("仅在议事规则明确规定且有送达证明时启用；结果将分别列出实际票数与视同票数。"),
+    )
+    secret_ballot = models.BooleanField(
+        _("不记名投票"),
+        default=False,
+        help_text=_("公开账本中每张选票使用一次性编号，与房屋无任何关联。"),
+    )
+    paper_needs_confirmation = models.BooleanField(
+        _("书面选票需第二人核对"),
+        default=False,
+        help_text=_("录入的书面选票须由另一位工作人员核对后才计入结果。"),
+    )
+    state = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=AssemblyState.choices,
+        default=AssemblyState.DRAFT,
+        editable=False,
+    )
+    notice_published_at = models.DateTimeField(
+        _("会议公告发布时间"), null=True, blank=True, editable=False
+    )
+    opened_at = models.DateTimeField(_("实际开始时间"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("实际结束时间"), null=True, blank=True, editable=False)
+    residents_committee_informed_at = models.DateTimeField(
+        _("告知社区居委会时间"), null=True, blank=True, editable=False
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("meeting_form"),
+                FieldPanel("voting_opens_at"),
+                FieldPanel("voting_closes_at"),
+            ],
+            heading=_("会议形式与投票时间"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("min_notice_days"),
+                FieldPanel("allow_change_before_close"),
+                FieldPanel("channel_priority"),
+                FieldPanel("proxy_cap_per_agent"),
+                FieldPanel("deemed_consent"),
+                FieldPanel("secret_ballot"),
+                FieldPanel("paper_needs_confirmation"),
+            ],
+            heading=_("议事规则选项"),
+        ),
+        InlinePanel("motions", heading=_("表决事项"), label=_("表决事项"), min_num=1),
+    ]
+    settings_panels = [*Page.settings_panels, *VisibilityMixin.visibility_panels]
+    parent_page_types = ["voting.AssemblyIndexPage"]
+    subpage_types: list[str] = []
+    base_form_class = AssemblyPageForm
+    template = "voting/assembly_page.html"
+
+    class Meta:
+        verbose_name = _("业主大会会议")
+        verbose_name_plural = _("业主大会会议")
+
+    # --- state --------------------------------------------------------------------------
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state != AssemblyState.DRAFT
+
+    def is_voting_window(self, at=None) -> bool:
+        """Return whether ballots may be cast at this moment."""
+        at = at or timezone.now()
+        return (
+            self.state == AssemblyState.OPEN
+            and self.voting_opens_at is not None
+            and self.voting_closes_at is not None
+            and self.voting_opens_at <= at < self.voting_closes_at
+        )
+
+    def earliest_opening(self):
+        """Return the first moment voting may open under the notice rule, or None."""
+        if self.notice_published_at is None:
+            return None
+        return self.notice_published_at + timedelta(days=self.min_notice_days)
+
+    @property
+    def estate(self):
+        return self.page_estate
+
+    def with_content_json(self, content):
+        page = super().with_content_json(content)
+        for name in self.RECORD_FIELDS:
+            setattr(page, name, getattr(self, name))
+        return page
+
+    def save(self, *args: Any, **kwargs: Any):
+        if self.pk:
+            stored = (
+                AssemblyPage.objects.filter(pk=self.pk)
+                .values(*self.FROZEN_FIELDS, *self.RECORD_FIELDS)
+                .first()
+            )
+            if stored and stored["state"] != AssemblyState.DRAFT:
+                if any(stored[name] != getattr(self, name) for name in self.FROZEN_FIELDS):
+                    raise MotionsFrozenError(frozen_message())
+                # Only voting.actions moves the record fields, and it writes them itself.
+                for name in self.RECORD_FIELDS:
+                    setattr(self, name, stored[name])
+        return super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from voting.lookups import rights_for_voter
+
+        context = super().get_context(request, *args, **kwargs)
+        context["motions"] = list(self.motions.prefetch_related("candidates", "documents"))
+        context["voter_rights"] = rights_for_voter(request.user, self)
+        return context
+
+
+class Motion(Orderable):
+    """One matter put to the vote (表决事项): a resolution, or an election with seats."""
+
+    FROZEN_FIELDS = ("title", "text", "matter", "kind", "seats", "candidate_names", "sort_order")
+
+    page = ParentalKey(AssemblyPage, on_delete=models.CASCADE, related_name="motions")
+    title = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("内容"), blank=True)
+    documents = ParentalManyToManyField(
+        "wagtaildocs.Document", blank=True, related_name="+", verbose_name=_("附件")
+    )
+    matter = models.CharField(
+        _("事项类别（民法典第二百七十八条）"), max_length=2, choices=Matter.choices
+    )
+    kind = models.CharField(
+        _("表决方式"), max_length=20, choices=MotionKind.choices, default=MotionKind.RESOLUTION
+    )
+    seats = models.PositiveSmallIntegerField(
+        _("应选席位"),
+        null=True,
+        blank=True,
+        help_text=_("仅选举：业主委员会委员为 5 至 11 人的单数。"),
+    )
+    candidate_names = models.TextField(
+        _("候选人"),
+        blank=True,
+        help_text=_("仅选举：每行一位候选人。会议公告发布时生成候选人名单，此后不得更改。"),
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("text"),
+        FieldPanel("matter"),
+        FieldPanel("kind"),
+        FieldPanel("seats"),
+        FieldPanel("candidate_names"),
+        FieldPanel("documents"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("表决事项")
+        verbose_name_plural = _("表决事项")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_election(self) -> bool:
+        return self.kind == MotionKind.ELECTION
+
+    def candidate_name_list(self) -> list[str]:
+        names = [line.strip() for line in self.candidate_names.splitlines()]
+        return list(dict.fromkeys(name for name in names if name))
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == MotionKind.ELECTION:
+            if not self.seats:
+                raise ValidationError({"seats": _("选举事项须填写应选席位。")})
+            if len(self.candidate_name_list()) < 1:
+                raise ValidationError({"candidate_names": _("选举事项须至少有一位候选人。")})
+        elif self.seats or self.candidate_names.strip():
+            raise ValidationError(_("决议事项不设候选人和席位；如为选举，请将表决方式改为选举。"))
+
+    def _assembly_frozen(self) -> bool:
+        if not self.page_id:
+            return False
+        return (
+            AssemblyPage.objects.filter(pk=self.page_id).exclude(state=AssemblyState.DRAFT).exists()
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Motions not in the notice may not be voted on: after publication nothing changes.
+        if self._assembly_frozen():
+            stored = (
+                Motion.objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first()
+                if self.pk
+                else None
+            )
+            if stored is None or any(
+                stored[name] != getattr(self, name) for name in self.FROZEN_FIELDS
+            ):
+                raise MotionsFrozenError(frozen_message())
+        super().save(*args, **kwargs)
+
+
+@receiver(pre_delete, sender=Motion)
+def _refuse_deleting_frozen_motion(sender, instance: Motion, **kwargs) -> None:
+    if instance._assembly_frozen():
+        raise MotionsFrozenError(frozen_message())
+
+
+class Candidate(models.Model):
+    """A candidate of an election motion, fixed when the notice is published."""
+
+    motion = models.ForeignKey(
+        Motion, on_delete=models.PROTECT, related_name="candidates", verbose_name=_("表决事项")
+    )
+    name = models.CharField(_("姓名"), max_length=60)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("候选人")
+        verbose_name_plural = _("候选人")
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["motion", "name"], name="candidate_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResidentsCommitteeNotice(models.Model):
+    """That (and how) the community residents' committee was informed of the meeting."""
+
+    assembly = models.ForeignKey(
+        AssemblyPage, on_delete=models.PROTECT, related_name="committee_notices"
+    )
+    informed_at = models.DateTimeField(_("告知时间"))
+    informed_whom = models.CharField(_("告知对象"), max_length=100)
+    how = models.CharField(_("告知方式"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("告知居委会记录")
+        verbose_name_plural = _("告知居委会记录")
+        ordering = ["-informed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.informed_whom} {self.informed_at:%Y-%m-%d}"

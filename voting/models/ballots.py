@@ -1,0 +1,175 @@
+"""Ballots (选票): append-only, one current ballot per right, chained in a ledger."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from voting.choices import Channel, ChannelClass, VoteChoice
+from voting.models.assemblies import AssemblyPage, Candidate, Motion
+from voting.models.base import AppendOnlyModel
+from voting.models.proxies import Proxy
+from voting.models.roll import VotingRight
+
+GENESIS_HASH = "0" * 64
+
+
+class Ballot(AppendOnlyModel):
+    """One ballot of one right on all motions of an assembly.
+
+    "One current ballot per right" is enforced by the database: versions are unique per
+    (assembly, right, channel class), a later version names the one it supersedes
+    (unique, so the chain of versions cannot fork), and version 1 is the only one without
+    a predecessor. Two concurrent first submissions both try version 1; one wins.
+    Online and proxy ballots share the electronic class (the first of owner and agent
+    stands); a paper ballot of the same right is a separate record that the assembly's
+    priority rule resolves at tally time (voting.actions.resolve_channels).
+    """
+
+    assembly = models.ForeignKey(AssemblyPage, on_delete=models.PROTECT, related_name="ballots")
+    right = models.ForeignKey(VotingRight, on_delete=models.PROTECT, related_name="ballots")
+    channel = models.CharField(_("投票方式"), max_length=10, choices=Channel.choices)
+    channel_class = models.CharField(max_length=12, choices=ChannelClass.choices)
+    version = models.PositiveIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("投票人"),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    proxy = models.ForeignKey(
+        Proxy, on_delete=models.PROTECT, null=True, blank=True, related_name="ballots"
+    )
+    scan = models.FileField(_("书面选票扫描件"), upload_to="voting/paper/%Y/%m/", blank=True)
+    submission_key = models.CharField(max_length=64, blank=True)
+    receipt_code = models.CharField(_("回执码"), max_length=32, unique=True)
+    cast_at = models.DateTimeField(_("投票时间"), default=timezone.now)
+    # The ledger: a hash chain in one order per assembly (voting/LEDGER.md).
+    sequence = models.PositiveIntegerField(_("账本序号"))
+    ledger_pseudonym = models.CharField(_("匿名编号"), max_length=32)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("选票")
+        verbose_name_plural = _("选票")
+        ordering = ["assembly", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assembly", "right", "channel_class", "version"],
+                name="ballot_one_per_right_version",
+            ),
+            models.UniqueConstraint(
+                fields=["assembly", "right", "channel_class"],
+                condition=Q(version=1),
+                name="ballot_one_first_per_right",
+            ),
+            models.CheckConstraint(
+                condition=(Q(version=1) & Q(supersedes__isnull=True))
+                | (Q(version__gt=1) & Q(supersedes__isnull=False)),
+                name="ballot_version_chain",
+            ),
+            models.UniqueConstraint(fields=["assembly", "sequence"], name="ballot_ledger_seq"),
+            models.UniqueConstraint(
+                fields=["assembly", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="ballot_submission_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel=Channel.PAPER) | Q(entered_by__isnull=False),
+                name="ballot_paper_entered_by",
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel=Channel.PROXY) | Q(proxy__isnull=False),
+                name="ballot_proxy_has_authorisation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(prev_hash=F("hash")), name="ballot_hash_differs_from_prev"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.get_channel_display()}"
+
+
+class BallotChoice(AppendOnlyModel):
+    """A ballot's answer on one motion: 同意／反对／弃权, or one approved candidate."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="choices")
+    motion = models.ForeignKey(Motion, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    choice = models.CharField(_("表决意见"), max_length=10, choices=VoteChoice.choices)
+
+    class Meta:
+        verbose_name = _("表决意见")
+        verbose_name_plural = _("表决意见")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ballot", "motion"],
+                condition=Q(candidate__isnull=True),
+                name="ballot_choice_one_per_motion",
+            ),
+            models.UniqueConstraint(
+                fields=["ballot", "motion", "candidate"],
+                condition=Q(candidate__isnull=False),
+                name="ballot_choice_one_per_candidate",
+            ),
+            # An approved candidate is an "agree"; a blank election ballot is an abstention.
+            models.CheckConstraint(
+                condition=Q(candidate__isnull=True) | Q(choice=VoteChoice.AGREE),
+                name="ballot_choice_candidate_agree",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.motion_id}: {self.candidate_id or self.choice}"
+
+
+class PaperConfirmation(AppendOnlyModel):
+    """A second person's confirmation of an entered paper ballot."""
+
+    ballot = models.OneToOneField(Ballot, on_delete=models.PROTECT, related_name="confirmation")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("书面选票核对")
+        verbose_name_plural = _("书面选票核对")
+
+    def __str__(self) -> str:
+        return f"#{self.ballot_id}"
+
+
+class LedgerHead(models.Model):
+    """The end of an assembly's chain; locked (SELECT … FOR UPDATE) to append in one order."""
+
+    assembly = models.OneToOneField(
+        AssemblyPage, on_delete=models.PROTECT, related_name="ledger_head"
+    )
+    sequence = models.PositiveIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("账本末端")
+        verbose_name_plural = _("账本末端")
+
+    def __str__(self) -> str:
+        return f"{self.assembly_id}#{self.sequence}"

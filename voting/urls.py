@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from voting import views
+
+app_name = "voting"
+urlpatterns = [
+    path("<int:page_id>/vote/", views.vote, name="vote"),
+    path("<int:page_id>/receipt/", views.receipt, name="receipt"),
+    path("<int:page_id>/proxy/", views.proxy_register, name="proxy_register"),
+    path("<int:page_id>/proxies/", views.proxy_queue, name="proxy_queue"),
+    path("<int:page_id>/proxies/<int:proxy_id>/decide/", views.proxy_decide, name="proxy_decide"),
+    path("<int:page_id>/paper/", views.paper_entry, name="paper_entry"),
+    path("<int:page_id>/paper/<int:ballot_id>/confirm/", views.paper_confirm, name="paper_confirm"),
+    path("<int:page_id>/manage/", views.manage, name="manage"),
+    path("<int:page_id>/ledger/", views.ledger_page, name="ledger"),
+    path("<int:page_id>/ledger.json", views.ledger_json, name="ledger_json"),
+    path("<int:page_id>/ledger/verify/", views.ledger_verify, name="ledger_verify"),
+]

@@ -1,0 +1,311 @@
+"""Voting pages: cast (form → confirm → receipt), proxies, paper entry, the public ledger."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from voting import actions, ledger, lookups
+from voting.choices import AssemblyState, Channel, ProxyStatus
+from voting.forms import (
+    BallotForm,
+    InformCommitteeForm,
+    PaperBallotForm,
+    ProxyDecisionForm,
+    ProxyForm,
+    ReceiptLookupForm,
+)
+from voting.models import Ballot, LedgerHead, Proxy
+
+
+def _errors_to_messages(request, error: ValidationError | PermissionDenied) -> None:
+    texts = error.messages if isinstance(error, ValidationError) else [str(error)]
+    for text in texts:
+        messages.error(request, text)
+
+
+# --- casting --------------------------------------------------------------------------------
+
+
+@login_required
+def vote(request, page_id: int):
+    """Show the ballot, then the confirmation, then cast it and go to the receipt."""
+    assembly = lookups.get_assembly(request, page_id)
+    voter_right = lookups.get_voter_right(
+        request, assembly, request.POST.get("right") or request.GET.get("right")
+    )
+    context = {
+        "page": assembly,
+        "voter_right": voter_right,
+        "all_rights": lookups.rights_for_voter(request.user, assembly),
+        "open": assembly.is_voting_window(),
+    }
+    if request.method != "POST":
+        context["form"] = BallotForm(assembly)
+        return render(request, "voting/vote.html", context)
+    form = BallotForm(assembly, request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "voting/vote.html", context)
+    if request.POST.get("step") != "confirm":
+        context.update(summary=form.summary(), submission_key=uuid.uuid4().hex)
+        return render(request, "voting/vote_confirm.html", context)
+    try:
+        result = actions.cast_ballot(
+            assembly,
+            voter_right.right,
+            form.to_choices(),
+            channel=voter_right.channel,
+            cast_by=request.user,
+            submission_key=request.POST.get("submission_key", "")[:64],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "voting/vote.html", context)
+    if result.created:
+        messages.success(request, _("投票成功，请保存您的回执码。"))
+    else:
+        messages.info(request, _("该投票权已经投过票，以第一次提交的选票为准，本次提交未被记录。"))
+    return redirect("voting:receipt", page_id=assembly.pk)
+
+
+@login_required
+def receipt(request, page_id: int):
+    """Show the receipts of the ballots this user cast in the assembly."""
+    assembly = lookups.get_assembly(request, page_id)
+    ballots = lookups.ballots_for_receipts(request.user, assembly)
+    return render(request, "voting/receipt.html", {"page": assembly, "ballots": ballots})
+
+
+# --- proxies ---------------------------------------------------------------------------------
+
+
+@login_required
+def proxy_register(request, page_id: int):
+    """Let an owner register a written authorisation naming an agent."""
+    assembly = lookups.get_assembly(request, page_id)
+    form = ProxyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.register_proxy(
+                assembly,
+                grantor=request.user,
+                agent_phone=form.cleaned_data["agent_phone"],
+                scan=form.cleaned_data["scan"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("委托已提交，业委会审核通过后受托人即可代为投票。"))
+            return HttpResponseRedirect(assembly.url)
+    mine = Proxy.objects.filter(assembly=assembly, grantor=request.user).select_related("agent")
+    return render(
+        request, "voting/proxy_form.html", {"page": assembly, "form": form, "proxies": mine}
+    )
+
+
+def proxy_queue(request, page_id: int):
+    """List the assembly's proxies for the committee to decide."""
+    assembly = lookups.get_assembly_for_runner(request, page_id)
+    proxies = Proxy.objects.filter(assembly=assembly).select_related(
+        "grantor", "agent", "identity", "decided_by"
+    )
+    return render(
+        request,
+        "voting/proxy_queue.html",
+        {
+            "page": assembly,
+            "pending": [p for p in proxies if p.status == ProxyStatus.PENDING],
+            "decided": [p for p in proxies if p.status != ProxyStatus.PENDING],
+            "form": ProxyDecisionForm(),
+        },
+    )
+
+
+@require_POST
+def proxy_decide(request, page_id: int, proxy_id: int):
+    assembly = lookups.get_assembly_for_runner(request, page_id)
+    proxy = get_object_or_404(Proxy, pk=proxy_id, assembly=assembly)
+    form = ProxyDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.decide_proxy(
+                proxy,
+                actor=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("已记录审核结果。"))
+        except (ValidationError, PermissionDenied) as error:
+            _errors_to_messages(request, error)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("voting:proxy_queue", page_id=assembly.pk)
+
+
+# --- paper ballots ----------------------------------------------------------------------------
+
+
+def paper_entry(request, page_id: int):
+    """Let committee staff enter a paper ballot with its scan, and confirm others' entries."""
+    assembly = lookups.get_assembly_for_runner(request, page_id)
+    form = PaperBallotForm(assembly, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            right = lookups.get_paper_right(
+                assembly, form.cleaned_data["building"], form.cleaned_data["unit_number"]
+            )
+            result = actions.enter_paper_ballot(
+                assembly,
+                right,
+                form.to_choices(),
+                entered_by=request.user,
+                scan=form.cleaned_data["scan"],
+                submission_key=request.POST.get("submission_key", "")[:64],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if result.created:
+                messages.success(
+                    request,
+                    _("书面选票已录入，账本序号 %(sequence)s。")
+                    % {"sequence": result.ballot.sequence},
+                )
+            else:
+                messages.info(request, _("该投票权已有书面选票，本次录入未被记录。"))
+            return redirect("voting:paper_entry", page_id=assembly.pk)
+    paper = (
+        Ballot.objects.filter(assembly=assembly, channel=Channel.PAPER)
+        .select_related("entered_by", "confirmation", "confirmation__confirmed_by")
+        .prefetch_related("right__units")
+        .order_by("-sequence")
+    )
+    return render(
+        request,
+        "voting/paper_entry.html",
+        {
+            "page": assembly,
+            "form": form,
+            "paper_ballots": paper,
+            "submission_key": uuid.uuid4().hex,
+        },
+    )
+
+
+@require_POST
+def paper_confirm(request, page_id: int, ballot_id: int):
+    assembly = lookups.get_assembly_for_runner(request, page_id)
+    ballot = get_object_or_404(Ballot, pk=ballot_id, assembly=assembly)
+    try:
+        actions.confirm_paper_ballot(ballot, actor=request.user)
+        messages.success(request, _("已核对。"))
+    except (ValidationError, PermissionDenied) as error:
+        _errors_to_messages(request, error)
+    return redirect("voting:paper_entry", page_id=assembly.pk)
+
+
+# --- running the assembly ---------------------------------------------------------------------
+
+
+def manage(request, page_id: int):
+    """Publish the notice, record informing the residents' committee, open and close voting."""
+    assembly = lookups.get_assembly_for_runner(request, page_id)
+    inform_form = InformCommitteeForm(request.POST if request.POST.get("do") == "inform" else None)
+    if request.method == "POST":
+        do = request.POST.get("do")
+        try:
+            if do == "announce":
+                actions.announce_assembly(assembly, actor=request.user)
+                messages.success(request, _("会议公告已发布，表决事项已冻结。"))
+            elif do == "open":
+                actions.open_voting(assembly, actor=request.user)
+                messages.success(request, _("投票已开始，选民名册已冻结。"))
+            elif do == "close":
+                actions.close_voting(assembly, actor=request.user)
+                messages.success(request, _("投票已结束。"))
+            elif do == "inform" and inform_form.is_valid():
+                actions.record_residents_committee_informed(
+                    assembly, actor=request.user, **inform_form.cleaned_data
+                )
+                messages.success(request, _("已记录告知社区居委会。"))
+            if do != "inform" or inform_form.is_valid():
+                return redirect("voting:manage", page_id=assembly.pk)
+        except (ValidationError, PermissionDenied) as error:
+            _errors_to_messages(request, error)
+    return render(
+        request,
+        "voting/manage.html",
+        {
+            "page": assembly,
+            "inform_form": inform_form,
+            "notices": assembly.committee_notices.select_related("recorded_by"),
+            "roll": getattr(assembly, "roll", None) if assembly.state != "draft" else None,
+        },
+    )
+
+
+# --- the public ledger ---------------------------------------------------------------------------
+
+
+def _ledger_context(assembly) -> dict:
+    closed = assembly.state == AssemblyState.CLOSED
+    head = LedgerHead.objects.filter(assembly=assembly).first()
+    return {
+        "closed": closed,
+        "entries": list(ledger.public_entries(assembly, with_choices=closed)),
+        "head": head,
+    }
+
+
+def ledger_page(request, page_id: int):
+    """Show every ballot of the chain; an owner can find their receipt in it."""
+    assembly = lookups.get_assembly(request, page_id)
+    context = {"page": assembly, **_ledger_context(assembly)}
+    form = ReceiptLookupForm(request.GET or None)
+    if form.is_valid():
+        code = ledger.normalise_receipt_code(form.cleaned_data["receipt"])
+        context["found"] = (
+            Ballot.objects.filter(assembly=assembly, receipt_code=code)
+            .select_related("superseded_by")
+            .first()
+        )
+        context["looked_up"] = True
+    context["lookup_form"] = form
+    return render(request, "voting/ledger.html", context)
+
+
+def ledger_json(request, page_id: int):
+    """Return the ledger as JSON, with everything needed to recompute the chain."""
+    assembly = lookups.get_assembly(request, page_id)
+    data = _ledger_context(assembly)
+    head = data["head"]
+    payload = {
+        "algorithm": "gongzhi-ledger-v1: sha256(canonical JSON of hashed_fields)",
+        "hashed_fields": list(ledger.HASHED_FIELDS),
+        "genesis": ledger.GENESIS_HASH,
+        "assembly": assembly.pk,
+        "title": assembly.title,
+        "state": assembly.state,
+        "head": {"sequence": head.sequence, "last_hash": head.last_hash} if head else None,
+        "entries": data["entries"],
+    }
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="ledger-{assembly.pk}.json"'
+    return response
+
+
+def ledger_verify(request, page_id: int):
+    """Recompute the stored chain now and show the first broken link, if any."""
+    assembly = lookups.get_assembly(request, page_id)
+    result = ledger.verify_assembly(assembly)
+    return render(request, "voting/ledger_verify.html", {"page": assembly, "result": result})
