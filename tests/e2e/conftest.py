@@ -12,7 +12,6 @@ broken CI machine, so they fail.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -68,16 +67,17 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
-_audit_migration = importlib.import_module("portal.community.migrations.0002_audit_append_only")
+# SQLite's append-only triggers (audit log, ballots...) as the migrations created them.
+_sqlite_triggers: dict[str, str] = {}
 
 
 @pytest.fixture(autouse=True)
-def _audit_log_flushable_on_sqlite(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Let the flush after a transactional test empty the append-only audit log on SQLite.
+def _append_only_triggers_lifted_for_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let the flush after a transactional test empty the append-only tables on SQLite.
 
-    SQLite flushes with DELETE, which the append-only trigger refuses; PostgreSQL flushes
-    with TRUNCATE, which row triggers do not see. The trigger stays in force while the
-    test runs and is lifted only for the flush, then restored by the next test.
+    SQLite flushes with DELETE, which the append-only triggers refuse; PostgreSQL flushes
+    with TRUNCATE, which row triggers do not see. The triggers stay in force while the
+    test runs and are lifted only for the flush, then restored for the next test.
     """
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
@@ -90,12 +90,16 @@ def _audit_log_flushable_on_sqlite(request: pytest.FixtureRequest) -> Iterator[N
         yield
         return
     with connection.cursor() as cursor:
-        for statement in [*_audit_migration.SQLITE_DOWN, *_audit_migration.SQLITE_UP]:
-            cursor.execute(statement)
+        if not _sqlite_triggers:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            _sqlite_triggers.update(cursor.fetchall())
+        for name, sql in _sqlite_triggers.items():
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+            cursor.execute(sql)
     yield
     with connection.cursor() as cursor:
-        for statement in _audit_migration.SQLITE_DOWN:
-            cursor.execute(statement)
+        for name in _sqlite_triggers:
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
 
 
 @pytest.fixture(scope="package")
