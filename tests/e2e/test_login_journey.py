@@ -46,8 +46,8 @@ def test_owner_logs_in_with_sms_code_and_sees_their_estate(page, screenshot, own
     assert_fits_screen(page)
     screenshot(page, "estate-home")
 
-    # As a member, the members-only page opens for them.
-    page.goto(members_page.url)
+    # As a member, they find the members-only page on the estate's home and open it.
+    page.get_by_role("link", name="业主议事规则（草案）").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("业主议事规则（草案）")
     expect(page.locator("main")).to_contain_text("由业主委员会召集")
 
@@ -58,6 +58,13 @@ def test_owner_of_another_estate_is_refused_a_members_only_page(
     log_in_by_sms_code(page, outsider.phone)
     expect(page.locator("header")).to_contain_text("退出")
 
+    # 锦绣花园's home is public, but it does not list the members-only page to them...
+    page.goto("/jinxiu/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("锦绣花园")
+    expect(page.locator("main")).to_contain_text("您还不是本小区的成员")
+    expect(page.locator("main")).not_to_contain_text("业主议事规则")
+
+    # ...and the page itself refuses them.
     response = page.goto(members_page.url)
     assert response is not None and response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("没有权限")
