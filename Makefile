@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install migrate seed messages clean
+.PHONY: run test e2e lint bench install migrate seed messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,14 @@ run: seed
 	$(MANAGE) qcluster & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# The whole suite, browser journeys included (Debian's Chromium; screenshots land in
+# test-artifacts/screenshots/). PYTEST_ARGS passes options, e.g. PYTEST_ARGS="-x -k login".
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Only the browser journeys.
+e2e: $(STAMP)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

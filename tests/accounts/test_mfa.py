@@ -51,6 +51,9 @@ def test_after_activating_totp_the_admin_opens(client, committee_chair):
         "site_admin",
     ],
 )
+# Declared, because the cast is fetched by name: without the marker pytest-django would
+# order this test after the transactional ones, whose flush leaves an empty database.
+@pytest.mark.django_db
 def test_every_staff_role_requires_mfa(request, who):
     assert requires_mfa(request.getfixturevalue(who))
 

@@ -1,0 +1,63 @@
+"""Steps several browser journeys share, written the way a person does them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from portal.accounts.sms import LocmemSMSBackend
+
+# A login code as allauth formats it: "K7QM-X2PD" by default, or plain digits when the
+# project sets a numeric LOGIN_BY_CODE_FORMAT. Not glued to ASCII letters or digits.
+CODE_PATTERN = re.compile(r"(?<![A-Za-z0-9])([A-Z0-9]{2,}(?:-[A-Z0-9]{2,})*)(?![A-Za-z0-9])")
+
+
+def national_number(phone: str) -> str:
+    """Return the number as a person in China types it: '+8613900000001' → '13900000001'."""
+    return phone.removeprefix("+86")
+
+
+def last_sms_code(phone: str) -> str:
+    """Return the login code in the last text message sent to this phone."""
+    messages = [message for message in LocmemSMSBackend.outbox if message.to == phone]
+    assert messages, f"no SMS was sent to {phone}; outbox: {LocmemSMSBackend.outbox!r}"
+    codes = [code for code in CODE_PATTERN.findall(messages[-1].text) if len(code) >= 4]
+    assert codes, f"no code in the SMS {messages[-1].text!r}"
+    return codes[0]
+
+
+def log_in_by_sms_code(
+    page: Any, phone: str, *, screenshot: Callable[[Any, str], Any] | None = None
+) -> None:
+    """Log in from the login page: ask for a code by SMS, read it, type it in.
+
+    Selects fields by name and buttons by type, not by their wording, so the journey
+    survives changes to the allauth templates' text. With `screenshot`, saves each screen.
+    """
+    snap = screenshot or (lambda page, step: None)
+    page.goto("/accounts/login/")
+    snap(page, "login")
+    page.locator("a[href*='/accounts/login/code/']").first.click()
+    request_form = page.locator("form:has(input[name=phone])")
+    request_form.locator("input[name=phone]").fill(national_number(phone))
+    snap(page, "request-code")
+    request_form.locator("button[type=submit], input[type=submit]").first.click()
+
+    code_form = page.locator("form:has(input[name=code])")
+    code_form.locator("input[name=code]").fill(last_sms_code(phone))
+    snap(page, "enter-code")
+    code_form.locator("button[type=submit], input[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def assert_fits_screen(page: Any) -> None:
+    """Assert the page does not scroll sideways: nothing wider than the screen.
+
+    Deliberate scrollers (the estate navigation, wide tables) scroll inside their own
+    box and do not widen the document.
+    """
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"page is {widths[0]}px wide on a {widths[1]}px screen"

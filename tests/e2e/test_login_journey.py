@@ -1,0 +1,73 @@
+"""Journey: an owner logs in with an SMS code and finds their estate; an outsider is refused.
+
+Runs at phone and desktop widths (see conftest). Assertions read what a person sees.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.community.choices import Visibility
+from portal.home.models import StandardPage
+from tests.e2e.helpers import assert_fits_screen, log_in_by_sms_code
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def members_page(estate_a) -> StandardPage:
+    """A page of 锦绣花园 only its members may read."""
+    return estate_a.page.add_child(
+        instance=StandardPage(
+            title="业主议事规则（草案）",
+            slug="rules-draft",
+            visibility=Visibility.MEMBERS,
+            body=[("paragraph", "<p>业主大会会议每年至少召开一次，由业主委员会召集。</p>")],
+        )
+    )
+
+
+def test_owner_logs_in_with_sms_code_and_sees_their_estate(page, screenshot, owner, members_page):
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    log_in_by_sms_code(page, owner.phone, screenshot=screenshot)
+    screenshot(page, "after-login")
+
+    # Logged in: the header shows their masked name and a way out.
+    header = page.locator("header")
+    expect(header).to_contain_text(owner.masked_name)
+    expect(header).to_contain_text("退出")
+
+    page.get_by_role("link", name="锦绣花园").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("锦绣花园")
+    expect(page.locator("main")).to_contain_text("公告")
+    expect(page.locator("main")).not_to_contain_text("您还不是本小区的成员")
+    assert_fits_screen(page)
+    screenshot(page, "estate-home")
+
+    # As a member, they find the members-only page on the estate's home and open it.
+    page.get_by_role("link", name="业主议事规则（草案）").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("业主议事规则（草案）")
+    expect(page.locator("main")).to_contain_text("由业主委员会召集")
+
+
+def test_owner_of_another_estate_is_refused_a_members_only_page(
+    page, screenshot, outsider, members_page
+):
+    log_in_by_sms_code(page, outsider.phone)
+    expect(page.locator("header")).to_contain_text("退出")
+
+    # 锦绣花园's home is public, but it does not list the members-only page to them...
+    page.goto("/jinxiu/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("锦绣花园")
+    expect(page.locator("main")).to_contain_text("您还不是本小区的成员")
+    expect(page.locator("main")).not_to_contain_text("业主议事规则")
+
+    # ...and the page itself refuses them.
+    response = page.goto(members_page.url)
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("没有权限")
+    expect(page.locator("main")).not_to_contain_text("由业主委员会召集")
+    assert_fits_screen(page)
+    screenshot(page, "refused")
