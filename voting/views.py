@@ -178,17 +178,16 @@ def paper_entry(request, page_id: int):
             if result.created:
                 messages.success(
                     request,
-                    _("书面选票已录入，账本序号 %(sequence)s。")
-                    % {"sequence": result.ballot.sequence},
+                    _("书面选票已录入，回执码 %(code)s。") % {"code": result.receipt_code},
                 )
             else:
                 messages.info(request, _("该投票权已有书面选票，本次录入未被记录。"))
             return redirect("voting:paper_entry", page_id=assembly.pk)
     paper = (
         Ballot.objects.filter(assembly=assembly, channel=Channel.PAPER)
-        .select_related("entered_by", "confirmation", "confirmation__confirmed_by")
+        .select_related("entered_by", "confirmation", "confirmation__confirmed_by", "ledger_entry")
         .prefetch_related("right__units")
-        .order_by("-sequence")
+        .order_by("-id")
     )
     return render(
         request,
@@ -276,7 +275,7 @@ def ledger_page(request, page_id: int):
         code = ledger.normalise_receipt_code(form.cleaned_data["receipt"])
         context["found"] = (
             Ballot.objects.filter(assembly=assembly, receipt_code=code)
-            .select_related("superseded_by")
+            .select_related("superseded_by", "ledger_entry")
             .first()
         )
         context["looked_up"] = True
