@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from benchmarks.harness import report
 
-THREADS = 32
+THREADS = int(os.environ.get("BENCH_CASTING_THREADS", "32"))
 RAW_PER_THREAD = 100
 
 

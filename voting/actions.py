@@ -479,9 +479,9 @@ def cast_ballot(
         existing = existing or _current_ballot(assembly, right, channel_class)
         if existing is None:
             raise
-        _sequence_after_commit(assembly)
+        _sequence_after_commit(assembly, existing)
         return CastResult(existing, False)
-    entries = _sequence_after_commit(assembly)
+    entries = _sequence_after_commit(assembly, ballot)
     if ballot.pk in entries:
         ballot.ledger_entry = entries[ballot.pk]
     return CastResult(ballot, True)
@@ -490,9 +490,9 @@ def cast_ballot(
 def _lock_open_assembly(assembly: AssemblyPage, now: datetime) -> None:
     """Re-read the assembly's state inside the ballot's transaction and refuse if not open.
 
-    On PostgreSQL with a share lock (FOR SHARE): ballots share it, close_voting's FOR UPDATE
-    waits until the ballots in flight have committed, and a ballot that starts after the
-    close sees it. SQLite has one writer (BEGIN IMMEDIATE), which serialises the same.
+    On PostgreSQL with the weakest row lock (FOR KEY SHARE, which the ballot's foreign key
+    takes anyway): ballots share it, close_voting's FOR UPDATE waits until the ballots in
+    flight have committed, and a ballot that starts after the close sees it. SQLite has one writer (BEGIN IMMEDIATE), which serialises the same.
     """
     from django.db import connection
 
@@ -500,7 +500,7 @@ def _lock_open_assembly(assembly: AssemblyPage, now: datetime) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT state, voting_opens_at, voting_closes_at FROM voting_assemblypage"
-                " WHERE page_ptr_id = %s FOR SHARE",
+                " WHERE page_ptr_id = %s FOR KEY SHARE",
                 [assembly.pk],
             )
             row = cursor.fetchone()
@@ -537,7 +537,7 @@ def _refuse_over_proxy_cap(assembly: AssemblyPage, right: VotingRight, agent: An
         )
 
 
-def _sequence_after_commit(assembly: AssemblyPage) -> dict[int, Any]:
+def _sequence_after_commit(assembly: AssemblyPage, ballot: Ballot) -> dict[int, Any]:
     """Give the committed ballots of the assembly their place in the chain; never raise.
 
     Called right after the ballot's transaction (inside a caller's transaction it runs
@@ -545,7 +545,7 @@ def _sequence_after_commit(assembly: AssemblyPage) -> dict[int, Any]:
     stored and the next cast, close_voting or `verify_ledger --sequence` sequences it.
     """
     try:
-        return ledger.sequence_pending(assembly)
+        return ledger.sequence_pending(assembly, ballot_id=ballot.pk)
     except DatabaseError:
         if transaction.get_connection().in_atomic_block:
             raise

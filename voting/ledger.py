@@ -215,23 +215,56 @@ def pending_ballots(assembly):
     return Ballot.objects.filter(assembly=assembly, ledger_entry__isnull=True)
 
 
-def sequence_pending(assembly) -> dict[int, Any]:
+def sequence_pending(assembly, *, ballot_id: int | None = None) -> dict[int, Any]:
     """Append every committed, not yet sequenced ballot of the assembly to its chain.
 
     The one serialised step of casting: it locks the assembly's LedgerHead row only for
     the few statements that read the head, read the waiting ballots (in id order, so a
     ballot always follows the one it supersedes), insert their LedgerEntry rows and move
-    the head. Everything waiting is sequenced in one go, so voters who commit while
-    another's sequencing holds the lock are served by the next holder in one batch.
-    Idempotent: with nothing waiting it writes nothing. Returns {ballot id: LedgerEntry}.
+    the head. Everything waiting is sequenced in one go.
+
+    With `ballot_id` (a voter's ballot, just committed) voters do not queue for the lock:
+    if another voter's sequencing holds it, this one waits for that batch to finish and
+    returns if it covered the ballot, else tries again. Idempotent: with nothing waiting
+    it writes nothing. Returns {ballot id: LedgerEntry} of the entries this call wrote.
     """
+    from django.db import connection
+
+    from voting.models import LedgerEntry
+
+    assembly_id = getattr(assembly, "pk", assembly)
+    while True:
+        appended = _sequence_batch(assembly_id, wait=ballot_id is None)
+        if appended is not None:
+            return appended
+        # Someone else is sequencing: wait until their batch commits (a KEY SHARE lock
+        # conflicts only with their FOR UPDATE and is released at once), then see whether
+        # it took our ballot along.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM voting_ledgerhead WHERE assembly_id = %s FOR KEY SHARE",
+                [assembly_id],
+            )
+        if LedgerEntry.objects.filter(ballot_id=ballot_id).exists():
+            return {}
+
+
+def _sequence_batch(assembly_id: int, *, wait: bool) -> dict[int, Any] | None:
+    """Sequence the waiting ballots under the head lock; None if the lock was busy."""
     from django.db import transaction
 
     from voting.models import LedgerEntry, LedgerHead
 
-    assembly_id = getattr(assembly, "pk", assembly)
     with transaction.atomic():
-        head = LedgerHead.objects.select_for_update().get(assembly_id=assembly_id)
+        head = (
+            LedgerHead.objects.select_for_update(skip_locked=not wait)
+            .filter(assembly_id=assembly_id)
+            .first()
+        )
+        if head is None:
+            if wait or not LedgerHead.objects.filter(assembly_id=assembly_id).exists():
+                raise LedgerHead.DoesNotExist(f"assembly {assembly_id} has no ledger")
+            return None
         waiting = list(
             pending_ballots(assembly_id)
             .select_related("supersedes__ledger_entry")

@@ -97,7 +97,8 @@ class Ballot(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence or '-'} {self.get_channel_display()}"
+        # No ledger look-up here: the audit log writes this for every ballot cast.
+        return f"{self.get_channel_display()} #{self.pk}"
 
     @property
     def entry(self) -> LedgerEntry | None:
