@@ -27,7 +27,9 @@ def assembly(estate_a, owner, committee_chair):
 
 
 def _choose(page, motion_title: str, label: str) -> None:
-    motion = page.locator("fieldset.motion-field", has=page.locator("legend", has_text=motion_title))
+    motion = page.locator(
+        "fieldset.motion-field", has=page.locator("legend", has_text=motion_title)
+    )
     motion.get_by_label(label, exact=True).check()
 
 
