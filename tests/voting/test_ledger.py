@@ -250,3 +250,26 @@ def test_choices_of_an_election_are_candidate_ids_in_ascending_order(voted):
     entry = ledger.stored_entries(voted)[0]
     picked = entry["choices"][str(election.pk)]
     assert picked == sorted(picked) and len(picked) == 2
+
+
+def test_verify_ledger_sequence_catches_up_a_ballot_left_waiting(voted, capsys):
+    """A process that died between a ballot's commit and its sequencing leaves it waiting;
+    `verify_ledger --sequence` (as the next cast or the close would) gives it its place."""
+    third = Ballot.objects.filter(assembly=voted).order_by("-id").first()
+    lost_hash = third.ledger_entry.hash
+    _without_triggers(
+        "DELETE FROM voting_ledgerentry WHERE ballot_id = %s;"
+        "UPDATE voting_ledgerhead SET sequence = 2, last_hash = "
+        "(SELECT hash FROM voting_ledgerentry WHERE assembly_id = %s AND sequence = 2)"
+        " WHERE assembly_id = %s",
+        [third.pk, voted.pk, voted.pk],
+    )
+    call_command("verify_ledger", str(voted.pk))
+    assert "1 ballot(s) committed moments ago" in capsys.readouterr().out
+    call_command("verify_ledger", str(voted.pk), "--sequence")
+    out = capsys.readouterr().out
+    assert "Sequenced 1 waiting ballot(s)" in out and "3 entries" in out
+    entry = Ballot.objects.get(pk=third.pk).ledger_entry
+    # The same ballot after the same predecessor: the same place and the same hash.
+    assert (entry.sequence, entry.hash) == (3, lost_hash)
+    assert ledger.verify_assembly(voted, allow_pending=False).ok
