@@ -225,28 +225,33 @@ def sequence_pending(assembly, *, ballot_id: int | None = None) -> dict[int, Any
 
     With `ballot_id` (a voter's ballot, just committed) voters do not queue for the lock:
     if another voter's sequencing holds it, this one waits for that batch to finish and
-    returns if it covered the ballot, else tries again. Idempotent: with nothing waiting
+    returns if it covered the ballot, else takes the lock if free (or waits again). Idempotent: with nothing waiting
     it writes nothing. Returns {ballot id: LedgerEntry} of the entries this call wrote.
     """
     from django.db import connection
 
-    from voting.models import LedgerEntry
+    from voting.models import LedgerEntry, LedgerHead
 
     assembly_id = getattr(assembly, "pk", assembly)
+    if ballot_id is None or connection.vendor != "postgresql":
+        # SQLite has one writer: nobody else can be sequencing while we hold the database.
+        return _sequence_batch(assembly_id, wait=True)
     while True:
-        appended = _sequence_batch(assembly_id, wait=ballot_id is None)
-        if appended is not None:
-            return appended
-        # Someone else is sequencing: wait until their batch commits (a KEY SHARE lock
+        # If someone is sequencing, wait until their batch commits (a KEY SHARE lock
         # conflicts only with their FOR UPDATE and is released at once), then see whether
-        # it took our ballot along.
+        # it took our ballot along; under load most voters stop here.
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT 1 FROM voting_ledgerhead WHERE assembly_id = %s FOR KEY SHARE",
                 [assembly_id],
             )
+            if cursor.fetchone() is None:
+                raise LedgerHead.DoesNotExist(f"assembly {assembly_id} has no ledger")
         if LedgerEntry.objects.filter(ballot_id=ballot_id).exists():
             return {}
+        appended = _sequence_batch(assembly_id, wait=False)
+        if appended is not None:
+            return appended
 
 
 def _sequence_batch(assembly_id: int, *, wait: bool) -> dict[int, Any] | None:
@@ -262,9 +267,9 @@ def _sequence_batch(assembly_id: int, *, wait: bool) -> dict[int, Any] | None:
             .first()
         )
         if head is None:
-            if wait or not LedgerHead.objects.filter(assembly_id=assembly_id).exists():
+            if wait:
                 raise LedgerHead.DoesNotExist(f"assembly {assembly_id} has no ledger")
-            return None
+            return None  # another batch holds the lock (the caller has seen the head exists)
         waiting = list(
             pending_ballots(assembly_id)
             .select_related("supersedes__ledger_entry")
