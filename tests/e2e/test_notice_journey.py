@@ -35,7 +35,9 @@ def publish_notice_in_admin(page, screenshot, staff, secret, index: NoticeIndexP
     page.locator("input[name=title]").fill(TITLE)
     page.locator("select[name=category]").select_option("outage")
     page.locator("select[name=urgency]").select_option("important")
-    page.locator("input[name=summary]").fill("11月30日 9:00-15:00 清洗水箱，3栋暂停供水，请提前储水。")
+    page.locator("input[name=summary]").fill(
+        "11月30日 9:00-15:00 清洗水箱，3栋暂停供水，请提前储水。"
+    )
     page.get_by_label("3栋").check()
     page.locator("input[name=requires_acknowledgement]").check()
     screenshot(page, "admin-editor")
