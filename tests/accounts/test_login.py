@@ -86,6 +86,9 @@ def test_login_by_sms_code_with_number_typed_loosely(client, db):
     response = client.post(reverse("account_request_login_code"), {"phone": "+86 138-0013-8000"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_confirm_login_code"))
+    # The code page names the number masked, as Chinese apps do (shoulder-surfing).
+    page = client.get(response["Location"]).content.decode()
+    assert "验证码已发送到 138****8000" in page and PHONE not in page
 
     response = client.post(reverse("account_confirm_login_code"), {"code": last_sms_code(PHONE)})
     assert response.status_code == 302
