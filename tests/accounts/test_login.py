@@ -154,3 +154,19 @@ def test_login_pages_render_in_chinese(client, db):
         assert 'class="auth-box"' in html
         assert "手机号" in html
         assert "<label" in html
+
+
+def test_a_member_of_one_estate_lands_on_its_home_after_login(client, owner):
+    client.post(reverse("account_request_login_code"), {"phone": owner.phone})
+    response = client.post(
+        reverse("account_confirm_login_code"), {"code": last_sms_code(owner.phone)}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/jinxiu/"
+
+
+def test_someone_with_no_estate_lands_on_the_district_home(client, db):
+    user = UserFactory(phone=PHONE, display_name="李强")
+    client.post(reverse("account_request_login_code"), {"phone": user.phone})
+    response = client.post(reverse("account_confirm_login_code"), {"code": last_sms_code(PHONE)})
+    assert response["Location"] == "/"
