@@ -69,4 +69,6 @@ def build_board(estates: Sequence[Any], period: Period, *, with_trends: bool = T
             if series:
                 board.charts.append(weekly_chart(str(source.title), period.weeks(), series))
         board.alerts.extend(source.alerts(ids, period))
+    names = {e.pk: e.name for e in estates}
+    board.alerts.sort(key=lambda a: (a.severity != "danger", names.get(a.estate_id, "")))
     return board

@@ -220,6 +220,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "共治 Gongzhi"
 # Every staff role must have TOTP before the admin opens (portal.accounts.middleware).
 GONGZHI_REQUIRE_STAFF_MFA = env_bool("GONGZHI_REQUIRE_STAFF_MFA", True)
+# Dashboard alert: an estate whose share of issue reports answered within 24 h falls below this
+# percentage (over the last 30 days) is flagged to its officials.
+GONGZHI_RESPONSE_ALERT_PERCENT = env_int("GONGZHI_RESPONSE_ALERT_PERCENT", 80)
 
 # SMS: a pluggable backend; the console backend logs the message instead of sending it.
 SMS_BACKEND = env_str("SMS_BACKEND", "portal.accounts.sms.ConsoleSMSBackend")

@@ -178,3 +178,59 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_estates(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("dashboard:index"))
     assert response.content.decode().count("data-estate=") >= 7 * 2
+
+
+class _LateResults:
+    """A stand-in figure source with one alert, to test delivery apart from any rule."""
+
+    key = "late"
+    title = "迟报"
+    columns = ()
+
+    def __init__(self, estate):
+        self.estate = estate
+
+    def compute(self, estate_ids, period):
+        return {}
+
+    def weekly(self, estate_ids, period):
+        return {}
+
+    def alerts(self, estate_ids, period):
+        from portal.dashboard.figures import Alert
+
+        if self.estate.pk in estate_ids:
+            yield Alert(
+                self.estate.pk, "late:1", "锦绣花园：表决结果未在 3 日内公告", "/jinxiu/", "danger"
+            )
+
+
+def test_alerts_reach_the_officials_over_the_estate_once_a_day(
+    monkeypatch,
+    estate_a,
+    community_official,
+    subdistrict_official,
+    committee_chair,
+    committee_chair_b,
+    outsider,
+    django_capture_on_commit_callbacks,
+):
+    from portal.dashboard import alerts
+    from portal.notifications.models import Notification
+
+    monkeypatch.setattr(alerts, "sources", lambda: (_LateResults(estate_a),))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts.send_daily_alerts() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        alerts.send_daily_alerts()  # a retried task
+    told = set(Notification.objects.values_list("user_id", flat=True))
+    assert told == {community_official.pk, subdistrict_official.pk, committee_chair.pk}
+    assert Notification.objects.count() == 3
+
+
+def test_alerts_show_on_the_dashboard(client, monkeypatch, subdistrict_official, estate_a):
+    from portal.dashboard import board
+
+    monkeypatch.setattr(board, "sources", lambda: (_LateResults(estate_a),))
+    html = _board(client, subdistrict_official).content.decode()
+    assert "表决结果未在 3 日内公告" in html
