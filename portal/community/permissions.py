@@ -207,6 +207,18 @@ def may_view_dashboard(user: Any, estate: Estate) -> bool:
     )
 
 
+def may_view_any_dashboard(user: Any) -> bool:
+    """Return whether the user oversees any estate (for the header's 看板 link)."""
+    if is_site_admin(user):
+        return True
+    roles = roles_of(user)
+    return bool(
+        roles.communities
+        or roles.sub_districts
+        or any(kinds & DASHBOARD_ESTATE_KINDS for kinds in roles.by_estate.values())
+    )
+
+
 def may_view_audit(user: Any, estate: Estate) -> bool:
     return may_view_dashboard(user, estate)
 

@@ -234,3 +234,12 @@ def test_alerts_show_on_the_dashboard(client, monkeypatch, subdistrict_official,
     monkeypatch.setattr(board, "sources", lambda: (_LateResults(estate_a),))
     html = _board(client, subdistrict_official).content.decode()
     assert "表决结果未在 3 日内公告" in html
+
+
+def test_the_header_links_to_the_dashboard_only_for_those_who_oversee(
+    client, community_official, owner, estate_a
+):
+    client.force_login(community_official)
+    assert 'href="/dashboard/"' in client.get("/jinxiu/").content.decode()
+    client.force_login(owner)
+    assert 'href="/dashboard/"' not in client.get("/jinxiu/").content.decode()
