@@ -742,3 +742,8 @@ def decide_proxy(proxy: Proxy, *, actor: Any, approve: bool, reason: str = "") -
         robust=True,
     )
     return proxy
+
+
+# --- results (voting/certification.py holds the code; one entry point, re-exported here) ---
+
+from voting.certification import certify_result  # noqa: E402, F401

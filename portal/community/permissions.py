@@ -207,6 +207,15 @@ def may_view_dashboard(user: Any, estate: Estate) -> bool:
     )
 
 
+def may_observe_assembly(user: Any, estate: Estate) -> bool:
+    """Follow an assembly's turnout live and see its results before certification.
+
+    The committee that runs it and whoever sees the estate's dashboard (community and
+    sub-district officials, the property manager). Choice counts still wait for the close.
+    """
+    return may_run_assembly(user, estate) or may_view_dashboard(user, estate)
+
+
 def may_view_audit(user: Any, estate: Estate) -> bool:
     return may_view_dashboard(user, estate)
 
@@ -230,6 +239,7 @@ ACTIONS = {
     "view_dashboard": may_view_dashboard,
     "view_audit": may_view_audit,
     "invite_residents": may_invite_residents,
+    "observe_assembly": may_observe_assembly,
 }
 
 

@@ -302,6 +302,17 @@ class AssemblyPage(VisibilityMixin, Page):
         closes = self.closed_at or self.voting_closes_at
         return closes + timedelta(days=self.result_due_days) if closes else None
 
+    def result_overdue(self, at=None) -> bool:
+        """Return whether the closed assembly's result is past due and still uncertified."""
+        from voting.models.results import AssemblyResult
+
+        due = self.result_due_by
+        if self.state != AssemblyState.CLOSED or due is None:
+            return False
+        if (at or timezone.now()) <= due:
+            return False
+        return not AssemblyResult.objects.filter(assembly_id=self.pk).exists()
+
     def with_content_json(self, content):
         page = super().with_content_json(content)
         for name in self.RECORD_FIELDS:
