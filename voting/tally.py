@@ -115,6 +115,9 @@ class AssemblyTally:
 
 
 def _area(value: Any) -> Decimal:
+    # Areas have two decimal places, so their sum has too. PostgreSQL sums NUMERIC exactly;
+    # SQLite sums as a double, whose error on any real estate's total is far below 0.005,
+    # so rounding back to two places restores the exact sum.
     return ZERO if value is None else Decimal(value).quantize(ZERO)
 
 

@@ -68,6 +68,11 @@ class TurnoutReport:
         return [self.overall, *self.buildings]
 
 
+def _area(value) -> Decimal:
+    # SQLite sums decimals as floats; areas have two places, so rounding to them is exact.
+    return ZERO if value is None else Decimal(value).quantize(ZERO)
+
+
 def _natural(label: str) -> list:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", label)]
 
@@ -96,8 +101,8 @@ def turnout(assembly: AssemblyPage, *, overall_label: str = "") -> TurnoutReport
     buildings = [
         Bar(
             label=row["building_name"],
-            voted_area=(row["voted_area"] or ZERO),
-            total_area=(row["total_area"] or ZERO),
+            voted_area=_area(row["voted_area"]),
+            total_area=_area(row["total_area"]),
             voted_heads=row["voted_heads"],
             total_heads=row["total_heads"],
         )
@@ -108,7 +113,7 @@ def turnout(assembly: AssemblyPage, *, overall_label: str = "") -> TurnoutReport
         assembly=assembly,
         overall=Bar(
             label=overall_label,
-            voted_area=overall["area"] or ZERO,
+            voted_area=_area(overall["area"]),
             total_area=roll.total_area,
             voted_heads=overall["heads"],
             total_heads=roll.total_heads,
