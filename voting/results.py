@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -43,6 +45,13 @@ def canonical_json(data: dict[str, Any]) -> bytes:
 
 
 # --- words ------------------------------------------------------------------------------------
+
+
+def local_time(value: str | None) -> str:
+    """Return a stored ISO time as local (Asia/Shanghai) 'YYYY-MM-DD HH:MM', or ''."""
+    if not value:
+        return ""
+    return timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
 
 
 def yes_no(value: bool) -> str:
@@ -236,7 +245,7 @@ def to_csv(data: dict[str, Any]) -> bytes:
     writer.writerow([_("全体业主"), _("%(area)s ㎡，%(heads)s 人") % data["totals"]])
     writer.writerow([_("计入的选票"), data["counted_ballots"]])
     certified = data.get("certified")
-    writer.writerow([_("核定"), certified["at"] if certified else _("尚未核定")])
+    writer.writerow([_("核定"), local_time(certified["at"]) if certified else _("尚未核定")])
     writer.writerow([])
     writer.writerow(csv_header())
     for motion in data["motions"]:
@@ -285,7 +294,7 @@ def to_pdf(data: dict[str, Any]) -> bytes:
     story.append(
         para(
             _("业主委员会于 %(at)s 核定；结果摘要 SHA-256：%(sha)s")
-            % {"at": certified["at"][:16].replace("T", " "), "sha": certified["sha256"]}
+            % {"at": local_time(certified["at"]), "sha": certified["sha256"]}
             if certified
             else _("尚未经业主委员会核定。"),
             small,
@@ -373,7 +382,7 @@ def notice_body(data: dict[str, Any], *, links: dict[str, str]) -> list[tuple[st
                 )
                 % {
                     "title": assembly["title"],
-                    "closed": (assembly["closed_at"] or "")[:16].replace("T", " "),
+                    "closed": local_time(assembly["closed_at"]),
                     "area": data["totals"]["area"],
                     "heads": data["totals"]["heads"],
                 }

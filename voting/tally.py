@@ -153,7 +153,8 @@ def tally(assembly: AssemblyPage, *, deemed_consent: bool | None = None) -> Asse
     # The number of counted ballots, and election participation, in one conditional aggregate.
     aggregates: dict[str, Any] = {"n": Count("pk")}
     for motion in elections:
-        took_part = Q(Exists(BallotChoice.objects.filter(ballot=OuterRef("pk"), motion=motion)))
+        # An uncorrelated IN (run once, hashed) rather than a per-ballot EXISTS.
+        took_part = Q(pk__in=BallotChoice.objects.filter(motion=motion).values("ballot_id"))
         aggregates[f"area_{motion.pk}"] = Sum("right__area", filter=took_part)
         aggregates[f"heads_{motion.pk}"] = Count("pk", filter=took_part)
     overall = counted.aggregate(**aggregates)

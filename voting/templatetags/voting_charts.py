@@ -1,4 +1,8 @@
-"""Geometry of the server-rendered SVG turnout chart (no JavaScript, no chart library)."""
+"""Geometry of the server-rendered SVG turnout chart (no JavaScript, no chart library).
+
+Narrow by design (360 units wide, each row a label above two bars) so that it stays legible
+on a 390 px phone; CSS caps its width on larger screens.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,13 @@ from django import template
 
 register = template.Library()
 
-LABEL_WIDTH = 120
-BAR_WIDTH = 440
-ROW_HEIGHT = 44
+BAR_X = 0
+BAR_WIDTH = 300
+ROW_HEIGHT = 58
 
 
-def _width(percent: Decimal) -> str:
-    return f"{float(min(percent, Decimal(100))) / 100 * BAR_WIDTH:.1f}"
+def _width(percent: Decimal) -> float:
+    return float(min(percent, Decimal(100))) / 100 * BAR_WIDTH
 
 
 @register.simple_tag
@@ -30,10 +34,10 @@ def chart_rows(bars: list[Any], quorum_percent: Decimal = Decimal("66.66")) -> d
                 "label": bar.label,
                 "area_percent": bar.area_percent,
                 "heads_percent": bar.heads_percent,
-                "area_width": area_width,
-                "heads_width": heads_width,
-                "area_text_x": f"{LABEL_WIDTH + float(area_width) + 4:.1f}",
-                "heads_text_x": f"{LABEL_WIDTH + float(heads_width) + 4:.1f}",
+                "area_width": f"{area_width:.1f}",
+                "heads_width": f"{heads_width:.1f}",
+                "area_text_x": f"{BAR_X + area_width + 4:.1f}",
+                "heads_text_x": f"{BAR_X + heads_width + 4:.1f}",
             }
         )
     plot_height = len(items) * ROW_HEIGHT
@@ -42,5 +46,5 @@ def chart_rows(bars: list[Any], quorum_percent: Decimal = Decimal("66.66")) -> d
         "plot_height": plot_height,
         "legend_y": plot_height + 14,
         "height": plot_height + 44,
-        "quorum_x": f"{LABEL_WIDTH + float(quorum_percent) / 100 * BAR_WIDTH:.1f}",
+        "quorum_x": f"{BAR_X + float(quorum_percent) / 100 * BAR_WIDTH:.1f}",
     }
