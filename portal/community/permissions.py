@@ -198,15 +198,6 @@ def may_run_assembly(user: Any, estate: Estate) -> bool:
     return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
 
 
-def may_view_dashboard(user: Any, estate: Estate) -> bool:
-    """See outcome figures for the estate: officials over it, its committee and manager."""
-    return (
-        is_site_admin(user)
-        or is_official_for(user, estate)
-        or has_any_kind(user, estate, DASHBOARD_ESTATE_KINDS)
-    )
-
-
 def may_observe_assembly(user: Any, estate: Estate) -> bool:
     """Follow an assembly's turnout live and see its results before certification.
 
@@ -214,6 +205,15 @@ def may_observe_assembly(user: Any, estate: Estate) -> bool:
     sub-district officials, the property manager). Choice counts still wait for the close.
     """
     return may_run_assembly(user, estate) or may_view_dashboard(user, estate)
+
+
+def may_view_dashboard(user: Any, estate: Estate) -> bool:
+    """See outcome figures for the estate: officials over it, its committee and manager."""
+    return (
+        is_site_admin(user)
+        or is_official_for(user, estate)
+        or has_any_kind(user, estate, DASHBOARD_ESTATE_KINDS)
+    )
 
 
 def may_view_audit(user: Any, estate: Estate) -> bool:
