@@ -168,70 +168,56 @@ def _build(rights_count: int):
                     plan.append((right_id, "online", "electronic", 2, len(plan) - 1))
                 if rng.random() < 0.03:
                     plan.append((right_id, "paper", "paper", 1, None))
-        sequence_start = 1
-        columns = [
-            "assembly_id",
-            "right_id",
-            "channel",
-            "channel_class",
-            "version",
-            "supersedes_id",
-            "cast_by_id",
-            "entered_by_id",
-            "submission_key",
-            "receipt_code",
-            "cast_at",
-            "sequence",
-            "ledger_pseudonym",
-            "prev_hash",
-            "hash",
-            "scan",
-        ]
+        # The columns come from the model, so the rows fit whichever ledger layout the
+        # schema has (chain columns on the ballot, or a separate ledger table the tally
+        # does not read); ballots are matched back by their unique receipt code.
+        columns = [f.column for f in Ballot._meta.concrete_fields if not f.primary_key]
 
         def row(n: int, item, supersedes_id):
             right_id, channel, channel_class, version, _ = item
-            return (
-                assembly.pk,
-                right_id,
-                channel,
-                channel_class,
-                version,
-                supersedes_id,
-                voter.pk,
-                voter.pk if channel == "paper" else None,
-                "",
-                f"B{n:09d}",
-                now - timedelta(days=2),
-                sequence_start + n,
-                "x",
-                f"{n:064x}",
-                f"{n + 1:064x}",
-                "",
-            )
+            values = {
+                "assembly_id": assembly.pk,
+                "right_id": right_id,
+                "channel": channel,
+                "channel_class": channel_class,
+                "version": version,
+                "supersedes_id": supersedes_id,
+                "cast_by_id": voter.pk,
+                "entered_by_id": voter.pk if channel == "paper" else None,
+                "proxy_id": None,
+                "scan": "",
+                "submission_key": "",
+                "receipt_code": f"B{n:09d}",
+                "cast_at": now - timedelta(days=2),
+                "sequence": n + 1,
+                "ledger_pseudonym": "x",
+                "prev_hash": f"{n:064x}",
+                "hash": f"{n + 1:064x}",
+            }
+            return tuple(values[column] for column in columns)
+
+        def ballot_ids():
+            return dict(Ballot.objects.filter(assembly=assembly).values_list("receipt_code", "pk"))
 
         with connection.cursor() as cursor:
             firsts = [(n, item) for n, item in enumerate(plan) if item[4] is None]
             _insert(
                 cursor, vendor, Ballot._meta.db_table, columns, [row(n, i, None) for n, i in firsts]
             )
-            ids_by_sequence = dict(
-                Ballot.objects.filter(assembly=assembly).values_list("sequence", "pk")
-            )
+            first_ids = ballot_ids()
             seconds = [(n, item) for n, item in enumerate(plan) if item[4] is not None]
             _insert(
                 cursor,
                 vendor,
                 Ballot._meta.db_table,
                 columns,
-                [row(n, i, ids_by_sequence[sequence_start + i[4]]) for n, i in seconds],
+                [row(n, i, first_ids[f"B{i[4]:09d}"]) for n, i in seconds],
             )
-            ballot_ids = dict(
-                Ballot.objects.filter(assembly=assembly).values_list("sequence", "pk")
-            )
+            ids = ballot_ids()
             choices = []
             options = ("agree", "agree", "agree", "oppose", "abstain")
             for n, _item in enumerate(plan):
-                ballot_id = ballot_ids[sequence_start + n]
+                ballot_id = ids[f"B{n:09d}"]
                 for motion in motions[:-1]:
                     if rng.random() < 0.95:  # a few leave a motion blank
                         choices.append((ballot_id, motion.pk, None, rng.choice(options)))
