@@ -198,6 +198,15 @@ def may_run_assembly(user: Any, estate: Estate) -> bool:
     return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
 
 
+def may_observe_assembly(user: Any, estate: Estate) -> bool:
+    """Follow an assembly's turnout live and see its results before certification.
+
+    The committee that runs it and whoever sees the estate's dashboard (community and
+    sub-district officials, the property manager). Choice counts still wait for the close.
+    """
+    return may_run_assembly(user, estate) or may_view_dashboard(user, estate)
+
+
 def may_view_dashboard(user: Any, estate: Estate) -> bool:
     """See outcome figures for the estate: officials over it, its committee and manager."""
     return (
@@ -242,6 +251,7 @@ ACTIONS = {
     "view_dashboard": may_view_dashboard,
     "view_audit": may_view_audit,
     "invite_residents": may_invite_residents,
+    "observe_assembly": may_observe_assembly,
 }
 
 
