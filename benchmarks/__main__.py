@@ -12,6 +12,7 @@ BENCHMARKS = [
     "benchmarks.bench_register_import",
     "benchmarks.bench_notice_page",
     "benchmarks.bench_casting",
+    "benchmarks.bench_tally",
 ]
 
 

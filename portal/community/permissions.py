@@ -198,12 +198,33 @@ def may_run_assembly(user: Any, estate: Estate) -> bool:
     return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
 
 
+def may_observe_assembly(user: Any, estate: Estate) -> bool:
+    """Follow an assembly's turnout live and see its results before certification.
+
+    The committee that runs it and whoever sees the estate's dashboard (community and
+    sub-district officials, the property manager). Choice counts still wait for the close.
+    """
+    return may_run_assembly(user, estate) or may_view_dashboard(user, estate)
+
+
 def may_view_dashboard(user: Any, estate: Estate) -> bool:
     """See outcome figures for the estate: officials over it, its committee and manager."""
     return (
         is_site_admin(user)
         or is_official_for(user, estate)
         or has_any_kind(user, estate, DASHBOARD_ESTATE_KINDS)
+    )
+
+
+def may_view_any_dashboard(user: Any) -> bool:
+    """Return whether the user oversees any estate (for the header's 看板 link)."""
+    if is_site_admin(user):
+        return True
+    roles = roles_of(user)
+    return bool(
+        roles.communities
+        or roles.sub_districts
+        or any(kinds & DASHBOARD_ESTATE_KINDS for kinds in roles.by_estate.values())
     )
 
 
@@ -230,6 +251,7 @@ ACTIONS = {
     "view_dashboard": may_view_dashboard,
     "view_audit": may_view_audit,
     "invite_residents": may_invite_residents,
+    "observe_assembly": may_observe_assembly,
 }
 
 

@@ -13,7 +13,7 @@ from portal.community.choices import Visibility
 
 ALL_ACTIONS = sorted(permissions.ACTIONS)
 VIEW = {"view_members", "view_owners"}
-OVERSIGHT = VIEW | {"view_dashboard", "view_audit"}
+OVERSIGHT = VIEW | {"view_dashboard", "view_audit", "observe_assembly"}
 
 # What each member of the cast may do in estate A (their own, for estate roles).
 OWN_ESTATE = {

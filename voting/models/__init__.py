@@ -17,12 +17,14 @@ from voting.models.ballots import (
     PaperConfirmation,
 )
 from voting.models.proxies import Proxy
+from voting.models.results import AssemblyResult
 from voting.models.roll import ElectoralRoll, VotingRight, VotingRightUnit
 
 __all__ = [
     "GENESIS_HASH",
     "AssemblyIndexPage",
     "AssemblyPage",
+    "AssemblyResult",
     "Ballot",
     "BallotChoice",
     "Candidate",

@@ -41,7 +41,7 @@ def no_longer_append_only(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("voting", "0003_append_only_triggers")]
+    dependencies = [("voting", "0004_assembly_results")]
 
     operations = [
         migrations.CreateModel(
