@@ -19,6 +19,7 @@ urlpatterns = [
     path("me/", include("portal.accounts.urls")),
     path("community/", include("portal.community.urls")),
     path("discuss/", include("deliberation.urls")),
+    path("oversight/", include("deliberation.oversight.urls")),
     path("knowledge/", include("portal.knowledge.urls")),
     path("assemblies/", include("voting.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
