@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -97,6 +97,9 @@ def validate_link(url: str) -> str:
         return ""
     if url.startswith("/") and not url.startswith("//") and "\\" not in url:
         return url
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc in _own_hosts():
+        return url
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError as exc:
@@ -115,7 +118,7 @@ def from_url(url: str, *, estate: Any) -> models.Model | None:
     parts = urlsplit(url)
     if not url or (parts.netloc and parts.netloc not in _own_hosts()):
         return None
-    path = parts.path or "/"
+    path = unquote(parts.path or "/")  # page URLs percent-encode Chinese slugs
     obj = _from_view(path) or _from_page(path)
     if obj is not None:
         owner = estate_of(obj)
@@ -125,10 +128,14 @@ def from_url(url: str, *, estate: Any) -> models.Model | None:
 
 
 def _own_hosts() -> set[str]:
+    """Return the host names this site answers to (its base URL and allowed hosts)."""
     from django.conf import settings
 
+    hosts = {h for h in settings.ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")}
     base = urlsplit(getattr(settings, "WAGTAILADMIN_BASE_URL", ""))
-    return {base.netloc} if base.netloc else set()
+    if base.netloc:
+        hosts.add(base.netloc)
+    return hosts
 
 
 def _from_view(path: str) -> models.Model | None:

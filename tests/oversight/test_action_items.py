@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from deliberation.oversight import actions
 from deliberation.oversight.choices import ActionStatus
-from deliberation.oversight.models import ActionItem, ActionItemUpdate, AppendOnlyError
-from deliberation.oversight.models import local_today
+from deliberation.oversight.models import ActionItem, ActionItemUpdate, AppendOnlyError, local_today
 from portal.community.models import AuditEvent
 from tests.oversight.conftest import make_item, photo, png_bytes
 
@@ -49,7 +48,9 @@ def test_the_form_refuses_101_with_a_clear_message(client, estate_a, item, prope
 
 
 def test_marking_done_completes_the_progress(item, property_manager):
-    actions.post_update(item, actor=property_manager, note="维修完毕，已验收。", progress=80, state="done")
+    actions.post_update(
+        item, actor=property_manager, note="维修完毕，已验收。", progress=80, state="done"
+    )
     item.refresh_from_db()
     assert (item.state, item.progress) == ("done", 100)
     assert item.completed_at is not None
@@ -153,7 +154,9 @@ def test_filtering_by_status_is_one_sql_rule_that_matches_python(
     time_machine.move_to("2026-11-20 09:00 +08:00", tick=False)
     late = make_item(estate_a, committee_chair, due=date(2026, 11, 21), title="逾期")
     started = make_item(estate_a, committee_chair, due=date(2026, 12, 30), title="进行中")
-    actions.post_update(started, actor=property_manager, note="开始", progress=10, state="in_progress")
+    actions.post_update(
+        started, actor=property_manager, note="开始", progress=10, state="in_progress"
+    )
     make_item(estate_a, committee_chair, due=date(2026, 12, 30), title="未开始")
     done = make_item(estate_a, committee_chair, due=date(2026, 11, 21), title="完成")
     actions.post_update(done, actor=property_manager, note="完成", progress=100, state="done")

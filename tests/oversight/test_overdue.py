@@ -52,7 +52,11 @@ def test_an_overdue_item_notifies_the_responsible_person_committee_and_community
 
 
 def test_without_a_responsible_person_the_partys_staff_hear(
-    estate_a, committee_chair, property_manager, property_staff, time_machine,
+    estate_a,
+    committee_chair,
+    property_manager,
+    property_staff,
+    time_machine,
     django_capture_on_commit_callbacks,
 ):
     time_machine.move_to("2026-11-20 10:00 +08:00", tick=False)
@@ -97,7 +101,10 @@ def test_the_next_day_brings_a_new_reminder(
     time_machine.move_to("2026-11-28 08:30 +08:00", tick=False)
     with django_capture_on_commit_callbacks(execute=True):
         assert actions.notify_overdue_items() == 1
-    assert Notification.objects.filter(user=property_manager, dedupe_key__contains=":overdue:").count() == 2
+    assert (
+        Notification.objects.filter(user=property_manager, dedupe_key__contains=":overdue:").count()
+        == 2
+    )
 
 
 def test_items_due_today_or_done_are_not_reminded(

@@ -20,4 +20,7 @@ def test_pages_render_for_staff_and_members(
         response = client.get(reverse(name, args=args))
         assert response.status_code == 200, name
     client.force_login(owner)
-    assert client.get(reverse("oversight:item_detail", args=(estate_a.slug, item.pk))).status_code == 200
+    assert (
+        client.get(reverse("oversight:item_detail", args=(estate_a.slug, item.pk))).status_code
+        == 200
+    )
