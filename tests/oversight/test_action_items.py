@@ -103,9 +103,12 @@ def test_the_database_refuses_to_change_or_delete_an_update(item, property_manag
     )
     with pytest.raises(Exception), transaction.atomic():  # noqa: B017 - backend-specific error
         ActionItemUpdate.objects.update(note="改写历史")
-    with pytest.raises(Exception), transaction.atomic():  # noqa: B017
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM oversight_actionitemupdate")
+    with (
+        pytest.raises(Exception),  # noqa: B017
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM oversight_actionitemupdate")
     assert ActionItemUpdate.objects.get().note == "已进场施工。"
 
 
