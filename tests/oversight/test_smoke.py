@@ -24,3 +24,17 @@ def test_pages_render_for_staff_and_members(
         client.get(reverse("oversight:item_detail", args=(estate_a.slug, item.pk))).status_code
         == 200
     )
+
+
+def test_the_demo_has_meetings_and_items_in_every_state(db):
+    from deliberation.oversight.models import ActionItem, JointMeeting
+    from portal.community import demo
+
+    demo.seed()
+    statuses = {item.status for item in ActionItem.objects.with_status()}
+    assert statuses == {"overdue", "in_progress", "done", "not_started"}
+    assert JointMeeting.objects.filter(state="published").count() == 2
+    assert JointMeeting.objects.filter(state="planned").count() == 1
+    counts = (JointMeeting.objects.count(), ActionItem.objects.count())
+    demo.seed()
+    assert (JointMeeting.objects.count(), ActionItem.objects.count()) == counts
