@@ -240,6 +240,17 @@ def minutes_html(text: str) -> str:
     return clean_html(text if looks_like_html else linebreaks(escape(text)))
 
 
+def minutes_as_text(html: str) -> str:
+    """Return stored minutes as the plain text they are edited in (paragraphs, line breaks)."""
+    import html as html_lib
+    import re
+
+    text = re.sub(r"</p>\s*", "\n\n", html or "")
+    text = re.sub(r"<br\s*/?>", "\n", text)
+    text = html_lib.unescape(plain_text(text))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
 @transaction.atomic
 def record_minutes(meeting: JointMeeting, *, actor: Any, text: str) -> JointMeeting:
     """Record (or correct) the minutes: the meeting is then held. Refused once published."""

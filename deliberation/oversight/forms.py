@@ -104,6 +104,7 @@ class MeetingForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
+    prefix = "agenda"
     title = forms.CharField(label=_("议题"), max_length=200)
     link = forms.CharField(
         label=_("关联链接（选填）"),
@@ -123,6 +124,7 @@ class AgendaItemForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
+    prefix = "minutes"
     text = forms.CharField(
         label=_("会议纪要"),
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -132,6 +134,7 @@ class MinutesForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    prefix = "decision"
     text = forms.CharField(
         label=_("会议决定"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )

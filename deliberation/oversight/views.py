@@ -293,7 +293,7 @@ def _meeting_context(request, meeting: JointMeeting, **forms: Any) -> dict[str, 
     if editable:
         context.update(
             minutes_form=forms.get("minutes_form")
-            or MinutesForm(initial={"text": meeting.minutes}),
+            or MinutesForm(initial={"text": actions.minutes_as_text(meeting.minutes)}),
             agenda_form=forms.get("agenda_form") or AgendaItemForm(estate=meeting.estate),
         )
         if meeting.state == MeetingState.HELD:

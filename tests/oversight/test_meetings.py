@@ -218,3 +218,26 @@ def test_links_must_be_site_relative_or_http(meeting, community_official):
             actions.AgendaEntry("恶意链接", link="javascript:alert(1)"),
             actor=community_official,
         )
+
+
+def test_the_meeting_page_records_minutes_and_a_decision(
+    client, estate_a, meeting, community_official
+):
+    client.force_login(community_official)
+    base = reverse("oversight:meeting_detail", args=(estate_a.slug, meeting.pk))
+    response = client.post(
+        base + "minutes/", {"minutes-text": "一、温度<5度暂停施工。\n\n二、下周复查。"}
+    )
+    assert response.status_code == 302
+    page = client.get(base).content.decode()
+    # The editor shows the minutes as text again, not as markup.
+    assert "一、温度&lt;5度暂停施工。\n\n二、下周复查。</textarea>" in page
+    agenda_item = meeting.agenda_items.get(position=1)
+    response = client.post(
+        base + "decisions/",
+        {"decision-text": "本月底前完成维修。", "decision-agenda_item": agenda_item.pk},
+    )
+    assert response.status_code == 302
+    assert meeting.decisions.get().agenda_item == agenda_item
+    response = client.post(base + "decisions/", {"decision-text": ""})
+    assert response.status_code == 400

@@ -143,7 +143,7 @@ def test_published_minutes_are_for_every_member(
 
 def test_an_owner_cannot_record_minutes_by_posting(client, estate_a, meeting, owner):
     client.force_login(owner)
-    response = client.post(_url("meeting_minutes", estate_a, meeting.pk), {"text": "篡改"})
+    response = client.post(_url("meeting_minutes", estate_a, meeting.pk), {"minutes-text": "篡改"})
     assert response.status_code == 403
     meeting.refresh_from_db()
     assert meeting.minutes == ""
