@@ -238,7 +238,7 @@ class ItemFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"),
         required=False,
-        choices=[("", _("全部状态")), *ActionStatus.choices],
+        choices=[("", _("全部状态")), ("open", _("未完成（未逾期）")), *ActionStatus.choices],
     )
     party = forms.ChoiceField(
         label=_("责任方"), required=False, choices=[("", _("全部责任方")), *Party.choices]

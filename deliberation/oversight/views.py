@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from deliberation.oversight import actions, lookups, references
+from deliberation.oversight import actions, lookups, people, references
 from deliberation.oversight.choices import MeetingState
 from deliberation.oversight.evidence import INLINE_TYPES, extension_of
 from deliberation.oversight.forms import (
@@ -283,7 +283,7 @@ def _meeting_context(request, meeting: JointMeeting, **forms: Any) -> dict[str, 
     context = {
         "estate": meeting.estate,
         "meeting": meeting,
-        "participants": list(meeting.participants.all()),
+        "participants": sorted(meeting.participants.all(), key=_seat_order),
         "agenda": agenda,
         "decisions": decisions,
         "may_run": may_run,
@@ -299,6 +299,15 @@ def _meeting_context(request, meeting: JointMeeting, **forms: Any) -> dict[str, 
         if meeting.state == MeetingState.HELD:
             context["decision_form"] = forms.get("decision_form") or DecisionForm(meeting=meeting)
     return context
+
+
+def _seat_order(participant) -> tuple[int, int]:
+    """Officials first, then the committee, the property company, and people without accounts."""
+    order = [*people.PARTY_ORDER, ""]
+    return (
+        order.index(participant.party) if participant.party in order else len(order),
+        participant.pk,
+    )
 
 
 def meeting_detail(request, estate_slug: str, pk: int):

@@ -97,3 +97,23 @@ def test_filters_by_status_and_party(
     assert titles(party="committee") == {"公示维修资金"}
     assert titles() == {"电梯异响排查", "公示维修资金", "清理楼道杂物"}
     assert "已逾期" in client.get(url).content.decode()
+
+
+def test_the_open_filter_lists_unfinished_items_that_are_not_late(
+    client, estate_a, committee_chair, property_manager, owner, time_machine
+):
+    time_machine.move_to("2026-11-20 09:00 +08:00", tick=False)
+    make_item(estate_a, committee_chair, due=date(2026, 11, 22), title="电梯异响排查")
+    started = make_item(estate_a, committee_chair, due=date(2026, 12, 30), title="楼道照明维修")
+    actions.post_update(
+        started, actor=property_manager, note="开始", progress=20, state="in_progress"
+    )
+    make_item(
+        estate_a, committee_chair, due=date(2026, 12, 30), title="公示维修资金", party="committee"
+    )
+    time_machine.move_to("2026-11-27 09:00 +08:00", tick=False)
+    client.force_login(owner)
+    html = client.get(reverse("oversight:item_list", args=(estate_a.slug,)), {"status": "open"})
+    text = html.content.decode()
+    assert "楼道照明维修" in text and "公示维修资金" in text
+    assert "电梯异响排查" not in text

@@ -30,6 +30,10 @@ def overdue_q(today: date) -> Q:
     return ~Q(state=WorkState.DONE) & Q(due_date__lt=today)
 
 
+# A filter value for "not done and not late" (未开始 or 进行中, on time).
+OPEN = "open"
+
+
 class ActionItemQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None) -> ActionItemQuerySet:
         return self.filter(overdue_q(today or local_today()))
@@ -47,6 +51,8 @@ class ActionItemQuerySet(models.QuerySet):
     def with_status_in(self, status: str, today: date | None = None) -> ActionItemQuerySet:
         """Filter by the status people see, overdue included (one SQL condition)."""
         today = today or local_today()
+        if status == OPEN:
+            return self.exclude(state=WorkState.DONE).exclude(overdue_q(today))
         if status == ActionStatus.OVERDUE:
             return self.overdue(today)
         if status == ActionStatus.DONE:
