@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -328,9 +329,7 @@ def publish_minutes(meeting: JointMeeting, *, actor: Any) -> JointMeeting:
         decisions=meeting.decisions.count(),
     )
     _notify(
-        meeting.participants.filter(user__isnull=False)
-        .exclude(user=actor)
-        .values_list("user_id", flat=True),
+        get_user_model().objects.filter(joint_meeting_seats__meeting=meeting).exclude(pk=actor.pk),
         category="deliberation",
         title=_("联席会议纪要已公开：%(title)s") % {"title": meeting.title},
         body=plain_text(meeting.minutes)[:200],

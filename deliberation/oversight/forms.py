@@ -136,7 +136,7 @@ class MinutesForm(forms.Form):
 class DecisionForm(forms.Form):
     prefix = "decision"
     text = forms.CharField(
-        label=_("会议决定"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("新增决定"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
     agenda_item = forms.ModelChoiceField(
         label=_("对应议程（选填）"), queryset=None, required=False, empty_label=_("不指定")

@@ -215,10 +215,7 @@ def meeting_list(request, estate_slug: str):
     meetings = (
         JointMeeting.objects.filter(estate=estate)
         .visible_to(request.user, estate, staff=staff)
-        .annotate(
-            decision_count=Count("decisions", distinct=True),
-            participant_count=Count("participants", distinct=True),
-        )
+        .annotate(decision_count=Count("decisions", distinct=True))
         .order_by("-starts_at", "-pk")
     )
     page_obj = Paginator(meetings, PER_PAGE).get_page(request.GET.get("page"))

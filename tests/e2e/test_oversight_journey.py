@@ -55,7 +55,7 @@ def test_joint_meeting_decision_becomes_an_action_item_the_owner_can_follow(
     expect(main).to_contain_text("已召开")
     expect(main.locator(".minutes")).to_contain_text("三方商定由物业先行局部维修")
 
-    official.get_by_label("会议决定").fill("物业在两周内完成3栋屋顶防水层局部维修并公示费用。")
+    official.get_by_label("新增决定").fill("物业在两周内完成3栋屋顶防水层局部维修并公示费用。")
     official.get_by_role("button", name="记录决定").click()
     expect(main.locator(".decisions")).to_contain_text("两周内完成3栋屋顶防水层局部维修")
     screenshot(official, "minutes-and-decision")

@@ -128,9 +128,10 @@ def test_publishing_freezes_minutes_and_decisions(
         actions.record_minutes(published, actor=community_official, text="改纪要")
     with pytest.raises(ValidationError):
         actions.add_decision(published, actor=community_official, text="再加一条")
-    assert Notification.objects.filter(
+    told = Notification.objects.filter(
         batch__dedupe_key=f"oversight:meeting:{published.pk}:published"
-    ).exists()
+    ).values_list("user__display_name", flat=True)
+    assert set(told) == {"陈建国", "赵经理"}  # the participants with accounts, not the publisher
     actions_logged = set(AuditEvent.objects.values_list("action", flat=True))
     assert {
         "oversight.meeting.convened",
