@@ -255,3 +255,27 @@ def test_the_action_refuses_bad_evidence_even_without_the_form(item, property_ma
             evidence=SimpleUploadedFile("x.png", b"not an image"),
         )
     assert item.updates.count() == 0
+
+
+def test_user_text_is_escaped_on_the_pages(
+    client, estate_a, committee_chair, property_manager, owner
+):
+    item = make_item(
+        estate_a,
+        committee_chair,
+        title='<img src=x onerror="alert(1)">屋顶',
+        description="<script>alert('d')</script>说明",
+    )
+    actions.post_update(
+        item,
+        actor=property_manager,
+        note='<a href="javascript:alert(1)">点我</a>',
+        progress=10,
+        state="in_progress",
+    )
+    client.force_login(owner)
+    for url in (item.get_absolute_url(), reverse("oversight:item_list", args=(estate_a.slug,))):
+        html = client.get(url).content.decode()
+        assert "<img src=x" not in html and "<script>alert('d')" not in html
+        assert 'href="javascript:' not in html
+    assert "&lt;img src=x" in client.get(item.get_absolute_url()).content.decode()
