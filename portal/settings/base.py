@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "consultations",
     "voting",
     "deliberation",
+    "deliberation.oversight",
     "search",
     "themes",
     # Wagtail
