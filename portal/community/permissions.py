@@ -198,6 +198,14 @@ def may_run_assembly(user: Any, estate: Estate) -> bool:
     return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
 
 
+def may_manage_consultation(user: Any, estate: Estate) -> bool:
+    """Write consultations, see live results, mark opinions and publish the response report.
+
+    The owners' committee consults the owners; the property company does not run it.
+    """
+    return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
+
+
 def may_view_dashboard(user: Any, estate: Estate) -> bool:
     """See outcome figures for the estate: officials over it, its committee and manager."""
     return (
@@ -230,6 +238,7 @@ ACTIONS = {
     "view_dashboard": may_view_dashboard,
     "view_audit": may_view_audit,
     "invite_residents": may_invite_residents,
+    "manage_consultation": may_manage_consultation,
 }
 
 

@@ -21,7 +21,15 @@ OWN_ESTATE = {
     "owner": VIEW | {"participate", "vote", "invite_residents"},
     "tenant": {"view_members", "participate"},
     "committee_member": OVERSIGHT
-    | {"edit_content", "decide_claims", "moderate", "participate", "view_register", "run_assembly"},
+    | {
+        "edit_content",
+        "decide_claims",
+        "moderate",
+        "participate",
+        "view_register",
+        "run_assembly",
+        "manage_consultation",
+    },
     "committee_chair": OVERSIGHT
     | {
         "edit_content",
@@ -31,6 +39,7 @@ OWN_ESTATE = {
         "manage_register",
         "view_register",
         "run_assembly",
+        "manage_consultation",
     },
     "property_staff": VIEW | {"edit_content", "participate", "view_register"},
     "property_manager": OVERSIGHT
