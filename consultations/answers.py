@@ -82,13 +82,13 @@ def check_answer(question: Any, raw: Any) -> tuple[list[tuple], str | None]:
             chosen.append(int(value))
     if question.kind == QuestionKind.SINGLE and len(chosen) > 1:
         return [], _("%(q)s只能选择一项。") % {"q": _label(question)}
-    if question.kind == QuestionKind.MULTIPLE and question.max_choices:
-        if len(chosen) > question.max_choices:
-            return [], _("%(q)s最多可选 %(max)d 项，您选择了 %(n)d 项。") % {
-                "q": _label(question),
-                "max": question.max_choices,
-                "n": len(chosen),
-            }
+    too_many = question.max_choices and len(chosen) > question.max_choices
+    if question.kind == QuestionKind.MULTIPLE and too_many:
+        return [], _("%(q)s最多可选 %(max)d 项，您选择了 %(n)d 项。") % {
+            "q": _label(question),
+            "max": question.max_choices,
+            "n": len(chosen),
+        }
     return [(question, choice, None, "") for choice in sorted(chosen)], None
 
 

@@ -112,6 +112,9 @@ class Answer(models.Model):
         ]
         indexes = [models.Index(fields=["question", "choice"])]
 
+    def __str__(self) -> str:
+        return f"{self.response_id} · {self.question_id}"
+
 
 class Opinion(models.Model):
     """An opinion (意见) on one section of the draft, or overall (empty anchor).
@@ -160,6 +163,9 @@ class Opinion(models.Model):
         ]
         indexes = [models.Index(fields=["consultation", "section_anchor"])]
 
+    def __str__(self) -> str:
+        return f"{self.section_heading or _('总体意见')} · {self.pk}"
+
     @property
     def is_overall(self) -> bool:
         return not self.section_anchor
@@ -176,6 +182,9 @@ class ResponseRevision(models.Model):
         verbose_name = _("意见修改记录")
         verbose_name_plural = _("意见修改记录")
         ordering = ["saved_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} · {self.saved_at:%Y-%m-%d %H:%M}"
 
 
 class ResponseReport(models.Model):
@@ -200,3 +209,6 @@ class ResponseReport(models.Model):
     class Meta:
         verbose_name = _("意见采纳情况")
         verbose_name_plural = _("意见采纳情况")
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id} · {self.published_at:%Y-%m-%d}"
