@@ -55,8 +55,6 @@ def test_an_opinion_on_a_removed_section_is_kept_under_its_old_heading(consultat
     page.sections = [s for s in page.sections.all() if s.anchor != decoration.anchor]
     page.save_revision().publish()
 
-    groups = results.opinions_by_section(
-        consultation, list(consultation.sections.all()), labels={}
-    )
+    groups = results.opinions_by_section(consultation, list(consultation.sections.all()), labels={})
     removed = [g for g in groups if g.removed]
     assert [(g.heading, len(g.opinions)) for g in removed] == [("第三章 装修管理", 1)]

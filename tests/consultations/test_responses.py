@@ -45,9 +45,7 @@ def test_owner_responds_with_answers_and_an_opinion_on_a_section(consultation, o
     assert AuditEvent.objects.filter(action="consultation.responded", actor=owner).exists()
 
 
-def test_editing_before_the_close_replaces_the_response_and_keeps_its_history(
-    consultation, owner
-):
+def test_editing_before_the_close_replaces_the_response_and_keeps_its_history(consultation, owner):
     parking = section(consultation, 2)
     first = actions.submit_response(
         consultation, owner, answers=valid_answers(consultation), opinions={parking.anchor: "甲"}
