@@ -85,9 +85,11 @@ def test_the_reminder_is_scheduled_before_the_close_and_reaches_only_non_respond
 
 
 def test_no_reminder_after_the_close(consultation, owner, django_capture_on_commit_callbacks):
-    with time_machine.travel(consultation.closes_at + timedelta(minutes=1)):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert tasks.send_closing_reminder(consultation.pk) == 0
+    with (
+        time_machine.travel(consultation.closes_at + timedelta(minutes=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert tasks.send_closing_reminder(consultation.pk) == 0
     assert _told(f"consultation:{consultation.pk}:reminder") == set()
 
 

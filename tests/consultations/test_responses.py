@@ -72,11 +72,13 @@ def test_the_database_allows_one_response_per_participant(consultation, owner):
 
 
 def test_responding_after_the_close_is_refused_and_nothing_stored(consultation, owner):
-    with time_machine.travel(consultation.closes_at + timedelta(minutes=1)):
-        with pytest.raises(ValidationError, match="已于 .* 截止"):
-            actions.submit_response(
-                consultation, owner, answers=valid_answers(consultation), opinions={}
-            )
+    with (
+        time_machine.travel(consultation.closes_at + timedelta(minutes=1)),
+        pytest.raises(ValidationError, match="已于 .* 截止"),
+    ):
+        actions.submit_response(
+            consultation, owner, answers=valid_answers(consultation), opinions={}
+        )
     _nothing_stored()
 
 
