@@ -60,36 +60,49 @@ class ConsultationPageForm(WagtailAdminPageForm):
     """Refuse changes to questions people have already answered: a choice's id is its line,
     so editing choices, the kind or deleting the question would change what they said."""
 
-    def clean(self):
-        cleaned = super().clean()
-        formset = self.formsets.get("questions")
-        if formset is None or not self.instance.pk:
-            return cleaned
+    def is_valid(self) -> bool:
+        # The child formsets are validated after the page form's own clean(), so check here.
+        valid = super().is_valid()
+        if valid and self.instance.pk:
+            for message in self._changed_answered_questions():
+                self.add_error(None, message)
+                valid = False
+        return valid
+
+    def _changed_answered_questions(self) -> list[str]:
         from consultations.models import Answer
 
+        formset = self.formsets.get("questions")
         answered = set(
             Answer.objects.filter(question__page_id=self.instance.pk)
             .values_list("question_id", flat=True)
             .distinct()
         )
-        if not answered:
-            return cleaned
+        if formset is None or not answered:
+            return []
+        originals = {q.pk: q for q in ConsultationQuestion.objects.filter(pk__in=answered)}
+        seen: set[int] = set()
+        messages: list[str] = []
         for form in formset.forms:
-            question = form.instance
-            if question.pk not in answered or not hasattr(form, "cleaned_data"):
+            original = originals.get(form.instance.pk)
+            if original is None:
                 continue
+            seen.add(original.pk)
             data = form.cleaned_data
-            original = type(question).objects.get(pk=question.pk)
-            changed_options = [
+            options = [
                 line.strip() for line in (data.get("choices") or "").splitlines() if line.strip()
-            ] != original.options()
-            if data.get("DELETE") or data.get("kind") != original.kind or changed_options:
-                form.add_error(
-                    None,
-                    _("已有人回答“%(q)s”，不能再删除它、修改题型或选项。") % {"q": original.text},
-                )
-                self.add_error(None, _("已有人回答的问题不能删除，也不能修改题型或选项。"))
-        return cleaned
+            ]
+            if (
+                data.get("DELETE")
+                or data.get("kind") != original.kind
+                or options != original.options()
+            ):
+                messages.append(original.text)
+        messages += [q.text for pk, q in originals.items() if pk not in seen]
+        return [
+            _("已有人回答“%(q)s”，不能删除它，也不能修改题型或选项。") % {"q": text}
+            for text in messages
+        ]
 
 
 class ConsultationPage(RoutablePageMixin, VisibilityMixin, Page):
