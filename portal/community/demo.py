@@ -311,6 +311,9 @@ def seed(*, stdout=None) -> dict[str, int]:
     from portal.knowledge.demo import seed_knowledge
 
     seed_knowledge(HomePage.objects.first(), estates["jinxiu"])
+    from consultations.demo import seed_consultations
+
+    seed_consultations(estates["jinxiu"])
     counts["accounts"] = len(ACCOUNTS)
     return counts
 
