@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from consultations.charts import Bar, bar_chart
@@ -23,6 +24,7 @@ from consultations.models.responses import area_from_weight, units_from_weight
 from portal.community.masking import mask_name
 
 TEXT_ANSWERS_SHOWN = 200
+OPINIONS_SHOWN = 100  # per section on the results page; the report lists every one
 
 
 @dataclass
@@ -61,6 +63,7 @@ class SectionOpinions:
     heading: str
     opinions: list[Any] = field(default_factory=list)
     removed: bool = False
+    total: int = 0
 
 
 @dataclass
@@ -85,15 +88,13 @@ class Results:
 def participant_labels(consultation: ConsultationPage, *, show_names: bool) -> dict[int, str]:
     """Return each response's label: the (masked) name, or 参与人 N numbered by submission."""
     rows = Response.objects.filter(consultation=consultation).order_by("pk")
+    numbered = _("参与人 %(n)d")  # translated once, not once per participant
     if show_names:
         return {
-            pk: mask_name(name) or _("参与人 %(n)d") % {"n": n}
+            pk: mask_name(name) or numbered % {"n": n}
             for n, (pk, name) in enumerate(rows.values_list("pk", "user__display_name"), 1)
         }
-    return {
-        pk: _("参与人 %(n)d") % {"n": n}
-        for n, pk in enumerate(rows.values_list("pk", flat=True), 1)
-    }
+    return {pk: numbered % {"n": n} for n, pk in enumerate(rows.values_list("pk", flat=True), 1)}
 
 
 def names_shown(consultation: ConsultationPage, *, viewer_manages: bool) -> bool:
@@ -105,7 +106,7 @@ def _percent(part: int, whole: int) -> float:
 
 
 def compute(consultation: ConsultationPage, *, show_names: bool) -> Results:
-    """Return the results: 7 queries for any number of responses."""
+    """Return the results in 8 queries, for any number of responses."""
     questions = list(consultation.questions.all())
     sections = list(consultation.sections.all())
     weighted = consultation.audience == Audience.OWNERS
@@ -205,30 +206,47 @@ def compute(consultation: ConsultationPage, *, show_names: bool) -> Results:
                 title=_("%(q)s（按专有部分面积）") % {"q": question.text},
             )
 
+    groups = opinions_by_section(consultation, sections, labels, limit=OPINIONS_SHOWN)
     return Results(
         respondents=totals["n"] or 0,
         unit_weight=totals["units"] or 0,
         area_weight=totals["area"] or 0,
         weighted=weighted,
         questions=[figures[q.pk] for q in questions],
-        sections=opinions_by_section(consultation, sections, labels),
-        opinion_count=Opinion.objects.filter(consultation=consultation).count(),
+        sections=groups,
+        opinion_count=sum(group.total for group in groups),
     )
 
 
 def opinions_by_section(
-    consultation: ConsultationPage, sections: list[Any], labels: dict[int, str]
+    consultation: ConsultationPage,
+    sections: list[Any],
+    labels: dict[int, str],
+    *,
+    limit: int | None = None,
 ) -> list[SectionOpinions]:
     """Return the opinions grouped by section in the draft's order: overall first, then each
     section, then sections since removed from the draft (under the heading they had)."""
     groups: dict[str, SectionOpinions] = {"": SectionOpinions("", _("总体意见"))}
     for section in sections:
         groups[section.anchor] = SectionOpinions(section.anchor, section.heading)
-    for opinion in (
-        Opinion.objects.filter(consultation=consultation)
-        .select_related("handled_by")
-        .order_by("response_id", "pk")
-    ):
+    opinions = Opinion.objects.filter(consultation=consultation).only(
+        "pk", "response_id", "section_anchor", "section_heading", "body", "handling", "reason"
+    )
+    totals: dict[str, int] | None = None
+    if limit is not None:
+        # Only the first `limit` of each section leave the database (a window function),
+        # and the totals come from one GROUP BY.
+        totals = dict(
+            Opinion.objects.filter(consultation=consultation)
+            .values_list("section_anchor")
+            .annotate(n=Count("pk"))
+            .values_list("section_anchor", "n")
+        )
+        opinions = opinions.annotate(
+            rank=Window(RowNumber(), partition_by=[F("section_anchor")], order_by=F("pk").asc())
+        ).filter(rank__lte=limit)
+    for opinion in opinions.order_by("response_id", "pk"):
         opinion.participant = labels.get(opinion.response_id, "")
         opinion.is_mine = False
         group = groups.get(opinion.section_anchor)
@@ -237,6 +255,8 @@ def opinions_by_section(
                 opinion.section_anchor, opinion.section_heading, removed=True
             )
         group.opinions.append(opinion)
+    for group in groups.values():
+        group.total = totals.get(group.anchor, 0) if totals is not None else len(group.opinions)
     return list(groups.values())
 
 

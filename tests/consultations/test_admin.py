@@ -108,7 +108,10 @@ def test_the_choices_of_an_answered_question_cannot_change(
     posted[key] = "赞成\n反对"
     response = client.post(edit_url, {**posted, "action-publish": "action-publish"})
     assert response.status_code == 200
-    assert "已有人回答“您是否赞成修订草案？”，不能删除它，也不能修改题型或选项。" in response.content.decode()
+    assert (
+        "已有人回答“您是否赞成修订草案？”，不能删除它，也不能修改题型或选项。"
+        in response.content.decode()
+    )
     assert consultation.questions.get(kind="single").options() == ["赞成", "反对", "无所谓"]
 
 

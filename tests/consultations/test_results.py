@@ -152,10 +152,10 @@ def test_results_of_two_thousand_responses_render_in_a_bounded_number_of_queries
         response = client.get(url)
     html = response.content.decode()
     assert "2000 人作答" in html
-    assert "意见 1999" in html
+    assert "显示前 100 条，共 667 条" in html
     with (
         time_machine.travel(consultation.closes_at + timedelta(hours=1), tick=True),
         django_assert_max_num_queries(40),
     ):
         report = client.get(consultation.subpage_url("report"))
-    assert report.status_code == 200
+    assert "意见 1999" in report.content.decode()  # the report lists every opinion
