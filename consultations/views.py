@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -267,11 +268,13 @@ def handling(request, consultation: ConsultationPage):
             for pk in ids
         }
         try:
-            changed = actions.mark_opinions(consultation, posted, actor=request.user)
-            if "publish" in request.POST:
-                actions.publish_report(
-                    consultation, summary=request.POST.get("summary", ""), actor=request.user
-                )
+            # "保存并发布" is one act: a refused publication saves no marks either.
+            with transaction.atomic():
+                changed = actions.mark_opinions(consultation, posted, actor=request.user)
+                if "publish" in request.POST:
+                    actions.publish_report(
+                        consultation, summary=request.POST.get("summary", ""), actor=request.user
+                    )
         except ValidationError as error:
             errors = error.messages
         else:

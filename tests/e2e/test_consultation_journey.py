@@ -123,6 +123,10 @@ def test_committee_consults_owners_answer_and_learn_how_their_opinions_were_hand
     expect(chair_page.locator(".messages")).to_contain_text("采纳情况已发布")
     assert_fits_screen(chair_page)
     screenshot(chair_page, "report")
+    chair_page.goto(consultation.url + "results/")
+    expect(chair_page.locator("svg.chart").first).to_be_visible()
+    assert_fits_screen(chair_page)
+    screenshot(chair_page, "results")
 
     owner_page.goto(consultation.url)
     respond_box = owner_page.locator("#my-response")
