@@ -8,8 +8,8 @@ import io
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import timezone
