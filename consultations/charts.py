@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
-LABEL_HEIGHT = 22
-BAR_HEIGHT = 18
+# A narrow drawing, so that scaled to a phone's width (≈ 330 px) the text stays readable.
+WIDTH = 360
+LABEL_HEIGHT = 24
+BAR_HEIGHT = 16
 ROW_GAP = 12
 
 
@@ -22,7 +23,7 @@ class Bar:
 
 
 def bar_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
-    """Return an accessible SVG bar chart: each label above its bar, the figure beside it."""
+    """Return an accessible SVG bar chart: each label above its bar, its figure on the right."""
     row = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
     height = max(row * len(bars), row)
     parts = [
@@ -31,19 +32,18 @@ def bar_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
         f'preserveAspectRatio="xMinYMin meet">',
         f"<title>{escape(title)}</title>",
     ]
-    track = WIDTH - 170
     for index, bar in enumerate(bars):
         y = index * row
         share = min(max(bar.value, 0.0), 1.0)
-        width = round(track * share, 1)
+        width = round(WIDTH * share, 1)
         parts.append(
-            f'<text x="0" y="{y + 16}" class="chart-label">{escape(bar.label)}</text>'
-            f'<rect x="0" y="{y + LABEL_HEIGHT}" width="{track}" height="{BAR_HEIGHT}" '
+            f'<text x="0" y="{y + 17}" class="chart-label">{escape(bar.label)}</text>'
+            f'<text x="{WIDTH}" y="{y + 17}" class="chart-value" text-anchor="end">'
+            f"{escape(bar.caption)}</text>"
+            f'<rect x="0" y="{y + LABEL_HEIGHT}" width="{WIDTH}" height="{BAR_HEIGHT}" '
             f'class="chart-track" rx="3"/>'
             f'<rect x="0" y="{y + LABEL_HEIGHT}" width="{width}" height="{BAR_HEIGHT}" '
             f'class="chart-bar" rx="3"/>'
-            f'<text x="{track + 8}" y="{y + LABEL_HEIGHT + 14}" class="chart-value">'
-            f"{escape(bar.caption)}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

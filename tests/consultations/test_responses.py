@@ -256,3 +256,12 @@ def test_the_index_lists_consultations_with_their_phase(client, consultation, ow
     assert consultation.title in html
     assert "征求意见中" in html
     assert timezone.localtime(consultation.closes_at).strftime("%Y-%m-%d") in html
+
+
+def test_an_anonymous_reader_reads_the_draft_and_is_asked_to_log_in(client, consultation):
+    html = client.get(consultation.url).content.decode()
+    assert "第二章 停车管理" in html
+    assert "请先登录，再提交意见。" in html
+    assert 'id="response-form"' not in html
+    assert client.post(consultation.subpage_url("respond"), {}).status_code == 302
+    assert Response.objects.count() == 0
