@@ -13,6 +13,7 @@ BENCHMARKS = [
     "benchmarks.bench_notice_page",
     "benchmarks.bench_casting",
     "benchmarks.bench_tally",
+    "benchmarks.bench_consultation_results",
 ]
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("me/", include("portal.accounts.urls")),
     path("community/", include("portal.community.urls")),
     path("discuss/", include("deliberation.urls")),
+    path("oversight/", include("deliberation.oversight.urls")),
     path("knowledge/", include("portal.knowledge.urls")),
     path("assemblies/", include("voting.urls")),
     path("dashboard/", include("portal.dashboard.urls")),

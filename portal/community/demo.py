@@ -315,6 +315,12 @@ def seed(*, stdout=None, with_activity: bool = True) -> dict[str, int]:
     from portal.knowledge.demo import seed_knowledge
 
     seed_knowledge(HomePage.objects.first(), estates["jinxiu"])
+    from deliberation.oversight.demo import seed_oversight
+
+    seed_oversight(estates)
+    from consultations.demo import seed_consultations
+
+    seed_consultations(estates["jinxiu"])
     counts["accounts"] = len(ACCOUNTS)
     if with_activity:
         seed_activity(estates, counts)
