@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.community.storage import private_file_response
 from voting import actions, ledger, lookups
 from voting.choices import AssemblyState, Channel, ProxyStatus
 from voting.forms import (
@@ -127,6 +128,20 @@ def proxy_queue(request, page_id: int):
             "form": ProxyDecisionForm(),
         },
     )
+
+
+def proxy_scan(request, page_id: int, proxy_id: int):
+    """Show a proxy's written authorisation to those who run the assembly, and nobody else."""
+    assembly = lookups.get_assembly_for_runner(request, page_id)
+    proxy = get_object_or_404(Proxy, pk=proxy_id, assembly=assembly)
+    return private_file_response(proxy.scan)
+
+
+def paper_scan(request, page_id: int, ballot_id: int):
+    """Show a paper ballot's scan to those who run the assembly (it is their record)."""
+    assembly = lookups.get_assembly_for_runner(request, page_id)
+    ballot = get_object_or_404(Ballot, pk=ballot_id, assembly=assembly, channel=Channel.PAPER)
+    return private_file_response(ballot.scan)
 
 
 @require_POST

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.community.storage import RandomName, private_storage
 from voting.choices import Channel, ChannelClass, VoteChoice
 from voting.models.assemblies import AssemblyPage, Candidate, Motion
 from voting.models.base import AppendOnlyModel
@@ -54,7 +55,12 @@ class Ballot(AppendOnlyModel):
     proxy = models.ForeignKey(
         Proxy, on_delete=models.PROTECT, null=True, blank=True, related_name="ballots"
     )
-    scan = models.FileField(_("书面选票扫描件"), upload_to="voting/paper/%Y/%m/", blank=True)
+    scan = models.FileField(
+        _("书面选票扫描件"),
+        upload_to=RandomName("voting/paper"),
+        storage=private_storage,
+        blank=True,
+    )
     submission_key = models.CharField(max_length=64, blank=True)
     receipt_code = models.CharField(_("回执码"), max_length=32, unique=True)
     cast_at = models.DateTimeField(_("投票时间"), default=timezone.now)
