@@ -14,7 +14,7 @@ from deliberation.oversight.metrics import action_item_figures, local_bounds, me
 from deliberation.oversight.models import ActionItem, JointMeeting, local_today
 from deliberation.oversight.models.action_items import overdue_q
 from portal.community.models import Estate
-from portal.dashboard.figures import COUNT, Alert, Column, Drill, FigureSource
+from portal.dashboard.figures import COUNT, Alert, Column, Drill, FigureSource, weekly_counts
 from portal.dashboard.period import Period
 
 
@@ -97,6 +97,25 @@ class OversightFigures(FigureSource):
                 ]
             )
         return drill
+
+    def weekly(self, estate_ids: Sequence[int], period: Period) -> dict[str, list[float]]:
+        since, until = local_bounds(period.first, period.last)
+        items = ActionItem.objects.filter(estate_id__in=estate_ids)
+        weeks = period.weeks()
+        return {
+            str(_("新立督办")): weekly_counts(
+                weeks,
+                items.filter(created_at__gte=since, created_at__lt=until).values_list(
+                    "created_at", flat=True
+                ),
+            ),
+            str(_("完成督办")): weekly_counts(
+                weeks,
+                items.filter(completed_at__gte=since, completed_at__lt=until).values_list(
+                    "completed_at", flat=True
+                ),
+            ),
+        }
 
     def alerts(self, estate_ids: Sequence[int], period: Period):
         """Every action item overdue today, whenever it was opened."""

@@ -19,6 +19,7 @@ from portal.dashboard.registry import sources
 class Cell:
     text: str
     url: str = ""
+    label: str = ""
 
 
 @dataclass
@@ -33,7 +34,7 @@ class Board:
     estates: Sequence[Any]
     period: Period
     tables: list[Table] = field(default_factory=list)
-    charts: list[SafeString] = field(default_factory=list)
+    charts: list[tuple[str, SafeString]] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
 
 
@@ -61,13 +62,16 @@ def build_board(estates: Sequence[Any], period: Period, *, with_trends: bool = T
                         + "?"
                         + query
                     )
-                cells.append(Cell(format_value(values.get(column.key), column.kind), url))
+                cells.append(
+                    Cell(format_value(values.get(column.key), column.kind), url, str(column.label))
+                )
             rows.append((estate, cells))
         board.tables.append(Table(source=source, rows=rows, figures=figures))
         if with_trends:
             series = source.weekly(ids, period)
             if series:
-                board.charts.append(weekly_chart(str(source.title), period.weeks(), series))
+                title = str(source.title)
+                board.charts.append((title, weekly_chart(title, period.weeks(), series)))
         board.alerts.extend(source.alerts(ids, period))
     names = {e.pk: e.name for e in estates}
     board.alerts.sort(key=lambda a: (a.severity != "danger", names.get(a.estate_id, "")))

@@ -8,8 +8,8 @@ from datetime import date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-WIDTH, HEIGHT = 640, 180
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 36, 12, 12, 28
+WIDTH, HEIGHT = 360, 150
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 26, 8, 10, 22
 COLOURS = ("#b3261e", "#1d6fb8", "#2e7d32", "#8e5a00", "#6a1b9a")
 
 
@@ -43,8 +43,8 @@ def weekly_chart(
                 name,
             )
         )
-        legend.append((colour, name, PAD_LEFT + n * 150))
-    label_every = max(1, len(weeks) // 6)
+        legend.append((colour, name, PAD_LEFT + n * 110))
+    label_every = max(1, len(weeks) // 4)
     ticks = format_html_join(
         "",
         '<text x="{}" y="{}" font-size="10" text-anchor="middle" fill="#666">{}</text>',
@@ -57,7 +57,7 @@ def weekly_chart(
     legend_html = format_html_join(
         "",
         '<rect x="{}" y="0" width="10" height="10" fill="{}"></rect>'
-        '<text x="{}" y="9" font-size="11" fill="#333">{}</text>',
+        '<text x="{}" y="9" font-size="10" fill="#333">{}</text>',
         ((left, colour, left + 14, name) for colour, name, left in legend),
     )
     return format_html(

@@ -150,6 +150,27 @@ def page_url_maker() -> Callable[[str], str]:
     return url
 
 
+def week_index(weeks: Sequence[Any], moment) -> int | None:
+    """Return the index in `weeks` (Mondays, ascending) of the week holding `moment`."""
+    from django.utils import timezone
+
+    day = timezone.localtime(moment).date() if hasattr(moment, "hour") else moment
+    for index in range(len(weeks) - 1, -1, -1):
+        if day >= weeks[index]:
+            return index
+    return None
+
+
+def weekly_counts(weeks: Sequence[Any], moments) -> list[float]:
+    """Return how many of the moments fall in each week."""
+    series = [0.0] * len(weeks)
+    for moment in moments:
+        index = week_index(weeks, moment)
+        if index is not None:
+            series[index] += 1
+    return series
+
+
 def median(values: list[float]) -> float | None:
     if not values:
         return None

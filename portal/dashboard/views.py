@@ -31,14 +31,19 @@ def _dashboard_estates(request):
         if not estates.exists():
             raise PermissionDenied
     estates = list(estates.order_by("community__name", "name"))
-    if not estates and not chosen:
+    if not estates and not permissions.may_view_any_dashboard(request.user):
         raise PermissionDenied
     return estates
 
 
 def _period(request) -> tuple[PeriodForm, Period]:
     form = PeriodForm(request.GET)
-    return form, form.period
+    period = form.period
+    if form.is_valid():
+        # Show the dates in use, including the default range when none was asked for.
+        form.data = form.data.copy()
+        form.data["from"], form.data["to"] = period.first.isoformat(), period.last.isoformat()
+    return form, period
 
 
 @require_GET

@@ -21,6 +21,7 @@ from portal.dashboard.figures import (
     format_value,
     page_url_maker,
     share,
+    week_index,
 )
 from portal.dashboard.period import Period
 
@@ -158,17 +159,7 @@ class NoticeFigures(FigureSource):
             .filter(estate_path__in=list(paths))
             .values_list("first_published_at", flat=True)
         ):
-            index = _week_index(weeks, published)
+            index = week_index(weeks, published)
             if index is not None:
                 series[index] += 1
         return {str(_("发布公告")): series}
-
-
-def _week_index(weeks, moment) -> int | None:
-    from django.utils import timezone
-
-    day = timezone.localtime(moment).date()
-    for index in range(len(weeks) - 1, -1, -1):
-        if day >= weeks[index]:
-            return index
-    return None
