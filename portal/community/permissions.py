@@ -215,6 +215,40 @@ def may_invite_residents(user: Any, estate: Estate) -> bool:
     return is_verified_owner(user, estate)
 
 
+def parties_of(user: Any, estate: Estate) -> list[str]:
+    """Return the parties (Party values) the user may speak for in this estate, in badge order.
+
+    Property staff and manager speak for the property company, committee members for the
+    owners' committee, officials over the estate for the community or the sub-district.
+    """
+    from portal.community.choices import Party
+
+    kinds = roles_of(user).kinds_in(estate)
+    parties = []
+    if kinds & set(RoleKind.property_company()):
+        parties.append(Party.PROPERTY)
+    if kinds & set(RoleKind.committee()):
+        parties.append(Party.COMMITTEE)
+    roles = roles_of(user)
+    if (roles.communities or roles.sub_districts) and is_official_for(user, estate):
+        community = estate._state.fields_cache.get("community")
+        if community is not None and community.pk in roles.communities:
+            parties.append(Party.COMMUNITY)
+        if community is not None and community.sub_district_id in roles.sub_districts:
+            parties.append(Party.SUBDISTRICT)
+    return parties
+
+
+def may_answer_officially(user: Any, estate: Estate) -> bool:
+    """Post and mark official answers (官方答复) for a party: its members over this estate."""
+    return bool(parties_of(user, estate))
+
+
+def may_deliberate(user: Any, estate: Estate) -> bool:
+    """Write in the estate's discussion area: its members, and the parties that answer them."""
+    return may_participate(user, estate) or may_answer_officially(user, estate)
+
+
 ACTIONS = {
     "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),
     "view_owners": lambda u, e: may_view(u, e, Visibility.OWNERS),
@@ -230,6 +264,8 @@ ACTIONS = {
     "view_dashboard": may_view_dashboard,
     "view_audit": may_view_audit,
     "invite_residents": may_invite_residents,
+    "answer_officially": may_answer_officially,
+    "deliberate": may_deliberate,
 }
 
 
@@ -276,5 +312,6 @@ __all__ = [
     "is_verified_owner",
     "may",
     "may_view",
+    "parties_of",
     "roles_of",
 ]

@@ -14,15 +14,18 @@ from portal.community.choices import Visibility
 ALL_ACTIONS = sorted(permissions.ACTIONS)
 VIEW = {"view_members", "view_owners"}
 OVERSIGHT = VIEW | {"view_dashboard", "view_audit"}
+PARTY = {"answer_officially", "deliberate"}  # speaks for a party in the discussion area
 
 # What each member of the cast may do in estate A (their own, for estate roles).
 OWN_ESTATE = {
     "anonymous": set(),
-    "owner": VIEW | {"participate", "vote", "invite_residents"},
-    "tenant": {"view_members", "participate"},
+    "owner": VIEW | {"participate", "deliberate", "vote", "invite_residents"},
+    "tenant": {"view_members", "participate", "deliberate"},
     "committee_member": OVERSIGHT
+    | PARTY
     | {"edit_content", "decide_claims", "moderate", "participate", "view_register", "run_assembly"},
     "committee_chair": OVERSIGHT
+    | PARTY
     | {
         "edit_content",
         "decide_claims",
@@ -32,21 +35,22 @@ OWN_ESTATE = {
         "view_register",
         "run_assembly",
     },
-    "property_staff": VIEW | {"edit_content", "participate", "view_register"},
+    "property_staff": VIEW | PARTY | {"edit_content", "participate", "view_register"},
     "property_manager": OVERSIGHT
+    | PARTY
     | {"edit_content", "decide_claims", "participate", "manage_register", "view_register"},
-    "moderator": VIEW | {"moderate", "participate"},
-    "community_official": OVERSIGHT,
-    "subdistrict_official": OVERSIGHT,
+    "moderator": VIEW | {"moderate", "participate", "deliberate"},
+    "community_official": OVERSIGHT | PARTY,
+    "subdistrict_official": OVERSIGHT | PARTY,
     "outsider": set(),
-    "site_admin": set(ALL_ACTIONS) - {"participate", "vote", "invite_residents"},
+    "site_admin": set(ALL_ACTIONS) - {"participate", "vote", "invite_residents"} - PARTY,
 }
 
 # What they may do in estate B (another community of the same sub-district).
 OTHER_ESTATE = {
     **{name: set() for name in OWN_ESTATE},
-    "subdistrict_official": OVERSIGHT,
-    "outsider": VIEW | {"participate", "vote", "invite_residents"},
+    "subdistrict_official": OVERSIGHT | PARTY,
+    "outsider": VIEW | {"participate", "deliberate", "vote", "invite_residents"},
     "site_admin": OWN_ESTATE["site_admin"],
 }
 
