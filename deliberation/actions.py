@@ -382,7 +382,7 @@ def add_post(
     if held:
         _notify_moderators_of_hold(post, actor=user)
     elif official:
-        mark_official(post, user, now=now)
+        post = mark_official(post, user, now=now)
     else:
         _notify_followers_of_post(post, actor=user)
     return post
