@@ -139,8 +139,9 @@ def rate_limit() -> tuple[int, int]:
     return int(posts), int(seconds)
 
 
-def active_block(estate: Estate, user: Any) -> UserBlock | None:
-    return UserBlock.objects.active().filter(estate=estate, user=user).order_by("-until").first()
+def active_block(estate: Estate, user: Any, *, now: datetime | None = None) -> UserBlock | None:
+    blocks = UserBlock.objects.active(now).filter(estate=estate, user=user)
+    return blocks.order_by("-until").first()
 
 
 def check_may_post(estate: Estate, user: Any, *, now: datetime | None = None) -> None:
@@ -148,7 +149,7 @@ def check_may_post(estate: Estate, user: Any, *, now: datetime | None = None) ->
     if not permissions.may(user, "deliberate", estate):
         raise PermissionDenied(_("只有本小区成员和相关责任方可以发言。"))
     now = now or timezone.now()
-    block = active_block(estate, user)
+    block = active_block(estate, user, now=now)
     if block is not None:
         until = timezone.localtime(block.until).strftime("%Y-%m-%d %H:%M")
         raise ValidationError(

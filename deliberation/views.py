@@ -271,7 +271,7 @@ def thread_detail(request, estate_slug: str, pk: int):
         "assign_form": AssignForm(),
         "rate_form": RateForm(),
         "now": timezone.now(),
-        "block": actions.active_block(estate, user) if user.is_authenticated else None,
+        "my_block": actions.active_block(estate, user) if user.is_authenticated else None,
         "States": ThreadState,
     }
     return render(request, "deliberation/thread_detail.html", context)
