@@ -311,6 +311,9 @@ def seed(*, stdout=None) -> dict[str, int]:
     from portal.knowledge.demo import seed_knowledge
 
     seed_knowledge(HomePage.objects.first(), estates["jinxiu"])
+    from deliberation.demo import seed_deliberation
+
+    counts["threads"] = seed_deliberation(estates)
     counts["accounts"] = len(ACCOUNTS)
     return counts
 
