@@ -13,7 +13,8 @@ from portal.community.choices import Visibility
 
 ALL_ACTIONS = sorted(permissions.ACTIONS)
 VIEW = {"view_members", "view_owners"}
-OVERSIGHT = VIEW | {"view_dashboard", "view_audit"}
+OVERSIGHT = VIEW | {"view_dashboard", "view_audit", "observe_assembly"}
+CONVENE = {"convene_meetings", "create_action_items"}
 PARTY = {"answer_officially", "deliberate"}  # speaks for a party in the discussion area
 
 # What each member of the cast may do in estate A (their own, for estate roles).
@@ -22,9 +23,11 @@ OWN_ESTATE = {
     "owner": VIEW | {"participate", "deliberate", "vote", "invite_residents"},
     "tenant": {"view_members", "participate", "deliberate"},
     "committee_member": OVERSIGHT
+    | CONVENE
     | PARTY
     | {"edit_content", "decide_claims", "moderate", "participate", "view_register", "run_assembly"},
     "committee_chair": OVERSIGHT
+    | CONVENE
     | PARTY
     | {
         "edit_content",
@@ -35,13 +38,22 @@ OWN_ESTATE = {
         "view_register",
         "run_assembly",
     },
-    "property_staff": VIEW | PARTY | {"edit_content", "participate", "view_register"},
+    "property_staff": VIEW
+    | PARTY
+    | {"edit_content", "participate", "view_register", "create_action_items"},
     "property_manager": OVERSIGHT
     | PARTY
-    | {"edit_content", "decide_claims", "participate", "manage_register", "view_register"},
+    | {
+        "edit_content",
+        "decide_claims",
+        "participate",
+        "manage_register",
+        "view_register",
+        "create_action_items",
+    },
     "moderator": VIEW | {"moderate", "participate", "deliberate"},
-    "community_official": OVERSIGHT | PARTY,
-    "subdistrict_official": OVERSIGHT | PARTY,
+    "community_official": OVERSIGHT | CONVENE | PARTY,
+    "subdistrict_official": OVERSIGHT | CONVENE | PARTY,
     "outsider": set(),
     "site_admin": set(ALL_ACTIONS) - {"participate", "vote", "invite_residents"} - PARTY,
 }
@@ -49,7 +61,7 @@ OWN_ESTATE = {
 # What they may do in estate B (another community of the same sub-district).
 OTHER_ESTATE = {
     **{name: set() for name in OWN_ESTATE},
-    "subdistrict_official": OVERSIGHT | PARTY,
+    "subdistrict_official": OVERSIGHT | CONVENE | PARTY,
     "outsider": VIEW | {"participate", "deliberate", "vote", "invite_residents"},
     "site_admin": OWN_ESTATE["site_admin"],
 }
