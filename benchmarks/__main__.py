@@ -12,6 +12,7 @@ BENCHMARKS = [
     "benchmarks.bench_register_import",
     "benchmarks.bench_notice_page",
     "benchmarks.bench_tally",
+    "benchmarks.bench_consultation_results",
     "benchmarks.bench_posting",
 ]
 

@@ -183,7 +183,10 @@ class AssemblyFigures(FigureSource):
                     (format_value(share(a["voted_area"], a["area"]), SHARE), ""),
                     (format_value(share(a["voted_heads"], a["heads"]), SHARE), ""),
                     (f"{a['passed'] or 0} / {a['motions'] or 0}" if a["certified"] else "—", ""),
-                    (str(status), reverse("voting:results", args=[a["pk"]]) if a["certified"] else ""),
+                    (
+                        str(status),
+                        reverse("voting:results", args=[a["pk"]]) if a["certified"] else "",
+                    ),
                 ]
             )
         return drill
@@ -202,9 +205,7 @@ def _result_facts(assembly: dict[str, Any], result: dict[str, Any] | None, now) 
         }
     motions = result["snapshot"].get("motions", [])
     passed = sum(
-        1
-        for m in motions
-        if m.get("passed") or (m.get("kind") == "election" and m.get("elected"))
+        1 for m in motions if m.get("passed") or (m.get("kind") == "election" and m.get("elected"))
     )
     return {
         "certified": result["certified_at"],

@@ -25,7 +25,15 @@ OWN_ESTATE = {
     "committee_member": OVERSIGHT
     | CONVENE
     | PARTY
-    | {"edit_content", "decide_claims", "moderate", "participate", "view_register", "run_assembly"},
+    | {
+        "edit_content",
+        "decide_claims",
+        "moderate",
+        "participate",
+        "view_register",
+        "run_assembly",
+        "manage_consultation",
+    },
     "committee_chair": OVERSIGHT
     | CONVENE
     | PARTY
@@ -37,6 +45,7 @@ OWN_ESTATE = {
         "manage_register",
         "view_register",
         "run_assembly",
+        "manage_consultation",
     },
     "property_staff": VIEW
     | PARTY
