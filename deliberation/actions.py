@@ -492,7 +492,9 @@ def mark_official(post: Post, user: Any, *, party: str = "", now: datetime | Non
     mine = permissions.parties_of(user, estate)
     if not mine:
         raise PermissionDenied(_("只有物业、业委会和社区、街道工作人员可以发布官方答复。"))
-    party = party or (thread.responsible_party if thread.responsible_party in mine else mine[0])
+    if not party:  # the responsible party if the user speaks for it, else their first
+        in_order = [p for p in Party.values if p in mine]
+        party = thread.responsible_party if thread.responsible_party in mine else in_order[0]
     if party not in mine:
         raise PermissionDenied(_("您不能代表该方答复。"))
     if party not in permissions.parties_of(post.author, estate):
