@@ -12,7 +12,12 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    DeleteView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from deliberation.models import DeadlinePolicy, DeliberationSettings, SensitiveWord
 from portal.community import permissions
@@ -84,7 +89,30 @@ for model, policy in _POLICIES.items():
     model.base_form_class = EstateRuleForm
 
 
+class _InstanceChecked:
+    """Ask the policy about the row itself (Wagtail checks only the model right here)."""
+
+    def get_object(self, queryset=None):
+        from django.core.exceptions import PermissionDenied
+
+        obj = super().get_object(queryset)
+        if not _POLICIES[type(obj)].user_has_permission_for_instance(self.request.user, None, obj):
+            raise PermissionDenied
+        return obj
+
+
+class ScopedEditView(_InstanceChecked, EditView):
+    pass
+
+
+class ScopedDeleteView(_InstanceChecked, DeleteView):
+    pass
+
+
 class _Scoped(SnippetViewSet):
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+
     def get_queryset(self, request):
         return _POLICIES[self.model].instances_user_has_any_permission_for(request.user, None)
 
