@@ -14,6 +14,7 @@ BENCHMARKS = [
     "benchmarks.bench_casting",
     "benchmarks.bench_tally",
     "benchmarks.bench_consultation_results",
+    "benchmarks.bench_posting",
 ]
 
 

@@ -1,11 +1,579 @@
+"""Views of the discussion area. Thin: read input, fetch through a checked lookup, call an action.
+
+Every view reads the estate through portal.community.lookups (members and officials over the
+estate only: threads are not public); writing views then let the action decide.
+"""
+
 from __future__ import annotations
 
-from django.shortcuts import render
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
 
-from portal.community.lookups import get_estate_for_member
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from deliberation import actions, metrics
+from deliberation.choices import AppealStatus, PostStatus, ReportStatus, ThreadState
+from deliberation.forms import (
+    AppealForm,
+    AssignForm,
+    BlockForm,
+    BulkModerationForm,
+    DecideAppealForm,
+    EditPostForm,
+    PostForm,
+    RateForm,
+    ReportForm,
+    ThreadFilterForm,
+    ThreadForm,
+)
+from deliberation.lookups import get_post, get_thread, may_see_held
+from deliberation.models import (
+    Appeal,
+    Assignment,
+    Follow,
+    Post,
+    PostReport,
+    Satisfaction,
+    Thread,
+    UserBlock,
+)
+from portal.community import permissions
+from portal.community.lookups import get_estate, get_estate_for_member
+from portal.community.models import Estate
+
+THREADS_PER_PAGE = 20
+POSTS_PER_PAGE = 50
+FIGURES_DAYS = 90
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def post_only(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _thread_redirect(thread: Thread, post: Post | None = None):
+    url = reverse("deliberation:thread_detail", args=[thread.estate.slug, thread.pk])
+    return redirect(f"{url}#post-{post.pk}" if post else url)
+
+
+# --- listing -------------------------------------------------------------------------------
 
 
 def thread_list(request, estate_slug: str):
-    """The estate's discussion area (threads arrive with the deliberation capability)."""
+    """The estate's discussion area: threads with filters, and the parties' figures."""
     estate = get_estate_for_member(request, estate_slug)
-    return render(request, "deliberation/thread_list.html", {"estate": estate})
+    user = request.user
+    threads = (
+        Thread.objects.filter(estate=estate)
+        .listed()
+        .select_related("author")
+        .prefetch_related("tags")
+    )
+    form = ThreadFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["kind"]:
+            threads = threads.filter(kind=data["kind"])
+        if data["state"]:
+            threads = threads.filter(state=data["state"])
+        if data["party"]:
+            threads = threads.filter(responsible_party=data["party"])
+        if data["show"] == "mine":
+            threads = threads.filter(author=user)
+        elif data["show"] == "following":
+            threads = threads.filter(follows__user=user)
+        if data["tag"]:
+            threads = threads.filter(tags__name=data["tag"])
+    page_obj = Paginator(threads.order_by("-last_post_at", "-pk"), THREADS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    items = list(page_obj.object_list)
+    following = set(
+        Follow.objects.filter(user=user, thread__in=items).values_list("thread_id", flat=True)
+    )
+    now = timezone.now()
+    for thread in items:
+        thread.is_followed = thread.pk in following
+        thread.overdue = thread.state in actions.OPEN_ISSUE_STATES and (
+            thread.is_response_overdue(now) or thread.is_closure_overdue(now)
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "deliberation/thread_list.html",
+        {
+            "estate": estate,
+            "filter_form": form,
+            "page_obj": page_obj,
+            "threads": items,
+            "query": query.urlencode(),
+            "figures": metrics.party_figures(
+                Estate.objects.filter(pk=estate.pk), now - timedelta(days=FIGURES_DAYS), now
+            ),
+            "figures_days": FIGURES_DAYS,
+            "may_post": permissions.may(user, "deliberate", estate),
+            "may_moderate": permissions.may_moderate(user, estate),
+        },
+    )
+
+
+def thread_create(request, estate_slug: str):
+    estate = get_estate(request, estate_slug, action="deliberate")
+    page = None
+    page_id = request.POST.get("page") or request.GET.get("page")
+    if page_id and str(page_id).isdigit():
+        page = Page.objects.filter(pk=int(page_id)).first()
+    form = ThreadForm(request.POST or None, initial={"page": page.pk if page else None})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            thread = actions.start_thread(
+                estate,
+                request.user,
+                kind=data["kind"],
+                category=data["category"],
+                title=data["title"],
+                body=data["body"],
+                page=page,
+                tags=data["tags"].split(),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            if thread.is_held:
+                messages.info(request, _("已提交，待版主审核后对其他成员显示。"))
+            else:
+                messages.success(request, _("已发布。"))
+            return _thread_redirect(thread)
+    return render(
+        request,
+        "deliberation/thread_form.html",
+        {"estate": estate, "form": form, "attached_page": page},
+    )
+
+
+# --- one thread ----------------------------------------------------------------------------
+
+
+def _visible_to(post: Post, user: Any, *, moderator: bool) -> bool:
+    """Held posts show only to their author and the moderators; everything else shows
+    (hidden and deleted ones as tombstones)."""
+    if post.status != PostStatus.HELD:
+        return True
+    return moderator or post.author_id == getattr(user, "pk", None)
+
+
+def thread_detail(request, estate_slug: str, pk: int):
+    """The thread with its posts, 50 top-level posts (and their replies) a page.
+
+    A fixed number of queries whatever the thread's size: one for the page of top-level
+    posts, one for all their replies, a few for the reader's own marks.
+    """
+    thread = get_thread(request, estate_slug, pk)
+    estate = thread.estate
+    user = request.user
+    moderator = permissions.may_moderate(user, estate)
+    top_level = (
+        Post.objects.filter(thread=thread, depth=0)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    page_obj = Paginator(top_level, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    tops = [p for p in page_obj.object_list if _visible_to(p, user, moderator=moderator)]
+    top_ids = [p.pk for p in tops]
+    replies = (
+        Post.objects.filter(Q(parent_id__in=top_ids) | Q(parent__parent_id__in=top_ids))
+        .select_related("author")
+        .order_by("created_at", "pk")
+        if top_ids
+        else []
+    )
+    children: dict[int, list[Post]] = {}
+    all_posts = list(tops)
+    for reply in replies:
+        if _visible_to(reply, user, moderator=moderator):
+            children.setdefault(reply.parent_id, []).append(reply)
+            all_posts.append(reply)
+    for post in all_posts:
+        post.children = children.get(post.pk, [])
+    post_ids = [p.pk for p in all_posts]
+    reported = (
+        set(
+            PostReport.objects.filter(reporter=user, post_id__in=post_ids).values_list(
+                "post_id", flat=True
+            )
+        )
+        if user.is_authenticated and post_ids
+        else set()
+    )
+    appeals = (
+        {
+            a.post_id: a
+            for a in Appeal.objects.filter(
+                post_id__in=[p.pk for p in all_posts if p.author_id == user.pk]
+            )
+        }
+        if user.is_authenticated and post_ids
+        else {}
+    )
+    for post in all_posts:
+        post.reported_by_me = post.pk in reported
+        post.my_appeal = appeals.get(post.pk)
+    parties = permissions.parties_of(user, estate)
+    is_reporter = thread.author_id == user.pk
+    context = {
+        "estate": estate,
+        "thread": thread,
+        "page_obj": page_obj,
+        "posts": tops,
+        "tags": list(thread.tags.all()),
+        "assignments": list(Assignment.objects.filter(thread=thread).select_related("assigned_by"))
+        if thread.is_issue
+        else [],
+        "satisfaction": Satisfaction.objects.filter(thread=thread).first()
+        if thread.is_issue
+        else None,
+        "is_following": Follow.objects.filter(thread=thread, user=user).exists(),
+        "may_post": permissions.may(user, "deliberate", estate),
+        "may_moderate": moderator,
+        "parties": parties,
+        "may_answer": bool(parties),
+        "is_reporter": is_reporter,
+        "is_responsible": thread.responsible_party in parties,
+        "may_assign": thread.is_issue and (bool(parties) or moderator),
+        "reply_form": PostForm(),
+        "assign_form": AssignForm(),
+        "rate_form": RateForm(),
+        "now": timezone.now(),
+        "my_block": actions.active_block(estate, user) if user.is_authenticated else None,
+        "States": ThreadState,
+    }
+    return render(request, "deliberation/thread_detail.html", context)
+
+
+@post_only
+def post_reply(request, estate_slug: str, pk: int):
+    thread = get_thread(request, estate_slug, pk)
+    form = PostForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写回复内容。"))
+        return _thread_redirect(thread)
+    parent = None
+    if parent_id := form.cleaned_data["parent"]:
+        parent = get_object_or_404(Post, pk=parent_id, thread=thread)
+    try:
+        post = actions.add_post(
+            thread,
+            request.user,
+            body=form.cleaned_data["body"],
+            parent=parent,
+            official=form.cleaned_data["official"],
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+        return _thread_redirect(thread)
+    if post.status == PostStatus.HELD:
+        messages.info(request, _("已提交，待版主审核后对其他成员显示。"))
+    return _thread_redirect(thread, post)
+
+
+@post_only
+def thread_follow(request, estate_slug: str, pk: int):
+    thread = get_thread(request, estate_slug, pk)
+    if request.POST.get("follow") == "0":
+        actions.unfollow(thread, request.user)
+        messages.success(request, _("已取消关注。"))
+    else:
+        actions.follow(thread, request.user)
+        messages.success(request, _("已关注，有新回复和官方答复时会通知您。"))
+    return _thread_redirect(thread)
+
+
+def _thread_action(action: Callable[..., Any], success: str, *, form_class=None):
+    """Build a POST view that calls one thread action and returns to the thread."""
+
+    @post_only
+    def view(request, estate_slug: str, pk: int):
+        thread = get_thread(request, estate_slug, pk)
+        kwargs: dict[str, Any] = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+                return _thread_redirect(thread)
+            kwargs = form.cleaned_data
+        elif "reason" in request.POST:
+            kwargs = {"reason": request.POST.get("reason", "")}
+        try:
+            action(thread, request.user, **kwargs)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, success)
+        return _thread_redirect(thread)
+
+    return view
+
+
+thread_assign = _thread_action(actions.assign, _("已改派。"), form_class=AssignForm)
+thread_resolve = _thread_action(actions.mark_resolved, _("已标记为已解决，等待反映人确认。"))
+thread_confirm = _thread_action(actions.confirm_resolution, _("已确认解决，问题已关闭。"))
+thread_reopen = _thread_action(actions.reopen, _("已重新打开。"))
+thread_rate = _thread_action(actions.rate, _("感谢您的评价。"), form_class=RateForm)
+
+
+# --- one post ------------------------------------------------------------------------------
+
+
+def post_edit(request, estate_slug: str, pk: int):
+    post = get_post(request, estate_slug, pk)
+    if post.author_id != request.user.pk:
+        raise PermissionDenied
+    form = EditPostForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_post(post, request.user, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("已保存修改。"))
+            return _thread_redirect(post.thread, post)
+    return render(
+        request,
+        "deliberation/post_form.html",
+        {"estate": post.thread.estate, "post": post, "form": form, "title": _("修改发言")},
+    )
+
+
+@post_only
+def post_delete(request, estate_slug: str, pk: int):
+    post = get_post(request, estate_slug, pk)
+    actions.delete_post(post, request.user)
+    messages.success(request, _("已删除。"))
+    return _thread_redirect(post.thread, post)
+
+
+@post_only
+def post_official(request, estate_slug: str, pk: int):
+    post = get_post(request, estate_slug, pk)
+    try:
+        actions.mark_official(post, request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已标记为官方答复。"))
+    return _thread_redirect(post.thread, post)
+
+
+def post_report(request, estate_slug: str, pk: int):
+    post = get_post(request, estate_slug, pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.report_post(post, request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("举报已提交，感谢您帮助维护讨论秩序。"))
+        return _thread_redirect(post.thread, post)
+    return render(
+        request,
+        "deliberation/post_form.html",
+        {"estate": post.thread.estate, "post": post, "form": form, "title": _("举报发言")},
+    )
+
+
+def post_appeal(request, estate_slug: str, pk: int):
+    post = get_post(request, estate_slug, pk)
+    if post.author_id != request.user.pk:
+        raise PermissionDenied
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.appeal(post, request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("申诉已提交，将由另一位版主复核。"))
+        return _thread_redirect(post.thread, post)
+    return render(
+        request,
+        "deliberation/post_form.html",
+        {"estate": post.thread.estate, "post": post, "form": form, "title": _("申诉")},
+    )
+
+
+def post_history(request, estate_slug: str, pk: int):
+    """The post's earlier versions: for its author and the estate's moderators."""
+    post = get_post(request, estate_slug, pk)
+    estate = post.thread.estate
+    if post.author_id != request.user.pk and not permissions.may_moderate(request.user, estate):
+        raise PermissionDenied
+    return render(
+        request,
+        "deliberation/post_history.html",
+        {
+            "estate": estate,
+            "post": post,
+            "revisions": list(post.revisions.select_related("edited_by").order_by("-created_at")),
+        },
+    )
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+def moderation_queue(request, estate_slug: str):
+    """Held posts, hidden posts awaiting review, reported posts and appeals, with bulk acts."""
+    estate = get_estate(request, estate_slug, action="moderate")
+    queue = (
+        Post.objects.filter(thread__estate=estate)
+        .filter(
+            Q(status=PostStatus.HELD)
+            | Q(review_pending=True)
+            | Q(reports__status=ReportStatus.OPEN)
+        )
+        .distinct()
+        .select_related("thread", "author")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=PostReport.objects.filter(status=ReportStatus.OPEN),
+                to_attr="open_reports",
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+    page_obj = Paginator(queue, 50).get_page(request.GET.get("page"))
+    items = list(page_obj.object_list)
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("posts") if v.isdigit()]
+        form = BulkModerationForm(request.POST, post_ids=ids)
+        if form.is_valid():
+            chosen = Post.objects.filter(
+                pk__in=form.cleaned_data["posts"], thread__estate=estate
+            ).select_related("thread__estate")
+            data = form.cleaned_data
+            if data["action"] == "hide" and not data["reason"]:
+                messages.error(request, _("隐藏时请选择原因。"))
+            else:
+                try:
+                    done = actions.moderate_posts(
+                        chosen,
+                        request.user,
+                        action=data["action"],
+                        reason=data["reason"],
+                        note=data["note"],
+                    )
+                except ValidationError as exc:
+                    _errors(request, exc)
+                else:
+                    messages.success(request, _("已处理 %(n)s 条。") % {"n": done})
+                return redirect("deliberation:moderation_queue", estate.slug)
+        else:
+            messages.error(request, _("请至少选择一条发言并选择操作。"))
+    appeals = list(
+        Appeal.objects.filter(post__thread__estate=estate, status=AppealStatus.PENDING)
+        .select_related("post__thread", "author", "hidden_by")
+        .order_by("created_at")
+    )
+    blocks = list(
+        UserBlock.objects.active().filter(estate=estate).select_related("user", "created_by")
+    )
+    return render(
+        request,
+        "deliberation/moderation_queue.html",
+        {
+            "estate": estate,
+            "page_obj": page_obj,
+            "items": items,
+            "bulk_form": BulkModerationForm(),
+            "appeals": appeals,
+            "decide_form": DecideAppealForm(),
+            "blocks": blocks,
+        },
+    )
+
+
+@post_only
+def appeal_decide(request, estate_slug: str, pk: int):
+    estate = get_estate(request, estate_slug, action="moderate")
+    appeal = get_object_or_404(Appeal, pk=pk, post__thread__estate=estate)
+    form = DecideAppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择复核结果。"))
+    else:
+        try:
+            actions.decide_appeal(appeal, request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("申诉已处理。"))
+    return redirect("deliberation:moderation_queue", estate.slug)
+
+
+def block_user(request, estate_slug: str, user_id: int):
+    estate = get_estate(request, estate_slug, action="moderate")
+    from django.contrib.auth import get_user_model
+
+    target = get_object_or_404(get_user_model(), pk=user_id)
+    form = BlockForm(request.POST or None, initial={"user": target.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.block_user(
+                estate,
+                request.user,
+                target,
+                days=form.cleaned_data["days"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("已禁言。"))
+            return redirect("deliberation:moderation_queue", estate.slug)
+    return render(
+        request,
+        "deliberation/block_form.html",
+        {"estate": estate, "target": target, "form": form},
+    )
+
+
+@post_only
+def block_lift(request, estate_slug: str, pk: int):
+    estate = get_estate(request, estate_slug, action="moderate")
+    block = get_object_or_404(UserBlock, pk=pk, estate=estate)
+    actions.lift_block(block, request.user)
+    messages.success(request, _("已解除禁言。"))
+    return redirect("deliberation:moderation_queue", estate.slug)
+
+
+__all__ = ["may_see_held"]

@@ -315,6 +315,9 @@ def seed(*, stdout=None, with_activity: bool = True) -> dict[str, int]:
     from portal.knowledge.demo import seed_knowledge
 
     seed_knowledge(HomePage.objects.first(), estates["jinxiu"])
+    from deliberation.demo import seed_deliberation
+
+    counts["threads"] = seed_deliberation(estates)
     from deliberation.oversight.demo import seed_oversight
 
     seed_oversight(estates)

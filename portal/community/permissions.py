@@ -269,6 +269,16 @@ def parties_of(user: Any, estate: Estate) -> set[str]:
     return parties
 
 
+def may_answer_officially(user: Any, estate: Estate) -> bool:
+    """Post and mark official answers (官方答复) for a party: its members over this estate."""
+    return bool(parties_of(user, estate))
+
+
+def may_deliberate(user: Any, estate: Estate) -> bool:
+    """Write in the estate's discussion area: its members, and the parties that answer them."""
+    return may_participate(user, estate) or may_answer_officially(user, estate)
+
+
 def may_convene_meetings(user: Any, estate: Estate) -> bool:
     """Convene a joint meeting (三方联席会议): officials over the estate, or its committee."""
     return (
@@ -340,6 +350,8 @@ ACTIONS = {
     "convene_meetings": may_convene_meetings,
     "create_action_items": may_create_action_items,
     "manage_consultation": may_manage_consultation,
+    "answer_officially": may_answer_officially,
+    "deliberate": may_deliberate,
 }
 
 

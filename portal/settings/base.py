@@ -272,6 +272,12 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# Discussion area: at most this many posts per member in this many seconds.
+DELIBERATION_POST_RATE_LIMIT = (
+    env_int("DELIBERATION_POSTS_PER_WINDOW", 5),
+    env_int("DELIBERATION_POST_WINDOW_SECONDS", 600),
+)
+
 # Search
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 

@@ -15,14 +15,16 @@ ALL_ACTIONS = sorted(permissions.ACTIONS)
 VIEW = {"view_members", "view_owners"}
 OVERSIGHT = VIEW | {"view_dashboard", "view_audit", "observe_assembly"}
 CONVENE = {"convene_meetings", "create_action_items"}
+PARTY = {"answer_officially", "deliberate"}  # speaks for a party in the discussion area
 
 # What each member of the cast may do in estate A (their own, for estate roles).
 OWN_ESTATE = {
     "anonymous": set(),
-    "owner": VIEW | {"participate", "vote", "invite_residents"},
-    "tenant": {"view_members", "participate"},
+    "owner": VIEW | {"participate", "deliberate", "vote", "invite_residents"},
+    "tenant": {"view_members", "participate", "deliberate"},
     "committee_member": OVERSIGHT
     | CONVENE
+    | PARTY
     | {
         "edit_content",
         "decide_claims",
@@ -34,6 +36,7 @@ OWN_ESTATE = {
     },
     "committee_chair": OVERSIGHT
     | CONVENE
+    | PARTY
     | {
         "edit_content",
         "decide_claims",
@@ -45,8 +48,10 @@ OWN_ESTATE = {
         "manage_consultation",
     },
     "property_staff": VIEW
+    | PARTY
     | {"edit_content", "participate", "view_register", "create_action_items"},
     "property_manager": OVERSIGHT
+    | PARTY
     | {
         "edit_content",
         "decide_claims",
@@ -55,18 +60,18 @@ OWN_ESTATE = {
         "view_register",
         "create_action_items",
     },
-    "moderator": VIEW | {"moderate", "participate"},
-    "community_official": OVERSIGHT | CONVENE,
-    "subdistrict_official": OVERSIGHT | CONVENE,
+    "moderator": VIEW | {"moderate", "participate", "deliberate"},
+    "community_official": OVERSIGHT | CONVENE | PARTY,
+    "subdistrict_official": OVERSIGHT | CONVENE | PARTY,
     "outsider": set(),
-    "site_admin": set(ALL_ACTIONS) - {"participate", "vote", "invite_residents"},
+    "site_admin": set(ALL_ACTIONS) - {"participate", "vote", "invite_residents"} - PARTY,
 }
 
 # What they may do in estate B (another community of the same sub-district).
 OTHER_ESTATE = {
     **{name: set() for name in OWN_ESTATE},
-    "subdistrict_official": OVERSIGHT | CONVENE,
-    "outsider": VIEW | {"participate", "vote", "invite_residents"},
+    "subdistrict_official": OVERSIGHT | CONVENE | PARTY,
+    "outsider": VIEW | {"participate", "deliberate", "vote", "invite_residents"},
     "site_admin": OWN_ESTATE["site_admin"],
 }
 

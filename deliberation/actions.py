@@ -1,0 +1,903 @@
+"""Every state change of the discussion area has its one entry point here.
+
+Threads, posts, official answers, responsibility, deadlines and satisfaction live in this
+module; moderation acts are in deliberation.moderation and re-exported at the bottom. Each
+function checks the actor's right through portal.community.permissions, runs in a
+transaction, and does its audit record and notifications inside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation.badges import badge_for, party_badge
+from deliberation.choices import (
+    DEFAULT_PARTY,
+    DeadlineKind,
+    EscalationLevel,
+    IssueCategory,
+    PostStatus,
+    ThreadKind,
+    ThreadState,
+)
+from deliberation.models import (
+    MAX_DEPTH,
+    Assignment,
+    DeadlinePolicy,
+    DeliberationSettings,
+    Escalation,
+    Follow,
+    Post,
+    PostRevision,
+    Satisfaction,
+    SensitiveWord,
+    Tag,
+    Thread,
+    UserBlock,
+)
+from portal.community import audit, permissions
+from portal.community.choices import Party, RoleKind
+from portal.community.models import Estate, Role
+from themes.sanitiser import clean_html, plain_text
+
+AUTO_CLOSE_TASK = "deliberation.tasks.auto_close_thread"
+TITLE_MAX = Thread._meta.get_field("title").max_length
+BODY_MAX = 20_000
+COMMENT_MAX = Satisfaction._meta.get_field("comment").max_length
+REASON_MAX = Assignment._meta.get_field("reason").max_length
+MAX_TAGS = 5
+OPEN_ISSUE_STATES = (ThreadState.PENDING, ThreadState.IN_PROGRESS)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def thread_url(thread: Thread) -> str:
+    return reverse("deliberation:thread_detail", args=[thread.estate.slug, thread.pk])
+
+
+def party_user_ids(estate: Estate, party: str) -> list[int]:
+    """Return the ids of the people who speak for the party over this estate."""
+    roles = Role.objects.active()
+    if party == Party.PROPERTY:
+        roles = roles.filter(estate=estate, kind__in=RoleKind.property_company())
+    elif party == Party.COMMITTEE:
+        roles = roles.filter(estate=estate, kind__in=RoleKind.committee())
+    elif party == Party.COMMUNITY:
+        roles = roles.filter(kind=RoleKind.COMMUNITY_OFFICIAL, community_id=estate.community_id)
+    elif party == Party.SUBDISTRICT:
+        roles = roles.filter(
+            kind=RoleKind.SUBDISTRICT_OFFICIAL, sub_district_id=estate.community.sub_district_id
+        )
+    else:
+        return []
+    return sorted(set(roles.values_list("user_id", flat=True)))
+
+
+def moderator_user_ids(estate: Estate) -> list[int]:
+    return sorted(
+        set(
+            Role.objects.active()
+            .filter(estate=estate, kind__in=permissions.MODERATOR_KINDS)
+            .values_list("user_id", flat=True)
+        )
+    )
+
+
+def follower_ids(thread: Thread, *, exclude: Any = None) -> list[int]:
+    followers = Follow.objects.filter(thread=thread)
+    if exclude is not None:
+        followers = followers.exclude(user_id=exclude.pk)
+    return list(followers.values_list("user_id", flat=True))
+
+
+def _notify(
+    recipients: Iterable[int],
+    *,
+    estate: Estate,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str,
+    actor: Any = None,
+    urgency: str = "normal",
+):
+    """Send one message about the discussion area through the one notification path."""
+    from portal.notifications.api import notify
+
+    return notify(
+        list(recipients),
+        category="deliberation",
+        title=title[:120],
+        body=body[:2000],
+        url=url,
+        urgency=urgency,
+        estate=estate,
+        dedupe_key=dedupe_key,
+        actor=actor,
+    )
+
+
+def _excerpt(html: str, length: int = 140) -> str:
+    text = plain_text(html)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def rate_limit() -> tuple[int, int]:
+    """Return (posts, seconds): at most that many posts per member in that window."""
+    posts, seconds = getattr(settings, "DELIBERATION_POST_RATE_LIMIT", (5, 600))
+    return int(posts), int(seconds)
+
+
+def active_block(estate: Estate, user: Any, *, now: datetime | None = None) -> UserBlock | None:
+    blocks = UserBlock.objects.active(now).filter(estate=estate, user=user)
+    return blocks.order_by("-until").first()
+
+
+def check_may_post(estate: Estate, user: Any, *, now: datetime | None = None) -> None:
+    """Refuse (PermissionDenied / ValidationError with a clear message) a post not allowed now."""
+    if not permissions.may(user, "deliberate", estate):
+        raise PermissionDenied(_("只有本小区成员和相关责任方可以发言。"))
+    now = now or timezone.now()
+    block = active_block(estate, user, now=now)
+    if block is not None:
+        until = timezone.localtime(block.until).strftime("%Y-%m-%d %H:%M")
+        raise ValidationError(
+            _("您在本小区已被禁言至 %(until)s，原因：%(reason)s。如有异议请联系版主。")
+            % {"until": until, "reason": block.reason}
+        )
+    limit, window = rate_limit()
+    recent = Post.objects.filter(
+        author=user, created_at__gt=now - timedelta(seconds=window)
+    ).count()
+    if recent >= limit:
+        raise ValidationError(
+            _("发言太频繁了：每 %(minutes)s 分钟最多发 %(limit)s 条，请稍后再试。")
+            % {"minutes": max(1, window // 60), "limit": limit}
+        )
+
+
+def _clean_body(body: str) -> str:
+    if len(body or "") > BODY_MAX:
+        raise ValidationError({"body": _("内容过长（最多 %(n)s 字）。") % {"n": BODY_MAX}})
+    cleaned = clean_html(body)
+    if not plain_text(cleaned):
+        raise ValidationError({"body": _("请填写内容。")})
+    return cleaned
+
+
+def hold_reason(estate: Estate, user: Any, *texts: str) -> str:
+    """Return why a post must wait for a moderator (sensitive word, pre-moderation), or ""."""
+    if permissions.may_moderate(user, estate):
+        return ""
+    haystack = " ".join(plain_text(t) if "<" in t else t for t in texts).lower()
+    words = SensitiveWord.objects.filter(estate=estate).values_list("word", flat=True)
+    if any(word and word in haystack for word in words):
+        return _("内容含敏感词，待版主审核后显示")
+    if DeliberationSettings.for_estate(estate).premoderation:
+        return _("本小区实行先审后发，待版主审核后显示")
+    return ""
+
+
+def _create_post(
+    thread: Thread,
+    user: Any,
+    body_html: str,
+    *,
+    parent: Post | None,
+    held: str,
+    now: datetime,
+    is_opening: bool = False,
+) -> Post:
+    post = Post.objects.create(
+        thread=thread,
+        author=user,
+        author_badge=badge_for(user, thread.estate),
+        parent=parent,
+        depth=(parent.depth + 1) if parent else 0,
+        is_opening=is_opening,
+        body=body_html,
+        status=PostStatus.HELD if held else PostStatus.PUBLISHED,
+        held_reason=held,
+        created_at=now,
+    )
+    if not held:
+        Thread.objects.filter(pk=thread.pk).update(post_count=F("post_count") + 1, last_post_at=now)
+    Follow.objects.get_or_create(thread=thread, user=user)
+    return post
+
+
+def _resolve_tags(estate: Estate, names: Iterable[str]) -> list[Tag]:
+    cleaned = []
+    for name in names:
+        name = (name or "").strip().lstrip("#")[:20]
+        if name and name not in cleaned:
+            cleaned.append(name)
+    if len(cleaned) > MAX_TAGS:
+        raise ValidationError({"tags": _("最多 %(n)s 个标签。") % {"n": MAX_TAGS}})
+    return [Tag.objects.get_or_create(estate=estate, name=name)[0] for name in cleaned]
+
+
+# --- threads and posts --------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_thread(
+    estate: Estate,
+    user: Any,
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    category: str = "",
+    page: Any = None,
+    tags: Iterable[str] = (),
+    now: datetime | None = None,
+) -> Thread:
+    """Open a topic, issue report or question with its first post; return the thread.
+
+    An issue report gets its responsible party by category (DEFAULT_PARTY) and its two
+    deadlines from the estate's DeadlinePolicy. A held opening post holds the whole thread.
+    """
+    now = now or timezone.now()
+    check_may_post(estate, user, now=now)
+    title = " ".join((title or "").split())
+    errors = {}
+    if kind not in ThreadKind.values:
+        errors["kind"] = _("请选择类型。")
+    if not title:
+        errors["title"] = _("请填写标题。")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _("标题最多 %(n)s 字。") % {"n": TITLE_MAX}
+    if kind == ThreadKind.ISSUE and category not in IssueCategory.values:
+        errors["category"] = _("问题反映请选择类别（报修、投诉或建议）。")
+    if page is not None and getattr(page.specific, "page_estate", None) != estate:
+        errors["page"] = _("只能关联本小区的页面。")
+    if errors:
+        raise ValidationError(errors)
+    body_html = _clean_body(body)
+    held = hold_reason(estate, user, title, body_html)
+
+    thread = Thread(
+        estate=estate,
+        kind=kind,
+        category=category if kind == ThreadKind.ISSUE else "",
+        title=title,
+        author=user,
+        page=page,
+        is_held=bool(held),
+        created_at=now,
+        last_post_at=now,
+        state=ThreadState.PENDING if kind == ThreadKind.ISSUE else ThreadState.OPEN,
+    )
+    if kind == ThreadKind.ISSUE:
+        deadlines = DeadlinePolicy.for_report(estate, category)
+        thread.responsible_party = DEFAULT_PARTY[category]
+        thread.response_due_at = now + timedelta(hours=deadlines.response_hours)
+        thread.close_due_at = now + timedelta(hours=deadlines.close_hours)
+    thread.save()
+    thread.tags.set(_resolve_tags(estate, tags))
+    post = _create_post(thread, user, body_html, parent=None, held=held, now=now, is_opening=True)
+    if thread.is_issue:
+        Assignment.objects.create(
+            thread=thread,
+            party=thread.responsible_party,
+            assigned_by=None,
+            reason=_("按问题类别自动指派"),
+            created_at=now,
+        )
+    audit.record(
+        "deliberation.thread_started",
+        actor=user,
+        obj=thread,
+        estate=estate,
+        kind=kind,
+        category=thread.category,
+        responsible_party=thread.responsible_party,
+        held=bool(held),
+    )
+    if held:
+        _notify_moderators_of_hold(post, actor=user)
+    elif thread.is_issue:
+        _notify_new_report(thread, actor=user)
+    return thread
+
+
+def _notify_new_report(thread: Thread, *, actor: Any) -> None:
+    _notify(
+        party_user_ids(thread.estate, thread.responsible_party),
+        estate=thread.estate,
+        title=_("新的问题反映：%(title)s") % {"title": thread.title},
+        body=_("请在 %(due)s 前首次响应。")
+        % {"due": timezone.localtime(thread.response_due_at).strftime("%m-%d %H:%M")},
+        url=thread_url(thread),
+        dedupe_key=f"deliberation:thread:{thread.pk}:assigned:{thread.responsible_party}",
+        actor=actor,
+        urgency="important",
+    )
+
+
+def _notify_moderators_of_hold(post: Post, *, actor: Any) -> None:
+    estate = post.thread.estate
+    _notify(
+        moderator_user_ids(estate),
+        estate=estate,
+        title=_("有发言待审核"),
+        body=post.held_reason,
+        url=reverse("deliberation:moderation_queue", args=[estate.slug]),
+        dedupe_key=f"deliberation:post:{post.pk}:held",
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def add_post(
+    thread: Thread,
+    user: Any,
+    *,
+    body: str,
+    parent: Post | None = None,
+    official: bool = False,
+    now: datetime | None = None,
+) -> Post:
+    """Reply in a thread (or to a post, two levels deep at most); return the post.
+
+    A reply to a reply to a reply joins its parent's level instead of nesting deeper.
+    With official=True the post is marked as its author's party's official answer.
+    """
+    now = now or timezone.now()
+    estate = thread.estate
+    check_may_post(estate, user, now=now)
+    if thread.is_held and not permissions.may_moderate(user, estate):
+        raise ValidationError(_("该议题正在审核中，暂不能回复。"))
+    if parent is not None:
+        if parent.thread_id != thread.pk:
+            raise ValidationError(_("回复的发言不在本议题中。"))
+        if parent.depth >= MAX_DEPTH:
+            parent = parent.parent
+    body_html = _clean_body(body)
+    if official and not permissions.parties_of(user, estate):
+        raise PermissionDenied(_("只有物业、业委会和社区、街道工作人员可以发布官方答复。"))
+    held = "" if official else hold_reason(estate, user, body_html)
+    post = _create_post(thread, user, body_html, parent=parent, held=held, now=now)
+    post.thread = thread
+    audit.record(
+        "deliberation.posted",
+        actor=user,
+        obj=post,
+        estate=estate,
+        thread_id=thread.pk,
+        depth=post.depth,
+        held=bool(held),
+    )
+    if held:
+        _notify_moderators_of_hold(post, actor=user)
+    elif official:
+        post = mark_official(post, user, now=now)
+    else:
+        _notify_followers_of_post(post, actor=user)
+    return post
+
+
+def _notify_followers_of_post(post: Post, *, actor: Any) -> None:
+    thread = post.thread
+    _notify(
+        follower_ids(thread, exclude=post.author),
+        estate=thread.estate,
+        title=_("%(title)s 有新回复") % {"title": thread.title},
+        body=_excerpt(post.body),
+        url=f"{thread_url(thread)}#post-{post.pk}",
+        dedupe_key=f"deliberation:post:{post.pk}:new",
+        actor=actor,
+    )
+
+
+def _post_editable_by(post: Post, user: Any) -> None:
+    if post.author_id != getattr(user, "pk", None):
+        raise PermissionDenied(_("只能修改或删除自己的发言。"))
+    if post.status in (PostStatus.DELETED, PostStatus.HIDDEN):
+        raise ValidationError(_("该发言已删除或被隐藏，不能修改。"))
+
+
+@transaction.atomic
+def edit_post(post: Post, user: Any, *, body: str, now: datetime | None = None) -> Post:
+    """Replace the author's post body, keeping the earlier text as a PostRevision."""
+    now = now or timezone.now()
+    post = Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
+    _post_editable_by(post, user)
+    estate = post.thread.estate
+    if active_block(estate, user) is not None:
+        check_may_post(estate, user, now=now)
+    body_html = _clean_body(body)
+    if body_html == post.body:
+        return post
+    PostRevision.objects.create(post=post, body=post.body, edited_by=user, created_at=now)
+    post.body = body_html
+    post.edited_at = now
+    fields = ["body", "edited_at"]
+    held = hold_reason(estate, user, body_html)
+    if held and post.status == PostStatus.PUBLISHED:
+        # An edit may not smuggle in what the first version could not publish.
+        post.status = PostStatus.HELD
+        post.held_reason = held
+        fields += ["status", "held_reason"]
+        Thread.objects.filter(pk=post.thread_id).update(post_count=F("post_count") - 1)
+    post.save(update_fields=fields)
+    audit.record(
+        "deliberation.post_edited",
+        actor=user,
+        obj=post,
+        estate=estate,
+        revision_count=post.revisions.count(),
+        held=bool(held),
+    )
+    if held:
+        _notify_moderators_of_hold(post, actor=user)
+    return post
+
+
+@transaction.atomic
+def delete_post(post: Post, user: Any, *, now: datetime | None = None) -> Post:
+    """Withdraw the author's post: a tombstone stays in its place, the text is kept for review."""
+    post = Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
+    if post.author_id != getattr(user, "pk", None):
+        raise PermissionDenied(_("只能删除自己的发言。"))
+    if post.status == PostStatus.DELETED:
+        return post
+    was_visible = post.status == PostStatus.PUBLISHED
+    post.status = PostStatus.DELETED
+    post.deleted_at = now or timezone.now()
+    post.save(update_fields=["status", "deleted_at"])
+    if was_visible:
+        Thread.objects.filter(pk=post.thread_id).update(post_count=F("post_count") - 1)
+    audit.record("deliberation.post_deleted", actor=user, obj=post, estate=post.thread.estate)
+    return post
+
+
+def follow(thread: Thread, user: Any) -> None:
+    """Have the user notified of new posts and official answers in the thread."""
+    if not permissions.may(user, "view_members", thread.estate):
+        raise PermissionDenied
+    Follow.objects.get_or_create(thread=thread, user=user)
+
+
+def unfollow(thread: Thread, user: Any) -> None:
+    Follow.objects.filter(thread=thread, user=user).delete()
+
+
+# --- official answers and responsibility ---------------------------------------------------
+
+
+@transaction.atomic
+def mark_official(post: Post, user: Any, *, party: str = "", now: datetime | None = None) -> Post:
+    """Mark a party member's post as the party's official answer (官方答复).
+
+    The first official answer of the responsible party to an issue report is its first
+    response: it sets first_response_at and moves the report from 待响应 to 处理中.
+    """
+    now = now or timezone.now()
+    post = Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
+    thread = Thread.objects.select_for_update().select_related("estate").get(pk=post.thread_id)
+    estate = thread.estate
+    mine = permissions.parties_of(user, estate)
+    if not mine:
+        raise PermissionDenied(_("只有物业、业委会和社区、街道工作人员可以发布官方答复。"))
+    if not party:  # the responsible party if the user speaks for it, else their first
+        in_order = [p for p in Party.values if p in mine]
+        party = thread.responsible_party if thread.responsible_party in mine else in_order[0]
+    if party not in mine:
+        raise PermissionDenied(_("您不能代表该方答复。"))
+    if party not in permissions.parties_of(post.author, estate):
+        raise ValidationError(_("官方答复必须由该方的工作人员发布。"))
+    if post.status != PostStatus.PUBLISHED:
+        raise ValidationError(_("只有已发布的发言可以标为官方答复。"))
+    if post.official_party:
+        return post
+    post.official_party = party
+    post.official_marked_by = user
+    post.official_at = now
+    post.save(update_fields=["official_party", "official_marked_by", "official_at"])
+    first_response = (
+        thread.is_issue and party == thread.responsible_party and thread.first_response_at is None
+    )
+    if first_response:
+        thread.first_response_at = now
+        fields = ["first_response_at"]
+        if thread.state == ThreadState.PENDING:
+            thread.state = ThreadState.IN_PROGRESS
+            fields.append("state")
+        thread.save(update_fields=fields)
+    audit.record(
+        "deliberation.official_answer",
+        actor=user,
+        obj=post,
+        estate=estate,
+        thread_id=thread.pk,
+        party=party,
+        first_response=first_response,
+        on_time=first_response and not thread.is_response_overdue(now),
+    )
+    recipients = set(follower_ids(thread, exclude=user)) | {thread.author_id}
+    recipients.discard(user.pk)
+    _notify(
+        recipients,
+        estate=estate,
+        title=_("%(party)s 官方答复：%(title)s")
+        % {"party": party_badge(party), "title": thread.title},
+        body=_excerpt(post.body),
+        url=f"{thread_url(thread)}#post-{post.pk}",
+        dedupe_key=f"deliberation:post:{post.pk}:official",
+        actor=user,
+        urgency="important",
+    )
+    return post
+
+
+def _lock_issue(thread: Thread) -> Thread:
+    thread = Thread.objects.select_for_update().select_related("estate").get(pk=thread.pk)
+    if not thread.is_issue:
+        raise ValidationError(_("只有问题反映有责任方和处理状态。"))
+    return thread
+
+
+@transaction.atomic
+def assign(
+    thread: Thread, user: Any, *, party: str, reason: str, now: datetime | None = None
+) -> Assignment:
+    """Hand an issue report to another responsible party, saying why (shown on the thread)."""
+    now = now or timezone.now()
+    thread = _lock_issue(thread)
+    estate = thread.estate
+    if not (permissions.parties_of(user, estate) or permissions.may_moderate(user, estate)):
+        raise PermissionDenied(_("只有各责任方和版主可以改派。"))
+    reason = " ".join((reason or "").split())
+    if party not in Party.values:
+        raise ValidationError({"party": _("请选择责任方。")})
+    if not reason:
+        raise ValidationError({"reason": _("请说明改派原因。")})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": _("原因最多 %(n)s 字。") % {"n": REASON_MAX}})
+    if party == thread.responsible_party:
+        raise ValidationError({"party": _("该问题已由这一方负责。")})
+    if thread.state == ThreadState.CLOSED:
+        raise ValidationError(_("已关闭的问题不能改派。"))
+    previous = thread.responsible_party
+    assignment = Assignment.objects.create(
+        thread=thread, party=party, assigned_by=user, reason=reason, created_at=now
+    )
+    thread.responsible_party = party
+    thread.save(update_fields=["responsible_party"])
+    audit.record(
+        "deliberation.reassigned",
+        actor=user,
+        obj=thread,
+        estate=estate,
+        previous=previous,
+        party=party,
+        reason=reason,
+    )
+    _notify(
+        party_user_ids(estate, party),
+        estate=estate,
+        title=_("问题改派给您方处理：%(title)s") % {"title": thread.title},
+        body=reason,
+        url=thread_url(thread),
+        dedupe_key=f"deliberation:thread:{thread.pk}:assignment:{assignment.pk}",
+        actor=user,
+        urgency="important",
+    )
+    return assignment
+
+
+@transaction.atomic
+def mark_resolved(thread: Thread, user: Any, *, now: datetime | None = None) -> Thread:
+    """The responsible party reports the issue solved; the reporter confirms or it auto-closes."""
+    now = now or timezone.now()
+    thread = _lock_issue(thread)
+    estate = thread.estate
+    if thread.responsible_party not in permissions.parties_of(user, estate):
+        raise PermissionDenied(_("只有责任方可以标记已解决。"))
+    if thread.state not in OPEN_ISSUE_STATES:
+        raise ValidationError(_("该问题当前状态不能标记为已解决。"))
+    thread.state = ThreadState.RESOLVED
+    thread.resolved_at = now
+    thread.save(update_fields=["state", "resolved_at"])
+    hours = DeliberationSettings.for_estate(estate).auto_close_hours
+    schedule_auto_close(thread, at=now + timedelta(hours=hours))
+    audit.record(
+        "deliberation.resolved",
+        actor=user,
+        obj=thread,
+        estate=estate,
+        party=thread.responsible_party,
+        on_time=not thread.is_closure_overdue(now),
+    )
+    _notify(
+        [thread.author_id],
+        estate=estate,
+        title=_("您反映的问题已处理：%(title)s") % {"title": thread.title},
+        body=_("请确认是否解决并评价；%(hours)s 小时内未确认将自动关闭。") % {"hours": hours},
+        url=thread_url(thread),
+        dedupe_key=f"deliberation:thread:{thread.pk}:resolved:{int(now.timestamp())}",
+        actor=user,
+    )
+    return thread
+
+
+def schedule_auto_close(thread: Thread, *, at: datetime):
+    """Create (or move) the one django-q2 schedule that closes this resolved report."""
+    from django_q.models import Schedule
+
+    schedule, _created = Schedule.objects.update_or_create(
+        name=f"deliberation:thread:{thread.pk}:auto-close",
+        defaults={
+            "func": AUTO_CLOSE_TASK,
+            "args": repr((thread.pk,)),
+            "schedule_type": Schedule.ONCE,
+            "repeats": 1,
+            "next_run": at,
+        },
+    )
+    return schedule
+
+
+def _check_reporter(thread: Thread, user: Any) -> None:
+    if thread.author_id != getattr(user, "pk", None):
+        raise PermissionDenied(_("只有反映人可以这样做。"))
+
+
+@transaction.atomic
+def confirm_resolution(thread: Thread, user: Any, *, now: datetime | None = None) -> Thread:
+    """The reporter confirms the fix: 已解决 → 已关闭."""
+    now = now or timezone.now()
+    thread = _lock_issue(thread)
+    _check_reporter(thread, user)
+    if thread.state != ThreadState.RESOLVED:
+        raise ValidationError(_("只有已解决的问题可以确认关闭。"))
+    thread.state = ThreadState.CLOSED
+    thread.closed_at = now
+    thread.closed_automatically = False
+    thread.save(update_fields=["state", "closed_at", "closed_automatically"])
+    audit.record("deliberation.closed", actor=user, obj=thread, estate=thread.estate)
+    return thread
+
+
+@transaction.atomic
+def reopen(thread: Thread, user: Any, *, reason: str = "", now: datetime | None = None) -> Thread:
+    """The reporter says it is not fixed: back to 处理中 (from 已解决 or 已关闭)."""
+    now = now or timezone.now()
+    thread = _lock_issue(thread)
+    _check_reporter(thread, user)
+    if thread.state not in (ThreadState.RESOLVED, ThreadState.CLOSED):
+        raise ValidationError(_("只有已解决或已关闭的问题可以重新打开。"))
+    thread.state = ThreadState.IN_PROGRESS
+    thread.resolved_at = None
+    thread.closed_at = None
+    thread.closed_automatically = False
+    thread.save(update_fields=["state", "resolved_at", "closed_at", "closed_automatically"])
+    from django_q.models import Schedule
+
+    Schedule.objects.filter(name=f"deliberation:thread:{thread.pk}:auto-close").delete()
+    reason = " ".join((reason or "").split())[:REASON_MAX]
+    audit.record(
+        "deliberation.reopened", actor=user, obj=thread, estate=thread.estate, reason=reason
+    )
+    _notify(
+        party_user_ids(thread.estate, thread.responsible_party),
+        estate=thread.estate,
+        title=_("问题被重新打开：%(title)s") % {"title": thread.title},
+        body=reason,
+        url=thread_url(thread),
+        dedupe_key=f"deliberation:thread:{thread.pk}:reopened:{int(now.timestamp())}",
+        actor=user,
+        urgency="important",
+    )
+    return thread
+
+
+@transaction.atomic
+def auto_close(thread_id: int, *, now: datetime | None = None) -> bool:
+    """Close a resolved report the reporter has not confirmed in time; return whether it did."""
+    now = now or timezone.now()
+    thread = (
+        Thread.objects.select_for_update().select_related("estate").filter(pk=thread_id).first()
+    )
+    if thread is None or thread.state != ThreadState.RESOLVED or thread.resolved_at is None:
+        return False
+    hours = DeliberationSettings.for_estate(thread.estate).auto_close_hours
+    if now < thread.resolved_at + timedelta(hours=hours):
+        return False
+    thread.state = ThreadState.CLOSED
+    thread.closed_at = now
+    thread.closed_automatically = True
+    thread.save(update_fields=["state", "closed_at", "closed_automatically"])
+    audit.record(
+        "deliberation.closed", actor=None, obj=thread, estate=thread.estate, automatically=True
+    )
+    return True
+
+
+@transaction.atomic
+def rate(
+    thread: Thread, user: Any, *, score: int, comment: str = "", now: datetime | None = None
+) -> Satisfaction:
+    """The reporter rates how the report was handled, 1–5, once it is resolved or closed."""
+    thread = _lock_issue(thread)
+    _check_reporter(thread, user)
+    if thread.state not in (ThreadState.RESOLVED, ThreadState.CLOSED):
+        raise ValidationError(_("问题解决后才能评价。"))
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        raise ValidationError({"score": _("请选择 1 到 5 分。")})
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise ValidationError({"comment": _("评价最多 %(n)s 字。") % {"n": COMMENT_MAX}})
+    if Satisfaction.objects.filter(thread=thread).exists():
+        raise ValidationError(_("您已经评价过了。"))
+    try:
+        with transaction.atomic():
+            satisfaction = Satisfaction.objects.create(
+                thread=thread,
+                rater=user,
+                score=score,
+                comment=comment,
+                party=thread.responsible_party,
+                created_at=now or timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("您已经评价过了。")) from exc
+    audit.record(
+        "deliberation.rated",
+        actor=user,
+        obj=thread,
+        estate=thread.estate,
+        score=score,
+        party=thread.responsible_party,
+    )
+    return satisfaction
+
+
+# --- deadlines and escalation --------------------------------------------------------------
+
+
+def overdue_reports(now: datetime):
+    """Return the open issue reports past a deadline (response unanswered, or not resolved)."""
+    return (
+        Thread.objects.issue_reports()
+        .filter(state__in=OPEN_ISSUE_STATES)
+        .filter(
+            Q(first_response_at__isnull=True, response_due_at__lt=now)
+            | Q(resolved_at__isnull=True, close_due_at__lt=now)
+        )
+        .select_related("estate__community")
+    )
+
+
+def escalate_overdue(*, now: datetime | None = None) -> int:
+    """Escalate every overdue report one level at a time; return how many escalations were made.
+
+    Level 1 (the committee) as soon as a deadline passes; level 2 (the community officials)
+    once a further second_escalation_hours have passed. Each (report, deadline, level) is
+    escalated once: the unique Escalation row and the notification's dedupe key make a
+    retried or overlapping run a no-op.
+    """
+    now = now or timezone.now()
+    made = 0
+    settings_cache: dict[int, DeliberationSettings] = {}
+    for thread in overdue_reports(now):
+        estate = thread.estate
+        if estate.pk not in settings_cache:
+            settings_cache[estate.pk] = DeliberationSettings.for_estate(estate)
+        further = timedelta(hours=settings_cache[estate.pk].second_escalation_hours)
+        due: list[tuple[str, datetime]] = []
+        if thread.first_response_at is None and thread.response_due_at < now:
+            due.append((DeadlineKind.RESPONSE, thread.response_due_at))
+        if thread.resolved_at is None and thread.close_due_at < now:
+            due.append((DeadlineKind.CLOSURE, thread.close_due_at))
+        for deadline, due_at in due:
+            levels = [EscalationLevel.COMMITTEE]
+            if now > due_at + further:
+                levels.append(EscalationLevel.COMMUNITY)
+            for level in levels:
+                made += _escalate(thread, deadline, level, now=now)
+    return made
+
+
+def _escalate(thread: Thread, deadline: str, level: int, *, now: datetime) -> int:
+    try:
+        with transaction.atomic():
+            escalation = Escalation.objects.create(
+                thread=thread, deadline=deadline, level=level, created_at=now
+            )
+            party = Party.COMMITTEE if level == EscalationLevel.COMMITTEE else Party.COMMUNITY
+            recipients = party_user_ids(thread.estate, party)
+            audit.record(
+                "deliberation.escalated",
+                actor=None,
+                obj=thread,
+                estate=thread.estate,
+                deadline=deadline,
+                level=level,
+                responsible_party=thread.responsible_party,
+                recipient_count=len(recipients),
+            )
+            what = DeadlineKind(deadline).label
+            _notify(
+                recipients,
+                estate=thread.estate,
+                title=_("督办：问题反映%(what)s逾期 · %(title)s")
+                % {"what": what, "title": thread.title},
+                body=_("责任方：%(party)s。请督促处理。")
+                % {"party": Party(thread.responsible_party).label},
+                url=thread_url(thread),
+                dedupe_key=f"deliberation:thread:{thread.pk}:escalation:{deadline}:{level}",
+                urgency="urgent",
+            )
+    except IntegrityError:
+        return 0  # escalated already (by an earlier or a concurrent run)
+    return 1 if escalation else 0
+
+
+def sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """The periodic job: escalate overdue reports and close resolved ones that are due."""
+    now = now or timezone.now()
+    escalated = escalate_overdue(now=now)
+    closed = 0
+    for thread_id in Thread.objects.filter(
+        kind=ThreadKind.ISSUE, state=ThreadState.RESOLVED
+    ).values_list("pk", flat=True):
+        closed += auto_close(thread_id, now=now)
+    return {"escalated": escalated, "closed": closed}
+
+
+from deliberation.moderation import (  # noqa: E402  (re-exported: one place to look)
+    appeal,
+    block_user,
+    decide_appeal,
+    dismiss_reports,
+    hide_post,
+    lift_block,
+    moderate_posts,
+    report_post,
+    restore_post,
+)
+
+__all__ = [
+    "add_post",
+    "appeal",
+    "assign",
+    "auto_close",
+    "block_user",
+    "confirm_resolution",
+    "decide_appeal",
+    "delete_post",
+    "dismiss_reports",
+    "edit_post",
+    "escalate_overdue",
+    "follow",
+    "hide_post",
+    "lift_block",
+    "mark_official",
+    "mark_resolved",
+    "moderate_posts",
+    "rate",
+    "reopen",
+    "report_post",
+    "restore_post",
+    "start_thread",
+    "sweep",
+    "unfollow",
+]

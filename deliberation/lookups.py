@@ -1,0 +1,38 @@
+"""Permission-checked lookups of threads and posts: views fetch them through these only."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from deliberation.models import Post, Thread
+from portal.community import permissions
+from portal.community.lookups import get_estate_for_member
+
+
+def may_see_held(user, thread: Thread) -> bool:
+    return thread.author_id == getattr(user, "pk", None) or permissions.may_moderate(
+        user, thread.estate
+    )
+
+
+def get_thread(request, estate_slug: str, pk: int) -> Thread:
+    """Return the thread if the reader may read the estate's discussion area (403 otherwise).
+
+    A thread still held for review is shown only to its author and the moderators.
+    """
+    estate = get_estate_for_member(request, estate_slug)
+    thread = get_object_or_404(Thread.objects.select_related("author"), pk=pk, estate=estate)
+    thread.estate = estate
+    if thread.is_held and not may_see_held(request.user, thread):
+        raise Http404
+    return thread
+
+
+def get_post(request, estate_slug: str, pk: int) -> Post:
+    estate = get_estate_for_member(request, estate_slug)
+    post = get_object_or_404(
+        Post.objects.select_related("thread", "author"), pk=pk, thread__estate=estate
+    )
+    post.thread.estate = estate
+    return post

@@ -1,0 +1,16 @@
+"""django-q2 tasks of the discussion area (run synchronously in tests)."""
+
+from __future__ import annotations
+
+
+def auto_close_thread(thread_id: int) -> bool:
+    from deliberation.actions import auto_close
+
+    return auto_close(thread_id)
+
+
+def sweep_deadlines() -> dict[str, int]:
+    """Every few minutes: escalate overdue issue reports, close resolved ones that are due."""
+    from deliberation.actions import sweep
+
+    return sweep()

@@ -1,0 +1,23 @@
+"""The demo estates get a realistic discussion, once."""
+
+from __future__ import annotations
+
+import pytest
+
+from deliberation.choices import PostStatus, ThreadState
+from deliberation.models import Escalation, Post, Thread
+from portal.community.demo import seed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_reports_in_each_state_official_answers_and_a_hidden_post():
+    counts = seed()
+    assert counts["threads"] == 7
+    states = set(Thread.objects.filter(estate__slug="jinxiu").values_list("state", flat=True))
+    assert {ThreadState.CLOSED, ThreadState.IN_PROGRESS, ThreadState.PENDING} <= states
+    assert Post.objects.exclude(official_party="").count() >= 5
+    assert Post.objects.filter(status=PostStatus.HIDDEN, hidden_reason="personal_info").exists()
+    assert Escalation.objects.exists()  # the unanswered garage complaint is overdue
+    seed()
+    assert Thread.objects.count() == 7
