@@ -9,6 +9,10 @@ from django.utils.module_loading import import_string
 from portal.dashboard.figures import FigureSource
 
 SOURCE_PATHS = (
+    "deliberation.dashboard.IssueReportFigures",
+    "deliberation.dashboard.PropertyResponseFigures",
+    "deliberation.dashboard.CommitteeResponseFigures",
+    "deliberation.dashboard.CommunityResponseFigures",
     "portal.notices.metrics.NoticeFigures",
     "voting.metrics.AssemblyFigures",
     "consultations.metrics.ConsultationFigures",
