@@ -15,6 +15,7 @@ BENCHMARKS = [
     "benchmarks.bench_tally",
     "benchmarks.bench_consultation_results",
     "benchmarks.bench_posting",
+    "benchmarks.bench_dashboard",
 ]
 
 
