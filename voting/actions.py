@@ -134,6 +134,9 @@ def announce_assembly(
     )
     _set_record_fields(fresh, state=AssemblyState.ANNOUNCED, notice_published_at=now)
     _set_record_fields(assembly, state=AssemblyState.ANNOUNCED, notice_published_at=now)
+    from search.api import reindex
+
+    reindex(fresh)  # an announced meeting and its motions become searchable
     audit.record(
         "assembly.announced",
         actor=actor,

@@ -311,8 +311,25 @@ def seed(*, stdout=None) -> dict[str, int]:
     from portal.knowledge.demo import seed_knowledge
 
     seed_knowledge(HomePage.objects.first(), estates["jinxiu"])
+    _seed_content(estates["jinxiu"])
     counts["accounts"] = len(ACCOUNTS)
     return counts
+
+
+def _seed_content(estate: Estate) -> None:
+    """Add the estate's demo notices and assembly meeting, then rebuild the search index."""
+    from portal.accounts.phone import normalize_phone
+    from portal.notices.demo import seed_notices
+    from search.index import rebuild
+    from voting.demo import seed_assembly
+
+    User = get_user_model()
+    chair = User.objects.get(phone=normalize_phone("13800138004"))
+    manager = User.objects.get(phone=normalize_phone("13800138006"))
+    seed_notices(estate, publisher=manager)
+    seed_assembly(estate, convener=chair)
+    # The demo backdates publication with queryset updates; index what is finally there.
+    transaction.on_commit(rebuild)
 
 
 def _ensure_role(user, account: DemoAccount, estates: dict[str, Estate], sub_district) -> None:

@@ -1,0 +1,166 @@
+"""The embedded backend: full-text search in the database the site already uses.
+
+SQLite: an FTS5 table `search_fts` over the segmented title and body, kept in step with
+`search_searchdocument` by triggers, ranked with bm25 (title weighted). PostgreSQL: a
+generated `search_vector` column (`to_tsvector('simple', …)`, title weight A, body B) with a
+GIN index, ranked with ts_rank. Both created in migration 0002.
+
+Every query carries the reader's audience as SQL conditions on the joined row, so what the
+reader may not see is never selected, counted or ranked.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from search.backends import SearchBackend
+from search.choices import Ordering
+from search.query import Audience, BackendResult, SearchRequest, facet_counts
+from search.segment import Term
+
+TABLE = "search_searchdocument"
+TITLE_WEIGHT = 6.0
+PHRASE_BOOST = 2.0
+
+
+def audience_sql(audience: Audience, alias: str = "d") -> tuple[str, list]:
+    """Return the SQL condition (and parameters) for the documents the audience may see."""
+    if audience.everything:
+        return "1 = 1", []
+    clauses = [f"{alias}.visibility = %s"]
+    params: list = ["public"]
+    if audience.signed_in:
+        clauses.append(f"{alias}.estate_id IS NULL")
+    for visibility, estates in (
+        ("members", audience.member_estates),
+        ("owners", audience.owner_estates),
+    ):
+        if estates:
+            marks = ", ".join(["%s"] * len(estates))
+            clauses.append(f"({alias}.visibility = %s AND {alias}.estate_id IN ({marks}))")
+            params.extend([visibility, *sorted(estates)])
+    return "(" + " OR ".join(clauses) + ")", params
+
+
+def _filters_sql(request: SearchRequest, *, kind: bool, estate: bool) -> tuple[str, list]:
+    sql, params = "", []
+    if kind and request.kind:
+        sql += " AND d.kind = %s"
+        params.append(request.kind)
+    if estate and request.estate_id:
+        sql += " AND d.estate_id = %s"
+        params.append(request.estate_id)
+    return sql, params
+
+
+# --- SQLite FTS5 ------------------------------------------------------------------------------
+
+
+def _fts_word(word: str, *, prefix: bool = False) -> str:
+    return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+def _fts_term(term: Term) -> str:
+    options = [
+        _fts_word(alt, prefix=term.is_prefix and alt == term.word) for alt in term.alternatives
+    ]
+    return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
+
+
+def fts_match(request: SearchRequest) -> str:
+    """Return the FTS5 MATCH expression: all (or any) terms, plus the phrase for ranking.
+
+    A document containing the phrase contains every word, so OR-ing the phrase in changes
+    no match; it adds to bm25, which ranks phrase matches first.
+    """
+    joiner = " AND " if request.match_all else " OR "
+    expression = joiner.join(_fts_term(term) for term in request.query.terms)
+    words = request.query.words
+    if len(words) > 1:
+        phrase = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+        expression = f"({expression}) OR {phrase}"
+    return expression
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+def _ts_word(word: str, *, prefix: bool = False) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
+
+
+def ts_query(request: SearchRequest) -> tuple[str, str]:
+    """Return the tsquery text for the match and for the phrase bonus."""
+    parts = []
+    for term in request.query.terms:
+        options = [
+            _ts_word(alt, prefix=term.is_prefix and alt == term.word) for alt in term.alternatives
+        ]
+        parts.append(options[0] if len(options) == 1 else "(" + " | ".join(options) + ")")
+    match = (" & " if request.match_all else " | ").join(parts)
+    words = request.query.words
+    phrase = " <-> ".join(_ts_word(w) for w in words) if len(words) > 1 else match
+    return match, phrase
+
+
+class DatabaseBackend(SearchBackend):
+    name = "database"
+
+    def rebuild(self, rows) -> None:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+
+    def search(self, request: SearchRequest) -> BackendResult:
+        if not request.query:
+            return BackendResult(ids=[], total=0)
+        if connection.vendor == "postgresql":
+            source, match_sql, match_params, score = self._postgres(request)
+        else:
+            source, match_sql, match_params, score = self._sqlite(request)
+        audience, audience_params = audience_sql(request.audience)
+        where = f"{match_sql} AND {audience}"
+        base_params = [*match_params, *audience_params]
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.kind, d.estate_id, COUNT(*) FROM {source} WHERE {where} "
+                "GROUP BY d.kind, d.estate_id",
+                base_params,
+            )
+            groups = [(kind, estate, count) for kind, estate, count in cursor.fetchall()]
+            total, kinds, estates = facet_counts(
+                groups, kind=request.kind, estate_id=request.estate_id
+            )
+            if total == 0 or request.offset >= total:
+                return BackendResult([], total, kinds, estates)
+            filters, filter_params = _filters_sql(request, kind=True, estate=True)
+            if request.ordering == Ordering.NEWEST:
+                order = "d.date DESC, d.id DESC"
+            else:
+                order = "score ASC, d.date DESC"
+            score_sql, score_params = score
+            cursor.execute(
+                f"SELECT d.id, {score_sql} AS score FROM {source} WHERE {where}{filters} "
+                f"ORDER BY {order} LIMIT %s OFFSET %s",
+                [*score_params, *base_params, *filter_params, request.limit, request.offset],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        return BackendResult(ids, total, kinds, estates)
+
+    def _sqlite(self, request: SearchRequest):
+        source = f"search_fts JOIN {TABLE} d ON d.id = search_fts.rowid"
+        # bm25 is lower for better matches, so results sort ascending.
+        score = (f"bm25(search_fts, {TITLE_WEIGHT}, 1.0)", [])
+        return source, "search_fts MATCH %s", [fts_match(request)], score
+
+    def _postgres(self, request: SearchRequest):
+        match, phrase = ts_query(request)
+        source = f"{TABLE} d"
+        # Negated so that, as on SQLite, better matches sort first in ascending order.
+        score = (
+            "-(ts_rank(d.search_vector, to_tsquery('simple', %s))"
+            f" + {PHRASE_BOOST} * ts_rank(d.search_vector, to_tsquery('simple', %s)))",
+            [match, phrase],
+        )
+        return source, "d.search_vector @@ to_tsquery('simple', %s)", [match], score
