@@ -21,6 +21,7 @@ urlpatterns = [
     path("discuss/", include("deliberation.urls")),
     path("knowledge/", include("portal.knowledge.urls")),
     path("assemblies/", include("voting.urls")),
+    path("search/", include("search.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("lang/<str:code>/", theme_views.switch_language, name="switch_language"),
     path("healthz", theme_views.healthz, name="healthz"),
