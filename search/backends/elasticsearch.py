@@ -170,9 +170,7 @@ def build_search(request: SearchRequest, *, index: str | None = None) -> Search:
 def read_response(response: dict[str, Any]) -> BackendResult:
     """Turn an Elasticsearch response (dict-like) into ids, total and facets."""
     aggregations = response["aggregations"]
-    kinds = {
-        b["key"]: b["doc_count"] for b in aggregations["by_kind"]["kinds"]["buckets"]
-    }
+    kinds = {b["key"]: b["doc_count"] for b in aggregations["by_kind"]["kinds"]["buckets"]}
     estates = {
         (None if b["key"] == NO_ESTATE else b["key"]): b["doc_count"]
         for b in aggregations["by_estate"]["estates"]["buckets"]

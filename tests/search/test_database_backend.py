@@ -90,7 +90,9 @@ def test_title_matches_rank_above_body_matches(estate_a, rebuild_index):
 def test_synonyms_find_the_long_form(estate_a, rebuild_index):
     make_notice(estate_a, "第二届业主委员会换届选举公告", summary="报名截止12月15日")
     rebuild_index()
-    assert titles(service.search(AnonymousUser(), "业委会怎么选")) == ["第二届业主委员会换届选举公告"]
+    assert titles(service.search(AnonymousUser(), "业委会怎么选")) == [
+        "第二届业主委员会换届选举公告"
+    ]
 
 
 def test_english_and_digits(estate_a, rebuild_index):
@@ -150,8 +152,11 @@ def test_pagination_pages_through_all_results(estate_a, rebuild_index):
     assert first.total == 12 and first.page.paginator.num_pages == 3
     assert len(third.hits) == 2 and third.page.number == 3
     assert titles(beyond) == titles(third)
-    seen = {h.document.pk for p in (1, 2, 3) for h in service.search(
-        AnonymousUser(), "电梯", per_page=5, page=p).hits}
+    seen = {
+        h.document.pk
+        for p in (1, 2, 3)
+        for h in service.search(AnonymousUser(), "电梯", per_page=5, page=p).hits
+    }
     assert len(seen) == 12
 
 
