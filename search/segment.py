@@ -26,80 +26,13 @@ jieba.setLogLevel(logging.WARNING)
 DICTIONARY = Path(__file__).resolve().parent / "dict" / "gongzhi.txt"
 
 # Words that carry no meaning in a question ("业委会怎么选" is about 业委会 and 选).
-QUERY_STOPWORDS = frozenset(
-    [
-        "的",
-        "了",
-        "吗",
-        "呢",
-        "啊",
-        "吧",
-        "呀",
-        "么",
-        "着",
-        "过",
-        "是",
-        "在",
-        "和",
-        "与",
-        "及",
-        "或",
-        "跟",
-        "把",
-        "被",
-        "让",
-        "给",
-        "对",
-        "向",
-        "从",
-        "到",
-        "就",
-        "都",
-        "也",
-        "还",
-        "怎么",
-        "怎样",
-        "怎么样",
-        "如何",
-        "什么",
-        "哪些",
-        "哪里",
-        "哪个",
-        "为什么",
-        "为何",
-        "多少",
-        "多久",
-        "几",
-        "谁",
-        "请问",
-        "一下",
-        "关于",
-        "我",
-        "我们",
-        "你",
-        "你们",
-        "他",
-        "她",
-        "它",
-        "他们",
-        "这",
-        "那",
-        "这个",
-        "那个",
-        "有",
-        "有没有",
-        "没有",
-        "要",
-        "需要",
-        "能",
-        "能否",
-        "能不能",
-        "可以",
-        "可不可以",
-        "会",
-        "应该",
-    ]
+_STOPWORD_TEXT = (
+    "的 了 吗 呢 啊 吧 呀 么 着 过 是 在 和 与 及 或 跟 把 被 让 给 对 向 从 到 就 都 也 还 "
+    "怎么 怎样 怎么样 如何 什么 哪些 哪里 哪个 为什么 为何 多少 多久 几 谁 请问 一下 关于 "
+    "算不算 是不是 是否 要不要 能不能 会不会 有没有 行不行 可不可以 "
+    "我 我们 你 你们 他 她 它 他们 这 那 这个 那个 有 没有 要 需要 能 能否 可以 会 应该"
 )
+QUERY_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 # Each group is interchangeable in a query: a search for any member finds all of them.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
