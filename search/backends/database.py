@@ -42,13 +42,14 @@ def audience_sql(audience: Audience, alias: str = "d") -> tuple[str, list]:
     return "(" + " OR ".join(clauses) + ")", params
 
 
-def _filters_sql(request: SearchRequest, *, kind: bool, estate: bool) -> tuple[str, list]:
+def _filters_sql(request: SearchRequest, alias: str = "m") -> tuple[str, list]:
+    """Return the reader's type and estate choices as SQL conditions."""
     sql, params = "", []
-    if kind and request.kind:
-        sql += " AND d.kind = %s"
+    if request.kind:
+        sql += f" AND {alias}.kind = %s"
         params.append(request.kind)
-    if estate and request.estate_id:
-        sql += " AND d.estate_id = %s"
+    if request.estate_id:
+        sql += f" AND {alias}.estate_id = %s"
         params.append(request.estate_id)
     return sql, params
 
@@ -112,6 +113,9 @@ class DatabaseBackend(SearchBackend):
                 cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
 
     def search(self, request: SearchRequest) -> BackendResult:
+        """Match, rank and count in one statement: the matches (already limited to the
+        audience) are materialised once, then grouped for the facets and sorted for the page.
+        """
         if not request.query:
             return BackendResult(ids=[], total=0)
         if connection.vendor == "postgresql":
@@ -119,37 +123,47 @@ class DatabaseBackend(SearchBackend):
         else:
             source, match_sql, match_params, score = self._sqlite(request)
         audience, audience_params = audience_sql(request.audience)
-        where = f"{match_sql} AND {audience}"
-        base_params = [*match_params, *audience_params]
-
+        filters, filter_params = _filters_sql(request)
+        score_sql, score_params = score
+        if request.ordering == Ordering.NEWEST:
+            order = "m.date DESC NULLS LAST, m.id DESC"
+        else:
+            order = "m.score ASC, m.date DESC NULLS LAST, m.id DESC"
+        sql = (
+            "WITH m AS MATERIALIZED ("
+            f"SELECT d.id, d.kind, d.estate_id, d.date, {score_sql} AS score "
+            f"FROM {source} WHERE {match_sql} AND {audience}"
+            ") "
+            "SELECT 'facet', m.kind, m.estate_id, COUNT(*), 0 FROM m GROUP BY m.kind, m.estate_id "
+            "UNION ALL "
+            "SELECT * FROM ("
+            f"SELECT 'hit', NULL, NULL, m.id, ROW_NUMBER() OVER (ORDER BY {order}) FROM m "
+            f"WHERE 1 = 1{filters} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
+            ") AS page"
+        )
+        params = [
+            *score_params,
+            *match_params,
+            *audience_params,
+            *filter_params,
+            request.limit,
+            request.offset,
+        ]
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.kind, d.estate_id, COUNT(*) FROM {source} WHERE {where} "
-                "GROUP BY d.kind, d.estate_id",
-                base_params,
-            )
-            groups = [(kind, estate, count) for kind, estate, count in cursor.fetchall()]
-            total, kinds, estates = facet_counts(
-                groups, kind=request.kind, estate_id=request.estate_id
-            )
-            if total == 0 or request.offset >= total:
-                return BackendResult([], total, kinds, estates)
-            filters, filter_params = _filters_sql(request, kind=True, estate=True)
-            if request.ordering == Ordering.NEWEST:
-                order = "d.date DESC, d.id DESC"
-            else:
-                order = "score ASC, d.date DESC"
-            score_sql, score_params = score
-            cursor.execute(
-                f"SELECT d.id, {score_sql} AS score FROM {source} WHERE {where}{filters} "
-                f"ORDER BY {order} LIMIT %s OFFSET %s",
-                [*score_params, *base_params, *filter_params, request.limit, request.offset],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        groups = [(kind, estate, count) for tag, kind, estate, count, _ in rows if tag == "facet"]
+        hits = sorted((position, pk) for tag, _k, _e, pk, position in rows if tag == "hit")
+        ids = [pk for _position, pk in hits]
+        total, kinds, estates = facet_counts(groups, kind=request.kind, estate_id=request.estate_id)
         return BackendResult(ids, total, kinds, estates)
 
     def _sqlite(self, request: SearchRequest):
-        source = f"search_fts JOIN {TABLE} d ON d.id = search_fts.rowid"
+        # INDEXED BY: read the filter columns from the covering index, never the wide rows.
+        source = (
+            f"search_fts JOIN {TABLE} d INDEXED BY search_doc_covering ON d.id = search_fts.rowid"
+        )
         # bm25 is lower for better matches, so results sort ascending.
         score = (f"bm25(search_fts, {TITLE_WEIGHT}, 1.0)", [])
         return source, "search_fts MATCH %s", [fts_match(request)], score
