@@ -8,7 +8,7 @@ same words are asked again with any term sufficing, and `outcome.relaxed` says s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -81,12 +81,12 @@ def search(
     )
     result = backend.search(request)
     if not result.kind_counts and len(query.terms) > 1:
-        request = SearchRequest(**{**request.__dict__, "match_all": False})
+        request = replace(request, match_all=False)
         result = backend.search(request)
         outcome.relaxed = True
     if result.total and request.offset >= result.total:
         last = (result.total - 1) // per_page + 1
-        request = SearchRequest(**{**request.__dict__, "offset": (last - 1) * per_page})
+        request = replace(request, offset=(last - 1) * per_page)
         result = backend.search(request)
     outcome.total = result.total
     outcome.kind_counts = result.kind_counts
