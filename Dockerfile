@@ -8,6 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=portal.settings.production \
     MEDIA_ROOT=/app/media \
+    PRIVATE_MEDIA_ROOT=/app/private-media \
     WEB_CONCURRENCY=3
 
 # gettext compiles the translation catalogues; nothing else is needed (psycopg ships binary).
@@ -37,7 +38,8 @@ RUN SECRET_KEY=build-only-not-a-secret \
     sh -c 'python manage.py collectstatic --noinput --verbosity 0 \
            && if [ -d locale ]; then python manage.py compilemessages --verbosity 0; fi'
 
-RUN mkdir -p /app/media && chown gongzhi:gongzhi /app/media
+RUN mkdir -p /app/media /app/private-media \
+    && chown gongzhi:gongzhi /app/media /app/private-media
 USER gongzhi
 
 EXPOSE 8000

@@ -8,6 +8,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.dashboard import views as dashboard_views
+from portal.dashboard.api import api_router
 from themes import views as theme_views
 
 urlpatterns = [
@@ -19,8 +21,12 @@ urlpatterns = [
     path("me/", include("portal.accounts.urls")),
     path("community/", include("portal.community.urls")),
     path("discuss/", include("deliberation.urls")),
+    path("oversight/", include("deliberation.oversight.urls")),
     path("knowledge/", include("portal.knowledge.urls")),
     path("assemblies/", include("voting.urls")),
+    path("dashboard/", include("portal.dashboard.urls")),
+    path("api/v2/", api_router.urls),
+    path("api/open/estates.json", dashboard_views.open_data, name="open_data_estates"),
     path("search/", include("search.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("lang/<str:code>/", theme_views.switch_language, name="switch_language"),

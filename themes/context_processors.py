@@ -6,4 +6,11 @@ from typing import Any
 
 
 def portal(request) -> dict[str, Any]:
-    return {"site_name": "共治", "current_estate": getattr(request, "current_estate", None)}
+    from portal.community import permissions
+
+    user = getattr(request, "user", None)
+    return {
+        "site_name": "共治",
+        "current_estate": getattr(request, "current_estate", None),
+        "show_dashboard_link": bool(user and permissions.may_view_any_dashboard(user)),
+    }

@@ -134,6 +134,9 @@ def announce_assembly(
     )
     _set_record_fields(fresh, state=AssemblyState.ANNOUNCED, notice_published_at=now)
     _set_record_fields(assembly, state=AssemblyState.ANNOUNCED, notice_published_at=now)
+    from voting.lifecycle import sync_schedules  # the timetable: open, remind, close, tally
+
+    sync_schedules(fresh, now=now)
     from search.api import reindex
 
     reindex(fresh)  # an announced meeting and its motions become searchable
@@ -742,3 +745,8 @@ def decide_proxy(proxy: Proxy, *, actor: Any, approve: bool, reason: str = "") -
         robust=True,
     )
     return proxy
+
+
+# --- results (voting/certification.py holds the code; one entry point, re-exported here) ---
+
+from voting.certification import certify_result  # noqa: E402, F401

@@ -12,8 +12,8 @@ from django.utils import timezone
 from voting.choices import Matter, MotionKind
 
 ASSEMBLY = {
-    "slug": "2026-first-meeting",
-    "title": "锦绣花园2026年第一次业主大会会议",
+    "slug": "2026-second-meeting",
+    "title": "锦绣花园2026年第二次业主大会会议",
     "intro": (
         "本次会议采用线上投票与书面征求意见相结合的方式召开。每一项表决须有专有部分面积和人数"
         "均占三分之二以上的业主参与；一般事项经参与表决的面积和人数均过半数同意，"
@@ -23,8 +23,8 @@ ASSEMBLY = {
 
 MOTIONS = [
     {
-        "title": "关于使用专项维修资金更换3栋电梯的议案",
-        "text": "3栋两部电梯已使用14年，拟使用本栋专项维修资金 96 万元整梯更新，按面积分摊。",
+        "title": "关于使用专项维修资金更换3栋、4栋电梯的议案",
+        "text": "3栋、4栋电梯已使用14年，拟使用两栋的专项维修资金 192 万元整梯更新，按面积分摊。",
         "matter": Matter.USE_MAINTENANCE_FUND,
     },
     {

@@ -107,3 +107,36 @@ def ballots_for_receipts(user: Any, assembly: AssemblyPage):
         .select_related("right")
         .order_by("sequence")
     )
+
+
+# --- results and turnout ----------------------------------------------------------------------
+
+
+def get_assembly_for_observer(request, page_id: int) -> AssemblyPage:
+    """Return the assembly if the user follows it for the estate: committee, officials."""
+    assembly = get_object_or_404(AssemblyPage, pk=page_id)
+    _require(request, permissions.may_observe_assembly(request.user, assembly.page_estate))
+    request.current_estate = assembly.page_estate
+    return assembly
+
+
+def get_assembly_for_results(request, page_id: int) -> AssemblyPage:
+    """Return the closed assembly if the reader may see its results; 403 otherwise.
+
+    Nobody sees choice counts before the close. After it, the committee and officials
+    (observe_assembly) may see the tally at once; everyone who may open the assembly page
+    sees the result once the committee has certified it.
+    """
+    from voting.choices import AssemblyState
+    from voting.models import AssemblyResult
+
+    assembly = get_object_or_404(AssemblyPage.objects.live(), pk=page_id)
+    estate = assembly.page_estate
+    request.current_estate = estate
+    if assembly.state != AssemblyState.CLOSED:
+        _require(request, False)
+    if permissions.may_observe_assembly(request.user, estate):
+        return assembly
+    certified = AssemblyResult.objects.filter(assembly=assembly).exists()
+    _require(request, certified and may_view_page(request.user, assembly))
+    return assembly

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from voting import views
+from voting import result_views, views
 
 app_name = "voting"
 urlpatterns = [
@@ -17,4 +17,8 @@ urlpatterns = [
     path("<int:page_id>/ledger/", views.ledger_page, name="ledger"),
     path("<int:page_id>/ledger.json", views.ledger_json, name="ledger_json"),
     path("<int:page_id>/ledger/verify/", views.ledger_verify, name="ledger_verify"),
+    path("<int:page_id>/results/", result_views.results_page, name="results"),
+    path("<int:page_id>/results.<str:kind>", result_views.results_file, name="results_file"),
+    path("<int:page_id>/certify/", result_views.certify, name="certify"),
+    path("<int:page_id>/turnout/", result_views.turnout_page, name="turnout"),
 ]

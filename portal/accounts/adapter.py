@@ -92,6 +92,19 @@ class AccountAdapter(DefaultAccountAdapter):
 
             link_by_verified_phone(user)
 
+    def get_login_redirect_url(self, request: Any) -> str:
+        """Take a member of exactly one estate to that estate's home (a `next` still wins)."""
+        from portal.community import permissions
+        from portal.community.models import Estate
+
+        estate_ids = permissions.member_estate_ids(request.user)
+        if len(estate_ids) == 1:
+            estate = Estate.objects.filter(pk__in=estate_ids).select_related("page").first()
+            page = getattr(estate, "page", None) if estate else None
+            if page is not None and page.live:
+                return page.url
+        return super().get_login_redirect_url(request)
+
     def _get_login_attempts_cache_key(self, request: Any, **credentials: Any) -> str:
         # allauth keys failed-login limits by email or username only; without the phone
         # every phone login would share one counter, so one attacker could lock out all.

@@ -244,8 +244,12 @@ def register_rows(spec: EstateSpec) -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def seed(*, stdout=None) -> dict[str, int]:
-    """Create or complete the demo sub-district; running it again changes nothing."""
+def seed(*, stdout=None, with_activity: bool = True) -> dict[str, int]:
+    """Create or complete the demo sub-district; running it again changes nothing.
+
+    `with_activity` adds what happens on the portal: member accounts, notices today and a
+    year of history. Without it, only the places, register, demo accounts and pages.
+    """
     from portal.accounts.phone import normalize_phone
     from portal.community.register import import_rows
 
@@ -311,24 +315,79 @@ def seed(*, stdout=None) -> dict[str, int]:
     from portal.knowledge.demo import seed_knowledge
 
     seed_knowledge(HomePage.objects.first(), estates["jinxiu"])
-    _seed_content(estates["jinxiu"])
+    from deliberation.oversight.demo import seed_oversight
+
+    seed_oversight(estates)
     counts["accounts"] = len(ACCOUNTS)
+    if with_activity:
+        seed_activity(estates, counts)
+    seed_assembly_and_index(estates["jinxiu"])
     return counts
 
 
-def _seed_content(estate: Estate) -> None:
-    """Add the estate's demo notices and assembly meeting, then rebuild the search index."""
+def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
+    """Add members and what they did over the past year; each part runs once."""
     from portal.accounts.phone import normalize_phone
-    from portal.notices.demo import seed_notices
+
+    User = get_user_model()
+    counts["members"] = sum(ensure_demo_members(estate) for estate in estates.values())
+
+    from portal.notices import demo as notices_demo
+
+    staff = User.objects.filter(phone=normalize_phone("13800138006")).first()
+    for estate in estates.values():
+        counts["notice_history"] = counts.get("notice_history", 0) + notices_demo.seed_history(
+            estate
+        )
+        counts["notices"] = counts.get("notices", 0) + notices_demo.seed_current(
+            estate, publisher=staff
+        )
+
+
+# A share of the register's owners have joined the portal (by their verified mobile), so the
+# figures for acknowledgement, participation and response look like a real estate's.
+MEMBER_SHARE = 0.5
+
+
+def ensure_demo_members(estate: Estate, *, share: float = MEMBER_SHARE) -> int:
+    """Give a deterministic share of the estate's owners an account; return how many were added.
+
+    They sign in by SMS code only (no password), like most owners do.
+    """
+    from portal.community.choices import IdentityKind
+    from portal.community.models import OwnerIdentity
+
+    User = get_user_model()
+    rng = random.Random(f"members-{estate.slug}")
+    added = 0
+    identities = (
+        OwnerIdentity.objects.filter(estate=estate, kind=IdentityKind.PERSON)
+        .exclude(mobile="")
+        .order_by("pk")
+    )
+    taken = set(User.objects.filter(phone__isnull=False).values_list("phone", flat=True))
+    for identity in identities:
+        # One draw per identity in a fixed order, so a second run picks the same people.
+        if rng.random() >= share or identity.user_id or identity.mobile in taken:
+            continue
+        taken.add(identity.mobile)
+        user = User.objects.create_user(
+            phone=identity.mobile, phone_verified=True, display_name=identity.name
+        )
+        actions.link_identity(identity, user, how="seed_demo")
+        added += 1
+    return added
+
+
+def seed_assembly_and_index(estate: Estate) -> None:
+    """Add the estate's announced assembly meeting, then rebuild the search index."""
+    from portal.accounts.phone import normalize_phone
     from search.index import rebuild
     from voting.demo import seed_assembly
 
-    User = get_user_model()
-    chair = User.objects.get(phone=normalize_phone("13800138004"))
-    manager = User.objects.get(phone=normalize_phone("13800138006"))
-    seed_notices(estate, publisher=manager)
+    chair = get_user_model().objects.get(phone=normalize_phone("13800138004"))
     seed_assembly(estate, convener=chair)
-    # The demo backdates publication with queryset updates; index what is finally there.
+    # The demo dates pages back with queryset updates; index what is finally there.
     transaction.on_commit(rebuild)
 
 

@@ -198,6 +198,15 @@ def may_run_assembly(user: Any, estate: Estate) -> bool:
     return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
 
 
+def may_observe_assembly(user: Any, estate: Estate) -> bool:
+    """Follow an assembly's turnout live and see its results before certification.
+
+    The committee that runs it and whoever sees the estate's dashboard (community and
+    sub-district officials, the property manager). Choice counts still wait for the close.
+    """
+    return may_run_assembly(user, estate) or may_view_dashboard(user, estate)
+
+
 def may_view_dashboard(user: Any, estate: Estate) -> bool:
     """See outcome figures for the estate: officials over it, its committee and manager."""
     return (
@@ -207,12 +216,101 @@ def may_view_dashboard(user: Any, estate: Estate) -> bool:
     )
 
 
+def may_view_any_dashboard(user: Any) -> bool:
+    """Return whether the user oversees any estate (for the header's 看板 link)."""
+    if is_site_admin(user):
+        return True
+    roles = roles_of(user)
+    return bool(
+        roles.communities
+        or roles.sub_districts
+        or any(kinds & DASHBOARD_ESTATE_KINDS for kinds in roles.by_estate.values())
+    )
+
+
 def may_view_audit(user: Any, estate: Estate) -> bool:
     return may_view_dashboard(user, estate)
 
 
 def may_invite_residents(user: Any, estate: Estate) -> bool:
     return is_verified_owner(user, estate)
+
+
+# --- joint meetings and action items (deliberation.oversight) ----------------------------
+
+
+def parties_of(user: Any, estate: Estate) -> set[str]:
+    """Return the parties (community.choices.Party) the user acts for in this estate."""
+    from portal.community.choices import Party
+
+    if not is_authenticated(user):
+        return set()
+    kinds = roles_of(user).kinds_in(estate)
+    parties = set()
+    if kinds & set(RoleKind.committee()):
+        parties.add(Party.COMMITTEE)
+    if kinds & set(RoleKind.property_company()):
+        parties.add(Party.PROPERTY)
+    roles = roles_of(user)
+    if is_official_for(user, estate):
+        community = estate.community  # read (once) by is_official_for
+        if community.pk in roles.communities:
+            parties.add(Party.COMMUNITY)
+        if community.sub_district_id in roles.sub_districts:
+            parties.add(Party.SUBDISTRICT)
+    return parties
+
+
+def may_convene_meetings(user: Any, estate: Estate) -> bool:
+    """Convene a joint meeting (三方联席会议): officials over the estate, or its committee."""
+    return (
+        is_site_admin(user)
+        or is_official_for(user, estate)
+        or has_any_kind(user, estate, frozenset(RoleKind.committee()))
+    )
+
+
+def may_create_action_items(user: Any, estate: Estate) -> bool:
+    """Open action items (督办事项): the committee, the property company, officials over it."""
+    return may_convene_meetings(user, estate) or has_any_kind(
+        user, estate, frozenset(RoleKind.property_company())
+    )
+
+
+def may_assign_to_party(user: Any, estate: Estate, party: str) -> bool:
+    """Open an action item for this responsible party.
+
+    The committee and officials may hold any party to account; the property company's staff
+    only open items for their own company.
+    """
+    from portal.community.choices import Party
+
+    if may_convene_meetings(user, estate):
+        return True
+    return party == Party.PROPERTY and has_any_kind(
+        user, estate, frozenset(RoleKind.property_company())
+    )
+
+
+def may_see_meetings_in_preparation(user: Any, estate: Estate) -> bool:
+    """See joint meetings before their minutes are published: the estate's staff and officials.
+
+    Participants see their own meetings too (JointMeetingQuerySet.visible_to).
+    """
+    return (
+        is_site_admin(user)
+        or is_official_for(user, estate)
+        or has_any_kind(user, estate, ESTATE_STAFF_KINDS)
+    )
+
+
+def may_report_progress(user: Any, item: Any) -> bool:
+    """Post a progress update on an action item: its responsible person or party."""
+    if not is_authenticated(user):
+        return False
+    if is_site_admin(user) or item.responsible_person_id == user.pk:
+        return True
+    return item.responsible_party in parties_of(user, item.estate)
 
 
 ACTIONS = {
@@ -230,6 +328,9 @@ ACTIONS = {
     "view_dashboard": may_view_dashboard,
     "view_audit": may_view_audit,
     "invite_residents": may_invite_residents,
+    "observe_assembly": may_observe_assembly,
+    "convene_meetings": may_convene_meetings,
+    "create_action_items": may_create_action_items,
 }
 
 

@@ -30,3 +30,27 @@ def filter_visible_pages(pages: QuerySet | list, user: Any, estate: Any) -> list
     """Return the pages of one estate that the user may open, keeping their order."""
     allowed = {value for value in Visibility.values if permissions.may_view(user, estate, value)}
     return [page for page in pages if page_visibility(page) in allowed]
+
+
+def public_pages(queryset: QuerySet) -> QuerySet:
+    """Narrow a Page queryset to what anyone may open: live, public, in a public estate.
+
+    The same rule as `may_view_page` for an anonymous reader, in a few queries: one per
+    page type that has a visibility field, and one for the estate pages.
+    """
+    from django.apps import apps
+    from django.db.models import Q
+
+    from portal.home.mixins import VisibilityMixin
+    from portal.home.models import EstatePage
+
+    hidden = Q()
+    for model in apps.get_models():
+        if issubclass(model, VisibilityMixin) and not model._meta.abstract:
+            ids = model.objects.exclude(visibility=Visibility.PUBLIC).values_list("pk", flat=True)
+            hidden |= Q(pk__in=list(ids))
+    for path in EstatePage.objects.exclude(visibility=Visibility.PUBLIC).values_list(
+        "path", flat=True
+    ):
+        hidden |= Q(path__startswith=path)
+    return queryset.live().public().exclude(hidden) if hidden else queryset.live().public()

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "consultations",
     "voting",
     "deliberation",
+    "deliberation.oversight",
     "search",
     "themes",
     # Wagtail
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail",
     "modelcluster",
     "taggit",
@@ -156,6 +159,8 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS = [BASE_DIR / "themes" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Personal documents (ownership evidence, proxy forms, paper ballot scans): never served by URL.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -166,6 +171,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Wagtail
 WAGTAIL_SITE_NAME = "共治 Gongzhi"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+WAGTAILAPI_LIMIT_MAX = 50
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "jpg", "jpeg", "png"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -215,6 +222,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "共治 Gongzhi"
 # Every staff role must have TOTP before the admin opens (portal.accounts.middleware).
 GONGZHI_REQUIRE_STAFF_MFA = env_bool("GONGZHI_REQUIRE_STAFF_MFA", True)
+# Dashboard alert: an estate whose share of issue reports answered within 24 h falls below this
+# percentage (over the last 30 days) is flagged to its officials.
+GONGZHI_RESPONSE_ALERT_PERCENT = env_int("GONGZHI_RESPONSE_ALERT_PERCENT", 80)
 
 # SMS: a pluggable backend; the console backend logs the message instead of sending it.
 SMS_BACKEND = env_str("SMS_BACKEND", "portal.accounts.sms.ConsoleSMSBackend")

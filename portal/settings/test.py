@@ -21,6 +21,7 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
 Q_CLUSTER.pop("redis", None)
 Q_CLUSTER["orm"] = "default"
 MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / "test-artifacts" / "private-media"  # noqa: F405
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS}  # noqa: F405
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 WAGTAILADMIN_BASE_URL = "http://testserver"

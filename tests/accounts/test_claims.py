@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -53,6 +55,21 @@ def test_claim_with_png_evidence_is_stored_and_audited(client, applicant, world_
     assert claim.unit == world_a.building1_unit
     assert claim.evidence.name.endswith(".png")
     assert AuditEvent.objects.filter(action="claim.submitted", object_id=str(claim.pk)).exists()
+    claim.evidence.delete(save=False)
+
+
+def test_evidence_is_kept_outside_public_media_under_a_random_name(
+    client, applicant, world_a, settings
+):
+    client.force_login(applicant)
+    _post(client, world_a, evidence=SimpleUploadedFile("王芳-身份证.png", PNG, "image/png"))
+    claim = MembershipClaim.objects.get(user=applicant)
+    path = Path(claim.evidence.path)
+    assert path.is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    assert not path.is_relative_to(settings.MEDIA_ROOT)
+    assert "王芳" not in claim.evidence.name and "身份证" not in claim.evidence.name
+    with pytest.raises(ValueError):
+        _ = claim.evidence.url  # no public address exists
     claim.evidence.delete(save=False)
 
 

@@ -86,6 +86,9 @@ def test_login_by_sms_code_with_number_typed_loosely(client, db):
     response = client.post(reverse("account_request_login_code"), {"phone": "+86 138-0013-8000"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_confirm_login_code"))
+    # The code page names the number masked, as Chinese apps do (shoulder-surfing).
+    page = client.get(response["Location"]).content.decode()
+    assert "验证码已发送到 138****8000" in page and PHONE not in page
 
     response = client.post(reverse("account_confirm_login_code"), {"code": last_sms_code(PHONE)})
     assert response.status_code == 302
@@ -151,3 +154,19 @@ def test_login_pages_render_in_chinese(client, db):
         assert 'class="auth-box"' in html
         assert "手机号" in html
         assert "<label" in html
+
+
+def test_a_member_of_one_estate_lands_on_its_home_after_login(client, owner):
+    client.post(reverse("account_request_login_code"), {"phone": owner.phone})
+    response = client.post(
+        reverse("account_confirm_login_code"), {"code": last_sms_code(owner.phone)}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/jinxiu/"
+
+
+def test_someone_with_no_estate_lands_on_the_district_home(client, db):
+    user = UserFactory(phone=PHONE, display_name="李强")
+    client.post(reverse("account_request_login_code"), {"phone": user.phone})
+    response = client.post(reverse("account_confirm_login_code"), {"code": last_sms_code(PHONE)})
+    assert response["Location"] == "/"

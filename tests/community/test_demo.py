@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 
 from portal.community import demo, permissions
 from portal.community.choices import IdentityKind, RoleKind
@@ -14,7 +15,7 @@ from portal.community.models import AuditEvent, Estate, OwnerIdentity, Ownership
 
 @pytest.fixture
 def seeded(db):
-    demo.seed()
+    demo.seed(with_activity=False)
     return {e.slug: e for e in Estate.objects.all()}
 
 
@@ -67,7 +68,7 @@ def test_seeding_twice_changes_nothing(seeded):
         Role.objects.count(),
     )
     audit_before = AuditEvent.objects.exclude(action="register.imported").count()
-    demo.seed()
+    demo.seed(with_activity=False)
     after = (
         Unit.objects.count(),
         OwnerIdentity.objects.count(),
@@ -76,3 +77,20 @@ def test_seeding_twice_changes_nothing(seeded):
     )
     assert after == before
     assert AuditEvent.objects.exclude(action="register.imported").count() == audit_before
+
+
+def test_activity_gives_members_notices_and_a_year_of_history_once(db):
+    from portal.notices.models import Acknowledgement, NoticePage
+
+    first = demo.seed()
+    assert first["members"] > 200 and first["notices"] >= 6 and first["notice_history"] >= 40
+    counts = (NoticePage.objects.count(), Acknowledgement.objects.count(), Role.objects.count())
+    again = demo.seed()
+    assert again["members"] == again["notices"] == again["notice_history"] == 0
+    assert (
+        NoticePage.objects.count(),
+        Acknowledgement.objects.count(),
+        Role.objects.count(),
+    ) == counts
+    oldest = NoticePage.objects.order_by("first_published_at").first().first_published_at
+    assert (timezone.now() - oldest).days > 300

@@ -13,7 +13,8 @@ from portal.community.choices import Visibility
 
 ALL_ACTIONS = sorted(permissions.ACTIONS)
 VIEW = {"view_members", "view_owners"}
-OVERSIGHT = VIEW | {"view_dashboard", "view_audit"}
+OVERSIGHT = VIEW | {"view_dashboard", "view_audit", "observe_assembly"}
+CONVENE = {"convene_meetings", "create_action_items"}
 
 # What each member of the cast may do in estate A (their own, for estate roles).
 OWN_ESTATE = {
@@ -21,8 +22,10 @@ OWN_ESTATE = {
     "owner": VIEW | {"participate", "vote", "invite_residents"},
     "tenant": {"view_members", "participate"},
     "committee_member": OVERSIGHT
+    | CONVENE
     | {"edit_content", "decide_claims", "moderate", "participate", "view_register", "run_assembly"},
     "committee_chair": OVERSIGHT
+    | CONVENE
     | {
         "edit_content",
         "decide_claims",
@@ -32,12 +35,20 @@ OWN_ESTATE = {
         "view_register",
         "run_assembly",
     },
-    "property_staff": VIEW | {"edit_content", "participate", "view_register"},
+    "property_staff": VIEW
+    | {"edit_content", "participate", "view_register", "create_action_items"},
     "property_manager": OVERSIGHT
-    | {"edit_content", "decide_claims", "participate", "manage_register", "view_register"},
+    | {
+        "edit_content",
+        "decide_claims",
+        "participate",
+        "manage_register",
+        "view_register",
+        "create_action_items",
+    },
     "moderator": VIEW | {"moderate", "participate"},
-    "community_official": OVERSIGHT,
-    "subdistrict_official": OVERSIGHT,
+    "community_official": OVERSIGHT | CONVENE,
+    "subdistrict_official": OVERSIGHT | CONVENE,
     "outsider": set(),
     "site_admin": set(ALL_ACTIONS) - {"participate", "vote", "invite_residents"},
 }
@@ -45,7 +56,7 @@ OWN_ESTATE = {
 # What they may do in estate B (another community of the same sub-district).
 OTHER_ESTATE = {
     **{name: set() for name in OWN_ESTATE},
-    "subdistrict_official": OVERSIGHT,
+    "subdistrict_official": OVERSIGHT | CONVENE,
     "outsider": VIEW | {"participate", "vote", "invite_residents"},
     "site_admin": OWN_ESTATE["site_admin"],
 }

@@ -61,3 +61,23 @@ def assert_fits_screen(page: Any) -> None:
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], f"page is {widths[0]}px wide on a {widths[1]}px screen"
+
+
+def log_in_with_password_and_totp(page: Any, login: str, password: str, totp_secret: str) -> None:
+    """Log in as staff do: email and password, then the authenticator app's current code."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    page.goto("/accounts/login/")
+    form = page.locator("form:has(input[name=password])")
+    form.locator("input[name=login]").fill(login)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit], input[type=submit]").first.click()
+    code = format_hotp_value(hotp_value(totp_secret, next(yield_hotp_counters_from_time())))
+    code_form = page.locator("form:has(input[name=code])")
+    code_form.locator("input[name=code]").fill(code)
+    code_form.locator("button[type=submit], input[type=submit]").first.click()
+    page.wait_for_load_state()

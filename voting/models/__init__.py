@@ -10,12 +10,14 @@ from voting.models.assemblies import (
 )
 from voting.models.ballots import GENESIS_HASH, Ballot, BallotChoice, LedgerHead, PaperConfirmation
 from voting.models.proxies import Proxy
+from voting.models.results import AssemblyResult
 from voting.models.roll import ElectoralRoll, VotingRight, VotingRightUnit
 
 __all__ = [
     "GENESIS_HASH",
     "AssemblyIndexPage",
     "AssemblyPage",
+    "AssemblyResult",
     "Ballot",
     "BallotChoice",
     "Candidate",

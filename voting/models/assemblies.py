@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
@@ -27,6 +28,25 @@ from voting.choices import (
     MeetingForm,
     MotionKind,
 )
+
+
+def parse_reminder_days(value: str) -> list[int]:
+    """Return the reminder days (days before the close) as distinct ints, largest first."""
+    days: set[int] = set()
+    for part in (value or "").replace("，", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= 60:
+            raise ValidationError(
+                _("提醒天数须为 1 至 60 之间的整数，用逗号分隔，例如 3,1。"), code="invalid"
+            )
+        days.add(int(part))
+    return sorted(days, reverse=True)
+
+
+def validate_reminder_days(value: str) -> None:
+    parse_reminder_days(value)
 
 
 class AssemblyIndexPage(SectionIndexMixin, Page):
@@ -110,6 +130,8 @@ class AssemblyPage(VisibilityMixin, Page):
         "deemed_consent",
         "secret_ballot",
         "paper_needs_confirmation",
+        "result_due_days",
+        "result_display_days",
     )
     # Kept from the database when a revision is published: they belong to the record, not
     # to a revision, and an old revision must never roll a state back.
@@ -168,6 +190,25 @@ class AssemblyPage(VisibilityMixin, Page):
         default=False,
         help_text=_("录入的书面选票须由另一位工作人员核对后才计入结果。"),
     )
+    reminder_days = models.CharField(
+        _("投票提醒（结束前天数）"),
+        max_length=30,
+        default="3,1",
+        validators=[validate_reminder_days],
+        help_text=_("在投票结束前几天提醒尚未投票的业主，用逗号分隔，例如 3,1；留空表示不提醒。"),
+    )
+    result_due_days = models.PositiveSmallIntegerField(
+        _("结果公布期限（天）"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("投票结束后须在此天数内核定并公布表决结果；北京、山东等地规定为 3 日。"),
+    )
+    result_display_days = models.PositiveSmallIntegerField(
+        _("决议公告公示期（天）"),
+        default=15,
+        validators=[MinValueValidator(15), MaxValueValidator(365)],
+        help_text=_("决议公告至少公示的天数，不少于 15 日。"),
+    )
     state = models.CharField(
         _("状态"),
         max_length=20,
@@ -204,6 +245,9 @@ class AssemblyPage(VisibilityMixin, Page):
                 FieldPanel("deemed_consent"),
                 FieldPanel("secret_ballot"),
                 FieldPanel("paper_needs_confirmation"),
+                FieldPanel("reminder_days"),
+                FieldPanel("result_due_days"),
+                FieldPanel("result_display_days"),
             ],
             heading=_("议事规则选项"),
         ),
@@ -244,6 +288,30 @@ class AssemblyPage(VisibilityMixin, Page):
     @property
     def estate(self):
         return self.page_estate
+
+    def reminder_day_list(self) -> list[int]:
+        """Return the days before the close on which non-voters are reminded (default 3, 1)."""
+        try:
+            return parse_reminder_days(self.reminder_days)
+        except ValidationError:
+            return [3, 1]
+
+    @property
+    def result_due_by(self):
+        """Return when the result must be certified and published (close + result_due_days)."""
+        closes = self.closed_at or self.voting_closes_at
+        return closes + timedelta(days=self.result_due_days) if closes else None
+
+    def result_overdue(self, at=None) -> bool:
+        """Return whether the closed assembly's result is past due and still uncertified."""
+        from voting.models.results import AssemblyResult
+
+        due = self.result_due_by
+        if self.state != AssemblyState.CLOSED or due is None:
+            return False
+        if (at or timezone.now()) <= due:
+            return False
+        return not AssemblyResult.objects.filter(assembly_id=self.pk).exists()
 
     def with_content_json(self, content):
         page = super().with_content_json(content)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.community.choices import ClaimStatus, RoleKind
 from portal.community.models.places import Community, Estate, SubDistrict, Unit
+from portal.community.storage import RandomName, private_storage
 
 
 class RoleQuerySet(models.QuerySet):
@@ -128,7 +129,8 @@ class MembershipClaim(models.Model):
     note = models.TextField(_("说明"), blank=True, max_length=1000)
     evidence = models.FileField(
         _("证明材料"),
-        upload_to="claims/%Y/%m/",
+        upload_to=RandomName("claims"),
+        storage=private_storage,
         blank=True,
         help_text=_("房产证、购房合同或租赁合同的照片"),
     )

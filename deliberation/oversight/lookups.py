@@ -1,0 +1,81 @@
+"""Permission-checked lookups: the oversight views fetch meetings and items only through these."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from deliberation.oversight.choices import MeetingState
+from deliberation.oversight.models import ActionItem, ActionItemUpdate, JointMeeting
+from portal.community import permissions
+from portal.community.lookups import LoginRequired, get_estate
+from portal.community.models import Estate
+
+
+def _require(request, allowed: bool) -> None:
+    if allowed:
+        return
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    raise PermissionDenied
+
+
+def estate_for_meetings(request, slug: str) -> Estate:
+    """Return the estate if the reader may see any of its meetings (members and officials)."""
+    return get_estate(request, slug, action="view_members")
+
+
+def may_see_meeting(user, meeting: JointMeeting) -> bool:
+    """Published minutes are for the estate's members; before that, participants and staff."""
+    estate = meeting.estate
+    if meeting.state == MeetingState.PUBLISHED:
+        return permissions.may(user, "view_members", estate)
+    if permissions.may_see_meetings_in_preparation(user, estate):
+        return True
+    return bool(
+        permissions.is_authenticated(user) and meeting.participants.filter(user=user).exists()
+    )
+
+
+def get_meeting(request, slug: str, pk: int) -> JointMeeting:
+    meeting = get_object_or_404(
+        JointMeeting.objects.select_related("estate__community", "convened_by"),
+        estate__slug=slug,
+        pk=pk,
+    )
+    _require(request, may_see_meeting(request.user, meeting))
+    request.current_estate = meeting.estate
+    return meeting
+
+
+def get_meeting_for_convener(request, slug: str, pk: int) -> JointMeeting:
+    meeting = get_meeting(request, slug, pk)
+    _require(request, permissions.may_convene_meetings(request.user, meeting.estate))
+    return meeting
+
+
+def get_item(request, slug: str, pk: int) -> ActionItem:
+    """Return the action item if the reader is a member of its estate (or an official)."""
+    estate = get_estate(request, slug, action="view_members")
+    item = get_object_or_404(
+        ActionItem.objects.with_status().select_related(
+            "estate", "responsible_person", "created_by", "source_content_type"
+        ),
+        estate=estate,
+        pk=pk,
+    )
+    item.estate = estate
+    return item
+
+
+def get_item_for_reporter(request, slug: str, pk: int) -> ActionItem:
+    item = get_item(request, slug, pk)
+    _require(request, permissions.may_report_progress(request.user, item))
+    return item
+
+
+def get_update_with_evidence(request, slug: str, pk: int, update_id: int) -> ActionItemUpdate:
+    item = get_item(request, slug, pk)
+    update = get_object_or_404(ActionItemUpdate, item=item, pk=update_id)
+    update.item = item
+    return update

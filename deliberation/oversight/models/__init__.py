@@ -1,0 +1,29 @@
+"""Models of joint meetings and action items, re-exported for `from deliberation.oversight.models import …`."""
+
+from __future__ import annotations
+
+from deliberation.oversight.models.action_items import (
+    ActionItem,
+    ActionItemUpdate,
+    AppendOnlyError,
+    local_today,
+    overdue_q,
+)
+from deliberation.oversight.models.meetings import (
+    AgendaItem,
+    Decision,
+    JointMeeting,
+    MeetingParticipant,
+)
+
+__all__ = [
+    "ActionItem",
+    "ActionItemUpdate",
+    "AgendaItem",
+    "AppendOnlyError",
+    "Decision",
+    "JointMeeting",
+    "MeetingParticipant",
+    "local_today",
+    "overdue_q",
+]

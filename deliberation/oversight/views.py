@@ -1,0 +1,382 @@
+"""Views of joint meetings and action items: read input, look up with checks, call an action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deliberation.oversight import actions, lookups, people, references
+from deliberation.oversight.choices import MeetingState
+from deliberation.oversight.evidence import INLINE_TYPES, extension_of
+from deliberation.oversight.forms import (
+    ActionItemForm,
+    AgendaItemForm,
+    DecisionForm,
+    ItemFilterForm,
+    MeetingForm,
+    MinutesForm,
+    ProgressForm,
+)
+from deliberation.oversight.models import ActionItem, Decision, JointMeeting, local_today, overdue_q
+from portal.community import permissions
+from portal.community.lookups import get_estate
+
+PER_PAGE = 20
+
+
+def _error_messages(request, error: ValidationError | PermissionDenied) -> None:
+    texts = error.messages if isinstance(error, ValidationError) else [str(error)]
+    for text in texts:
+        messages.error(request, text)
+
+
+# --- action items --------------------------------------------------------------------------
+
+
+def item_list(request, estate_slug: str):
+    """List the estate's action items with filters, in a fixed number of queries."""
+    estate = get_estate(request, estate_slug, action="view_members")
+    today = local_today()
+    items = ActionItem.objects.filter(estate=estate)
+    counts = items.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=overdue_q(today)),
+        done=Count("pk", filter=Q(state="done")),
+    )
+    counts["open"] = counts["total"] - counts["overdue"] - counts["done"]
+    form = ItemFilterForm(request.GET or None)
+    if form.is_valid():
+        if status := form.cleaned_data["status"]:
+            items = items.with_status_in(status, today)
+        if party := form.cleaned_data["party"]:
+            items = items.filter(responsible_party=party)
+    items = (
+        items.with_status(today)
+        .select_related("responsible_person")
+        .order_by("state", "due_date", "pk")
+    )
+    page_obj = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    for item in page_obj.object_list:
+        item.estate = estate
+    return render(
+        request,
+        "oversight/action_item_list.html",
+        {
+            "estate": estate,
+            "filter_form": form,
+            "items": page_obj,
+            "counts": counts,
+            "today": today,
+            "may_create": permissions.may(request.user, "create_action_items", estate),
+        },
+    )
+
+
+def item_detail(request, estate_slug: str, pk: int):
+    item = lookups.get_item(request, estate_slug, pk)
+    updates = list(item.updates.select_related("author").order_by("-created_at", "-pk"))
+    may_report = permissions.may_report_progress(request.user, item)
+    source = None
+    if item.source_content_type_id:
+        obj = item.source
+        source = references.describe_for(obj, request.user) if obj is not None else None
+    return render(
+        request,
+        "oversight/action_item.html",
+        {
+            "estate": item.estate,
+            "item": item,
+            "updates": updates,
+            "source": source,
+            "may_report": may_report,
+            "progress_form": ProgressForm(initial={"state": item.state, "progress": item.progress})
+            if may_report
+            else None,
+        },
+    )
+
+
+@login_required
+def item_new(request, estate_slug: str):
+    """Open an action item; from a meeting decision when `?decision=` names one."""
+    estate = get_estate(request, estate_slug, action="create_action_items")
+    decision = None
+    if decision_id := request.GET.get("decision"):
+        decision = get_object_or_404(
+            Decision.objects.select_related("meeting__estate"),
+            pk=decision_id,
+            meeting__estate=estate,
+        )
+    form = ActionItemForm(
+        request.POST or None,
+        estate=estate,
+        with_source_link=decision is None,
+        initial={"title": decision.text[:120]} if decision else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = actions.create_action_item(
+                estate,
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                responsible_party=data["responsible_party"],
+                responsible_person=data["responsible_person"],
+                due_date=data["due_date"],
+                source=decision or data.get("source_link"),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
+        else:
+            messages.success(request, _("督办事项已设立，责任方会收到通知。"))
+            return redirect(item.get_absolute_url())
+    return render(
+        request,
+        "oversight/action_item_form.html",
+        {"estate": estate, "form": form, "decision": decision},
+    )
+
+
+@login_required
+@require_POST
+def item_progress(request, estate_slug: str, pk: int):
+    item = lookups.get_item_for_reporter(request, estate_slug, pk)
+    form = ProgressForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.post_update(
+                item,
+                actor=request.user,
+                note=data["note"],
+                progress=data["progress"],
+                state=data["state"],
+                evidence=data["evidence"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("进展已记录。"))
+            return redirect(item.get_absolute_url())
+    updates = list(item.updates.select_related("author").order_by("-created_at", "-pk"))
+    return render(
+        request,
+        "oversight/action_item.html",
+        {
+            "estate": item.estate,
+            "item": item,
+            "updates": updates,
+            "source": references.describe_for(item.source, request.user)
+            if item.source_content_type_id
+            else None,
+            "may_report": True,
+            "progress_form": form,
+        },
+        status=400,
+    )
+
+
+def evidence(request, estate_slug: str, pk: int, update_id: int):
+    """Stream evidence to the estate's members only; only photos and PDFs open inline."""
+    update = lookups.get_update_with_evidence(request, estate_slug, pk, update_id)
+    if not update.evidence:
+        raise Http404
+    try:
+        handle = update.evidence.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    filename = update.evidence_name or update.evidence.name.rsplit("/", 1)[-1]
+    inline = extension_of(update.evidence.name) in INLINE_TYPES
+    response = FileResponse(handle, as_attachment=not inline, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- joint meetings ------------------------------------------------------------------------
+
+
+def meeting_list(request, estate_slug: str):
+    estate = lookups.estate_for_meetings(request, estate_slug)
+    staff = permissions.may_see_meetings_in_preparation(request.user, estate)
+    meetings = (
+        JointMeeting.objects.filter(estate=estate)
+        .visible_to(request.user, estate, staff=staff)
+        .annotate(decision_count=Count("decisions", distinct=True))
+        .order_by("-starts_at", "-pk")
+    )
+    page_obj = Paginator(meetings, PER_PAGE).get_page(request.GET.get("page"))
+    for meeting in page_obj.object_list:
+        meeting.estate = estate
+    return render(
+        request,
+        "oversight/joint_meeting_list.html",
+        {
+            "estate": estate,
+            "meetings": page_obj,
+            "may_convene": permissions.may_convene_meetings(request.user, estate),
+        },
+    )
+
+
+@login_required
+def meeting_new(request, estate_slug: str):
+    estate = get_estate(request, estate_slug, action="convene_meetings")
+    form = MeetingForm(request.POST or None, estate=estate)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = actions.convene_meeting(
+                estate,
+                actor=request.user,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                place=data["place"],
+                participants=list(data["participants"]),
+                attendees=data["attendees"],
+                agenda=data["agenda"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
+        else:
+            messages.success(request, _("会议已召集，参会人员会收到通知。"))
+            return redirect(meeting.get_absolute_url())
+    return render(request, "oversight/joint_meeting_form.html", {"estate": estate, "form": form})
+
+
+def _meeting_context(request, meeting: JointMeeting, **forms: Any) -> dict[str, Any]:
+    agenda = list(meeting.agenda_items.prefetch_related("ref").order_by("position"))
+    for entry in agenda:
+        entry.reference = references.describe_for(entry.ref, request.user) if entry.ref else None
+    decisions = list(meeting.decisions.select_related("agenda_item").order_by("position"))
+    spawned: dict[int, list[ActionItem]] = {}
+    if decisions:
+        decision_type = ContentType.objects.get_for_model(Decision)
+        for item in ActionItem.objects.filter(
+            source_content_type=decision_type,
+            source_object_id__in=[d.pk for d in decisions],
+        ).with_status():
+            item.estate = meeting.estate
+            spawned.setdefault(item.source_object_id, []).append(item)
+    for decision in decisions:
+        decision.action_items = spawned.get(decision.pk, [])
+    may_run = permissions.may_convene_meetings(request.user, meeting.estate)
+    editable = may_run and meeting.state != MeetingState.PUBLISHED
+    context = {
+        "estate": meeting.estate,
+        "meeting": meeting,
+        "participants": sorted(meeting.participants.all(), key=_seat_order),
+        "agenda": agenda,
+        "decisions": decisions,
+        "may_run": may_run,
+        "may_create_items": permissions.may(request.user, "create_action_items", meeting.estate),
+        "editable": editable,
+    }
+    if editable:
+        context.update(
+            minutes_form=forms.get("minutes_form")
+            or MinutesForm(initial={"text": actions.minutes_as_text(meeting.minutes)}),
+            agenda_form=forms.get("agenda_form") or AgendaItemForm(estate=meeting.estate),
+        )
+        if meeting.state == MeetingState.HELD:
+            context["decision_form"] = forms.get("decision_form") or DecisionForm(meeting=meeting)
+    return context
+
+
+def _seat_order(participant) -> tuple[int, int]:
+    """Officials first, then the committee, the property company, and people without accounts."""
+    order = [*people.PARTY_ORDER, ""]
+    return (
+        order.index(participant.party) if participant.party in order else len(order),
+        participant.pk,
+    )
+
+
+def meeting_detail(request, estate_slug: str, pk: int):
+    meeting = lookups.get_meeting(request, estate_slug, pk)
+    return render(request, "oversight/joint_meeting.html", _meeting_context(request, meeting))
+
+
+def _run_step(request, meeting: JointMeeting, form_name: str, form, step) -> Any:
+    """Validate a form, run the action, and go back to the meeting (or show the errors)."""
+    if form.is_valid():
+        try:
+            step(form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
+        else:
+            return redirect(meeting.get_absolute_url())
+    context = _meeting_context(request, meeting, **{form_name: form})
+    return render(request, "oversight/joint_meeting.html", context, status=400)
+
+
+@login_required
+@require_POST
+def meeting_minutes(request, estate_slug: str, pk: int):
+    meeting = lookups.get_meeting_for_convener(request, estate_slug, pk)
+
+    def step(data):
+        actions.record_minutes(meeting, actor=request.user, text=data["text"])
+        messages.success(request, _("会议纪要已保存，可以继续记录会议决定。"))
+
+    return _run_step(request, meeting, "minutes_form", MinutesForm(request.POST), step)
+
+
+@login_required
+@require_POST
+def meeting_agenda(request, estate_slug: str, pk: int):
+    meeting = lookups.get_meeting_for_convener(request, estate_slug, pk)
+
+    def step(data):
+        actions.add_agenda_item(
+            meeting, actions.AgendaEntry(title=data["title"], link=data["link"]), actor=request.user
+        )
+        messages.success(request, _("议程已添加。"))
+
+    form = AgendaItemForm(request.POST, estate=meeting.estate)
+    return _run_step(request, meeting, "agenda_form", form, step)
+
+
+@login_required
+@require_POST
+def meeting_decision(request, estate_slug: str, pk: int):
+    meeting = lookups.get_meeting_for_convener(request, estate_slug, pk)
+
+    def step(data):
+        actions.add_decision(
+            meeting, actor=request.user, text=data["text"], agenda_item=data["agenda_item"]
+        )
+        messages.success(request, _("会议决定已记录。"))
+
+    form = DecisionForm(request.POST, meeting=meeting)
+    return _run_step(request, meeting, "decision_form", form, step)
+
+
+@login_required
+@require_POST
+def meeting_publish(request, estate_slug: str, pk: int):
+    meeting = lookups.get_meeting_for_convener(request, estate_slug, pk)
+    try:
+        actions.publish_minutes(meeting, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("会议纪要已公开，本小区成员均可查看。"))
+    return redirect(meeting.get_absolute_url())

@@ -1,0 +1,162 @@
+"""What a dashboard table is made of, independent of which app computes the figures.
+
+Each capability (notices, voting, deliberation, oversight, consultations) contributes one
+`FigureSource`: a titled table with one row per estate, computed for many estates at once in a
+fixed number of queries (GROUP BY estate), a drill-down listing the items behind a figure, and
+optionally weekly trend series and alerts. The dashboard only lays these out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from portal.dashboard.period import Period
+
+# Kinds of figure, which decide how a value is shown and exported.
+COUNT = "count"
+SHARE = "share"  # a Fraction in [0, 1], or None when there is nothing to divide
+HOURS = "hours"  # a float or Decimal number of hours, or None
+SCORE = "score"  # an average on a 1–5 scale, or None
+TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any
+    kind: str = COUNT
+    drill: bool = False  # whether the figure links to the items behind it
+    help: Any = ""
+
+
+@dataclass
+class Drill:
+    """The items behind one figure: a title, column headings and rows of (text, url) cells."""
+
+    title: Any
+    headings: Sequence[Any]
+    rows: list[list[tuple[str, str]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Something an official should act on, with where to look."""
+
+    estate_id: int
+    key: str  # stable, for de-duplicating notifications: "action_item_overdue:42"
+    message: str
+    url: str
+    severity: str = "warning"  # or "danger"
+
+
+class FigureSource:
+    """One dashboard table. Subclasses set key, title and columns and implement compute()."""
+
+    key: str = ""
+    title: Any = ""
+    columns: Sequence[Column] = ()
+
+    def compute(self, estate_ids: Sequence[int], period: Period) -> dict[int, dict[str, Any]]:
+        """Return {estate_id: {column key: value}} for every estate, in bounded queries."""
+        raise NotImplementedError
+
+    def drill(self, estate, period: Period, column: str) -> Drill | None:
+        """Return the items behind one figure of one estate, or None if it has none."""
+        return None
+
+    def weekly(self, estate_ids: Sequence[int], period: Period) -> dict[str, list[float]]:
+        """Return named weekly series (one value per week of period.weeks()) for charts."""
+        return {}
+
+    def alerts(self, estate_ids: Sequence[int], period: Period) -> Iterable[Alert]:
+        return ()
+
+
+# --- helpers the sources share -----------------------------------------------------------
+
+
+def share(part: int | Decimal, whole: int | Decimal) -> Fraction | None:
+    """Return part/whole exactly, or None when the whole is zero (nothing to measure)."""
+    if not whole:
+        return None
+    return Fraction(Decimal(part)) / Fraction(Decimal(whole))
+
+
+def format_value(value: Any, kind: str) -> str:
+    """Return a figure as people read it: 87.5%, 12.3 小时, 4.2, or — for nothing to measure."""
+    if value is None:
+        return "—"
+    if kind == SHARE:
+        return f"{float(value) * 100:.1f}%"
+    if kind == HOURS:
+        return _("%(hours).1f 小时") % {"hours": float(value)}
+    if kind == SCORE:
+        return f"{float(value):.2f}"
+    return str(value)
+
+
+def export_value(value: Any, kind: str) -> Any:
+    """Return a figure for CSV/XLSX: numbers stay numbers (shares as 0–1 decimals)."""
+    if value is None:
+        return ""
+    if kind == SHARE:
+        return round(float(value), 4)
+    if kind in (HOURS, SCORE):
+        return round(float(value), 2)
+    return value
+
+
+def estate_of_path(estate_pages: dict[str, int], path_expression: str = "path"):
+    """Return (Substr expression, its length) to group pages by the estate page above them.
+
+    Wagtail page paths are fixed-width steps, and every EstatePage sits at the same depth,
+    so the first len(estate page path) characters of a descendant's path name its estate.
+    """
+    length = len(next(iter(estate_pages))) if estate_pages else 12
+    return Substr(path_expression, 1, length), length
+
+
+def estate_page_paths(estate_ids: Sequence[int]) -> dict[str, int]:
+    """Return {estate page path: estate id} for the estates."""
+    from portal.home.models import EstatePage
+
+    return dict(
+        EstatePage.objects.filter(estate_id__in=estate_ids).values_list("path", "estate_id")
+    )
+
+
+def page_url_maker() -> Callable[[str], str]:
+    """Return a function turning a page's url_path into its URL on the default site.
+
+    Listing many pages' URLs through Page.url costs queries per page; the url_path and the
+    site's root path are enough when one site serves the district (the deployment here).
+    """
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    root = site.root_page.url_path if site else "/"
+
+    def url(url_path: str) -> str:
+        return "/" + url_path[len(root) :] if url_path.startswith(root) else url_path
+
+    return url
+
+
+def median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+Formatter = Callable[[Any], str]

@@ -1,0 +1,23 @@
+"""The dashboard's tables, in the order they are shown. Each app owns its figures."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.utils.module_loading import import_string
+
+from portal.dashboard.figures import FigureSource
+
+SOURCE_PATHS = (
+    "portal.notices.metrics.NoticeFigures",
+    "voting.metrics.AssemblyFigures",
+)
+
+
+@cache
+def sources() -> tuple[FigureSource, ...]:
+    return tuple(import_string(path)() for path in SOURCE_PATHS)
+
+
+def source(key: str) -> FigureSource | None:
+    return next((s for s in sources() if s.key == key), None)
