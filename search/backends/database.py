@@ -90,8 +90,12 @@ def _ts_word(word: str, *, prefix: bool = False) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
 
 
-def ts_query(request: SearchRequest) -> tuple[str, str]:
-    """Return the tsquery text for the match and for the phrase bonus."""
+def ts_query(request: SearchRequest) -> tuple[str, str, str]:
+    """Return the tsquery texts for the match, the rank and the phrase bonus.
+
+    The rank uses the terms OR-ed: ts_rank scores an AND query by how close its words stand,
+    which would put every short notice above the article that explains the subject.
+    """
     parts = []
     for term in request.query.terms:
         options = [
@@ -99,9 +103,10 @@ def ts_query(request: SearchRequest) -> tuple[str, str]:
         ]
         parts.append(options[0] if len(options) == 1 else "(" + " | ".join(options) + ")")
     match = (" & " if request.match_all else " | ").join(parts)
+    rank = " | ".join(parts)
     words = request.query.words
-    phrase = " <-> ".join(_ts_word(w) for w in words) if len(words) > 1 else match
-    return match, phrase
+    phrase = " <-> ".join(_ts_word(w) for w in words) if len(words) > 1 else rank
+    return match, rank, phrase
 
 
 class DatabaseBackend(SearchBackend):
@@ -170,12 +175,12 @@ class DatabaseBackend(SearchBackend):
         return source, "search_fts MATCH %s", [fts_match(request)], score
 
     def _postgres(self, request: SearchRequest):
-        match, phrase = ts_query(request)
+        match, rank, phrase = ts_query(request)
         source = f"{TABLE} d"
         # Negated so that, as on SQLite, better matches sort first in ascending order.
         score = (
             "-(ts_rank(d.search_vector, to_tsquery('simple', %s))"
             f" + {PHRASE_BOOST} * ts_rank(d.search_vector, to_tsquery('simple', %s)))",
-            [match, phrase],
+            [rank, phrase],
         )
         return source, "d.search_vector @@ to_tsquery('simple', %s)", [match], score
