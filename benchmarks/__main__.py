@@ -11,7 +11,9 @@ import time
 BENCHMARKS = [
     "benchmarks.bench_register_import",
     "benchmarks.bench_notice_page",
+    "benchmarks.bench_casting",
     "benchmarks.bench_tally",
+    "benchmarks.bench_consultation_results",
     "benchmarks.bench_search",
 ]
 

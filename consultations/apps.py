@@ -7,3 +7,6 @@ class ConsultationsConfig(AppConfig):
     name = "consultations"
     label = "consultations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from consultations import signals  # noqa: F401 - connects the receivers

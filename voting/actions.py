@@ -6,6 +6,7 @@ through the one notification path (portal.notifications.api.notify) after commit
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,8 +14,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -45,6 +47,8 @@ from voting.models import (
     VotingRight,
 )
 from voting.roll import freeze_roll
+
+logger = logging.getLogger(__name__)
 
 SCAN_MAX_BYTES = 5 * 1024 * 1024
 SCAN_SIGNATURES = {
@@ -228,8 +232,8 @@ def close_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | N
     now = now or timezone.now()
     if actor is not None:
         _require_runner(actor, assembly)
-    # Lock the ledger head first, as casting does, so no ballot commits after the close.
-    LedgerHead.objects.select_for_update().filter(assembly_id=assembly.pk).first()
+    # FOR UPDATE on the assembly row waits for the ballots in flight (they hold it FOR
+    # SHARE) and makes every later ballot see the close: none commits after it.
     fresh = _reload(assembly, lock=True)
     if fresh.state != AssemblyState.OPEN:
         raise ValidationError(_("只有投票中的会议才能结束投票。"))
@@ -237,6 +241,8 @@ def close_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | N
         raise ValidationError(
             _("尚未到投票结束时间 %(closes)s。") % {"closes": _local(fresh.voting_closes_at)}
         )
+    # Every committed ballot has its place in the chain before the close is recorded.
+    ledger.sequence_pending(fresh)
     _set_record_fields(fresh, state=AssemblyState.CLOSED, closed_at=now)
     _set_record_fields(assembly, state=AssemblyState.CLOSED, closed_at=now)
     audit.record("assembly.closed", actor=actor, obj=fresh, estate=fresh.page_estate)
@@ -367,17 +373,25 @@ def cast_ballot(
     A repeated or concurrent submission for a right that already has a current ballot
     (in the same channel class) returns that first ballot and stores nothing; where the
     rules allow changing a ballot before the close, an electronic resubmission appends a
-    superseding ballot instead. Appends are serialised per assembly by locking the
-    assembly's LedgerHead row (SELECT … FOR UPDATE), so the chain has one order.
+    superseding ballot instead. The database decides who was first: the ballot and its
+    choices are inserted in one transaction, and the unique constraints refuse a second
+    current ballot for the right (or a second use of a submission key).
+
+    Casting does not queue behind other voters: the ballot's transaction holds only a
+    share lock on the assembly row (so close_voting waits for ballots in flight, and none
+    commits after the close). Its place in the hash chain is appended right after the
+    commit by voting.ledger.sequence_pending, the one short serialised step per assembly.
     """
     now = now or timezone.now()
-    assembly = _reload(assembly)
-    estate = assembly.page_estate
     if channel not in Channel.values:
         raise ValidationError(_("未知的投票方式。"))
-    _refuse_outside_window(assembly, now)
+    if not assembly.is_voting_window(now):
+        # The caller's copy may be stale: decide on the stored state before refusing.
+        assembly = _reload(assembly)
+        _refuse_outside_window(assembly, now)
     if right.assembly_id != assembly.pk:
         raise ValidationError(_("该投票权不在本次会议的选民名册上。"))
+    estate = assembly.page_estate
     proxy = None
     if channel == Channel.ONLINE:
         _refuse_non_voter(cast_by, estate)
@@ -389,7 +403,7 @@ def cast_ballot(
                 assembly=assembly,
                 agent=cast_by,
                 status=ProxyStatus.APPROVED,
-                identity__in=right.holders.all(),
+                identity__voting_rights=right,
             )
             .order_by("decided_at")
             .first()
@@ -405,107 +419,144 @@ def cast_ballot(
         cast_by = entered_by
     rows = validate_choices(assembly, choices)
     channel_class = Channel.channel_class(channel)
+    submission_key = submission_key[:64]
+    pseudonym = secrets.token_hex(8) if assembly.secret_ballot else right.pseudonym
 
-    with transaction.atomic():
-        head = LedgerHead.objects.select_for_update().get(assembly=assembly)
-        # Re-read the state under the lock: close_voting takes the same lock.
-        if not AssemblyPage.objects.filter(pk=assembly.pk, state=AssemblyState.OPEN).exists():
-            raise ValidationError(_("投票已经结束，不能再投票。"))
-        if submission_key:
-            repeated = Ballot.objects.filter(assembly=assembly, submission_key=submission_key)
-            if (existing := repeated.first()) is not None:
-                return CastResult(existing, False)
-        current = _current_ballot(assembly, right, channel_class)
-        version, supersedes = 1, None
-        if current is not None:
-            if channel == Channel.PAPER or not assembly.allow_change_before_close:
-                return CastResult(current, False)
-            version, supersedes = current.version + 1, current
-        if channel == Channel.PROXY and assembly.proxy_cap_per_agent:
-            represented = (
-                Ballot.objects.filter(assembly=assembly, channel=Channel.PROXY, cast_by=cast_by)
-                .exclude(right=right)
-                .values("right")
-                .distinct()
-                .count()
+    try:
+        with transaction.atomic():
+            _lock_open_assembly(assembly, now)
+            version, supersedes = 1, None
+            if assembly.allow_change_before_close and channel != Channel.PAPER:
+                if submission_key and (
+                    repeated := Ballot.objects.filter(
+                        assembly=assembly, submission_key=submission_key
+                    ).first()
+                ):
+                    return CastResult(repeated, False)
+                current = _current_ballot(assembly, right, channel_class)
+                if current is not None:
+                    version, supersedes = current.version + 1, current
+            # Otherwise a second ballot for the right is refused by the unique constraint
+            # on version 1 (see the IntegrityError below): no look-up before the insert.
+            if channel == Channel.PROXY and assembly.proxy_cap_per_agent:
+                _refuse_over_proxy_cap(assembly, right, cast_by)
+            ballot = Ballot(
+                assembly=assembly,
+                right=right,
+                channel=channel,
+                channel_class=channel_class,
+                version=version,
+                supersedes=supersedes,
+                cast_by=cast_by,
+                entered_by=entered_by if channel == Channel.PAPER else None,
+                proxy=proxy,
+                scan=scan or "",
+                submission_key=submission_key,
+                receipt_code=ledger.new_receipt_code(),
+                cast_at=now,
+                ledger_pseudonym=pseudonym,
             )
-            if represented >= assembly.proxy_cap_per_agent:
-                raise ValidationError(
-                    _("每位受托人在本次会议最多代理 %(cap)s 个投票权，您已达到上限。")
-                    % {"cap": assembly.proxy_cap_per_agent}
+            ballot.save()
+            BallotChoice.objects.bulk_create(
+                BallotChoice(
+                    ballot=ballot, motion=row.motion, candidate=row.candidate, choice=row.choice
                 )
-        code = ledger.new_receipt_code()
-        pseudonym = secrets.token_hex(8) if assembly.secret_ballot else right.pseudonym
-        entry = ledger.build_entry(
-            assembly=assembly.pk,
-            sequence=head.sequence + 1,
-            pseudonym=pseudonym,
-            choices=_ledger_choices(rows),
-            channel=channel,
-            cast_at=now,
-            receipt_hash=ledger.receipt_hash(code),
-            supersedes=supersedes.sequence if supersedes else None,
-            prev_hash=head.last_hash,
-        )
-        ballot = Ballot(
-            assembly=assembly,
-            right=right,
-            channel=channel,
-            channel_class=channel_class,
-            version=version,
-            supersedes=supersedes,
-            cast_by=cast_by,
-            entered_by=entered_by if channel == Channel.PAPER else None,
-            proxy=proxy,
-            scan=scan or "",
-            submission_key=submission_key[:64],
-            receipt_code=code,
-            cast_at=now,
-            sequence=entry["sequence"],
-            ledger_pseudonym=pseudonym,
-            prev_hash=entry["prev_hash"],
-            hash=entry["hash"],
-        )
-        try:
-            with transaction.atomic():
-                ballot.save()
-                BallotChoice.objects.bulk_create(
-                    BallotChoice(
-                        ballot=ballot, motion=row.motion, candidate=row.candidate, choice=row.choice
-                    )
-                    for row in rows
-                )
-        except IntegrityError:
-            # A concurrent submission won (only possible where the head lock is not
-            # honoured): answer with its ballot, store nothing new.
-            existing = _current_ballot(assembly, right, channel_class)
-            if existing is None:
-                raise
-            return CastResult(existing, False)
-        head.sequence = ballot.sequence
-        head.last_hash = ballot.hash
-        head.save(update_fields=["sequence", "last_hash"])
-        audit.record(
-            "ballot.cast",
-            actor=cast_by,
-            obj=ballot,
-            estate=estate,
-            assembly_id=assembly.pk,
-            sequence=ballot.sequence,
-            channel=channel,
-            version=version,
-            entered_by=getattr(entered_by, "pk", None),
-            proxy_id=getattr(proxy, "pk", None),
-        )
-        recipients = (
-            [cast_by]
-            if channel != Channel.PAPER
-            else [identity.user for identity in right.holders.select_related("user")]
-        )
-        transaction.on_commit(
-            lambda: _notify_receipt(assembly, ballot, recipients, estate), robust=True
-        )
+                for row in rows
+            )
+            audit.record(
+                "ballot.cast",
+                actor=cast_by,
+                obj=ballot,
+                estate=estate,
+                assembly_id=assembly.pk,
+                channel=channel,
+                version=version,
+                entered_by=getattr(entered_by, "pk", None),
+                proxy_id=getattr(proxy, "pk", None),
+            )
+            _notify_receipt(assembly, ballot, cast_by, right, estate)
+    except IntegrityError:
+        # A first (or concurrent) submission already stands: answer with its ballot.
+        existing = None
+        if submission_key:
+            existing = Ballot.objects.filter(
+                assembly=assembly, submission_key=submission_key
+            ).first()
+        existing = existing or _current_ballot(assembly, right, channel_class)
+        if existing is None:
+            raise
+        _sequence_after_commit(assembly, existing)
+        return CastResult(existing, False)
+    entries = _sequence_after_commit(assembly, ballot)
+    if ballot.pk in entries:
+        ballot.ledger_entry = entries[ballot.pk]
     return CastResult(ballot, True)
+
+
+def _lock_open_assembly(assembly: AssemblyPage, now: datetime) -> None:
+    """Re-read the assembly's state inside the ballot's transaction and refuse if not open.
+
+    On PostgreSQL with the weakest row lock (FOR KEY SHARE, which the ballot's foreign key
+    takes anyway): ballots share it, close_voting's FOR UPDATE waits until the ballots in
+    flight have committed, and a ballot that starts after the close sees it. SQLite has one writer (BEGIN IMMEDIATE), which serialises the same.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT state, voting_opens_at, voting_closes_at FROM voting_assemblypage"
+                " WHERE page_ptr_id = %s FOR KEY SHARE",
+                [assembly.pk],
+            )
+            row = cursor.fetchone()
+    else:
+        row = (
+            AssemblyPage.objects.filter(pk=assembly.pk)
+            .values_list("state", "voting_opens_at", "voting_closes_at")
+            .first()
+        )
+    if row is None:
+        raise ValidationError(_("投票尚未开始。"))
+    assembly.state, assembly.voting_opens_at, assembly.voting_closes_at = row
+    _refuse_outside_window(assembly, now)
+
+
+def _refuse_over_proxy_cap(assembly: AssemblyPage, right: VotingRight, agent: Any) -> None:
+    # Lock the agent's approved authorisations: their proxy ballots are counted one at a time.
+    list(
+        Proxy.objects.select_for_update()
+        .filter(assembly=assembly, agent=agent, status=ProxyStatus.APPROVED)
+        .values_list("pk", flat=True)
+    )
+    represented = (
+        Ballot.objects.filter(assembly=assembly, channel=Channel.PROXY, cast_by=agent)
+        .exclude(right=right)
+        .values("right")
+        .distinct()
+        .count()
+    )
+    if represented >= assembly.proxy_cap_per_agent:
+        raise ValidationError(
+            _("每位受托人在本次会议最多代理 %(cap)s 个投票权，您已达到上限。")
+            % {"cap": assembly.proxy_cap_per_agent}
+        )
+
+
+def _sequence_after_commit(assembly: AssemblyPage, ballot: Ballot) -> dict[int, Any]:
+    """Give the committed ballots of the assembly their place in the chain; never raise.
+
+    Called right after the ballot's transaction (inside a caller's transaction it runs
+    there, holding the head lock until that commits). If it fails, the ballot is safely
+    stored and the next cast, close_voting or `verify_ledger --sequence` sequences it.
+    """
+    try:
+        return ledger.sequence_pending(assembly, ballot_id=ballot.pk)
+    except DatabaseError:
+        if transaction.get_connection().in_atomic_block:
+            raise
+        logger.exception("Sequencing the ledger of assembly %s failed; will catch up.", assembly.pk)
+        return {}
 
 
 def _current_ballot(assembly: AssemblyPage, right: VotingRight, channel_class: str):
@@ -521,19 +572,31 @@ def _current_ballot(assembly: AssemblyPage, right: VotingRight, channel_class: s
     )
 
 
-def _notify_receipt(assembly: AssemblyPage, ballot: Ballot, recipients, estate) -> None:
-    _notify(
-        recipients,
-        title=_("投票回执：%(assembly)s") % {"assembly": assembly.title},
-        body=_(
-            "您的选票已记入账本（第 %(sequence)s 号）。回执码：%(code)s。"
-            "可在本次会议的公开账本页面输入回执码，核对选票已被计入。"
+def _notify_receipt(assembly: AssemblyPage, ballot: Ballot, cast_by, right, estate) -> None:
+    """Put the receipt in the voter's inbox (the holders' for a paper ballot).
+
+    Recorded in the ballot's transaction (one commit, no second round of writes), in
+    notify's own savepoint: a refused notification never costs the voter their ballot.
+    """
+    if ballot.channel == Channel.PAPER:
+        recipients = [identity.user for identity in right.holders.select_related("user")]
+    else:
+        recipients = [cast_by]
+    try:
+        _notify(
+            recipients,
+            title=(_("投票回执：%(assembly)s") % {"assembly": assembly.title})[:120],
+            body=_(
+                "您的选票已提交并记入本次会议的公开账本。回执码：%(code)s。"
+                "可在公开账本页面输入回执码，核对选票已被计入。"
+            )
+            % {"code": ballot.receipt_code},
+            url=reverse("voting:receipt", args=[assembly.pk]),
+            estate=estate,
+            dedupe_key=f"voting:ballot:{ballot.pk}:receipt",
         )
-        % {"sequence": ballot.sequence, "code": ballot.receipt_code},
-        url=assembly.url or "",
-        estate=estate,
-        dedupe_key=f"voting:ballot:{ballot.pk}:receipt",
-    )
+    except ValidationError:
+        logger.exception("The receipt notification of ballot %s was refused.", ballot.pk)
 
 
 # --- paper ballots --------------------------------------------------------------------------
@@ -614,7 +677,7 @@ def resolve_channels(assembly: AssemblyPage, *, actor: Any = None) -> dict[int, 
             Q(channel_class=ChannelClass.ELECTRONIC) | Q(confirmation__isnull=False)
         )
     by_right: dict[int, dict[str, Ballot]] = {}
-    for ballot in current.select_related("right").order_by("sequence"):
+    for ballot in current.select_related("right", "ledger_entry").order_by("id"):
         by_right.setdefault(ballot.right_id, {})[ballot.channel_class] = ballot
     prefer = (
         ChannelClass.PAPER

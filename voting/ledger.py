@@ -164,45 +164,194 @@ def ballot_choices(ballot) -> dict[str, Any]:
     return canonical_choices({**resolutions, **elections})
 
 
-def ballot_entry(ballot) -> dict[str, Any]:
-    """Return the ledger entry of a stored ballot, recomputed from its columns."""
+def _ballot_fields(ballot, *, supersedes: int | None) -> dict[str, Any]:
+    """Return the hashed fields that come from the ballot itself (not its place in the chain)."""
     return {
         "assembly": ballot.assembly_id,
-        "sequence": ballot.sequence,
         "pseudonym": ballot.ledger_pseudonym,
         "choices": ballot_choices(ballot),
         "channel": ballot.channel,
         "cast_at": format_cast_at(ballot.cast_at),
         "receipt_hash": receipt_hash(ballot.receipt_code),
-        "supersedes": ballot.supersedes.sequence if ballot.supersedes_id else None,
-        "prev_hash": ballot.prev_hash,
-        "hash": ballot.hash,
+        "supersedes": supersedes,
     }
+
+
+def stored_entry(entry) -> dict[str, Any]:
+    """Return the ledger entry of a stored LedgerEntry, recomputed from its ballot's columns.
+
+    Needs entry.ballot, its choices and ballot.supersedes.ledger_entry loaded.
+    """
+    ballot = entry.ballot
+    superseded = ballot.supersedes.ledger_entry.sequence if ballot.supersedes_id else None
+    return {
+        **_ballot_fields(ballot, supersedes=superseded),
+        "sequence": entry.sequence,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+
+
+def _stored_entry_rows(assembly):
+    from voting.models import LedgerEntry
+
+    return (
+        LedgerEntry.objects.filter(assembly=assembly)
+        .select_related("ballot", "ballot__supersedes__ledger_entry")
+        .prefetch_related("ballot__choices")
+        .order_by("sequence")
+    )
 
 
 def stored_entries(assembly) -> list[dict[str, Any]]:
     """Return the assembly's ledger entries in sequence order."""
+    return [stored_entry(entry) for entry in _stored_entry_rows(assembly)]
+
+
+def pending_ballots(assembly):
+    """Return the assembly's committed ballots that have no place in the chain yet."""
     from voting.models import Ballot
 
-    ballots = (
-        Ballot.objects.filter(assembly=assembly)
-        .select_related("supersedes")
-        .prefetch_related("choices")
-        .order_by("sequence")
-    )
-    return [ballot_entry(ballot) for ballot in ballots]
+    return Ballot.objects.filter(assembly=assembly, ledger_entry__isnull=True)
 
 
-def verify_assembly(assembly) -> Verification:
-    """Verify the stored chain of an assembly against its head."""
+def sequence_pending(assembly, *, ballot_id: int | None = None) -> dict[int, Any]:
+    """Append every committed, not yet sequenced ballot of the assembly to its chain.
+
+    The one serialised step of casting: it locks the assembly's LedgerHead row only for
+    the few statements that read the head, read the waiting ballots (in id order, so a
+    ballot always follows the one it supersedes), insert their LedgerEntry rows and move
+    the head. Everything waiting is sequenced in one go.
+
+    With `ballot_id` (a voter's ballot, just committed) voters do not queue for the lock:
+    if another voter's sequencing holds it, this one waits for that batch to finish and
+    returns if it covered the ballot, else takes the lock if free (or waits again). Idempotent: with nothing waiting
+    it writes nothing. Returns {ballot id: LedgerEntry} of the entries this call wrote.
+    """
+    from django.db import connection
+
+    from voting.models import LedgerEntry, LedgerHead
+
+    assembly_id = getattr(assembly, "pk", assembly)
+    if ballot_id is None or connection.vendor != "postgresql":
+        # SQLite has one writer: nobody else can be sequencing while we hold the database.
+        return _sequence_batch(assembly_id, wait=True)
+    while True:
+        # If someone is sequencing, wait until their batch commits (a KEY SHARE lock
+        # conflicts only with their FOR UPDATE and is released at once), then see whether
+        # it took our ballot along; under load most voters stop here.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM voting_ledgerhead WHERE assembly_id = %s FOR KEY SHARE",
+                [assembly_id],
+            )
+            if cursor.fetchone() is None:
+                raise LedgerHead.DoesNotExist(f"assembly {assembly_id} has no ledger")
+        if LedgerEntry.objects.filter(ballot_id=ballot_id).exists():
+            return {}
+        appended = _sequence_batch(assembly_id, wait=False)
+        if appended is not None:
+            return appended
+
+
+def _sequence_batch(assembly_id: int, *, wait: bool) -> dict[int, Any] | None:
+    """Sequence the waiting ballots under the head lock; None if the lock was busy."""
+    from django.db import transaction
+
+    from voting.models import LedgerEntry, LedgerHead
+
+    with transaction.atomic():
+        head = (
+            LedgerHead.objects.select_for_update(skip_locked=not wait)
+            .filter(assembly_id=assembly_id)
+            .first()
+        )
+        if head is None:
+            if wait:
+                raise LedgerHead.DoesNotExist(f"assembly {assembly_id} has no ledger")
+            return None  # another batch holds the lock (the caller has seen the head exists)
+        waiting = list(
+            pending_ballots(assembly_id)
+            .select_related("supersedes__ledger_entry")
+            .prefetch_related("choices")
+            .order_by("id")
+        )
+        if not waiting:
+            return {}
+        sequence, prev, now = head.sequence, head.last_hash, _now()
+        entries: dict[int, Any] = {}
+        for ballot in waiting:
+            superseded = None
+            if ballot.supersedes_id:
+                earlier = entries.get(ballot.supersedes_id) or ballot.supersedes.entry
+                superseded = earlier.sequence
+            sequence += 1
+            fields = {
+                **_ballot_fields(ballot, supersedes=superseded),
+                "sequence": sequence,
+                "prev_hash": prev,
+            }
+            prev = entry_hash(fields)
+            entries[ballot.pk] = LedgerEntry(
+                assembly_id=assembly_id,
+                ballot=ballot,
+                sequence=sequence,
+                prev_hash=fields["prev_hash"],
+                hash=prev,
+                sequenced_at=now,
+            )
+        LedgerEntry.objects.bulk_create(entries.values())
+        head.sequence, head.last_hash = sequence, prev
+        head.save(update_fields=["sequence", "last_hash"])
+    return entries
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+@dataclass(frozen=True)
+class StoredVerification(Verification):
+    """A verification of the stored chain, with the ballots still waiting for their place."""
+
+    pending: int = 0
+
+
+def verify_assembly(assembly, *, allow_pending: bool | None = None) -> StoredVerification:
+    """Verify the stored chain of an assembly against its head, in one consistent snapshot.
+
+    A committed ballot without a LedgerEntry is normal for the few milliseconds between its
+    commit and its sequencing while voting is open (reported as `pending`); once voting
+    has closed every ballot must be in the chain, so a pending one is a broken ledger.
+    """
+    from django.db import connection, transaction
+
+    from voting.choices import AssemblyState
     from voting.models import LedgerHead
 
-    head = LedgerHead.objects.filter(assembly=assembly).first()
-    return verify_entries(
-        stored_entries(assembly),
+    if allow_pending is None:
+        allow_pending = assembly.state == AssemblyState.OPEN
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            # The head, the entries and the pending ballots must be one snapshot.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        head = LedgerHead.objects.filter(assembly=assembly).first()
+        entries = stored_entries(assembly)
+        pending = pending_ballots(assembly).count()
+    result = verify_entries(
+        entries,
         assembly=assembly.pk,
         expected_count=head.sequence if head else 0,
         expected_head=head.last_hash if head else GENESIS_HASH,
+    )
+    if result.ok and pending and not allow_pending:
+        return StoredVerification(False, result.checked, result.checked + 1, "unsequenced", pending)
+    return StoredVerification(
+        result.ok, result.checked, result.broken_at, result.reason, pending if result.ok else 0
     )
 
 

@@ -104,8 +104,8 @@ def ballots_for_receipts(user: Any, assembly: AssemblyPage):
     """Return the ballots whose receipts this user may see: cast by them, or for their right."""
     return (
         Ballot.objects.filter(assembly=assembly, cast_by=user)
-        .select_related("right")
-        .order_by("sequence")
+        .select_related("right", "ledger_entry")
+        .order_by("id")
     )
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.community.storage import private_file_response
 from voting import actions, ledger, lookups
 from voting.choices import AssemblyState, Channel, ProxyStatus
 from voting.forms import (
@@ -129,6 +130,20 @@ def proxy_queue(request, page_id: int):
     )
 
 
+def proxy_scan(request, page_id: int, proxy_id: int):
+    """Show a proxy's written authorisation to those who run the assembly, and nobody else."""
+    assembly = lookups.get_assembly_for_runner(request, page_id)
+    proxy = get_object_or_404(Proxy, pk=proxy_id, assembly=assembly)
+    return private_file_response(proxy.scan)
+
+
+def paper_scan(request, page_id: int, ballot_id: int):
+    """Show a paper ballot's scan to those who run the assembly (it is their record)."""
+    assembly = lookups.get_assembly_for_runner(request, page_id)
+    ballot = get_object_or_404(Ballot, pk=ballot_id, assembly=assembly, channel=Channel.PAPER)
+    return private_file_response(ballot.scan)
+
+
 @require_POST
 def proxy_decide(request, page_id: int, proxy_id: int):
     assembly = lookups.get_assembly_for_runner(request, page_id)
@@ -178,17 +193,16 @@ def paper_entry(request, page_id: int):
             if result.created:
                 messages.success(
                     request,
-                    _("书面选票已录入，账本序号 %(sequence)s。")
-                    % {"sequence": result.ballot.sequence},
+                    _("书面选票已录入，回执码 %(code)s。") % {"code": result.receipt_code},
                 )
             else:
                 messages.info(request, _("该投票权已有书面选票，本次录入未被记录。"))
             return redirect("voting:paper_entry", page_id=assembly.pk)
     paper = (
         Ballot.objects.filter(assembly=assembly, channel=Channel.PAPER)
-        .select_related("entered_by", "confirmation", "confirmation__confirmed_by")
+        .select_related("entered_by", "confirmation", "confirmation__confirmed_by", "ledger_entry")
         .prefetch_related("right__units")
-        .order_by("-sequence")
+        .order_by("-id")
     )
     return render(
         request,
@@ -276,7 +290,7 @@ def ledger_page(request, page_id: int):
         code = ledger.normalise_receipt_code(form.cleaned_data["receipt"])
         context["found"] = (
             Ballot.objects.filter(assembly=assembly, receipt_code=code)
-            .select_related("superseded_by")
+            .select_related("superseded_by", "ledger_entry")
             .first()
         )
         context["looked_up"] = True

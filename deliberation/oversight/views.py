@@ -10,14 +10,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation.oversight import actions, lookups, people, references
 from deliberation.oversight.choices import MeetingState
-from deliberation.oversight.evidence import INLINE_TYPES, extension_of
 from deliberation.oversight.forms import (
     ActionItemForm,
     AgendaItemForm,
@@ -30,6 +28,7 @@ from deliberation.oversight.forms import (
 from deliberation.oversight.models import ActionItem, Decision, JointMeeting, local_today, overdue_q
 from portal.community import permissions
 from portal.community.lookups import get_estate
+from portal.community.storage import private_file_response
 
 PER_PAGE = 20
 
@@ -192,18 +191,7 @@ def item_progress(request, estate_slug: str, pk: int):
 def evidence(request, estate_slug: str, pk: int, update_id: int):
     """Stream evidence to the estate's members only; only photos and PDFs open inline."""
     update = lookups.get_update_with_evidence(request, estate_slug, pk, update_id)
-    if not update.evidence:
-        raise Http404
-    try:
-        handle = update.evidence.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    filename = update.evidence_name or update.evidence.name.rsplit("/", 1)[-1]
-    inline = extension_of(update.evidence.name) in INLINE_TYPES
-    response = FileResponse(handle, as_attachment=not inline, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(update.evidence, filename=update.evidence_name or None)
 
 
 # --- joint meetings ------------------------------------------------------------------------

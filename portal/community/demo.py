@@ -318,6 +318,9 @@ def seed(*, stdout=None, with_activity: bool = True) -> dict[str, int]:
     from deliberation.oversight.demo import seed_oversight
 
     seed_oversight(estates)
+    from consultations.demo import seed_consultations
+
+    seed_consultations(estates["jinxiu"])
     counts["accounts"] = len(ACCOUNTS)
     if with_activity:
         seed_activity(estates, counts)

@@ -207,6 +207,14 @@ def may_observe_assembly(user: Any, estate: Estate) -> bool:
     return may_run_assembly(user, estate) or may_view_dashboard(user, estate)
 
 
+def may_manage_consultation(user: Any, estate: Estate) -> bool:
+    """Write consultations, see live results, mark opinions and publish the response report.
+
+    The owners' committee consults the owners; the property company does not run it.
+    """
+    return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
+
+
 def may_view_dashboard(user: Any, estate: Estate) -> bool:
     """See outcome figures for the estate: officials over it, its committee and manager."""
     return (
@@ -331,6 +339,7 @@ ACTIONS = {
     "observe_assembly": may_observe_assembly,
     "convene_meetings": may_convene_meetings,
     "create_action_items": may_create_action_items,
+    "manage_consultation": may_manage_consultation,
 }
 
 

@@ -43,3 +43,29 @@ class RandomName:
 
     def deconstruct(self):
         return ("portal.community.storage.RandomName", (self.folder,), {})
+
+
+# Only photos and PDFs open in the browser; anything else downloads, so an uploaded HTML
+# file can never run in the site's origin.
+INLINE_TYPES = frozenset({"jpg", "jpeg", "png", "gif", "webp", "pdf"})
+
+
+def private_file_response(field_file, *, filename: str | None = None):
+    """Return a FileResponse for a private file (after the caller checked permission).
+
+    Raise Http404 when there is no file or it is missing on disk.
+    """
+    from django.http import FileResponse, Http404
+
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    filename = filename or field_file.name.rsplit("/", 1)[-1]
+    inline = filename.lower().rsplit(".", 1)[-1] in INLINE_TYPES
+    response = FileResponse(handle, as_attachment=not inline, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -82,7 +82,7 @@ def send_daily_alerts(today: date | None = None) -> int:
     sent = 0
     for alert in alerts:
         recipients = people.get(alert.estate_id, [])
-        if not recipients:
+        if not recipients or not alert.notify:
             continue
         notify(
             recipients,

@@ -54,6 +54,7 @@ class Alert:
     message: str
     url: str
     severity: str = "warning"  # or "danger"
+    notify: bool = True  # False where the owning app already sends its own reminder
 
 
 class FigureSource:

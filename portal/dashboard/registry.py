@@ -11,6 +11,8 @@ from portal.dashboard.figures import FigureSource
 SOURCE_PATHS = (
     "portal.notices.metrics.NoticeFigures",
     "voting.metrics.AssemblyFigures",
+    "consultations.metrics.ConsultationFigures",
+    "deliberation.oversight.dashboard.OversightFigures",
 )
 
 

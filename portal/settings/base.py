@@ -225,6 +225,9 @@ GONGZHI_REQUIRE_STAFF_MFA = env_bool("GONGZHI_REQUIRE_STAFF_MFA", True)
 # Dashboard alert: an estate whose share of issue reports answered within 24 h falls below this
 # percentage (over the last 30 days) is flagged to its officials.
 GONGZHI_RESPONSE_ALERT_PERCENT = env_int("GONGZHI_RESPONSE_ALERT_PERCENT", 80)
+# Days after a consultation closes by which the committee should publish how it handled the
+# opinions (意见采纳情况); later, the dashboard flags it.
+GONGZHI_CONSULTATION_REPORT_DAYS = env_int("GONGZHI_CONSULTATION_REPORT_DAYS", 15)
 
 # SMS: a pluggable backend; the console backend logs the message instead of sending it.
 SMS_BACKEND = env_str("SMS_BACKEND", "portal.accounts.sms.ConsoleSMSBackend")

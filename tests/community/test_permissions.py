@@ -23,7 +23,15 @@ OWN_ESTATE = {
     "tenant": {"view_members", "participate"},
     "committee_member": OVERSIGHT
     | CONVENE
-    | {"edit_content", "decide_claims", "moderate", "participate", "view_register", "run_assembly"},
+    | {
+        "edit_content",
+        "decide_claims",
+        "moderate",
+        "participate",
+        "view_register",
+        "run_assembly",
+        "manage_consultation",
+    },
     "committee_chair": OVERSIGHT
     | CONVENE
     | {
@@ -34,6 +42,7 @@ OWN_ESTATE = {
         "manage_register",
         "view_register",
         "run_assembly",
+        "manage_consultation",
     },
     "property_staff": VIEW
     | {"edit_content", "participate", "view_register", "create_action_items"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,10 +11,18 @@ from django.utils import timezone
 
 from portal.community.models import AuditEvent
 from tests.factories import UserFactory
-from tests.voting.conftest import full_choices, motions_of, open_assembly, right_of
+from tests.voting.conftest import full_choices, motions_of, open_assembly, pdf_scan, right_of
 from voting import actions, ledger
-from voting.choices import AssemblyState, Channel
-from voting.models import AssemblyPage, Ballot, BallotChoice, VotingRight
+from voting.choices import AssemblyState, Channel, ProxyStatus
+from voting.models import (
+    AssemblyPage,
+    Ballot,
+    BallotChoice,
+    LedgerEntry,
+    LedgerHead,
+    Proxy,
+    VotingRight,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,12 +110,34 @@ def test_election_abstention_takes_part_without_candidates(assembly, owner):
 # --- bad input: refused with a message in Chinese, nothing stored -----------------------
 
 
+def _stored() -> dict:
+    """Return everything a cast could write: rows, ledger heads, audit and notifications."""
+    return {
+        "ballots": Ballot.objects.count(),
+        "choices": BallotChoice.objects.count(),
+        "entries": LedgerEntry.objects.count(),
+        "heads": sorted(LedgerHead.objects.values_list("assembly_id", "sequence", "last_hash")),
+        "audit": AuditEvent.objects.count(),
+        "proxies": Proxy.objects.count(),
+    }
+
+
 def _assert_refused(call, message_part):
-    before = (Ballot.objects.count(), BallotChoice.objects.count())
+    before = _stored()
     with pytest.raises(ValidationError) as excinfo:
         call()
-    assert message_part in " ".join(excinfo.value.messages)
-    assert (Ballot.objects.count(), BallotChoice.objects.count()) == before
+    message = " ".join(excinfo.value.messages)
+    assert message_part in message
+    assert re.search(r"[\u4e00-\u9fff]", message), message  # said in Chinese
+    assert _stored() == before
+
+
+@pytest.fixture
+def voted_once(assembly, owner_building1):
+    """A ballot already in the chain, so the ledger head has a hash to keep."""
+    result = _cast(assembly, owner_building1)
+    assert result.ballot.sequence == 1
+    return result
 
 
 def test_voting_before_open_is_refused(draft_assembly, committee_chair, owner):
@@ -122,6 +153,7 @@ def test_voting_before_open_is_refused(draft_assembly, committee_chair, owner):
     )
 
 
+@pytest.mark.usefixtures("voted_once")
 def test_voting_after_close_is_refused(assembly, owner):
     later = assembly.voting_closes_at + timedelta(minutes=1)
     _assert_refused(lambda: _cast(assembly, owner, now=later), "投票已经结束")
@@ -130,6 +162,7 @@ def test_voting_after_close_is_refused(assembly, owner):
     _assert_refused(lambda: _cast(assembly, owner), "投票已经结束")
 
 
+@pytest.mark.usefixtures("voted_once")
 def test_tenant_is_refused(assembly, owner, tenant):
     right = right_of(owner, assembly)
     _assert_refused(
@@ -140,6 +173,7 @@ def test_tenant_is_refused(assembly, owner, tenant):
     )
 
 
+@pytest.mark.usefixtures("voted_once")
 def test_unverified_account_is_refused(assembly, owner):
     stranger = UserFactory(display_name="钱多多", phone_verified=False)
     _assert_refused(
@@ -154,6 +188,7 @@ def test_unverified_account_is_refused(assembly, owner):
     )
 
 
+@pytest.mark.usefixtures("voted_once")
 def test_owner_cannot_vote_for_anothers_right(assembly, owner, owner_building1):
     _assert_refused(
         lambda: actions.cast_ballot(
@@ -167,12 +202,14 @@ def test_owner_cannot_vote_for_anothers_right(assembly, owner, owner_building1):
     )
 
 
+@pytest.mark.usefixtures("voted_once")
 def test_motion_from_another_assembly_is_refused(assembly, estate_a, committee_chair, owner):
     other = open_assembly(estate_a, committee_chair, title="2026年第二次业主大会会议")
     foreign_motion = other.motions.first()
     _assert_refused(lambda: _cast(assembly, owner, {foreign_motion.pk: "agree"}), "不属于本次会议")
 
 
+@pytest.mark.usefixtures("voted_once")
 def test_candidate_from_another_assembly_is_refused(assembly, estate_a, committee_chair, owner):
     other = open_assembly(estate_a, committee_chair, title="2026年第二次业主大会会议")
     foreign = motions_of(other)[2].candidates.first()
@@ -180,6 +217,7 @@ def test_candidate_from_another_assembly_is_refused(assembly, estate_a, committe
     _assert_refused(lambda: _cast(assembly, owner, {election.pk: [foreign.pk]}), "候选人不属于")
 
 
+@pytest.mark.usefixtures("voted_once")
 def test_more_candidates_than_seats_is_refused(assembly, owner):
     election = motions_of(assembly)[2]
     everyone = list(election.candidates.values_list("pk", flat=True))
@@ -187,6 +225,7 @@ def test_more_candidates_than_seats_is_refused(assembly, owner):
     _assert_refused(lambda: _cast(assembly, owner, {election.pk: everyone}), "最多只能选 5 名")
 
 
+@pytest.mark.usefixtures("voted_once")
 def test_choice_outside_agree_oppose_abstain_is_refused(assembly, owner):
     resolution = motions_of(assembly)[0]
     _assert_refused(
@@ -194,6 +233,7 @@ def test_choice_outside_agree_oppose_abstain_is_refused(assembly, owner):
     )
 
 
+@pytest.mark.usefixtures("voted_once")
 def test_all_blank_is_refused(assembly, owner):
     _assert_refused(lambda: _cast(assembly, owner, {}), "请至少对一项表决事项作出选择")
 
@@ -210,3 +250,77 @@ def test_right_from_another_assembly_is_refused(assembly, estate_a, committee_ch
         ),
         "不在本次会议的选民名册上",
     )
+
+
+# --- a forged proxy: whatever the agent claims, no approved authorisation, no ballot ------
+
+
+@pytest.fixture
+def agent(db):
+    return UserFactory(display_name="赵小红", phone="+8613900001111")
+
+
+def _cast_as_agent(assembly, grantor, agent):
+    return actions.cast_ballot(
+        assembly,
+        right_of(grantor, assembly),
+        full_choices(assembly),
+        channel=Channel.PROXY,
+        cast_by=agent,
+    )
+
+
+@pytest.mark.usefixtures("voted_once")
+def test_a_proxy_ballot_without_any_authorisation_is_refused(assembly, owner, agent):
+    _assert_refused(lambda: _cast_as_agent(assembly, owner, agent), "没有经业委会批准")
+
+
+@pytest.mark.usefixtures("voted_once")
+@pytest.mark.parametrize("status", [ProxyStatus.PENDING, ProxyStatus.REJECTED])
+def test_a_proxy_ballot_on_an_unapproved_authorisation_is_refused(assembly, owner, agent, status):
+    Proxy.objects.create(
+        assembly=assembly,
+        identity=owner.owner_identities.get(),
+        grantor=owner,
+        agent=agent,
+        scan=pdf_scan(),
+        status=status,
+    )
+    _assert_refused(lambda: _cast_as_agent(assembly, owner, agent), "没有经业委会批准")
+
+
+@pytest.mark.usefixtures("voted_once")
+def test_an_approved_proxy_cannot_be_used_for_another_owners_right(
+    assembly, owner, register, agent, committee_chair
+):
+    proxy = actions.register_proxy(
+        assembly, grantor=owner, agent_phone="13900001111", scan=pdf_scan()
+    )
+    actions.decide_proxy(proxy, actor=committee_chair, approve=True)
+    _assert_refused(
+        lambda: _cast_as_agent(assembly, register.multi_owner, agent), "没有经业委会批准"
+    )
+
+
+@pytest.mark.usefixtures("voted_once")
+def test_an_approved_proxy_of_another_assembly_is_refused(
+    assembly, estate_a, owner, agent, committee_chair
+):
+    other = open_assembly(estate_a, committee_chair, title="2026年第二次业主大会会议")
+    proxy = actions.register_proxy(other, grantor=owner, agent_phone="13900001111", scan=pdf_scan())
+    actions.decide_proxy(proxy, actor=committee_chair, approve=True)
+    _assert_refused(lambda: _cast_as_agent(assembly, owner, agent), "没有经业委会批准")
+
+
+@pytest.mark.usefixtures("voted_once")
+def test_the_owner_cannot_pose_as_their_own_agent(assembly, owner):
+    _assert_refused(lambda: _cast_as_agent(assembly, owner, owner), "没有经业委会批准")
+
+
+@pytest.mark.usefixtures("voted_once")
+def test_a_tenant_posing_as_an_agent_is_refused(assembly, owner, tenant):
+    _assert_refused(lambda: _cast_as_agent(assembly, owner, tenant), "没有经业委会批准")
+
+
+def test_an_unknown_channel_is_refused(assembly, owner):
+    _assert_refused(lambda: _cast(assembly, owner, channel="sms"), "未知的投票方式")

@@ -169,3 +169,22 @@ def test_one_live_proxy_per_owner(assembly, owner, agent):
     with pytest.raises(ValidationError, match="已为本次会议办理了委托"):
         _register(assembly, owner, agent)
     assert Proxy.objects.count() == 1
+
+
+def test_the_written_authorisation_is_private_and_shown_only_to_the_committee(
+    client, assembly, owner, agent, committee_chair, outsider, settings
+):
+    from pathlib import Path
+
+    from django.urls import reverse
+
+    proxy = _register(assembly, owner, agent)
+    assert Path(proxy.scan.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    url = reverse("voting:proxy_scan", args=[assembly.pk, proxy.pk])
+    for refused in (owner, agent, outsider):
+        client.force_login(refused)
+        assert client.get(url).status_code == 403
+    client.force_login(committee_chair)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    assert url in client.get(reverse("voting:proxy_queue", args=[assembly.pk])).content.decode()

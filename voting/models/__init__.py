@@ -8,7 +8,14 @@ from voting.models.assemblies import (
     MotionsFrozenError,
     ResidentsCommitteeNotice,
 )
-from voting.models.ballots import GENESIS_HASH, Ballot, BallotChoice, LedgerHead, PaperConfirmation
+from voting.models.ballots import (
+    GENESIS_HASH,
+    Ballot,
+    BallotChoice,
+    LedgerEntry,
+    LedgerHead,
+    PaperConfirmation,
+)
 from voting.models.proxies import Proxy
 from voting.models.results import AssemblyResult
 from voting.models.roll import ElectoralRoll, VotingRight, VotingRightUnit
@@ -22,6 +29,7 @@ __all__ = [
     "BallotChoice",
     "Candidate",
     "ElectoralRoll",
+    "LedgerEntry",
     "LedgerHead",
     "Motion",
     "MotionsFrozenError",

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.community.storage import RandomName, private_storage
 from voting.choices import Channel, ChannelClass, VoteChoice
 from voting.models.assemblies import AssemblyPage, Candidate, Motion
 from voting.models.base import AppendOnlyModel
@@ -54,20 +55,23 @@ class Ballot(AppendOnlyModel):
     proxy = models.ForeignKey(
         Proxy, on_delete=models.PROTECT, null=True, blank=True, related_name="ballots"
     )
-    scan = models.FileField(_("书面选票扫描件"), upload_to="voting/paper/%Y/%m/", blank=True)
+    scan = models.FileField(
+        _("书面选票扫描件"),
+        upload_to=RandomName("voting/paper"),
+        storage=private_storage,
+        blank=True,
+    )
     submission_key = models.CharField(max_length=64, blank=True)
     receipt_code = models.CharField(_("回执码"), max_length=32, unique=True)
     cast_at = models.DateTimeField(_("投票时间"), default=timezone.now)
-    # The ledger: a hash chain in one order per assembly (voting/LEDGER.md).
-    sequence = models.PositiveIntegerField(_("账本序号"))
+    # The pseudonym this ballot carries in the public ledger; its place in the chain
+    # (sequence, prev_hash, hash) is its LedgerEntry, appended right after commit.
     ledger_pseudonym = models.CharField(_("匿名编号"), max_length=32)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("选票")
         verbose_name_plural = _("选票")
-        ordering = ["assembly", "sequence"]
+        ordering = ["assembly", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assembly", "right", "channel_class", "version"],
@@ -83,7 +87,6 @@ class Ballot(AppendOnlyModel):
                 | (Q(version__gt=1) & Q(supersedes__isnull=False)),
                 name="ballot_version_chain",
             ),
-            models.UniqueConstraint(fields=["assembly", "sequence"], name="ballot_ledger_seq"),
             models.UniqueConstraint(
                 fields=["assembly", "submission_key"],
                 condition=~Q(submission_key=""),
@@ -97,13 +100,29 @@ class Ballot(AppendOnlyModel):
                 condition=~Q(channel=Channel.PROXY) | Q(proxy__isnull=False),
                 name="ballot_proxy_has_authorisation",
             ),
-            models.CheckConstraint(
-                condition=~Q(prev_hash=F("hash")), name="ballot_hash_differs_from_prev"
-            ),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.get_channel_display()}"
+        # No ledger look-up here: the audit log writes this for every ballot cast.
+        return f"{self.get_channel_display()} #{self.pk}"
+
+    @property
+    def entry(self) -> LedgerEntry | None:
+        """Return the ballot's place in the ledger chain, or None while it awaits sequencing."""
+        try:
+            return self.ledger_entry
+        except LedgerEntry.DoesNotExist:
+            return None
+
+    @property
+    def sequence(self) -> int | None:
+        entry = self.entry
+        return entry.sequence if entry else None
+
+    @property
+    def hash(self) -> str:
+        entry = self.entry
+        return entry.hash if entry else ""
 
 
 class BallotChoice(AppendOnlyModel):
@@ -158,8 +177,47 @@ class PaperConfirmation(AppendOnlyModel):
         return f"#{self.ballot_id}"
 
 
+class LedgerEntry(AppendOnlyModel):
+    """A ballot's place in its assembly's hash chain (voting/LEDGER.md).
+
+    Written by the short serialised step that runs right after the ballot's transaction
+    commits (voting.ledger.sequence_pending), under the LedgerHead row lock; append-only
+    like the ballots themselves. Sequences are unique and gap-free per assembly, and no two
+    entries of an assembly name the same predecessor, so the chain cannot fork.
+    """
+
+    assembly = models.ForeignKey(
+        AssemblyPage, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    ballot = models.OneToOneField(Ballot, on_delete=models.PROTECT, related_name="ledger_entry")
+    sequence = models.PositiveIntegerField(_("账本序号"))
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    sequenced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("账本条目")
+        verbose_name_plural = _("账本条目")
+        ordering = ["assembly", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["assembly", "sequence"], name="ledger_entry_seq"),
+            models.UniqueConstraint(fields=["assembly", "prev_hash"], name="ledger_entry_no_fork"),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="ledger_entry_seq_positive"),
+            models.CheckConstraint(
+                condition=~Q(prev_hash=F("hash")), name="ledger_entry_hash_differs_from_prev"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assembly_id}#{self.sequence}"
+
+
 class LedgerHead(models.Model):
-    """The end of an assembly's chain; locked (SELECT … FOR UPDATE) to append in one order."""
+    """The end of an assembly's chain; locked (SELECT … FOR UPDATE) to append in one order.
+
+    Only the sequencing step takes this lock, for the few statements that read the head,
+    insert the entries of the ballots committed since, and move the head.
+    """
 
     assembly = models.OneToOneField(
         AssemblyPage, on_delete=models.PROTECT, related_name="ledger_head"

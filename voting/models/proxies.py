@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.community.models import OwnerIdentity
+from portal.community.storage import RandomName, private_storage
 from voting.choices import ProxyStatus
 from voting.models.assemblies import AssemblyPage
 
@@ -34,7 +35,9 @@ class Proxy(models.Model):
         related_name="voting_proxies",
         verbose_name=_("受托人"),
     )
-    scan = models.FileField(_("授权委托书扫描件"), upload_to="voting/proxies/%Y/%m/")
+    scan = models.FileField(
+        _("授权委托书扫描件"), upload_to=RandomName("voting/proxies"), storage=private_storage
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=ProxyStatus.choices, default=ProxyStatus.PENDING
     )

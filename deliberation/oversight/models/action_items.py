@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from deliberation.oversight.choices import ActionStatus, EvidenceKind, WorkState
 from portal.community.choices import Party
 from portal.community.models import Estate
+from portal.community.storage import private_storage
 
 
 def local_today(now=None) -> date:
@@ -175,7 +176,9 @@ class ActionItemUpdate(models.Model):
         _("完成进度（%）"), validators=[MaxValueValidator(100)]
     )
     state = models.CharField(_("进展状态"), max_length=20, choices=WorkState.choices)
-    evidence = models.FileField(_("佐证材料"), upload_to=evidence_path, blank=True)
+    evidence = models.FileField(
+        _("佐证材料"), upload_to=evidence_path, storage=private_storage, blank=True
+    )
     evidence_kind = models.CharField(
         max_length=20, choices=EvidenceKind.choices, blank=True, default=EvidenceKind.NONE
     )

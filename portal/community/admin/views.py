@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -27,8 +27,7 @@ from portal.community import actions, permissions
 from portal.community.admin_forms import ClaimDecisionForm, RoleRevokeForm
 from portal.community.choices import IdentityKind
 from portal.community.models import MembershipClaim, OwnerIdentity, Role
-
-INLINE_EVIDENCE_TYPES = frozenset({"jpg", "jpeg", "png", "gif", "webp", "pdf"})
+from portal.community.storage import private_file_response
 
 
 class ScopedQuerysetMixin:
@@ -282,17 +281,4 @@ def claim_evidence(request: HttpRequest, pk: int) -> FileResponse:
     view = ClaimLookupMixin()
     view.request = request
     claim = view.get_claim(pk)
-    if not claim.evidence:
-        raise Http404
-    try:
-        handle = claim.evidence.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    filename = claim.evidence.name.rsplit("/", 1)[-1]
-    # Only photos and PDFs open in the browser; anything else downloads, so an uploaded
-    # HTML file can never run in the admin's origin.
-    inline = filename.lower().rsplit(".", 1)[-1] in INLINE_EVIDENCE_TYPES
-    response = FileResponse(handle, as_attachment=not inline, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(claim.evidence)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from voting.ledger import verify_assembly
+from voting.ledger import sequence_pending, verify_assembly
 from voting.models import AssemblyPage
 
 
@@ -13,11 +13,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("assembly_id", type=int)
+        parser.add_argument(
+            "--sequence",
+            action="store_true",
+            help="first give committed ballots still waiting for their place in the chain "
+            "their entries (normally done right after each ballot commits)",
+        )
 
-    def handle(self, *args, assembly_id: int, **options):
+    def handle(self, *args, assembly_id: int, sequence: bool = False, **options):
         assembly = AssemblyPage.objects.filter(pk=assembly_id).first()
         if assembly is None:
             raise CommandError(f"No assembly with id {assembly_id}.")
+        if sequence:
+            appended = sequence_pending(assembly)
+            self.stdout.write(f"Sequenced {len(appended)} waiting ballot(s).")
         result = verify_assembly(assembly)
         if not result.ok:
             raise CommandError(
@@ -29,3 +38,10 @@ class Command(BaseCommand):
                 f"Ledger of assembly {assembly_id} verifies: {result.checked} entries."
             )
         )
+        if result.pending:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{result.pending} ballot(s) committed moments ago still wait for their "
+                    "place in the chain; run again (or with --sequence)."
+                )
+            )

@@ -1,0 +1,127 @@
+"""The officials' dashboard table for action items and joint meetings, with drill-downs and
+overdue alerts. The counting itself lives in metrics.py (one query per figure family)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from deliberation.oversight.choices import WorkState
+from deliberation.oversight.metrics import action_item_figures, local_bounds, meetings_held
+from deliberation.oversight.models import ActionItem, JointMeeting, local_today
+from deliberation.oversight.models.action_items import overdue_q
+from portal.community.models import Estate
+from portal.dashboard.figures import COUNT, Alert, Column, Drill, FigureSource
+from portal.dashboard.period import Period
+
+
+class OversightFigures(FigureSource):
+    key = "oversight"
+    title = _("督办事项与联席会议")
+    columns = (
+        Column("opened", _("新立督办"), COUNT, drill=True),
+        Column("done", _("已完成"), COUNT, drill=True),
+        Column("open", _("进行中（未逾期）"), COUNT, drill=True),
+        Column(
+            "overdue",
+            _("已逾期"),
+            COUNT,
+            drill=True,
+            help=_("期间内新立、至今未完成且已过完成期限的督办事项。"),
+        ),
+        Column("meetings", _("召开联席会议"), COUNT, drill=True),
+    )
+
+    def compute(self, estate_ids: Sequence[int], period: Period) -> dict[int, dict[str, Any]]:
+        estates = Estate.objects.filter(pk__in=estate_ids)
+        items = action_item_figures(estates, period.first, period.last)
+        meetings = meetings_held(estates, period.first, period.last)
+        return {
+            pk: {
+                "opened": items[pk].opened if pk in items else 0,
+                "done": items[pk].done if pk in items else 0,
+                "open": items[pk].open if pk in items else 0,
+                "overdue": items[pk].overdue if pk in items else 0,
+                "meetings": meetings.get(pk, 0),
+            }
+            for pk in estate_ids
+        }
+
+    def drill(self, estate, period: Period, column: str) -> Drill | None:
+        since, until = local_bounds(period.first, period.last)
+        if column == "meetings":
+            drill = Drill(
+                title=_("%(estate)s · 联席会议") % {"estate": estate.name},
+                headings=[_("会议"), _("时间"), _("状态")],
+            )
+            for meeting in JointMeeting.objects.filter(
+                estate=estate, starts_at__gte=since, starts_at__lt=until
+            ).order_by("-starts_at"):
+                url = reverse("oversight:meeting_detail", args=[estate.slug, meeting.pk])
+                drill.rows.append(
+                    [
+                        (meeting.title, url),
+                        (f"{meeting.starts_at:%Y-%m-%d}", ""),
+                        (str(meeting.get_state_display()), ""),
+                    ]
+                )
+            return drill
+        today = local_today()
+        items = ActionItem.objects.filter(estate=estate).with_status(today)
+        if column == "done":
+            items = items.filter(
+                state=WorkState.DONE, completed_at__gte=since, completed_at__lt=until
+            )
+        else:
+            items = items.filter(created_at__gte=since, created_at__lt=until)
+            if column == "overdue":
+                items = items.filter(overdue_q(today))
+            elif column == "open":
+                items = items.exclude(state=WorkState.DONE).exclude(overdue_q(today))
+        drill = Drill(
+            title=_("%(estate)s · 督办事项") % {"estate": estate.name},
+            headings=[_("事项"), _("责任方"), _("完成期限"), _("进度"), _("状态")],
+        )
+        for item in items.order_by("due_date"):
+            url = reverse("oversight:item_detail", args=[estate.slug, item.pk])
+            drill.rows.append(
+                [
+                    (item.title, url),
+                    (str(item.get_responsible_party_display()), ""),
+                    (f"{item.due_date:%Y-%m-%d}", ""),
+                    (f"{item.progress}%", ""),
+                    (str(item.status_label), ""),
+                ]
+            )
+        return drill
+
+    def alerts(self, estate_ids: Sequence[int], period: Period):
+        """Every action item overdue today, whenever it was opened."""
+        today = local_today()
+        for item in (
+            ActionItem.objects.filter(estate_id__in=estate_ids)
+            .filter(overdue_q(today))
+            .select_related("estate")
+            .order_by("due_date")
+        ):
+            days = (today - item.due_date).days
+            yield Alert(
+                estate_id=item.estate_id,
+                key=f"action_item_overdue:{item.pk}",
+                message=str(
+                    _("%(estate)s：督办事项「%(title)s」已逾期 %(days)s 天（责任方：%(party)s）")
+                    % {
+                        "estate": item.estate.name,
+                        "title": item.title,
+                        "days": days,
+                        "party": item.get_responsible_party_display(),
+                    }
+                ),
+                url=reverse("oversight:item_detail", args=[item.estate.slug, item.pk]),
+                severity="danger" if days > 7 else "warning",
+                # The oversight app's own daily reminder already tells these people.
+                notify=False,
+            )
