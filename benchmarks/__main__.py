@@ -16,6 +16,7 @@ BENCHMARKS = [
     "benchmarks.bench_consultation_results",
     "benchmarks.bench_posting",
     "benchmarks.bench_dashboard",
+    "benchmarks.bench_search",
 ]
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("dashboard/", include("portal.dashboard.urls")),
     path("api/v2/", api_router.urls),
     path("api/open/estates.json", dashboard_views.open_data, name="open_data_estates"),
+    path("search/", include("search.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("lang/<str:code>/", theme_views.switch_language, name="switch_language"),
     path("healthz", theme_views.healthz, name="healthz"),

@@ -141,6 +141,9 @@ def announce_assembly(
     from voting.lifecycle import sync_schedules  # the timetable: open, remind, close, tally
 
     sync_schedules(fresh, now=now)
+    from search.api import reindex
+
+    reindex(fresh)  # an announced meeting and its motions become searchable
     audit.record(
         "assembly.announced",
         actor=actor,

@@ -315,15 +315,6 @@ def seed(*, stdout=None, with_activity: bool = True) -> dict[str, int]:
     from portal.knowledge.demo import seed_knowledge
 
     seed_knowledge(HomePage.objects.first(), estates["jinxiu"])
-    from deliberation.demo import seed_deliberation
-
-    counts["threads"] = seed_deliberation(estates)
-    from deliberation.oversight.demo import seed_oversight
-
-    seed_oversight(estates)
-    from consultations.demo import seed_consultations
-
-    seed_consultations(estates["jinxiu"])
     counts["accounts"] = len(ACCOUNTS)
     if with_activity:
         seed_activity(estates, counts)
@@ -347,6 +338,14 @@ def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
         counts["notices"] = counts.get("notices", 0) + notices_demo.seed_current(
             estate, publisher=staff
         )
+    from consultations.demo import seed_consultations
+    from deliberation.demo import seed_deliberation
+    from deliberation.oversight.demo import seed_oversight
+
+    counts["threads"] = seed_deliberation(estates)
+    seed_oversight(estates)
+    seed_consultations(estates["jinxiu"])
+    seed_assembly_and_index(estates["jinxiu"])
 
 
 # A share of the register's owners have joined the portal (by their verified mobile), so the
@@ -382,6 +381,18 @@ def ensure_demo_members(estate: Estate, *, share: float = MEMBER_SHARE) -> int:
         actions.link_identity(identity, user, how="seed_demo")
         added += 1
     return added
+
+
+def seed_assembly_and_index(estate: Estate) -> None:
+    """Add the estate's announced assembly meeting, then rebuild the search index."""
+    from portal.accounts.phone import normalize_phone
+    from search.index import rebuild
+    from voting.demo import seed_assembly
+
+    chair = get_user_model().objects.get(phone=normalize_phone("13800138004"))
+    seed_assembly(estate, convener=chair)
+    # The demo dates pages back with queryset updates; index what is finally there.
+    transaction.on_commit(rebuild)
 
 
 def _ensure_role(user, account: DemoAccount, estates: dict[str, Estate], sub_district) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.settings.env import env_bool, env_int, env_list, env_str
@@ -278,8 +279,16 @@ DELIBERATION_POST_RATE_LIMIT = (
     env_int("DELIBERATION_POST_WINDOW_SECONDS", 600),
 )
 
-# Search
+# Search: "database" (SQLite FTS5 / PostgreSQL full-text, the default) or "elasticsearch".
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
+GONGZHI_SEARCH_BACKEND = env_str("GONGZHI_SEARCH_BACKEND", "database")
+if GONGZHI_SEARCH_BACKEND not in ("database", "elasticsearch"):
+    raise ImproperlyConfigured(
+        f"GONGZHI_SEARCH_BACKEND={GONGZHI_SEARCH_BACKEND!r}; use database or elasticsearch."
+    )
+if GONGZHI_SEARCH_BACKEND == "elasticsearch" and not ELASTICSEARCH_URL:
+    raise ImproperlyConfigured("GONGZHI_SEARCH_BACKEND=elasticsearch needs ELASTICSEARCH_URL.")
+GONGZHI_SEARCH_INDEX = env_str("GONGZHI_SEARCH_INDEX", "gongzhi-search")
 
 # Security
 SESSION_COOKIE_HTTPONLY = True

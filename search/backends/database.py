@@ -1,0 +1,186 @@
+"""The embedded backend: full-text search in the database the site already uses.
+
+SQLite: an FTS5 table `search_fts` over the segmented title and body, kept in step with
+`search_searchdocument` by triggers, ranked with bm25 (title weighted). PostgreSQL: a
+generated `search_vector` column (`to_tsvector('simple', …)`, title weight A, body B) with a
+GIN index, ranked with ts_rank. Both created in migration 0002.
+
+Every query carries the reader's audience as SQL conditions on the joined row, so what the
+reader may not see is never selected, counted or ranked.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from search.backends import SearchBackend
+from search.choices import Ordering
+from search.query import Audience, BackendResult, SearchRequest, facet_counts
+from search.segment import Term
+
+TABLE = "search_searchdocument"
+TITLE_WEIGHT = 6.0
+PHRASE_BOOST = 2.0
+
+
+def audience_sql(audience: Audience, alias: str = "d") -> tuple[str, list]:
+    """Return the SQL condition (and parameters) for the documents the audience may see."""
+    if audience.everything:
+        return "1 = 1", []
+    clauses = [f"{alias}.visibility = %s"]
+    params: list = ["public"]
+    if audience.signed_in:
+        clauses.append(f"{alias}.estate_id IS NULL")
+    for visibility, estates in (
+        ("members", audience.member_estates),
+        ("owners", audience.owner_estates),
+    ):
+        if estates:
+            marks = ", ".join(["%s"] * len(estates))
+            clauses.append(f"({alias}.visibility = %s AND {alias}.estate_id IN ({marks}))")
+            params.extend([visibility, *sorted(estates)])
+    return "(" + " OR ".join(clauses) + ")", params
+
+
+def _filters_sql(request: SearchRequest, alias: str = "m") -> tuple[str, list]:
+    """Return the reader's type and estate choices as SQL conditions."""
+    sql, params = "", []
+    if request.kind:
+        sql += f" AND {alias}.kind = %s"
+        params.append(request.kind)
+    if request.estate_id:
+        sql += f" AND {alias}.estate_id = %s"
+        params.append(request.estate_id)
+    return sql, params
+
+
+# --- SQLite FTS5 ------------------------------------------------------------------------------
+
+
+def _fts_word(word: str, *, prefix: bool = False) -> str:
+    return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+def _fts_term(term: Term) -> str:
+    options = [
+        _fts_word(alt, prefix=term.is_prefix and alt == term.word) for alt in term.alternatives
+    ]
+    return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
+
+
+def fts_match(request: SearchRequest) -> str:
+    """Return the FTS5 MATCH expression: all (or any) terms, plus the phrase for ranking.
+
+    A document containing the phrase contains every word, so OR-ing the phrase in changes
+    no match; it adds to bm25, which ranks phrase matches first.
+    """
+    joiner = " AND " if request.match_all else " OR "
+    expression = joiner.join(_fts_term(term) for term in request.query.terms)
+    words = request.query.words
+    if len(words) > 1:
+        phrase = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+        expression = f"({expression}) OR {phrase}"
+    return expression
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+def _ts_word(word: str, *, prefix: bool = False) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
+
+
+def ts_query(request: SearchRequest) -> tuple[str, str, str]:
+    """Return the tsquery texts for the match, the rank and the phrase bonus.
+
+    The rank uses the terms OR-ed: ts_rank scores an AND query by how close its words stand,
+    which would put every short notice above the article that explains the subject.
+    """
+    parts = []
+    for term in request.query.terms:
+        options = [
+            _ts_word(alt, prefix=term.is_prefix and alt == term.word) for alt in term.alternatives
+        ]
+        parts.append(options[0] if len(options) == 1 else "(" + " | ".join(options) + ")")
+    match = (" & " if request.match_all else " | ").join(parts)
+    rank = " | ".join(parts)
+    words = request.query.words
+    phrase = " <-> ".join(_ts_word(w) for w in words) if len(words) > 1 else rank
+    return match, rank, phrase
+
+
+class DatabaseBackend(SearchBackend):
+    name = "database"
+
+    def rebuild(self, rows) -> None:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+
+    def search(self, request: SearchRequest) -> BackendResult:
+        """Match, rank and count in one statement: the matches (already limited to the
+        audience) are materialised once, then grouped for the facets and sorted for the page.
+        """
+        if not request.query:
+            return BackendResult(ids=[], total=0)
+        if connection.vendor == "postgresql":
+            source, match_sql, match_params, score = self._postgres(request)
+        else:
+            source, match_sql, match_params, score = self._sqlite(request)
+        audience, audience_params = audience_sql(request.audience)
+        filters, filter_params = _filters_sql(request)
+        score_sql, score_params = score
+        if request.ordering == Ordering.NEWEST:
+            order = "m.date DESC NULLS LAST, m.id DESC"
+        else:
+            order = "m.score ASC, m.date DESC NULLS LAST, m.id DESC"
+        sql = (
+            "WITH m AS MATERIALIZED ("
+            f"SELECT d.id, d.kind, d.estate_id, d.date, {score_sql} AS score "
+            f"FROM {source} WHERE {match_sql} AND {audience}"
+            ") "
+            "SELECT 'facet', m.kind, m.estate_id, COUNT(*), 0 FROM m GROUP BY m.kind, m.estate_id "
+            "UNION ALL "
+            "SELECT * FROM ("
+            "SELECT 'hit', CAST(NULL AS TEXT), CAST(NULL AS BIGINT), m.id, "
+            f"ROW_NUMBER() OVER (ORDER BY {order}) FROM m "
+            f"WHERE 1 = 1{filters} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
+            ") AS page"
+        )
+        params = [
+            *score_params,
+            *match_params,
+            *audience_params,
+            *filter_params,
+            request.limit,
+            request.offset,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        groups = [(kind, estate, count) for tag, kind, estate, count, _ in rows if tag == "facet"]
+        hits = sorted((position, pk) for tag, _k, _e, pk, position in rows if tag == "hit")
+        ids = [pk for _position, pk in hits]
+        total, kinds, estates = facet_counts(groups, kind=request.kind, estate_id=request.estate_id)
+        return BackendResult(ids, total, kinds, estates)
+
+    def _sqlite(self, request: SearchRequest):
+        # INDEXED BY: read the filter columns from the covering index, never the wide rows.
+        source = (
+            f"search_fts JOIN {TABLE} d INDEXED BY search_doc_covering ON d.id = search_fts.rowid"
+        )
+        # bm25 is lower for better matches, so results sort ascending.
+        score = (f"bm25(search_fts, {TITLE_WEIGHT}, 1.0)", [])
+        return source, "search_fts MATCH %s", [fts_match(request)], score
+
+    def _postgres(self, request: SearchRequest):
+        match, rank, phrase = ts_query(request)
+        source = f"{TABLE} d"
+        # Negated so that, as on SQLite, better matches sort first in ascending order.
+        score = (
+            "-(ts_rank(d.search_vector, to_tsquery('simple', %s))"
+            f" + {PHRASE_BOOST} * ts_rank(d.search_vector, to_tsquery('simple', %s)))",
+            [rank, phrase],
+        )
+        return source, "d.search_vector @@ to_tsquery('simple', %s)", [match], score
