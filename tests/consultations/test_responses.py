@@ -265,3 +265,21 @@ def test_an_anonymous_reader_reads_the_draft_and_is_asked_to_log_in(client, cons
     assert 'id="response-form"' not in html
     assert client.post(consultation.subpage_url("respond"), {}).status_code == 302
     assert Response.objects.count() == 0
+
+
+def test_the_consultation_page_links_its_discussion_apart_from_the_opinions(
+    client, consultation, owner
+):
+    from deliberation import actions as deliberation
+
+    deliberation.start_thread(
+        consultation.page_estate,
+        owner,
+        kind="topic",
+        title="停车条款应区分产权车位",
+        body="<p>建议在讨论区先交流停车条款。</p>",
+        page=consultation,
+    )
+    client.force_login(owner)
+    html = client.get(consultation.url).content.decode()
+    assert "停车条款应区分产权车位" in html and "发起讨论" in html
