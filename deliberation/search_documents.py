@@ -1,8 +1,9 @@
 """Discussion threads and their replies in the search index (see search.registry).
 
-A thread's document is its title and opening post; each later published reply is its own
-document pointing at the post's anchor. Held, hidden and deleted text is never indexed, and
-everything is members-only (officials over the estate included), as the discussion area is.
+A thread is one document: its title, the opening post and its published replies (so a busy
+thread is one result, not one per reply). Saving any post re-indexes its thread. Held, hidden
+and deleted text is never indexed, and everything is members-only (officials over the estate
+included), as the discussion area is.
 """
 
 from __future__ import annotations
@@ -21,14 +22,28 @@ def _thread_url(thread: Thread) -> str:
     return reverse("deliberation:thread_detail", args=[thread.estate.slug, thread.pk])
 
 
+# Enough text to find a thread by what was said in it, without indexing whole archives.
+BODY_LIMIT = 20_000
+
+
 def thread_document(thread: Thread) -> Document | None:
     if thread.is_held:
         return None
-    opening = thread.posts.filter(is_opening=True, status=PostStatus.PUBLISHED).first()
+    texts, length = [], 0
+    for body in (
+        thread.posts.filter(status=PostStatus.PUBLISHED)
+        .order_by("-is_opening", "created_at")
+        .values_list("body", flat=True)
+    ):
+        text = plain_text(body)
+        texts.append(text)
+        length += len(text)
+        if length > BODY_LIMIT:
+            break
     return Document(
         kind=DocumentKind.DELIBERATION,
         title=thread.title,
-        body=plain_text(opening.body) if opening else "",
+        body="\n".join(texts)[:BODY_LIMIT],
         url=_thread_url(thread),
         estate=thread.estate,
         visibility=Visibility.MEMBERS,
@@ -37,21 +52,10 @@ def thread_document(thread: Thread) -> Document | None:
     )
 
 
-def post_document(post: Post) -> Document | None:
-    thread = post.thread
-    if post.is_opening or post.status != PostStatus.PUBLISHED or thread.is_held:
-        return None
-    return Document(
-        kind=DocumentKind.DELIBERATION,
-        title=thread.title,
-        body=plain_text(post.body),
-        url=f"{_thread_url(thread)}#post-{post.pk}",
-        estate=thread.estate,
-        visibility=Visibility.MEMBERS,
-        party=post.official_party or "",
-        date=post.created_at,
-    )
+def post_document(post: Post) -> None:
+    """Posts are part of their thread's document, never documents of their own."""
+    return None
 
 
 register(Thread, thread_document)
-register(Post, post_document, related=lambda post: [post.thread] if post.is_opening else [])
+register(Post, post_document, related=lambda post: [post.thread])

@@ -344,6 +344,9 @@ def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
 
     counts["threads"] = seed_deliberation(estates)
     seed_oversight(estates)
+    from deliberation.demo_history import seed_history as seed_discussion_history
+
+    counts["thread_history"] = seed_discussion_history(estates)
     seed_consultations(estates["jinxiu"])
     seed_assembly_and_index(estates["jinxiu"])
 

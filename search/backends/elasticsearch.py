@@ -31,7 +31,8 @@ from elasticsearch.dsl import (
 )
 
 from search.backends import SearchBackend
-from search.choices import Ordering
+from search.backends.database import DISCUSSION_WEIGHT
+from search.choices import DocumentKind, Ordering
 from search.query import Audience, BackendResult, SearchRequest
 from search.segment import Term
 
@@ -145,6 +146,13 @@ def build_search(request: SearchRequest, *, index: str | None = None) -> Search:
         must=[match],
         should=should,
         filter=[audience] if audience is not None else [],
+    )
+    # As in the database backend: for an equal match, published pages rank above discussion.
+    query = Q(
+        "boosting",
+        positive=query,
+        negative=Q("term", kind=DocumentKind.DELIBERATION.value),
+        negative_boost=DISCUSSION_WEIGHT,
     )
     search = Search(index=index or alias_name()).query(query)
 

@@ -37,6 +37,9 @@ K_FAQ = "业主常见问题"
 K_COVENANT = "锦绣花园管理规约（摘要）"
 K_RULES = "锦绣花园业主大会议事规则（摘要）"
 K_LIFT = "锦绣花园电梯维修与更新：流程和分摊"
+# Discussion threads of the demo (deliberation/demo.py), members-only
+D_ROOF = "3栋顶楼屋面漏水"
+D_LIFT3 = "3栋 2 号电梯频繁停运"
 # The assembly meeting and its motions
 A_MEETING = "锦绣花园2026年第二次业主大会会议"
 M_FUND = "关于使用专项维修资金更换3栋、4栋电梯的议案"
@@ -53,7 +56,8 @@ LABELLED_QUERIES: dict[str, set[str]] = {
     "物业费公示": {N_FEES, H_FEES, K_FEES},
     "管理规约": {K_COVENANT, M_COVENANT},
     "投票门槛": {K_VOTING},
-    "3号楼": {N_WATER, M_FUND, N_MEETING},
+    # Anything about building 3: today's and past notices scoped to it, its threads.
+    "3号楼": {N_WATER, M_FUND, N_MEETING, H_WATER, H_POWER, D_ROOF, D_LIFT3},
     "电梯": {N_LIFT, K_LIFT, M_FUND, N_MEETING},
     "停电": {H_POWER},
     "业主大会": {A_MEETING, N_MEETING, K_VOTING, K_RULES},

@@ -41,12 +41,13 @@ def test_outsiders_and_anonymous_readers_do_not(roof, outsider):
     assert titles(AnonymousUser(), "漏水") == []
 
 
-def test_a_reply_is_indexed_and_leaves_when_deleted(
-    roof, property_staff, django_capture_on_commit_callbacks
+def test_a_reply_joins_its_thread_document_and_leaves_when_deleted(
+    roof, property_staff, owner_building1, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         post = actions.add_post(roof, property_staff, body="<p>已联系防水公司，周三上门勘查。</p>")
-    assert SearchDocument.objects.filter(url__endswith=f"#post-{post.pk}").exists()
+    assert titles(owner_building1, "防水公司") == ["3栋顶楼屋面漏水"]
+    assert SearchDocument.objects.filter(kind="deliberation").count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         actions.delete_post(post, property_staff)
-    assert not SearchDocument.objects.filter(url__endswith=f"#post-{post.pk}").exists()
+    assert titles(owner_building1, "防水公司") == []

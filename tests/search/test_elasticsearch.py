@@ -66,7 +66,7 @@ def test_district_wide_rows_have_no_estate_field():
 
 def test_every_term_is_required_with_synonyms_as_alternatives_and_a_phrase_bonus():
     body = build_search(request_for("业委会怎么选")).to_dict()
-    query = body["query"]["bool"]
+    query = body["query"]["boosting"]["positive"]["bool"]
     (match,) = query["must"]
     first, second = match["bool"]["must"]
     assert [c["multi_match"]["query"] for c in first["bool"]["should"]] == ["业委会", "业主委员会"]
@@ -83,14 +83,14 @@ def test_every_term_is_required_with_synonyms_as_alternatives_and_a_phrase_bonus
 
 def test_the_relaxed_retry_needs_any_term():
     body = build_search(request_for("停水 游泳池", match_all=False)).to_dict()
-    (match,) = body["query"]["bool"]["must"]
+    (match,) = body["query"]["boosting"]["positive"]["bool"]["must"]
     assert match["bool"]["minimum_should_match"] == 1
     assert len(match["bool"]["should"]) == 2
 
 
 def test_anonymous_readers_are_filtered_to_public_content_inside_the_query():
     body = build_search(request_for("电梯")).to_dict()
-    assert body["query"]["bool"]["filter"] == [
+    assert body["query"]["boosting"]["positive"]["bool"]["filter"] == [
         {"bool": {"should": [{"term": {"visibility": "public"}}], "minimum_should_match": 1}}
     ]
 
@@ -110,7 +110,7 @@ def test_member_and_owner_estates_are_in_the_filter():
 
 def test_site_admins_have_no_filter():
     body = build_search(request_for("电梯", audience=Audience(everything=True))).to_dict()
-    assert not body["query"]["bool"].get("filter")
+    assert not body["query"]["boosting"]["positive"]["bool"].get("filter")
 
 
 def test_type_and_estate_choices_are_a_post_filter_so_facets_still_count_the_rest():
@@ -223,3 +223,12 @@ def test_integration_search_respects_the_audience(settings, estate_a, estate_b, 
         assert {h.document.title for h in service.search(owner, "电梯").hits} == mine
     finally:
         _load.cache_clear()
+
+
+def test_discussion_ranks_below_published_pages_for_an_equal_match():
+    from search.backends.database import DISCUSSION_WEIGHT
+
+    body = build_search(request_for("电梯")).to_dict()
+    boosting = body["query"]["boosting"]
+    assert boosting["negative"] == {"term": {"kind": "deliberation"}}
+    assert boosting["negative_boost"] == DISCUSSION_WEIGHT
