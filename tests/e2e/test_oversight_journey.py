@@ -106,10 +106,11 @@ def test_joint_meeting_decision_becomes_an_action_item_the_owner_can_follow(
     expect(timeline).to_contain_text("东侧屋面已铲除旧防水层")
     photo = timeline.get_by_role("img", name="现场照片：屋面施工.png")
     expect(photo).to_be_visible()
-    # The photo loads lazily: wait for it (a broken image never fires "load" and times out).
+    # The photo loads lazily: wait until it has loaded or failed (a broken image measures 0).
     width = photo.evaluate(
-        "img => img.complete && img.naturalWidth ? img.naturalWidth"
-        " : new Promise(done => img.addEventListener('load', () => done(img.naturalWidth)))"
+        "img => img.complete ? img.naturalWidth : new Promise(done => {"
+        " img.addEventListener('load', () => done(img.naturalWidth));"
+        " img.addEventListener('error', () => done(0)); })"
     )
     assert width == 320
     expect(reader.locator("main")).not_to_contain_text("报告进展")
