@@ -57,7 +57,7 @@ LABELLED_QUERIES: dict[str, set[str]] = {
     "管理规约": {K_COVENANT, M_COVENANT},
     "投票门槛": {K_VOTING},
     # Anything about building 3: today's and past notices scoped to it, its threads.
-    "3号楼": {N_WATER, M_FUND, N_MEETING, H_WATER, H_POWER, D_ROOF, D_LIFT3},
+    "3号楼": {N_WATER, M_FUND, N_MEETING, H_WATER, H_POWER, H_TYPHOON, D_ROOF, D_LIFT3},
     "电梯": {N_LIFT, K_LIFT, M_FUND, N_MEETING},
     "停电": {H_POWER},
     "业主大会": {A_MEETING, N_MEETING, K_VOTING, K_RULES},
