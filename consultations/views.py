@@ -3,14 +3,12 @@ first). Thin: read input, ask the permissions module, call an action, render."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from consultations.choices import Handling, Phase
 from consultations.models import ConsultationPage, Opinion, Response, ResponseReport
 from portal.community import permissions
 from portal.community.lookups import LoginRequired
+from portal.spreadsheets import csv_response, xlsx_response
 
 ROUTES = ("respond", "results", "results_csv", "results_xlsx", "handling", "report")
 
@@ -232,28 +231,8 @@ def results_export(request, consultation: ConsultationPage, *, fmt: str):
     header, rows = _export_rows(consultation)
     filename = f"consultation-{consultation.pk}-responses"
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("意见反馈"))
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+        return csv_response([header, *rows], filename)
+    return xlsx_response([header, *rows], filename, sheet=_("意见反馈"))
 
 
 def handling(request, consultation: ConsultationPage):

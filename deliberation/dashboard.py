@@ -55,6 +55,38 @@ def _overdue_now(now) -> Q:
     )
 
 
+def _when(moment, due, now) -> str:
+    """Return when something happened, marked late past its due time, or still open."""
+    if moment is None:
+        return str(_("超时未完成")) if due and now > due else "—"
+    text = timezone.localtime(moment).strftime("%m-%d %H:%M")
+    return f"{text}（{_('超时')}）" if due is not None and moment > due else text
+
+
+def report_drill(estate, reports, title) -> Drill:
+    """List issue reports with their party, state and how their deadlines went."""
+    now = timezone.now()
+    drill = Drill(
+        title=title,
+        headings=[_("标题"), _("责任方"), _("状态"), _("提出时间"), _("首次响应"), _("解决")],
+    )
+    for thread in reports.order_by("-created_at"):
+        drill.rows.append(
+            [
+                (
+                    thread.title,
+                    reverse("deliberation:thread_detail", args=[estate.slug, thread.pk]),
+                ),
+                (str(thread.get_responsible_party_display() or "—"), ""),
+                (str(thread.get_state_display()), ""),
+                (timezone.localtime(thread.created_at).strftime("%Y-%m-%d %H:%M"), ""),
+                (_when(thread.first_response_at, thread.response_due_at, now), ""),
+                (_when(thread.resolved_at, thread.close_due_at, now), ""),
+            ]
+        )
+    return drill
+
+
 class IssueReportFigures(FigureSource):
     """Per estate: reports made, open and overdue now, and the on-time shares over all parties."""
 
@@ -97,37 +129,12 @@ class IssueReportFigures(FigureSource):
         }
 
     def drill(self, estate, period: Period, column: str) -> Drill | None:
-        now = timezone.now()
         reports = _reports([estate.pk], period)
         if column == "open":
             reports = reports.filter(state__in=OPEN_STATES)
         elif column == "overdue":
-            reports = reports.filter(_overdue_now(now))
-        drill = Drill(
-            title=_("%(estate)s · 问题反映") % {"estate": estate.name},
-            headings=[_("标题"), _("责任方"), _("状态"), _("提出时间"), _("首次响应"), _("解决")],
-        )
-        for thread in reports.order_by("-created_at"):
-            url = reverse("deliberation:thread_detail", args=[estate.slug, thread.pk])
-
-            def when(moment, due):
-                if moment is None:
-                    return str(_("超时未完成")) if due and now > due else "—"
-                late = due is not None and moment > due
-                text = timezone.localtime(moment).strftime("%m-%d %H:%M")
-                return f"{text}（{_('超时')}）" if late else text
-
-            drill.rows.append(
-                [
-                    (thread.title, url),
-                    (str(thread.get_responsible_party_display() or "—"), ""),
-                    (str(thread.get_state_display()), ""),
-                    (timezone.localtime(thread.created_at).strftime("%Y-%m-%d %H:%M"), ""),
-                    (when(thread.first_response_at, thread.response_due_at), ""),
-                    (when(thread.resolved_at, thread.close_due_at), ""),
-                ]
-            )
-        return drill
+            reports = reports.filter(_overdue_now(timezone.now()))
+        return report_drill(estate, reports, _("%(estate)s · 问题反映") % {"estate": estate.name})
 
     def weekly(self, estate_ids: Sequence[int], period: Period) -> dict[str, list[float]]:
         reports = _reports(estate_ids, period)
@@ -221,16 +228,9 @@ class PartyResponseFigures(FigureSource):
         return figures
 
     def drill(self, estate, period: Period, column: str) -> Drill | None:
-        drill = IssueReportFigures().drill(estate, period, "reports")
-        drill.title = f"{drill.title} · {Party(self.party).label}"
-        mine = {
-            reverse("deliberation:thread_detail", args=[estate.slug, pk])
-            for pk in _reports([estate.pk], period)
-            .filter(responsible_party=self.party)
-            .values_list("pk", flat=True)
-        }
-        drill.rows = [row for row in drill.rows if row[0][1] in mine]
-        return drill
+        reports = _reports([estate.pk], period).filter(responsible_party=self.party)
+        title = _("%(estate)s · 问题反映") % {"estate": estate.name}
+        return report_drill(estate, reports, f"{title} · {Party(self.party).label}")
 
 
 class PropertyResponseFigures(PartyResponseFigures):

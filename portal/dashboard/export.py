@@ -1,14 +1,9 @@
-"""Every dashboard table as CSV (UTF-8 with BOM, so Excel opens Chinese) or XLSX."""
+"""Every dashboard table as rows for portal.spreadsheets (CSV or XLSX)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
-
-from django.http import HttpResponse
-from openpyxl import Workbook
 
 from portal.dashboard.figures import FigureSource, export_value
 
@@ -30,29 +25,3 @@ def _estate_heading():
     from django.utils.translation import gettext
 
     return gettext("小区")
-
-
-def csv_response(rows: list[list], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerows(rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def xlsx_response(rows: list[list], filename: str, sheet: str) -> HttpResponse:
-    workbook = Workbook()
-    worksheet = workbook.active
-    worksheet.title = sheet[:31]
-    for row in rows:
-        worksheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response

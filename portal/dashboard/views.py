@@ -13,11 +13,12 @@ from portal.community import permissions
 from portal.community.lookups import LoginRequired, get_estate
 from portal.community.models import Estate
 from portal.dashboard.board import build_board, figures_for
-from portal.dashboard.export import csv_response, table_rows, xlsx_response
+from portal.dashboard.export import table_rows
 from portal.dashboard.figures import export_value
 from portal.dashboard.period import Period, PeriodForm
 from portal.dashboard.registry import source as get_source
 from portal.dashboard.registry import sources
+from portal.spreadsheets import csv_response, xlsx_response
 
 
 def _dashboard_estates(request):
@@ -94,7 +95,7 @@ def export(request, source_key: str, fmt: str):
     filename = f"gongzhi-{source.key}-{period.first:%Y%m%d}-{period.last:%Y%m%d}"
     if fmt == "csv":
         return csv_response(rows, filename)
-    return xlsx_response(rows, filename, str(source.title))
+    return xlsx_response(rows, filename, sheet=str(source.title))
 
 
 @require_GET

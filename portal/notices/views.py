@@ -6,7 +6,6 @@ render.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django import forms
@@ -14,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -28,6 +27,7 @@ from portal.community.masking import mask_name
 from portal.notices import actions, scope
 from portal.notices.choices import Issuer, NoticeCategory, TimeState
 from portal.notices.models import Acknowledgement, NoticePage
+from portal.spreadsheets import csv_response
 
 
 class NoticeFilterForm(forms.Form):
@@ -185,13 +185,7 @@ def acknowledgement_csv(request, notice: NoticePage):
     for ack in report.acknowledgements:
         by_unit.setdefault(ack.unit_id, ack)
     pending_ids = {unit.pk for unit in report.pending}
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="notice-{notice.pk}-acknowledgements.csv"'
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([_("楼栋"), _("房号"), _("状态"), _("确认人"), _("确认时间")])
+    rows = [[_("楼栋"), _("房号"), _("状态"), _("确认人"), _("确认时间")]]
     units = (
         scope.scoped_units(notice)
         .select_related("building")
@@ -200,7 +194,7 @@ def acknowledgement_csv(request, notice: NoticePage):
     for unit in units:
         ack = by_unit.get(unit.pk)
         state = _("未确认") if unit.pk in pending_ids else _("已阅")
-        writer.writerow(
+        rows.append(
             [
                 unit.building.name,
                 unit.number,
@@ -209,7 +203,7 @@ def acknowledgement_csv(request, notice: NoticePage):
                 timezone.localtime(ack.at).strftime("%Y-%m-%d %H:%M") if ack else "",
             ]
         )
-    return response
+    return csv_response(rows, f"notice-{notice.pk}-acknowledgements")
 
 
 def qr_svg(url: str) -> str:
