@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import time
 
-from django.utils import timezone
+from portal.schedules import ensure_schedule, next_local
 
 OVERDUE_SCHEDULE_NAME = "oversight.overdue_action_items"
 OVERDUE_FUNC = "deliberation.oversight.tasks.notify_overdue_action_items"
@@ -12,27 +12,14 @@ OVERDUE_FUNC = "deliberation.oversight.tasks.notify_overdue_action_items"
 OVERDUE_AT = time(8, 30)
 
 
-def next_overdue_run(now: datetime | None = None) -> datetime:
-    local = timezone.localtime(now or timezone.now())
-    run = local.replace(hour=OVERDUE_AT.hour, minute=OVERDUE_AT.minute, second=0, microsecond=0)
-    return run if run > local else run + timedelta(days=1)
-
-
 def ensure_schedules(*, using: str = "default", **_kwargs) -> None:
     """Create the daily schedule once; leave an existing one (and its next run) alone."""
-    from django.db import connections
-    from django.db.migrations.executor import MigrationExecutor
     from django_q.models import Schedule
 
-    executor = MigrationExecutor(connections[using])
-    if executor.migration_plan(executor.loader.graph.leaf_nodes("django_q")):
-        return
-    Schedule.objects.using(using).get_or_create(
-        name=OVERDUE_SCHEDULE_NAME,
-        defaults={
-            "func": OVERDUE_FUNC,
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-            "next_run": next_overdue_run(),
-        },
+    ensure_schedule(
+        OVERDUE_SCHEDULE_NAME,
+        OVERDUE_FUNC,
+        using=using,
+        schedule_type=Schedule.DAILY,
+        next_run=next_local(OVERDUE_AT),
     )

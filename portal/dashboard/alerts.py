@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from portal import schedules
 from portal.community.choices import RoleKind
 from portal.community.models import Estate, Role
 from portal.dashboard.figures import Alert
@@ -98,27 +99,14 @@ def send_daily_alerts(today: date | None = None) -> int:
     return sent
 
 
-def next_run(now: datetime | None = None) -> datetime:
-    local = timezone.localtime(now or timezone.now())
-    run = local.replace(hour=SEND_AT.hour, minute=SEND_AT.minute, second=0, microsecond=0)
-    return run if run > local else run + timedelta(days=1)
-
-
 def ensure_schedule(*, using: str = "default", **_kwargs) -> None:
     """Create the daily alerts schedule once, after migrate (as notifications does)."""
-    from django.db import connections
-    from django.db.migrations.executor import MigrationExecutor
     from django_q.models import Schedule
 
-    executor = MigrationExecutor(connections[using])
-    if executor.migration_plan(executor.loader.graph.leaf_nodes("django_q")):
-        return
-    Schedule.objects.using(using).get_or_create(
-        name=SCHEDULE_NAME,
-        defaults={
-            "func": SCHEDULE_FUNC,
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-            "next_run": next_run(),
-        },
+    schedules.ensure_schedule(
+        SCHEDULE_NAME,
+        SCHEDULE_FUNC,
+        using=using,
+        schedule_type=Schedule.DAILY,
+        next_run=schedules.next_local(SEND_AT),
     )

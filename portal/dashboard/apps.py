@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
@@ -12,4 +12,8 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         from portal.dashboard.alerts import ensure_schedule
 
-        post_migrate.connect(ensure_schedule, sender=self, dispatch_uid="dashboard.alerts")
+        # post_migrate is sent only for apps with models, and this one has none: hang the
+        # schedule on django_q's own signal, whose tables it needs anyway.
+        post_migrate.connect(
+            ensure_schedule, sender=apps.get_app_config("django_q"), dispatch_uid="dashboard.alerts"
+        )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import time
 
-from django.utils import timezone
+from portal.schedules import ensure_schedule, next_local
 
 DIGEST_SCHEDULE_NAME = "notifications.daily_digest"
 DIGEST_FUNC = "portal.notifications.tasks.send_daily_digests"
@@ -12,29 +12,14 @@ DIGEST_FUNC = "portal.notifications.tasks.send_daily_digests"
 DIGEST_AT = time(19, 0)
 
 
-def next_digest_run(now: datetime | None = None) -> datetime:
-    """Return the next DIGEST_AT in the site's time zone."""
-    local = timezone.localtime(now or timezone.now())
-    run = local.replace(hour=DIGEST_AT.hour, minute=DIGEST_AT.minute, second=0, microsecond=0)
-    return run if run > local else run + timedelta(days=1)
-
-
 def ensure_schedules(*, using: str = "default", **_kwargs) -> None:
     """Create the daily digest schedule once; leave an existing one (and its next run) alone."""
-    from django.db import connections
-    from django.db.migrations.executor import MigrationExecutor
     from django_q.models import Schedule
 
-    # `migrate notifications` alone may run before django_q's tables are complete.
-    executor = MigrationExecutor(connections[using])
-    if executor.migration_plan(executor.loader.graph.leaf_nodes("django_q")):
-        return
-    Schedule.objects.using(using).get_or_create(
-        name=DIGEST_SCHEDULE_NAME,
-        defaults={
-            "func": DIGEST_FUNC,
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-            "next_run": next_digest_run(),
-        },
+    ensure_schedule(
+        DIGEST_SCHEDULE_NAME,
+        DIGEST_FUNC,
+        using=using,
+        schedule_type=Schedule.DAILY,
+        next_run=next_local(DIGEST_AT),
     )

@@ -243,3 +243,14 @@ def test_the_header_links_to_the_dashboard_only_for_those_who_oversee(
     assert 'href="/dashboard/"' in client.get("/jinxiu/").content.decode()
     client.force_login(owner)
     assert 'href="/dashboard/"' not in client.get("/jinxiu/").content.decode()
+
+
+def test_migrate_creates_the_daily_alerts_schedule_once():
+    from django_q.models import Schedule
+
+    from portal.dashboard.alerts import SCHEDULE_FUNC, SCHEDULE_NAME, ensure_schedule
+
+    ensure_schedule()
+    ensure_schedule()
+    (schedule,) = Schedule.objects.filter(name=SCHEDULE_NAME)
+    assert schedule.func == SCHEDULE_FUNC and schedule.schedule_type == Schedule.DAILY
