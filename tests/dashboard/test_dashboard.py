@@ -250,6 +250,7 @@ def test_migrate_creates_the_daily_alerts_schedule_once():
 
     from portal.dashboard.alerts import SCHEDULE_FUNC, SCHEDULE_NAME, ensure_schedule
 
+    assert Schedule.objects.filter(name=SCHEDULE_NAME).exists()  # made by migrate itself
     ensure_schedule()
     ensure_schedule()
     (schedule,) = Schedule.objects.filter(name=SCHEDULE_NAME)
