@@ -79,7 +79,18 @@ def drill(request, estate_slug: str, source_key: str, column: str):
     return render(
         request,
         "dashboard/drill.html",
-        {"estate": estate, "drill": detail, "period": period, "form": form, "source": source},
+        {
+            "estate": estate,
+            "drill": detail,
+            # Each cell with its column heading, for the phone layout's labels.
+            "rows": [
+                [(str(h), text, url) for h, (text, url) in zip(detail.headings, row, strict=False)]
+                for row in detail.rows
+            ],
+            "period": period,
+            "form": form,
+            "source": source,
+        },
     )
 
 
