@@ -1,4 +1,5 @@
-"""A year of generated activity across many estates, for the dashboard's scale test and bench.
+"""Generated activity for scale tests and benchmarks: a year across many estates (the
+dashboard), and thousands of consultation responses (the results page).
 
 Rows are bulk-inserted as they would stand after a year (notices with acknowledgements, action
 items in every state, joint meetings); pages are created through Wagtail, so the estate tree
@@ -135,3 +136,57 @@ def generate_activity(
         )
         counts["meetings"] += 4
     return counts
+
+
+def bulk_responses(consultation, count: int) -> None:
+    """Add `count` responses from new accounts, each answering every question and giving
+    an opinion on a section, in a handful of bulk inserts (weights set as the register would)."""
+    from django.contrib.auth import get_user_model
+
+    from consultations.models import Answer, Opinion, Response
+
+    User = get_user_model()
+    start = User.objects.count()
+    users = User.objects.bulk_create(
+        User(
+            username=f"bulk{start + n}",
+            display_name=f"业主{n}",
+            phone=f"+86137{start + n:08d}",
+            email=f"bulk{start + n}@example.cn",
+        )
+        for n in range(count)
+    )
+    now = timezone.now()
+    responses = Response.objects.bulk_create(
+        Response(
+            consultation=consultation,
+            user=user,
+            unit_weight=10_000,
+            area_weight=(80 + n % 50) * 1_000_000,
+            created_at=now,
+            updated_at=now,
+        )
+        for n, user in enumerate(users)
+    )
+    questions = {q.kind: q for q in consultation.questions.all()}
+    sections = list(consultation.sections.all())
+    answers, opinions = [], []
+    for n, response in enumerate(responses):
+        answers += [
+            Answer(response=response, question=questions["single"], choice=1 + n % 3),
+            Answer(response=response, question=questions["multiple"], choice=1 + n % 4),
+            Answer(response=response, question=questions["scale"], scale=1 + n % 5),
+            Answer(response=response, question=questions["text"], text=f"建议 {n}"),
+        ]
+        anchor = sections[n % len(sections)].anchor
+        opinions.append(
+            Opinion(
+                response=response,
+                consultation=consultation,
+                section_anchor=anchor,
+                section_heading=sections[n % len(sections)].heading,
+                body=f"<p>意见 {n}</p>",
+            )
+        )
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    Opinion.objects.bulk_create(opinions, batch_size=2000)

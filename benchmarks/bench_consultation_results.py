@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from benchmarks.activity import bulk_responses
 from benchmarks.harness import median, report, timed
 
 RESPONSES = 2000
@@ -62,60 +63,13 @@ def _consultation(estate):
     return ConsultationPage.objects.get(pk=page.pk)
 
 
-def _populate(consultation, count: int) -> None:
-    from django.contrib.auth import get_user_model
-
-    from consultations.models import Answer, Opinion, Response
-
-    User = get_user_model()
-    users = User.objects.bulk_create(
-        User(username=f"bench{n}", display_name=f"业主{n}", phone=f"+86136{n:08d}")
-        for n in range(count)
-    )
-    now = timezone.now()
-    responses = Response.objects.bulk_create(
-        Response(
-            consultation=consultation,
-            user=user,
-            unit_weight=10_000,
-            area_weight=(80 + n % 50) * 1_000_000,
-            created_at=now,
-            updated_at=now,
-        )
-        for n, user in enumerate(users)
-    )
-    q = {question.kind: question for question in consultation.questions.all()}
-    sections = list(consultation.sections.all())
-    answers, opinions = [], []
-    for n, response in enumerate(responses):
-        answers += [
-            Answer(response=response, question=q["single"], choice=1 + n % 3),
-            Answer(response=response, question=q["multiple"], choice=1 + n % 4),
-            Answer(response=response, question=q["multiple"], choice=1 + (n + 1) % 4),
-            Answer(response=response, question=q["scale"], scale=1 + n % 5),
-            Answer(response=response, question=q["text"], text=f"建议增加充电桩 {n}"),
-        ]
-        section = sections[n % len(sections)]
-        opinions.append(
-            Opinion(
-                response=response,
-                consultation=consultation,
-                section_anchor=section.anchor,
-                section_heading=section.heading,
-                body=f"<p>关于{section.heading}的意见 {n}</p>",
-            )
-        )
-    Answer.objects.bulk_create(answers, batch_size=2000)
-    Opinion.objects.bulk_create(opinions, batch_size=2000)
-
-
 def run() -> None:
     from benchmarks.harness import make_estate
     from consultations.models import ConsultationPage
 
     estate = make_estate("bench-consultation", "征求意见基准小区")
     consultation = _consultation(estate)
-    _populate(consultation, RESPONSES)
+    bulk_responses(consultation, RESPONSES)
     # Closed: the results are public, so an anonymous reader sees them (no page cache here).
     ConsultationPage.objects.filter(pk=consultation.pk).update(
         closes_at=timezone.now() - timedelta(hours=1)

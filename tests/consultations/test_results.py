@@ -12,9 +12,10 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
+from benchmarks.activity import bulk_responses
 from consultations import actions, results
 from portal.community.actions import link_identity
-from tests.consultations.conftest import bulk_responses, question, section, valid_answers
+from tests.consultations.conftest import question, section, valid_answers
 from tests.factories import OwnerIdentityFactory, OwnershipFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
