@@ -81,3 +81,45 @@ def log_in_with_password_and_totp(page: Any, login: str, password: str, totp_sec
     code_form.locator("input[name=code]").fill(code)
     code_form.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_load_state()
+
+
+def expect_admin_message(page: Any, text: str) -> None:
+    """Wait for the Wagtail admin's confirmation; if the form was refused, fail naming each
+    field error, so a red run says what the editor would have seen instead of a bare timeout."""
+    from playwright.sync_api import expect
+
+    messages = page.locator(".messages")
+    messages.wait_for()
+    if page.locator(".messages .error, .messages [class*=error]").count() or (
+        "validation" in messages.inner_text() or "错误" in messages.inner_text()
+    ):
+        errors = page.evaluate(
+            """() => [...document.querySelectorAll('.error-message, .w-field__errors')]
+                .filter((node) => node.innerText.trim())
+                .map((node) => {
+                    const field = node.closest('[data-field-wrapper], .w-field__wrapper, [id]');
+                    const label = field && field.querySelector('label');
+                    const name = label ? label.innerText.trim() : (field ? field.id : '?');
+                    return `${name}: ${node.innerText.trim()}`;
+                })"""
+        )
+        raise AssertionError(f"the admin refused the form: {errors}")
+    expect(messages).to_contain_text(text)
+
+
+def type_rich_text(page: Any, container: str, text: str) -> None:
+    """Type into the Draftail editor inside `container`, then wait until the editor has
+    written the text into its hidden input, which is what the form submits.
+
+    Draftail saves to that input on a debounce; an editor the admin has just added (an
+    inline panel's new child) can show the text well before it saves it, and a form
+    submitted in between arrives with the field empty.
+    """
+    editor = page.locator(f"{container} .public-DraftEditor-content")
+    editor.click()
+    page.keyboard.type(text)
+    page.wait_for_function(
+        """([container, text]) => [...document.querySelectorAll(`${container} input[type=hidden]`)]
+            .some((input) => input.value.includes(text))""",
+        arg=[container, text],
+    )

@@ -14,7 +14,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from consultations.models import ConsultationIndexPage, ConsultationPage
-from tests.e2e.helpers import assert_fits_screen, log_in_by_sms_code
+from tests.e2e.helpers import (
+    assert_fits_screen,
+    expect_admin_message,
+    log_in_by_sms_code,
+    type_rich_text,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,12 +46,12 @@ def _publish_in_admin(page, index: ConsultationIndexPage, screenshot) -> None:
     page.fill("#id_sections-0-heading", "第三章 停车管理")
     page.locator("#id_sections-ADD").click()
     page.fill("#id_sections-1-heading", "第四章 装饰装修")
-    editors = page.locator(".public-DraftEditor-content")
-    # Editors in page order: background, then each section's body.
-    editors.nth(1).click()
-    page.keyboard.type("地面共有车位优先出租给本小区业主，每户限租一个。")
-    editors.nth(2).click()
-    page.keyboard.type("装修施工时间为工作日 8:00–12:00、14:00–18:00。")
+    type_rich_text(
+        page, "#inline_child_sections-0", "地面共有车位优先出租给本小区业主，每户限租一个。"
+    )
+    type_rich_text(
+        page, "#inline_child_sections-1", "装修施工时间为工作日 8:00–12:00、14:00–18:00。"
+    )
 
     page.locator("#id_questions-ADD").click()
     page.select_option("#id_questions-0-kind", "single")
@@ -56,7 +61,7 @@ def _publish_in_admin(page, index: ConsultationIndexPage, screenshot) -> None:
     # "发布" lives in the footer's action menu; press it as the menu item does.
     with page.expect_navigation():
         page.locator("button[name='action-publish']").dispatch_event("click")
-    expect(page.locator(".messages")).to_contain_text("发布")
+    expect_admin_message(page, "发布")
     screenshot(page, "admin-published")
 
 
