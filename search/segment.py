@@ -48,6 +48,12 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("投票", "表决"),
     ("门槛", "参与门槛"),
     ("维保", "维护保养"),
+    ("电动车", "电动自行车", "电瓶车"),
+    ("消防通道", "生命通道", "消防车通道"),
+    ("车位", "停车位"),
+    ("装修", "装饰装修"),
+    ("漏水", "渗水", "渗漏"),
+    ("监控", "摄像头"),
 )
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {word: group for group in SYNONYM_GROUPS for word in group}

@@ -95,6 +95,28 @@ def test_synonyms_find_the_long_form(estate_a, rebuild_index):
     ]
 
 
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("电动车充电", "电动自行车充电安全提示"),
+        ("电瓶车", "电动自行车充电安全提示"),
+        ("占用生命通道", "严禁占用消防通道"),
+        ("停车位出租", "地下车位出租公告"),
+        ("渗水", "3栋屋面漏水维修"),
+    ],
+)
+def test_everyday_words_find_the_formal_ones(estate_a, rebuild_index, query, title):
+    for made in (
+        "电动自行车充电安全提示",
+        "严禁占用消防通道",
+        "地下车位出租公告",
+        "3栋屋面漏水维修",
+    ):
+        make_notice(estate_a, made)
+    rebuild_index()
+    assert titles(service.search(AnonymousUser(), query)) == [title]
+
+
 def test_english_and_digits(estate_a, rebuild_index):
     make_notice(estate_a, "Lift inspection 2026", summary="Annual check of every lift.")
     rebuild_index()
