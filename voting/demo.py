@@ -1,10 +1,15 @@
-"""A demo assembly meeting of 锦绣花园, announced, with the motions owners typically decide.
+"""Demo assembly meetings: 锦绣花园's next meeting, announced, with the motions owners
+typically decide; and 翠湖苑's meeting of some four months ago, voted, closed and certified,
+so the results page, the 决议公告 and the officials' dashboard have a real one to show.
 
-Development only (called from portal.community.demo.seed); idempotent by page slug.
+Development only (called from portal.community.demo.seed); idempotent by page slug. The past
+meeting goes through the same actions as a real one (announce, open, cast, close, certify),
+each at its date in the past, so the roll, ledger and result are what the code would make.
 """
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from django.utils import timezone
@@ -71,4 +76,135 @@ def seed_assembly(estate, *, convener) -> bool:
     index.add_child(instance=assembly)
     assembly.save_revision(user=convener).publish(user=convener)
     actions.announce_assembly(AssemblyPage.objects.get(pk=assembly.pk), actor=convener, now=now)
+    return True
+
+
+PAST_ASSEMBLY = {
+    "slug": "2026-first-meeting",
+    "title": "翠湖苑2026年第一次业主大会会议",
+    "intro": (
+        "本次会议以线上投票和书面征求意见相结合的方式召开，书面表决票由业主委员会上门发放、"
+        "回收并录入。会议已告知东湖社区居委会。"
+    ),
+}
+
+# (motion, share of voters agreeing, opposing; the rest abstain or leave it blank)
+PAST_MOTIONS = [
+    (
+        {
+            "title": "关于续聘滨江物业管理有限公司的议案",
+            "text": "现物业服务合同于今年6月到期，拟按现行收费标准续聘三年，并增加季度服务质量评议。",
+            "matter": Matter.PROPERTY_COMPANY,
+        },
+        0.72,
+        0.18,
+    ),
+    (
+        {
+            "title": "关于使用专项维修资金维修2栋、3栋外墙渗水的议案",
+            "text": "2栋、3栋外墙多处渗水，经检测需整体修缮，预算 46.8 万元，由两栋专项维修资金按面积分摊。",
+            "matter": Matter.USE_MAINTENANCE_FUND,
+        },
+        0.84,
+        0.08,
+    ),
+    (
+        {
+            "title": "关于在电梯轿厢内设置广告屏的议案",
+            "text": "利用电梯轿厢设置广告屏，收益归全体业主共有，用于补充维修资金（特别事项）。",
+            "matter": Matter.CHANGE_COMMON_USE,
+        },
+        0.66,
+        0.26,
+    ),
+]
+
+PAST_TURNOUT = 0.82
+ONLINE_SHARE = 0.55
+# A one-page PDF standing in for the scanned paper ballot.
+_SCAN = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _past_choices(rng: random.Random, motions) -> dict:
+    choices = {}
+    for motion, (_spec, agree, oppose) in zip(motions, PAST_MOTIONS, strict=True):
+        draw = rng.random()
+        if draw < agree:
+            choices[motion.pk] = "agree"
+        elif draw < agree + oppose:
+            choices[motion.pk] = "oppose"
+        elif draw < 0.98:
+            choices[motion.pk] = "abstain"
+        # else: left blank, not taking part in that motion
+    return choices
+
+
+def seed_past_assembly(estate, *, chair) -> bool:
+    """Hold the past meeting from notice to certified result; return whether it was created.
+
+    About 82% of the roll votes, online where the owner has an account and otherwise on a
+    paper ballot the committee enters with its scan. The result is certified two days after
+    the close, inside the three-day deadline, which publishes the 决议公告.
+    """
+    from django.core.files.base import ContentFile
+
+    from voting import actions
+    from voting.certification import certify_result
+    from voting.lifecycle import sync_schedules
+    from voting.models import AssemblyIndexPage, AssemblyPage, Motion, VotingRight
+
+    index = AssemblyIndexPage.objects.descendant_of(estate.page).first()
+    if (
+        index is None
+        or AssemblyPage.objects.child_of(index).filter(slug=PAST_ASSEMBLY["slug"]).exists()
+    ):
+        return False
+    now = timezone.now()
+    announced = (now - timedelta(days=150)).replace(hour=9, minute=0, second=0, microsecond=0)
+    opens = announced + timedelta(days=20)
+    closes = opens + timedelta(days=14)
+    assembly = AssemblyPage(**PAST_ASSEMBLY, voting_opens_at=opens, voting_closes_at=closes)
+    assembly.motions = [Motion(sort_order=i, **spec) for i, (spec, *_s) in enumerate(PAST_MOTIONS)]
+    index.add_child(instance=assembly)
+    assembly.save_revision(user=chair).publish(user=chair)
+    AssemblyPage.objects.filter(pk=assembly.pk).update(
+        first_published_at=announced, last_published_at=announced
+    )
+    assembly = AssemblyPage.objects.get(pk=assembly.pk)
+    actions.announce_assembly(assembly, actor=chair, now=announced)
+    actions.record_residents_committee_informed(
+        assembly,
+        actor=chair,
+        informed_whom="东湖社区居民委员会",
+        informed_at=announced,
+        how="书面告知，居委会盖章签收",
+    )
+    actions.open_voting(assembly, actor=chair, now=opens)
+    assembly = AssemblyPage.objects.get(pk=assembly.pk)
+
+    motions = list(assembly.motions.order_by("sort_order"))
+    rng = random.Random(f"past-assembly-{estate.slug}")
+    rights = VotingRight.objects.filter(assembly=assembly).order_by("pk")
+    for n, right in enumerate(rights.prefetch_related("holders__user")):
+        if rng.random() >= PAST_TURNOUT:
+            continue
+        choices = _past_choices(rng, motions)
+        at = opens + timedelta(minutes=7 + n * 53 % (14 * 24 * 60 - 60))
+        voter = next((h.user for h in right.holders.all() if h.user_id), None)
+        if voter is not None and rng.random() < ONLINE_SHARE:
+            actions.cast_ballot(assembly, right, choices, channel="online", cast_by=voter, now=at)
+        else:
+            scan = ContentFile(_SCAN, name=f"paper-{right.pk}.pdf")
+            actions.enter_paper_ballot(
+                assembly, right, choices, entered_by=chair, scan=scan, now=at
+            )
+    actions.close_voting(assembly, now=closes)
+    result = certify_result(
+        AssemblyPage.objects.get(pk=assembly.pk), actor=chair, now=closes + timedelta(days=2)
+    )
+    # The 决议公告 was published when the result was certified, not today.
+    type(result.notice).objects.filter(pk=result.notice.pk).update(
+        first_published_at=result.certified_at, last_published_at=result.certified_at
+    )
+    sync_schedules(AssemblyPage.objects.get(pk=assembly.pk))  # nothing left to run
     return True

@@ -348,6 +348,10 @@ def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
 
     counts["thread_history"] = seed_discussion_history(estates)
     seed_consultations(estates["jinxiu"])
+    from voting.demo import seed_past_assembly
+
+    chair_b = User.objects.get(phone=normalize_phone("13800138012"))
+    counts["past_assemblies"] = int(seed_past_assembly(estates["cuihu"], chair=chair_b))
     seed_assembly_and_index(estates["jinxiu"])
 
 

@@ -1,0 +1,73 @@
+"""The demo's past meeting (翠湖苑) is a real one: voted through the casting code, closed,
+certified in time, its ledger intact, and visible on the officials' dashboard."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from portal.accounts.phone import normalize_phone
+from portal.community import demo
+from portal.community.models import Estate
+from portal.dashboard.period import Period
+from voting import ledger
+from voting.choices import AssemblyState, Channel
+from voting.demo import PAST_ASSEMBLY, seed_past_assembly
+from voting.metrics import AssemblyFigures
+from voting.models import AssemblyPage, Ballot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cuihu():
+    demo.seed(with_activity=False)
+    estate = Estate.objects.get(slug="cuihu")
+    demo.ensure_demo_members(estate)
+    return estate
+
+
+@pytest.fixture
+def chair_b(cuihu):
+    return get_user_model().objects.get(phone=normalize_phone("13800138012"))
+
+
+def test_the_past_meeting_is_voted_closed_and_certified_in_time(cuihu, chair_b):
+    assert seed_past_assembly(cuihu, chair=chair_b) is True
+    assembly = AssemblyPage.objects.get(slug=PAST_ASSEMBLY["slug"])
+
+    assert assembly.state == AssemblyState.CLOSED
+    assert assembly.result.overdue is False
+    assert assembly.result.notice.live
+    channels = set(Ballot.objects.filter(assembly=assembly).values_list("channel", flat=True))
+    assert channels == {Channel.ONLINE, Channel.PAPER}
+    assert ledger.verify_assembly(assembly).ok
+
+    outcomes = {m["title"]: m["passed"] for m in assembly.result.snapshot["motions"]}
+    assert outcomes["关于续聘滨江物业管理有限公司的议案"] is True
+    assert outcomes["关于使用专项维修资金维修2栋、3栋外墙渗水的议案"] is True
+    # A special matter (Art. 278 item 8) needs 3/4 of participating area and heads.
+    assert outcomes["关于在电梯轿厢内设置广告屏的议案"] is False
+
+
+def test_seeding_twice_adds_no_second_meeting(cuihu, chair_b):
+    seed_past_assembly(cuihu, chair=chair_b)
+    assert seed_past_assembly(cuihu, chair=chair_b) is False
+    assert AssemblyPage.objects.filter(slug=PAST_ASSEMBLY["slug"]).count() == 1
+
+
+def test_the_dashboard_shows_its_turnout_and_outcomes(cuihu, chair_b):
+    seed_past_assembly(cuihu, chair=chair_b)
+    today = timezone.localdate()
+    period = Period(first=today - timedelta(days=365), last=today)
+
+    row = AssemblyFigures().compute([cuihu.pk], period)[cuihu.pk]
+
+    assert row["closed"] == 1
+    assert row["motions_total"] == 3
+    assert row["motions_passed"] == 2
+    assert row["results_late"] == 0
+    assert row["turnout_heads"] > 0.7
