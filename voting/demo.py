@@ -1,5 +1,5 @@
 """Demo assembly meetings: 锦绣花园's next meeting, announced, with the motions owners
-typically decide; and 翠湖苑's meeting of some four months ago, voted, closed and certified,
+typically decide; and 翠湖苑's meeting of some two months ago, voted, closed and certified,
 so the results page, the 决议公告 and the officials' dashboard have a real one to show.
 
 Development only (called from portal.community.demo.seed); idempotent by page slug. The past
@@ -160,7 +160,7 @@ def seed_past_assembly(estate, *, chair) -> bool:
     ):
         return False
     now = timezone.now()
-    announced = (now - timedelta(days=150)).replace(hour=9, minute=0, second=0, microsecond=0)
+    announced = (now - timedelta(days=80)).replace(hour=9, minute=0, second=0, microsecond=0)
     opens = announced + timedelta(days=20)
     closes = opens + timedelta(days=14)
     assembly = AssemblyPage(**PAST_ASSEMBLY, voting_opens_at=opens, voting_closes_at=closes)
