@@ -23,6 +23,7 @@ from deliberation.oversight import people, references
 from deliberation.oversight.choices import MeetingState, WorkState
 from deliberation.oversight.models import (
     ActionItem,
+    ActionItemChange,
     ActionItemUpdate,
     AgendaItem,
     Decision,
@@ -501,6 +502,109 @@ def post_update(
             actor=actor,
         )
     return update
+
+
+def may_adjust(actor: Any, item: ActionItem) -> bool:
+    """Move an item's deadline or responsibility: whoever may hold its party to account.
+
+    The same rule as opening the item (the committee and officials for any party, the
+    property company for its own items), so nobody extends a deadline they could not set.
+    """
+    return permissions.may_assign_to_party(actor, item.estate, item.responsible_party)
+
+
+_UNCHANGED = object()
+
+
+@transaction.atomic
+def adjust_action_item(
+    item: ActionItem,
+    *,
+    actor: Any,
+    reason: str,
+    due_date: date | None = None,
+    responsible_party: str | None = None,
+    responsible_person: Any = _UNCHANGED,
+    today: date | None = None,
+) -> ActionItemChange:
+    """Extend the deadline or reassign the item, keeping the old values and the reason.
+
+    Refused (nothing changed) without a reason, for a finished item, for a deadline before
+    today, for a person who does not act for the responsible party, or when nothing changes.
+    The responsible party (old and new) is told.
+    """
+    item = ActionItem.objects.select_for_update().select_related("estate").get(pk=item.pk)
+    if not may_adjust(actor, item):
+        _refuse(_("您不能调整该督办事项。"))
+    party = responsible_party or item.responsible_party
+    if party not in Party.values:
+        raise ValidationError(_("请选择责任方。"))
+    if not permissions.may_assign_to_party(actor, item.estate, party):
+        _refuse(_("您不能把督办事项交给该责任方。"))
+    if item.state == WorkState.DONE:
+        raise ValidationError(_("已完成的督办事项不能再调整。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写调整原因，它会显示在督办事项上。"))
+    new_due = due_date or item.due_date
+    if new_due != item.due_date and new_due < (today or local_today()):
+        raise ValidationError(_("新的完成期限不能早于今天。"))
+    if responsible_person is _UNCHANGED:
+        # A new party brings its own people: the previous person no longer fits.
+        person = item.responsible_person if party == item.responsible_party else None
+    else:
+        person = responsible_person
+    if person is not None and party not in permissions.parties_of(person, item.estate):
+        raise ValidationError(
+            _("%(name)s 不属于所选责任方，请重新选择责任人。") % {"name": person.display_name}
+        )
+    if (new_due, party, getattr(person, "pk", None)) == (
+        item.due_date,
+        item.responsible_party,
+        item.responsible_person_id,
+    ):
+        raise ValidationError(_("完成期限和责任方都没有变化。"))
+    previous_recipients = set(_responsible_recipients(item))
+    change = ActionItemChange.objects.create(
+        item=item,
+        changed_by=actor,
+        reason=reason[:500],
+        from_due_date=item.due_date,
+        to_due_date=new_due,
+        from_party=item.responsible_party,
+        to_party=party,
+        from_person=item.responsible_person,
+        to_person=person,
+    )
+    item.due_date = new_due
+    item.responsible_party = party
+    item.responsible_person = person
+    item.updated_at = change.changed_at
+    item.save(update_fields=["due_date", "responsible_party", "responsible_person", "updated_at"])
+    audit.record(
+        "oversight.action_item.adjusted",
+        actor=actor,
+        obj=item,
+        estate=item.estate,
+        change_id=change.pk,
+        from_due_date=change.from_due_date.isoformat(),
+        to_due_date=new_due.isoformat(),
+        from_party=change.from_party,
+        to_party=party,
+        reason=reason[:500],
+    )
+    _notify(
+        sorted(previous_recipients | set(_responsible_recipients(item))),
+        category="action_item",
+        title=_("督办事项已调整：%(title)s") % {"title": item.title},
+        body=_("完成期限：%(due)s；责任方：%(party)s。原因：%(reason)s")
+        % {"due": new_due.isoformat(), "party": Party(party).label, "reason": reason[:200]},
+        url=item.get_absolute_url(),
+        estate=item.estate,
+        dedupe_key=f"oversight:change:{change.pk}",
+        actor=actor,
+    )
+    return change
 
 
 def _party_for_update(actor: Any, item: ActionItem) -> str:

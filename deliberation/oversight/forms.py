@@ -234,6 +234,42 @@ class ProgressForm(forms.Form):
         return upload
 
 
+class AdjustForm(forms.Form):
+    """Extend the deadline or hand the item to another party or person, with a reason."""
+
+    due_date = forms.DateField(
+        label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    responsible_party = forms.ChoiceField(label=_("责任方"), choices=Party.choices)
+    reason = forms.CharField(
+        label=_("调整原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("例如：等待厂家配件，顺延两周。原因会显示在督办事项上。"),
+        error_messages={"required": _("请填写调整原因，它会显示在督办事项上。")},
+    )
+
+    def __init__(self, *args: Any, item: Any, **kwargs: Any):
+        kwargs.setdefault(
+            "initial",
+            {
+                "due_date": item.due_date,
+                "responsible_party": item.responsible_party,
+                "responsible_person": item.responsible_person_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        parties = {user.pk: party for user, party in people.candidates(item.estate)}
+        self.fields["responsible_person"] = ResponsibleChoiceField(
+            label=_("责任人"),
+            queryset=people.party_users(item.estate, *Party.values).order_by("pk"),
+            parties=parties,
+            required=False,
+            empty_label=_("由责任方指定"),
+        )
+        self.order_fields(["due_date", "responsible_party", "responsible_person", "reason"])
+
+
 class ItemFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"),

@@ -74,6 +74,14 @@ def get_item_for_reporter(request, slug: str, pk: int) -> ActionItem:
     return item
 
 
+def get_item_for_adjuster(request, slug: str, pk: int) -> ActionItem:
+    from deliberation.oversight.actions import may_adjust
+
+    item = get_item(request, slug, pk)
+    _require(request, may_adjust(request.user, item))
+    return item
+
+
 def get_update_with_evidence(request, slug: str, pk: int, update_id: int) -> ActionItemUpdate:
     item = get_item(request, slug, pk)
     update = get_object_or_404(ActionItemUpdate, item=item, pk=update_id)

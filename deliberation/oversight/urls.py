@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:estate_slug>/items/new/", views.item_new, name="item_new"),
     path("<slug:estate_slug>/items/<int:pk>/", views.item_detail, name="item_detail"),
     path("<slug:estate_slug>/items/<int:pk>/progress/", views.item_progress, name="item_progress"),
+    path("<slug:estate_slug>/items/<int:pk>/adjust/", views.item_adjust, name="item_adjust"),
     path(
         "<slug:estate_slug>/items/<int:pk>/updates/<int:update_id>/evidence/",
         views.evidence,

@@ -18,6 +18,7 @@ from deliberation.oversight import actions, lookups, people, references
 from deliberation.oversight.choices import MeetingState
 from deliberation.oversight.forms import (
     ActionItemForm,
+    AdjustForm,
     AgendaItemForm,
     DecisionForm,
     ItemFilterForm,
@@ -82,13 +83,27 @@ def item_list(request, estate_slug: str):
 
 
 def item_detail(request, estate_slug: str, pk: int):
-    item = lookups.get_item(request, estate_slug, pk)
+    return _render_item(request, lookups.get_item(request, estate_slug, pk))
+
+
+def _render_item(request, item: ActionItem, *, progress_form=None, adjust_form=None, status=200):
+    """The item page: facts, its deadline and responsibility changes, and its progress."""
     updates = list(item.updates.select_related("author").order_by("-created_at", "-pk"))
+    changes = list(
+        item.changes.select_related("changed_by", "from_person", "to_person").order_by(
+            "-changed_at", "-pk"
+        )
+    )
     may_report = permissions.may_report_progress(request.user, item)
+    may_adjust = item.state != "done" and actions.may_adjust(request.user, item)
     source = None
     if item.source_content_type_id:
         obj = item.source
         source = references.describe_for(obj, request.user) if obj is not None else None
+    if may_report and progress_form is None:
+        progress_form = ProgressForm(initial={"state": item.state, "progress": item.progress})
+    if may_adjust and adjust_form is None:
+        adjust_form = AdjustForm(item=item)
     return render(
         request,
         "oversight/action_item.html",
@@ -96,12 +111,15 @@ def item_detail(request, estate_slug: str, pk: int):
             "estate": item.estate,
             "item": item,
             "updates": updates,
+            "changes": changes,
+            "extensions": sum(1 for c in changes if c.to_due_date > c.from_due_date),
+            "original_due_date": changes[-1].from_due_date if changes else None,
             "source": source,
             "may_report": may_report,
-            "progress_form": ProgressForm(initial={"state": item.state, "progress": item.progress})
-            if may_report
-            else None,
+            "progress_form": progress_form if may_report else None,
+            "adjust_form": adjust_form if may_adjust else None,
         },
+        status=status,
     )
 
 
@@ -170,22 +188,34 @@ def item_progress(request, estate_slug: str, pk: int):
         else:
             messages.success(request, _("进展已记录。"))
             return redirect(item.get_absolute_url())
-    updates = list(item.updates.select_related("author").order_by("-created_at", "-pk"))
-    return render(
-        request,
-        "oversight/action_item.html",
-        {
-            "estate": item.estate,
-            "item": item,
-            "updates": updates,
-            "source": references.describe_for(item.source, request.user)
-            if item.source_content_type_id
-            else None,
-            "may_report": True,
-            "progress_form": form,
-        },
-        status=400,
-    )
+    return _render_item(request, item, progress_form=form, status=400)
+
+
+@login_required
+@require_POST
+def item_adjust(request, estate_slug: str, pk: int):
+    """Extend the deadline or reassign; the change and its reason stay on the item."""
+    item = lookups.get_item_for_adjuster(request, estate_slug, pk)
+    form = AdjustForm(request.POST, item=item)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.adjust_action_item(
+                item,
+                actor=request.user,
+                reason=data["reason"],
+                due_date=data["due_date"],
+                responsible_party=data["responsible_party"],
+                responsible_person=data["responsible_person"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
+        else:
+            messages.success(request, _("督办事项已调整。"))
+            return redirect(item.get_absolute_url())
+    return _render_item(request, item, adjust_form=form, status=400)
 
 
 def evidence(request, estate_slug: str, pk: int, update_id: int):

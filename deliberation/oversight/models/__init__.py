@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from deliberation.oversight.models.action_items import (
     ActionItem,
+    ActionItemChange,
     ActionItemUpdate,
     AppendOnlyError,
     local_today,
@@ -18,6 +19,7 @@ from deliberation.oversight.models.meetings import (
 
 __all__ = [
     "ActionItem",
+    "ActionItemChange",
     "ActionItemUpdate",
     "AgendaItem",
     "AppendOnlyError",

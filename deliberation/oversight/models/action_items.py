@@ -212,3 +212,53 @@ class ActionItemUpdate(models.Model):
     @property
     def is_photo(self) -> bool:
         return self.evidence_kind == EvidenceKind.PHOTO
+
+
+class ActionItemChange(models.Model):
+    """A change of deadline or responsibility, with who made it and why (append-only).
+
+    Officials judge whether promises are kept; a deadline that moves silently would hide a
+    broken one. So every extension or reassignment is kept with the old and new values and
+    its reason, shown on the item for everyone who can see it.
+    """
+
+    item = models.ForeignKey(ActionItem, on_delete=models.PROTECT, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    reason = models.TextField(_("调整原因"), max_length=500)
+    from_due_date = models.DateField()
+    to_due_date = models.DateField()
+    from_party = models.CharField(max_length=20, choices=Party.choices)
+    to_party = models.CharField(max_length=20, choices=Party.choices)
+    from_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("调整记录")
+        verbose_name_plural = _("调整记录")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.from_due_date} → {self.to_due_date}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("action item changes are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("action item changes are append-only")
+
+    @property
+    def due_date_changed(self) -> bool:
+        return self.from_due_date != self.to_due_date
+
+    @property
+    def responsibility_changed(self) -> bool:
+        return self.from_party != self.to_party or self.from_person_id != self.to_person_id
