@@ -8,7 +8,9 @@ they reach a backend; every backend then indexes and matches whitespace-separate
 - Queries are cut precisely, without filler words (怎么, 如何, 的 …); each remaining word
   becomes a `Term` whose alternatives include its synonyms (业委会 ↔ 业主委员会).
 - The domain dictionary `search/dict/gongzhi.txt` keeps our terms whole.
-- Latin letters are lower-cased; digits and English words pass through as words.
+- Latin letters are lower-cased; digits and English words pass through as words. Full-width
+  letters and digits (３号楼, ＬＩＦＴ: what Chinese input methods often type) are folded to
+  their ASCII forms (NFKC) in documents and queries alike.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,10 +108,15 @@ def _inner_words(word: str) -> list[str]:
     return found
 
 
+def normalise(text: str) -> str:
+    """Fold full-width forms to ASCII (３号楼 → 3号楼) the same way for documents and queries."""
+    return unicodedata.normalize("NFKC", text or "")
+
+
 def document_words(text: str) -> list[str]:
     """Return the words to index for a text: each word preceded by the words inside it."""
     words: list[str] = []
-    for token in tokenizer().cut(text or "", HMM=True):
+    for token in tokenizer().cut(normalise(text), HMM=True):
         token = token.strip().lower()
         if not _is_word(token):
             continue
@@ -188,7 +196,7 @@ def _split_compound(word: str) -> list[str] | None:
 
 def parse_query(text: str) -> ParsedQuery:
     """Cut a query into required terms: filler words dropped, synonyms attached."""
-    text = (text or "").strip()[:200]
+    text = normalise(text).strip()[:200]
     tokens: list[str] = []
     for token in tokenizer().cut(text, HMM=True):
         token = token.strip().lower()

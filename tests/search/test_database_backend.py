@@ -117,6 +117,14 @@ def test_everyday_words_find_the_formal_ones(estate_a, rebuild_index, query, tit
     assert titles(service.search(AnonymousUser(), query)) == [title]
 
 
+def test_a_full_width_query_finds_the_ascii_title_and_back(estate_a, rebuild_index):
+    make_notice(estate_a, "3号楼电梯维修通知")
+    make_notice(estate_a, "５栋外墙清洗")
+    rebuild_index()
+    assert titles(service.search(AnonymousUser(), "３号楼 电梯")) == ["3号楼电梯维修通知"]
+    assert titles(service.search(AnonymousUser(), "5栋")) == ["５栋外墙清洗"]
+
+
 def test_english_and_digits(estate_a, rebuild_index):
     make_notice(estate_a, "Lift inspection 2026", summary="Annual check of every lift.")
     rebuild_index()

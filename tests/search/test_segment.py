@@ -70,6 +70,13 @@ def test_english_and_digits_keep_working_and_are_lower_cased():
     assert {"lift", "2026"} <= set(document_words("LIFT check 2026年"))
 
 
+def test_full_width_letters_and_digits_match_their_ascii_forms():
+    # Chinese input methods often type full-width forms; documents may contain either.
+    assert parse_query("３号楼").words == parse_query("3号楼").words
+    assert parse_query("ＬＩＦＴ").words == ("lift",)
+    assert "502" in document_words("３栋５０２室")
+
+
 def test_single_chinese_character_terms_match_as_prefix():
     term = parse_query("业委会怎么选").terms[1]
     assert term.word == "选" and term.is_prefix
