@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,13 @@ class OversightFigures(FigureSource):
             drill=True,
             help=_("期间内新立、至今未完成且已过完成期限的督办事项。"),
         ),
+        Column(
+            "extended",
+            _("曾延期"),
+            COUNT,
+            drill=True,
+            help=_("期间内新立、完成期限被推迟过至少一次的督办事项（每次延期的原因见事项页）。"),
+        ),
         Column("meetings", _("召开联席会议"), COUNT, drill=True),
     )
 
@@ -45,6 +53,7 @@ class OversightFigures(FigureSource):
                 "done": items[pk].done if pk in items else 0,
                 "open": items[pk].open if pk in items else 0,
                 "overdue": items[pk].overdue if pk in items else 0,
+                "extended": items[pk].extended if pk in items else 0,
                 "meetings": meetings.get(pk, 0),
             }
             for pk in estate_ids
@@ -81,6 +90,10 @@ class OversightFigures(FigureSource):
                 items = items.filter(overdue_q(today))
             elif column == "open":
                 items = items.exclude(state=WorkState.DONE).exclude(overdue_q(today))
+            elif column == "extended":
+                items = items.filter(
+                    changes__to_due_date__gt=F("changes__from_due_date")
+                ).distinct()
         drill = Drill(
             title=_("%(estate)s · 督办事项") % {"estate": estate.name},
             headings=[_("事项"), _("责任方"), _("完成期限"), _("进度"), _("状态")],

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from deliberation.oversight.choices import MeetingState, WorkState
@@ -32,6 +32,7 @@ class ActionItemFigures:
     done: int  # completed within the range
     open: int  # of those opened in the range: not done and not overdue today
     overdue: int  # of those opened in the range: overdue today
+    extended: int = 0  # of those opened in the range: deadline moved later at least once
 
 
 def action_item_figures(
@@ -44,8 +45,10 @@ def action_item_figures(
     opened = Q(action_items__created_at__gte=since, action_items__created_at__lt=until)
     not_done = ~Q(action_items__state=WorkState.DONE)
     late = Q(action_items__due_date__lt=today)
+    extended = Q(action_items__changes__to_due_date__gt=F("action_items__changes__from_due_date"))
+    # The join to the changes repeats an item once per change: count distinct items.
     rows = estates.order_by().annotate(
-        n_opened=Count("action_items", filter=opened),
+        n_opened=Count("action_items", filter=opened, distinct=True),
         n_done=Count(
             "action_items",
             filter=Q(
@@ -53,12 +56,16 @@ def action_item_figures(
                 action_items__completed_at__gte=since,
                 action_items__completed_at__lt=until,
             ),
+            distinct=True,
         ),
-        n_open=Count("action_items", filter=opened & not_done & ~late),
-        n_overdue=Count("action_items", filter=opened & not_done & late),
+        n_open=Count("action_items", filter=opened & not_done & ~late, distinct=True),
+        n_overdue=Count("action_items", filter=opened & not_done & late, distinct=True),
+        n_extended=Count("action_items", filter=opened & extended, distinct=True),
     )
     return {
-        row.pk: ActionItemFigures(row.pk, row.n_opened, row.n_done, row.n_open, row.n_overdue)
+        row.pk: ActionItemFigures(
+            row.pk, row.n_opened, row.n_done, row.n_open, row.n_overdue, row.n_extended
+        )
         for row in rows
     }
 

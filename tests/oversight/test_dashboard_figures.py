@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from deliberation.oversight import actions
 from deliberation.oversight.dashboard import OversightFigures
 from deliberation.oversight.models import ActionItem
 from portal.community.choices import Party
@@ -45,7 +46,39 @@ def items(estate_a, committee_chair):
 
 def test_figures_count_items_by_where_they_stand_today(items, estate_a):
     row = OversightFigures().compute([estate_a.pk], Period.default())[estate_a.pk]
-    assert row == {"opened": 3, "done": 1, "open": 1, "overdue": 1, "meetings": 0}
+    assert row == {
+        "opened": 3,
+        "done": 1,
+        "open": 1,
+        "overdue": 1,
+        "extended": 0,
+        "meetings": 0,
+    }
+
+
+def test_an_item_extended_twice_counts_once_and_a_shortened_one_not_at_all(
+    items, estate_a, committee_chair
+):
+    today = timezone.localdate()
+    due_today = items["due_today"]
+    for days in (7, 14):  # two extensions of the same item
+        actions.adjust_action_item(
+            due_today,
+            actor=committee_chair,
+            reason="施工队排期顺延",
+            due_date=today + timedelta(days),
+        )
+    late = items["late"]
+    actions.adjust_action_item(
+        late, actor=committee_chair, reason="改由业委会牵头", responsible_party=Party.COMMITTEE
+    )
+
+    row = OversightFigures().compute([estate_a.pk], Period.default())[estate_a.pk]
+
+    assert row["extended"] == 1
+    assert row["opened"] == 3  # the join to the changes does not count an item twice
+    drill = OversightFigures().drill(estate_a, Period.default(), "extended")
+    assert [cells[0][0] for cells in drill.rows] == ["地下车库照明更换"]
 
 
 def test_overdue_alerts_show_every_late_item_but_leave_sending_to_oversight(items, estate_a):
