@@ -160,9 +160,12 @@ def seed_past_assembly(estate, *, chair) -> bool:
     ):
         return False
     now = timezone.now()
-    announced = (now - timedelta(days=80)).replace(hour=9, minute=0, second=0, microsecond=0)
+    # 09:00 Beijing time on each day: notice, opening; voting closes at 18:00.
+    announced = timezone.localtime(now - timedelta(days=80)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
     opens = announced + timedelta(days=20)
-    closes = opens + timedelta(days=14)
+    closes = opens + timedelta(days=14, hours=9)
     assembly = AssemblyPage(**PAST_ASSEMBLY, voting_opens_at=opens, voting_closes_at=closes)
     assembly.motions = [Motion(sort_order=i, **spec) for i, (spec, *_s) in enumerate(PAST_MOTIONS)]
     index.add_child(instance=assembly)
