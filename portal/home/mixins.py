@@ -59,6 +59,8 @@ class SectionIndexMixin(VisibilityMixin):
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.visible_children(request), self.per_page)
         context["items"] = paginator.get_page(request.GET.get("page"))
+        # "Nothing here" would be untrue when there is content this reader may not open.
+        context["has_hidden"] = not paginator.count and self.get_children().live().exists()
         return context
 
 

@@ -146,3 +146,25 @@ def test_owner_registers_a_proxy_through_the_page(client, assembly, owner):
     )
     assert response.status_code == 302
     assert assembly.proxies.count() == 1
+
+
+def test_the_index_tells_an_outsider_the_meetings_are_for_members_not_that_there_are_none(
+    client, assembly, outsider
+):
+    index_url = assembly.get_parent().url
+    client.force_login(outsider)
+    html = client.get(index_url).content.decode()
+    assert assembly.title not in html
+    assert "仅向本小区的业主或成员开放" in html and "暂无内容" not in html
+
+
+def test_an_anonymous_reader_is_offered_to_log_in(client, assembly):
+    html = client.get(assembly.get_parent().url).content.decode()
+    assert "仅向本小区的业主或成员开放" in html and "登录后查看" in html
+
+
+def test_an_empty_index_says_so(client, estate_a, outsider):
+    from voting.models import AssemblyIndexPage
+
+    index = AssemblyIndexPage.objects.descendant_of(estate_a.page).get()
+    assert "暂无内容" in client.get(index.url).content.decode()
