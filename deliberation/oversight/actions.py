@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from deliberation.oversight import evidence as evidence_rules
 from deliberation.oversight import people, references
-from deliberation.oversight.choices import MeetingState, WorkState
+from deliberation.oversight.choices import MeetingChangeKind, MeetingState, WorkState
 from deliberation.oversight.models import (
     ActionItem,
     ActionItemChange,
@@ -28,6 +28,7 @@ from deliberation.oversight.models import (
     AgendaItem,
     Decision,
     JointMeeting,
+    MeetingChange,
     MeetingParticipant,
     local_today,
 )
@@ -226,11 +227,137 @@ def add_agenda_item(meeting: JointMeeting, entry: AgendaEntry, *, actor: Any) ->
     meeting = JointMeeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.state == MeetingState.PUBLISHED:
         raise ValidationError(_("会议纪要已公开，议程不能再修改。"))
+    _refuse_cancelled(meeting)
     if not entry.title.strip():
         raise ValidationError(_("请填写议题。"))
     item = _add_agenda_item(meeting, entry)
     audit.record("oversight.meeting.agenda_added", actor=actor, obj=meeting, item=item.title)
     return item
+
+
+def _refuse_cancelled(meeting: JointMeeting) -> None:
+    if meeting.state == MeetingState.CANCELLED:
+        raise ValidationError(_("会议已取消。"))
+
+
+def _participant_users(meeting: JointMeeting, actor: Any) -> list[int]:
+    return list(
+        meeting.participants.filter(user__isnull=False)
+        .exclude(user=actor)
+        .values_list("user_id", flat=True)
+    )
+
+
+@transaction.atomic
+def reschedule_meeting(
+    meeting: JointMeeting,
+    *,
+    actor: Any,
+    starts_at: datetime,
+    place: str,
+    reason: str,
+    now: datetime | None = None,
+) -> MeetingChange:
+    """Move a planned meeting to a new time or place, with the reason; participants are told."""
+    _may_run(meeting, actor)
+    meeting = JointMeeting.objects.select_for_update().select_related("estate").get(pk=meeting.pk)
+    if meeting.state != MeetingState.PLANNED:
+        raise ValidationError(_("只有尚未召开的会议可以改期。"))
+    reason, place = (reason or "").strip(), (place or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写改期原因，它会通知参会人员并显示在会议页面上。"))
+    if starts_at is None or not place:
+        raise ValidationError(_("请填写新的会议时间和地点。"))
+    if starts_at <= (now or timezone.now()):
+        raise ValidationError(_("新的会议时间须晚于现在。"))
+    if starts_at == meeting.starts_at and place == meeting.place:
+        raise ValidationError(_("会议时间和地点都没有变化。"))
+    change = MeetingChange.objects.create(
+        meeting=meeting,
+        kind=MeetingChangeKind.RESCHEDULED,
+        changed_by=actor,
+        reason=reason[:500],
+        from_starts_at=meeting.starts_at,
+        to_starts_at=starts_at,
+        from_place=meeting.place,
+        to_place=place[:200],
+    )
+    meeting.starts_at, meeting.place = starts_at, place[:200]
+    meeting.save(update_fields=["starts_at", "place"])
+    audit.record(
+        "oversight.meeting.rescheduled",
+        actor=actor,
+        obj=meeting,
+        estate=meeting.estate,
+        change_id=change.pk,
+        from_starts_at=change.from_starts_at.isoformat(),
+        to_starts_at=starts_at.isoformat(),
+        place=meeting.place,
+        reason=change.reason,
+    )
+    _notify(
+        _participant_users(meeting, actor),
+        category="deliberation",
+        title=_("联席会议改期：%(title)s") % {"title": meeting.title},
+        body=_("新的时间：%(when)s；地点：%(place)s。原因：%(reason)s")
+        % {
+            "when": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M"),
+            "place": meeting.place,
+            "reason": change.reason[:200],
+        },
+        url=meeting.get_absolute_url(),
+        estate=meeting.estate,
+        dedupe_key=f"oversight:meeting-change:{change.pk}",
+        actor=actor,
+        urgency="important",
+    )
+    return change
+
+
+@transaction.atomic
+def cancel_meeting(meeting: JointMeeting, *, actor: Any, reason: str) -> MeetingChange:
+    """Call off a planned meeting, with the reason; participants are told."""
+    _may_run(meeting, actor)
+    meeting = JointMeeting.objects.select_for_update().select_related("estate").get(pk=meeting.pk)
+    if meeting.state != MeetingState.PLANNED:
+        raise ValidationError(_("只有尚未召开的会议可以取消。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写取消原因，它会通知参会人员并显示在会议页面上。"))
+    change = MeetingChange.objects.create(
+        meeting=meeting,
+        kind=MeetingChangeKind.CANCELLED,
+        changed_by=actor,
+        reason=reason[:500],
+        from_starts_at=meeting.starts_at,
+        from_place=meeting.place,
+    )
+    meeting.state = MeetingState.CANCELLED
+    meeting.save(update_fields=["state"])
+    audit.record(
+        "oversight.meeting.cancelled",
+        actor=actor,
+        obj=meeting,
+        estate=meeting.estate,
+        change_id=change.pk,
+        reason=change.reason,
+    )
+    _notify(
+        _participant_users(meeting, actor),
+        category="deliberation",
+        title=_("联席会议取消：%(title)s") % {"title": meeting.title},
+        body=_("原定 %(when)s 的会议取消。原因：%(reason)s")
+        % {
+            "when": timezone.localtime(change.from_starts_at).strftime("%Y-%m-%d %H:%M"),
+            "reason": change.reason[:200],
+        },
+        url=meeting.get_absolute_url(),
+        estate=meeting.estate,
+        dedupe_key=f"oversight:meeting-change:{change.pk}",
+        actor=actor,
+        urgency="important",
+    )
+    return change
 
 
 def minutes_html(text: str) -> str:
@@ -258,6 +385,7 @@ def record_minutes(meeting: JointMeeting, *, actor: Any, text: str) -> JointMeet
     """Record (or correct) the minutes: the meeting is then held. Refused once published."""
     _may_run(meeting, actor)
     meeting = JointMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_cancelled(meeting)
     if meeting.state == MeetingState.PUBLISHED:
         raise ValidationError(_("会议纪要已公开，不能再修改。"))
     html = minutes_html(text)

@@ -7,11 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MeetingState(models.TextChoices):
-    """Planned → held (minutes recorded) → minutes published."""
+    """Planned → held (minutes recorded) → minutes published; or planned → cancelled."""
 
     PLANNED = "planned", _("已召集")
     HELD = "held", _("已召开")
     PUBLISHED = "published", _("纪要已公开")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class MeetingChangeKind(models.TextChoices):
+    RESCHEDULED = "rescheduled", _("改期")
+    CANCELLED = "cancelled", _("取消")
 
 
 class WorkState(models.TextChoices):

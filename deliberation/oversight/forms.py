@@ -103,6 +103,30 @@ class MeetingForm(forms.Form):
         return result
 
 
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("新的会议时间"),
+        input_formats=[DATETIME_FORMAT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+    )
+    place = forms.CharField(label=_("会议地点"), max_length=200)
+    reason = forms.CharField(
+        label=_("改期原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写改期原因，它会通知参会人员并显示在会议页面上。")},
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("取消原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写取消原因，它会通知参会人员并显示在会议页面上。")},
+    )
+
+
 class AgendaItemForm(forms.Form):
     prefix = "agenda"
     title = forms.CharField(label=_("议题"), max_length=200)

@@ -28,6 +28,14 @@ urlpatterns = [
         "<slug:estate_slug>/meetings/<int:pk>/agenda/", views.meeting_agenda, name="meeting_agenda"
     ),
     path(
+        "<slug:estate_slug>/meetings/<int:pk>/reschedule/",
+        views.meeting_reschedule,
+        name="meeting_reschedule",
+    ),
+    path(
+        "<slug:estate_slug>/meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"
+    ),
+    path(
         "<slug:estate_slug>/meetings/<int:pk>/decisions/",
         views.meeting_decision,
         name="meeting_decision",

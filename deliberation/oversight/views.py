@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,11 +21,13 @@ from deliberation.oversight.forms import (
     ActionItemForm,
     AdjustForm,
     AgendaItemForm,
+    CancelForm,
     DecisionForm,
     ItemFilterForm,
     MeetingForm,
     MinutesForm,
     ProgressForm,
+    RescheduleForm,
 )
 from deliberation.oversight.models import ActionItem, Decision, JointMeeting, local_today, overdue_q
 from portal.community import permissions
@@ -294,10 +297,11 @@ def _meeting_context(request, meeting: JointMeeting, **forms: Any) -> dict[str, 
     for decision in decisions:
         decision.action_items = spawned.get(decision.pk, [])
     may_run = permissions.may_convene_meetings(request.user, meeting.estate)
-    editable = may_run and meeting.state != MeetingState.PUBLISHED
+    editable = may_run and meeting.state not in (MeetingState.PUBLISHED, MeetingState.CANCELLED)
     context = {
         "estate": meeting.estate,
         "meeting": meeting,
+        "changes": list(meeting.changes.select_related("changed_by").order_by("-changed_at")),
         "participants": sorted(meeting.participants.all(), key=_seat_order),
         "agenda": agenda,
         "decisions": decisions,
@@ -313,6 +317,14 @@ def _meeting_context(request, meeting: JointMeeting, **forms: Any) -> dict[str, 
         )
         if meeting.state == MeetingState.HELD:
             context["decision_form"] = forms.get("decision_form") or DecisionForm(meeting=meeting)
+        if meeting.state == MeetingState.PLANNED:
+            context["reschedule_form"] = forms.get("reschedule_form") or RescheduleForm(
+                initial={
+                    "starts_at": timezone.localtime(meeting.starts_at),
+                    "place": meeting.place,
+                }
+            )
+            context["cancel_form"] = forms.get("cancel_form") or CancelForm(prefix="cancel")
     return context
 
 
@@ -355,6 +367,38 @@ def meeting_minutes(request, estate_slug: str, pk: int):
         messages.success(request, _("会议纪要已保存，可以继续记录会议决定。"))
 
     return _run_step(request, meeting, "minutes_form", MinutesForm(request.POST), step)
+
+
+@login_required
+@require_POST
+def meeting_reschedule(request, estate_slug: str, pk: int):
+    meeting = lookups.get_meeting_for_convener(request, estate_slug, pk)
+
+    def step(data):
+        actions.reschedule_meeting(
+            meeting,
+            actor=request.user,
+            starts_at=data["starts_at"],
+            place=data["place"],
+            reason=data["reason"],
+        )
+        messages.success(request, _("会议已改期，参会人员会收到通知。"))
+
+    return _run_step(request, meeting, "reschedule_form", RescheduleForm(request.POST), step)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, estate_slug: str, pk: int):
+    meeting = lookups.get_meeting_for_convener(request, estate_slug, pk)
+
+    def step(data):
+        actions.cancel_meeting(meeting, actor=request.user, reason=data["reason"])
+        messages.success(request, _("会议已取消，参会人员会收到通知。"))
+
+    return _run_step(
+        request, meeting, "cancel_form", CancelForm(request.POST, prefix="cancel"), step
+    )
 
 
 @login_required

@@ -14,6 +14,7 @@ from deliberation.oversight.models.meetings import (
     AgendaItem,
     Decision,
     JointMeeting,
+    MeetingChange,
     MeetingParticipant,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "AppendOnlyError",
     "Decision",
     "JointMeeting",
+    "MeetingChange",
     "MeetingParticipant",
     "local_today",
     "overdue_q",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.oversight.choices import MeetingState
+from deliberation.oversight.choices import MeetingChangeKind, MeetingState
 from portal.community.choices import Party
 from portal.community.models import Estate
 
@@ -75,7 +75,8 @@ class JointMeeting(models.Model):
         indexes = [models.Index(fields=["estate", "state", "starts_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state=MeetingState.PLANNED) | Q(minutes_recorded_at__isnull=False),
+                condition=Q(state__in=(MeetingState.PLANNED, MeetingState.CANCELLED))
+                | Q(minutes_recorded_at__isnull=False),
                 name="meeting_held_has_minutes",
             ),
             models.CheckConstraint(
@@ -199,3 +200,43 @@ class Decision(models.Model):
     @property
     def estate(self) -> Estate:
         return self.meeting.estate
+
+
+class MeetingChange(models.Model):
+    """A planned meeting moved or called off: when, where, by whom and why (append-only).
+
+    Participants plan around a convened meeting; a change they were not told the reason for
+    is how trust in the joint meeting erodes, so each one is kept and shown on the meeting.
+    """
+
+    meeting = models.ForeignKey(JointMeeting, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(max_length=20, choices=MeetingChangeKind.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    reason = models.TextField(_("原因"), max_length=500)
+    from_starts_at = models.DateTimeField()
+    to_starts_at = models.DateTimeField(null=True, blank=True)
+    from_place = models.CharField(max_length=200)
+    to_place = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("会议变更")
+        verbose_name_plural = _("会议变更")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} · {self.kind}"
+
+    def save(self, *args, **kwargs):
+        from deliberation.oversight.models.action_items import AppendOnlyError
+
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("meeting changes are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from deliberation.oversight.models.action_items import AppendOnlyError
+
+        raise AppendOnlyError("meeting changes are append-only")
