@@ -31,7 +31,7 @@ def titles(user, text):
 
 
 def test_members_find_a_report_by_a_word_inside_its_text(roof, owner_building1):
-    assert "3栋顶楼屋面漏水" in titles(owner_building1, "渗水")
+    assert "3栋顶楼屋面漏水" in titles(owner_building1, "天花板")
 
 
 def test_outsiders_and_anonymous_readers_do_not(roof, outsider):
