@@ -39,7 +39,7 @@ MOTIONS = [
     },
     {
         "title": "选举第二届业主委员会委员",
-        "text": "应选 7 名委员，每位业主最多可选 7 人。",
+        "text": "第一届业主委员会任期届满，本次换届选举应选 7 名委员，每位业主最多可选 7 人。",
         "matter": Matter.COMMITTEE_ELECTION,
         "kind": MotionKind.ELECTION,
         "seats": 7,
