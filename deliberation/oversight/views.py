@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,6 +65,11 @@ def item_list(request, estate_slug: str):
             items = items.filter(responsible_party=party)
     items = (
         items.with_status(today)
+        .annotate(
+            extensions=Count(
+                "changes", filter=Q(changes__to_due_date__gt=F("changes__from_due_date"))
+            )
+        )
         .select_related("responsible_person")
         .order_by("state", "due_date", "pk")
     )

@@ -176,3 +176,11 @@ def test_an_owner_posting_to_the_adjust_url_is_forbidden(client, estate_a, item,
     )
     assert response.status_code == 403
     assert not ActionItemChange.objects.exists()
+
+
+def test_the_list_marks_an_extended_item(client, estate_a, item, committee_chair, owner):
+    adjust(item, committee_chair, due_date=item.due_date + timedelta(days=7))
+    adjust(item, committee_chair, due_date=item.due_date + timedelta(days=14), reason="再顺延一周")
+    client.force_login(owner)
+    html = client.get(reverse("oversight:item_list", args=(estate_a.slug,))).content.decode()
+    assert "已延期 2 次" in html
