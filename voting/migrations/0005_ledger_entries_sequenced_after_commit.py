@@ -13,7 +13,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-from voting.migrations import _triggers
+from portal.community.append_only import create_triggers, drop_triggers
 
 
 def copy_chain(apps, schema_editor):
@@ -33,11 +33,11 @@ def copy_chain(apps, schema_editor):
 
 
 def append_only(apps, schema_editor):
-    _triggers.create(schema_editor, ["voting_ballot", "voting_ledgerentry"])
+    create_triggers(schema_editor, ["voting_ballot", "voting_ledgerentry"])
 
 
 def no_longer_append_only(apps, schema_editor):
-    _triggers.drop(schema_editor, ["voting_ledgerentry"])
+    drop_triggers(schema_editor, ["voting_ledgerentry"])
 
 
 class Migration(migrations.Migration):

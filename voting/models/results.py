@@ -8,8 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.community.append_only import AppendOnlyModel
 from voting.models.assemblies import AssemblyPage
-from voting.models.base import AppendOnlyModel
 
 
 class AssemblyResult(AppendOnlyModel):

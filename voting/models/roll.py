@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.community.append_only import AppendOnlyModel
 from portal.community.models import OwnerIdentity, Unit
 from voting.choices import RightKind
 from voting.models.assemblies import AssemblyPage
-from voting.models.base import AppendOnlyModel
 
 
 def new_pseudonym() -> str:

@@ -5,37 +5,15 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-# Append-only in the database too, like the action item changes (0004).
-TABLE = "oversight_meetingchange"
-UP = {
-    "sqlite": [
-        f"""CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE}
-           BEGIN SELECT RAISE(ABORT, 'meeting changes are append-only'); END;""",
-        f"""CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE}
-           BEGIN SELECT RAISE(ABORT, 'meeting changes are append-only'); END;""",
-    ],
-    "postgresql": [
-        f"""CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE}
-           FOR EACH ROW EXECUTE FUNCTION gongzhi_refuse_change();"""
-    ],
-}
-DOWN = {
-    "sqlite": [
-        f"DROP TRIGGER IF EXISTS {TABLE}_no_update;",
-        f"DROP TRIGGER IF EXISTS {TABLE}_no_delete;",
-    ],
-    "postgresql": [f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};"],
-}
+from portal.community.append_only import create_triggers, drop_triggers
 
 
 def forwards(apps, schema_editor):
-    for statement in UP.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(statement, params=None)
+    create_triggers(schema_editor, ["oversight_meetingchange"])
 
 
 def backwards(apps, schema_editor):
-    for statement in DOWN.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(statement, params=None)
+    drop_triggers(schema_editor, ["oversight_meetingchange"])
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,6 @@ from deliberation.oversight.models.action_items import (
     ActionItem,
     ActionItemChange,
     ActionItemUpdate,
-    AppendOnlyError,
     local_today,
     overdue_q,
 )
@@ -17,6 +16,7 @@ from deliberation.oversight.models.meetings import (
     MeetingChange,
     MeetingParticipant,
 )
+from portal.community.models.audit import AppendOnlyError  # the error every append-only row raises
 
 __all__ = [
     "ActionItem",

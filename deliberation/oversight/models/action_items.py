@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.oversight.choices import ActionStatus, EvidenceKind, WorkState
+from portal.community.append_only import AppendOnlyModel
 from portal.community.choices import Party
 from portal.community.models import Estate
 from portal.community.storage import private_storage
@@ -156,11 +157,7 @@ def evidence_path(instance: ActionItemUpdate, filename: str) -> str:
     return f"oversight/evidence/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-class AppendOnlyError(Exception):
-    """Raised on an attempt to change or delete an update once written."""
-
-
-class ActionItemUpdate(models.Model):
+class ActionItemUpdate(AppendOnlyModel):
     """One progress report: who, when, the note, the progress and optional evidence.
 
     Append-only: the model refuses to save an existing row or delete one, and the database
@@ -197,14 +194,6 @@ class ActionItemUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.item_id} · {self.progress}%"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("action item updates are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("action item updates are append-only")
-
     @property
     def estate(self) -> Estate:
         return self.item.estate
@@ -214,7 +203,7 @@ class ActionItemUpdate(models.Model):
         return self.evidence_kind == EvidenceKind.PHOTO
 
 
-class ActionItemChange(models.Model):
+class ActionItemChange(AppendOnlyModel):
     """A change of deadline or responsibility, with who made it and why (append-only).
 
     Officials judge whether promises are kept; a deadline that moves silently would hide a
@@ -246,14 +235,6 @@ class ActionItemChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} · {self.from_due_date} → {self.to_due_date}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("action item changes are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("action item changes are append-only")
 
     @property
     def due_date_changed(self) -> bool:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.oversight.choices import MeetingChangeKind, MeetingState
+from portal.community.append_only import AppendOnlyModel
 from portal.community.choices import Party
 from portal.community.models import Estate
 
@@ -202,7 +203,7 @@ class Decision(models.Model):
         return self.meeting.estate
 
 
-class MeetingChange(models.Model):
+class MeetingChange(AppendOnlyModel):
     """A planned meeting moved or called off: when, where, by whom and why (append-only).
 
     Participants plan around a convened meeting; a change they were not told the reason for
@@ -228,15 +229,3 @@ class MeetingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} · {self.kind}"
-
-    def save(self, *args, **kwargs):
-        from deliberation.oversight.models.action_items import AppendOnlyError
-
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("meeting changes are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        from deliberation.oversight.models.action_items import AppendOnlyError
-
-        raise AppendOnlyError("meeting changes are append-only")
