@@ -240,11 +240,23 @@ def _refuse_cancelled(meeting: JointMeeting) -> None:
         raise ValidationError(_("会议已取消。"))
 
 
-def _participant_users(meeting: JointMeeting, actor: Any) -> list[int]:
-    return list(
-        meeting.participants.filter(user__isnull=False)
-        .exclude(user=actor)
-        .values_list("user_id", flat=True)
+def _tell_participants(change: MeetingChange, actor: Any, *, title: str, body: str) -> None:
+    """Tell everyone seated at the meeting (but the actor) that it moved or was called off."""
+    meeting = change.meeting
+    _notify(
+        list(
+            meeting.participants.filter(user__isnull=False)
+            .exclude(user=actor)
+            .values_list("user_id", flat=True)
+        ),
+        category="deliberation",
+        title=title,
+        body=body,
+        url=meeting.get_absolute_url(),
+        estate=meeting.estate,
+        dedupe_key=f"oversight:meeting-change:{change.pk}",
+        actor=actor,
+        urgency="important",
     )
 
 
@@ -295,9 +307,9 @@ def reschedule_meeting(
         place=meeting.place,
         reason=change.reason,
     )
-    _notify(
-        _participant_users(meeting, actor),
-        category="deliberation",
+    _tell_participants(
+        change,
+        actor,
         title=_("联席会议改期：%(title)s") % {"title": meeting.title},
         body=_("新的时间：%(when)s；地点：%(place)s。原因：%(reason)s")
         % {
@@ -305,11 +317,6 @@ def reschedule_meeting(
             "place": meeting.place,
             "reason": change.reason[:200],
         },
-        url=meeting.get_absolute_url(),
-        estate=meeting.estate,
-        dedupe_key=f"oversight:meeting-change:{change.pk}",
-        actor=actor,
-        urgency="important",
     )
     return change
 
@@ -342,20 +349,15 @@ def cancel_meeting(meeting: JointMeeting, *, actor: Any, reason: str) -> Meeting
         change_id=change.pk,
         reason=change.reason,
     )
-    _notify(
-        _participant_users(meeting, actor),
-        category="deliberation",
+    _tell_participants(
+        change,
+        actor,
         title=_("联席会议取消：%(title)s") % {"title": meeting.title},
         body=_("原定 %(when)s 的会议取消。原因：%(reason)s")
         % {
             "when": timezone.localtime(change.from_starts_at).strftime("%Y-%m-%d %H:%M"),
             "reason": change.reason[:200],
         },
-        url=meeting.get_absolute_url(),
-        estate=meeting.estate,
-        dedupe_key=f"oversight:meeting-change:{change.pk}",
-        actor=actor,
-        urgency="important",
     )
     return change
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.utils import timezone
 
 from deliberation.oversight import actions
@@ -26,6 +27,18 @@ def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
 
 def photo(name: str = "roof.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def assert_database_refuses_changes(model, **rewrite) -> None:
+    """Neither an UPDATE nor a DELETE written by hand gets past the append-only triggers."""
+    with pytest.raises(Exception), transaction.atomic():  # noqa: B017 - backend-specific error
+        model.objects.update(**rewrite)
+    with (
+        pytest.raises(Exception),  # noqa: B017
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"DELETE FROM {model._meta.db_table}")
 
 
 @pytest.fixture
