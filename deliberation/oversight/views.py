@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation.oversight import actions, lookups, people, references
-from deliberation.oversight.choices import MeetingState
+from deliberation.oversight.choices import MeetingState, WorkState
 from deliberation.oversight.forms import (
     ActionItemForm,
     AdjustForm,
@@ -103,7 +103,7 @@ def _render_item(request, item: ActionItem, *, progress_form=None, adjust_form=N
         )
     )
     may_report = permissions.may_report_progress(request.user, item)
-    may_adjust = item.state != "done" and actions.may_adjust(request.user, item)
+    may_adjust = item.state != WorkState.DONE and actions.may_adjust(request.user, item)
     source = None
     if item.source_content_type_id:
         obj = item.source
