@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from django.db import connection
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# A lost or refused database connection (a restart, a failover, a full pool): the request may
+# succeed a moment later, so it is answered 503 with Retry-After rather than 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
 
 
 def permission_denied(request, exception=None):
@@ -16,7 +27,32 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """Answer an unhandled exception: 503 when the database is unreachable, else the 500 page.
+
+    Django calls this for an exception raised anywhere, in a view or in a middleware (loading
+    the session or the user), while the exception is still being handled.
+    """
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_UNAVAILABLE):
+        return database_unavailable(request, exception)
     return render(request, "errors/500.html", status=500)
+
+
+def database_unavailable(request, exception: BaseException | None = None) -> HttpResponse:
+    """Return the 503 page in the reader's language, rendered without touching the database."""
+    logger.warning(
+        "Database unavailable, answered 503: %s %s (%s: %s)",
+        request.method,
+        request.path,
+        type(exception).__name__,
+        exception,
+    )
+    # No request context: the context processors (unread count, settings) would query.
+    html = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def healthz(request) -> HttpResponse:
