@@ -40,6 +40,9 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler400 = "themes.views.bad_request"
 handler403 = "themes.views.permission_denied"
 handler404 = "themes.views.page_not_found"
 handler500 = "themes.views.server_error"
+# allauth answers its rate limits with ROOT_URLCONF.handler429 when there is one.
+handler429 = "themes.views.too_many_requests"

@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +17,27 @@ logger = logging.getLogger(__name__)
 # succeed a moment later, so it is answered 503 with Retry-After rather than 500.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 5
+
+
+def bad_request(request, exception=None):
+    """Explain a refused request in the reader's language (Django's own page is English)."""
+    from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
+
+    from portal.security import hostile_input_response
+
+    text = str(exception or "")
+    if "UTF-8" in text:
+        message = _("表单必须以 UTF-8 编码提交。请刷新页面后重新填写提交。")
+    elif isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        message = _("提交的字段或文件过多，请减少后重试。")
+    else:
+        message = _("提交的内容格式有误，请返回上一页检查后重试。")
+    return hostile_input_response(request, message)
+
+
+def too_many_requests(request, exception=None):
+    """Answer a rate limit (allauth's SMS and login limits) with a Chinese page."""
+    return render(request, "errors/429.html", status=429)
 
 
 def permission_denied(request, exception=None):
