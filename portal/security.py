@@ -4,6 +4,8 @@
   (NUL, escape, bidirectional overrides): no field of the portal takes them, PostgreSQL cannot
   store NUL, and XML (RSS, XLSX) cannot carry them. The reader gets a 400 page saying why.
 - PermissionsPolicyMiddleware turns off the browser features the portal never uses.
+- ContentSecurityPolicyMiddleware sends the CSP of settings.CONTENT_SECURITY_POLICY, with the
+  relaxations the Wagtail admin needs on its own paths only; csp_report logs violations.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from csp.constants import SELF, UNSAFE_EVAL, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from portal.text_checks import has_control_characters
 
@@ -100,3 +106,39 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# The Wagtail admin (editors and staff, behind login and TOTP) uses inline scripts and styles
+# and blob: images for uploads; only its own paths get these, the public site never does.
+ADMIN_PATH_PREFIXES = ("/admin/", "/django-admin/")
+ADMIN_CSP = {
+    "script-src": [SELF, UNSAFE_INLINE, UNSAFE_EVAL],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+}
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's relaxations on the admin's paths only."""
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path_info.startswith(ADMIN_PATH_PREFIXES):
+            parts.replace = {**(parts.replace or {}), **ADMIN_CSP}
+            # A nonce would make browsers ignore 'unsafe-inline'.
+            parts.nonce = None
+        return parts
+
+
+MAX_REPORT_BYTES = 16 * 1024
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Log a browser's CSP violation report (report-uri); answer 204 whatever it holds."""
+    body = request.body[:MAX_REPORT_BYTES].decode("utf-8", "replace")
+    logger.warning("CSP violation on %s: %s", request.headers.get("Referer", "?"), body)
+    return HttpResponse(status=204)
