@@ -21,13 +21,13 @@ from portal.community.models import (
     Unit,
 )
 from portal.community.models.register import hash_id_number
-from portal.community.register.id_numbers import check_character
 from portal.community.register import (
     COLUMNS,
     import_file,
     import_rows,
     parse_register_file,
 )
+from portal.community.register.id_numbers import check_character
 from tests.factories import UserFactory, make_estate
 
 SAMPLES = Path(__file__).resolve().parents[2] / "portal" / "community" / "samples"
