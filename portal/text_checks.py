@@ -2,15 +2,13 @@
 
 Control characters have no place in a name, a title or an opinion: PostgreSQL refuses NUL in
 text, XML 1.0 (RSS, XLSX) refuses most of C0, and bidirectional overrides let a name display
-as something else. Forms refuse them with a message; output that must be XML drops them.
+as something else. portal.security refuses them in every request and the register import in
+every cell, each with a message; output that must be XML drops them.
 """
 
 from __future__ import annotations
 
 import re
-
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 # C0 and C1 controls except tab, line feed and carriage return, and the bidirectional
 # embedding/override/isolate characters (U+202A-U+202E, U+2066-U+2069).
@@ -41,15 +39,3 @@ def looks_like_formula(text: str) -> bool:
 def xml_safe(text: str) -> str:
     """Return the text without the characters XML 1.0 cannot carry."""
     return _NOT_XML.sub("", text or "")
-
-
-def reject_control_characters(value: str) -> None:
-    """Validate a single-line value: no control or direction-override characters."""
-    if has_control_characters(value):
-        raise ValidationError(_("不能包含不可见的控制字符，请删除后重试。"), code="control")
-
-
-def reject_control_characters_multiline(value: str) -> None:
-    """Validate free text: no control characters except tab and line breaks."""
-    if has_control_characters(value, multiline=True):
-        raise ValidationError(_("不能包含不可见的控制字符，请删除后重试。"), code="control")
