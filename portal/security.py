@@ -133,12 +133,19 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
 
 MAX_REPORT_BYTES = 16 * 1024
+REPORT_TYPES = ("application/csp-report", "application/json", "application/reports+json")
 
 
 @csrf_exempt
 @require_POST
 def csp_report(request: HttpRequest) -> HttpResponse:
-    """Log a browser's CSP violation report (report-uri); answer 204 whatever it holds."""
+    """Log a browser's CSP violation report (report-uri); answer 204 whatever it holds.
+
+    Browsers send JSON (application/csp-report); anything else is not a report (and a form's
+    body has already been read by HostileInputMiddleware), so it is refused with 415.
+    """
+    if request.content_type not in REPORT_TYPES:
+        return HttpResponse(status=415)
     body = request.body[:MAX_REPORT_BYTES].decode("utf-8", "replace")
     logger.warning("CSP violation on %s: %s", request.headers.get("Referer", "?"), body)
     return HttpResponse(status=204)

@@ -95,3 +95,9 @@ def test_public_pages_have_no_inline_script_handler_or_style(db, who):
         assert not INLINE_SCRIPT.search(html), (url, INLINE_SCRIPT.search(html).group(0))
         assert not INLINE_HANDLER.search(html), (url, INLINE_HANDLER.search(html).group(0))
         assert not INLINE_STYLE.search(html), (url, INLINE_STYLE.search(html).group(0))
+
+
+def test_a_form_posted_to_the_report_address_is_refused_not_a_500(db):
+    client = Client(raise_request_exception=False)
+    response = client.post("/csp-report/", {"blocked-uri": "inline"})
+    assert response.status_code == 415
