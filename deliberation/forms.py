@@ -67,6 +67,14 @@ class AssignForm(forms.Form):
     )
 
 
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("仍未解决的原因"),
+        required=False,
+        max_length=Assignment._meta.get_field("reason").max_length,
+    )
+
+
 class RateForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("满意度"),

@@ -33,6 +33,7 @@ from deliberation.forms import (
     EditPostForm,
     PostForm,
     RateForm,
+    ReopenForm,
     ReportForm,
     ThreadFilterForm,
     ThreadForm,
@@ -330,8 +331,8 @@ def _thread_action(action: Callable[..., Any], success: str, *, form_class=None)
                         messages.error(request, error)
                 return _thread_redirect(thread)
             kwargs = form.cleaned_data
-        elif "reason" in request.POST:
-            kwargs = {"reason": request.POST.get("reason", "")}
+        # Without a form the action takes nothing from the request: a stray field (a `reason`
+        # posted to resolve or confirm) must not become an argument it does not have.
         try:
             action(thread, request.user, **kwargs)
         except ValidationError as exc:
@@ -346,7 +347,7 @@ def _thread_action(action: Callable[..., Any], success: str, *, form_class=None)
 thread_assign = _thread_action(actions.assign, _("已改派。"), form_class=AssignForm)
 thread_resolve = _thread_action(actions.mark_resolved, _("已标记为已解决，等待反映人确认。"))
 thread_confirm = _thread_action(actions.confirm_resolution, _("已确认解决，问题已关闭。"))
-thread_reopen = _thread_action(actions.reopen, _("已重新打开。"))
+thread_reopen = _thread_action(actions.reopen, _("已重新打开。"), form_class=ReopenForm)
 thread_rate = _thread_action(actions.rate, _("感谢您的评价。"), form_class=RateForm)
 
 

@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal import security
 from portal.dashboard import views as dashboard_views
 from portal.dashboard.api import api_router
 from themes import views as theme_views
@@ -31,6 +32,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("lang/<str:code>/", theme_views.switch_language, name="switch_language"),
     path("healthz", theme_views.healthz, name="healthz"),
+    path("csp-report/", security.csp_report, name="csp_report"),
 ]
 
 if settings.DEBUG:
@@ -40,6 +42,9 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler400 = "themes.views.bad_request"
 handler403 = "themes.views.permission_denied"
 handler404 = "themes.views.page_not_found"
 handler500 = "themes.views.server_error"
+# allauth answers its rate limits with ROOT_URLCONF.handler429 when there is one.
+handler429 = "themes.views.too_many_requests"

@@ -2,9 +2,42 @@
 
 from __future__ import annotations
 
-from django.db import connection
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+# A lost or refused database connection (a restart, a failover, a full pool): the request may
+# succeed a moment later, so it is answered 503 with Retry-After rather than 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def bad_request(request, exception=None):
+    """Explain a refused request in the reader's language (Django's own page is English)."""
+    from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
+
+    from portal.security import hostile_input_response
+
+    text = str(exception or "")
+    if "UTF-8" in text:
+        message = _("表单必须以 UTF-8 编码提交。请刷新页面后重新填写提交。")
+    elif isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        message = _("提交的字段或文件过多，请减少后重试。")
+    else:
+        message = _("提交的内容格式有误，请返回上一页检查后重试。")
+    return hostile_input_response(request, message)
+
+
+def too_many_requests(request, exception=None):
+    """Answer a rate limit (allauth's SMS and login limits) with a Chinese page."""
+    return render(request, "errors/429.html", status=429)
 
 
 def permission_denied(request, exception=None):
@@ -16,7 +49,32 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """Answer an unhandled exception: 503 when the database is unreachable, else the 500 page.
+
+    Django calls this for an exception raised anywhere, in a view or in a middleware (loading
+    the session or the user), while the exception is still being handled.
+    """
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_UNAVAILABLE):
+        return database_unavailable(request, exception)
     return render(request, "errors/500.html", status=500)
+
+
+def database_unavailable(request, exception: BaseException | None = None) -> HttpResponse:
+    """Return the 503 page in the reader's language, rendered without touching the database."""
+    logger.warning(
+        "Database unavailable, answered 503: %s %s (%s: %s)",
+        request.method,
+        request.path,
+        type(exception).__name__,
+        exception,
+    )
+    # No request context: the context processors (unread count, settings) would query.
+    html = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def healthz(request) -> HttpResponse:

@@ -8,7 +8,6 @@ are Chinese msgids and are translated here, at display.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import datetime
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from portal.spreadsheets import csv_bytes
 from voting.models import AssemblyPage, AssemblyResult
 
 PDF_FONT = "STSong-Light"
@@ -238,19 +238,20 @@ def _csv_rows(motion: dict[str, Any]) -> list[list[Any]]:
 
 def to_csv(data: dict[str, Any]) -> bytes:
     """Return the result as CSV in UTF-8 with a BOM, so Excel opens the Chinese correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("业主大会会议"), data["assembly"]["title"]])
-    writer.writerow([_("小区"), data["assembly"]["estate"]])
-    writer.writerow([_("全体业主"), _("%(area)s ㎡，%(heads)s 人") % data["totals"]])
-    writer.writerow([_("计入的选票"), data["counted_ballots"]])
     certified = data.get("certified")
-    writer.writerow([_("核定"), local_time(certified["at"]) if certified else _("尚未核定")])
-    writer.writerow([])
-    writer.writerow(csv_header())
+    rows: list[list[Any]] = [
+        [_("业主大会会议"), data["assembly"]["title"]],
+        [_("小区"), data["assembly"]["estate"]],
+        [_("全体业主"), _("%(area)s ㎡，%(heads)s 人") % data["totals"]],
+        [_("计入的选票"), data["counted_ballots"]],
+        [_("核定"), local_time(certified["at"]) if certified else _("尚未核定")],
+        [],
+        csv_header(),
+    ]
     for motion in data["motions"]:
-        writer.writerows(_csv_rows(motion))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        rows.extend(_csv_rows(motion))
+    # Titles and motion texts are typed by the committee: the one writer neutralises formulas.
+    return csv_bytes(rows)
 
 
 # --- PDF --------------------------------------------------------------------------------------

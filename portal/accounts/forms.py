@@ -56,6 +56,14 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
             self.fields["email"].widget.attrs["placeholder"] = "name@example.com"
         self.order_fields(["phone", "email"])
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # With both login methods on, allauth makes both fields optional and lets an empty
+        # form through to a view that then needs the user it never looked up (a 500).
+        if not self.errors and not cleaned.get("phone") and not cleaned.get("email"):
+            raise ValidationError(_("请填写手机号或电子邮箱。"))
+        return cleaned
+
 
 class _CodeFieldMixin:
     """Six-digit SMS codes: numeric keypad on phones, autofill from the message."""

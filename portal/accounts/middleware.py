@@ -41,3 +41,25 @@ class StaffMFAMiddleware:
 
         user = request.user
         return bool(user.is_authenticated and requires_mfa(user) and not has_mfa(user))
+
+
+class RateLimitedMiddleware:
+    """Answer allauth's RateLimited with the 429 page where allauth lets it escape.
+
+    A second sign-up for a phone within 30 s reaches the phone-verification step, whose
+    rate limit raises instead of answering (allauth 65): without this, a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from allauth.core.exceptions import RateLimited
+        from allauth.core.ratelimit import respond_429
+
+        if isinstance(exception, RateLimited):
+            return respond_429(request)
+        return None

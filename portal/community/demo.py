@@ -16,6 +16,7 @@ from django.db import transaction
 from portal.community import actions
 from portal.community.choices import RoleKind, Visibility
 from portal.community.models import Community, Estate, SubDistrict
+from portal.community.register.id_numbers import check_character
 
 DEMO_PASSWORD = "gongzhi-demo"
 
@@ -193,7 +194,8 @@ def _name(rng: random.Random) -> str:
 
 def _id_number(rng: random.Random, n: int) -> str:
     body = f"330106{rng.randint(1950, 2000)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{n % 1000:03d}"
-    return body + rng.choice("0123456789X")
+    rng.choice("0123456789X")  # drawn as before, so the rest of the demo stays the same
+    return body + check_character(body)
 
 
 def register_rows(spec: EstateSpec) -> list[dict[str, str]]:
@@ -220,7 +222,8 @@ def register_rows(spec: EstateSpec) -> list[dict[str, str]]:
                 if key is not None:
                     account = accounts[key]
                     owner_name, mobile = account.name, account.phone
-                    id_number = f"33010619750612{list(accounts).index(key):03d}X"
+                    body = f"33010619750612{list(accounts).index(key):03d}"
+                    id_number = body + check_character(body)
                     if key == "owner3":
                         area = Decimal("90.00")
                 # The developer still holds the top floors of the last building in 锦绣花园.

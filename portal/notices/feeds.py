@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.community.choices import Visibility
 from portal.notices.models import NoticePage
+from portal.text_checks import xml_safe
 
 FEED_SIZE = 50
 
@@ -31,7 +32,11 @@ def public_notices(index: Any):
 
 
 class NoticeRssFeed(Feed):
-    """The estate's public notices as RSS 2.0."""
+    """The estate's public notices as RSS 2.0.
+
+    Text goes through xml_safe: XML 1.0 cannot carry most control characters, and one pasted
+    into a title (before the admin refused them) would otherwise break the whole feed.
+    """
 
     def __init__(self, index: Any) -> None:
         super().__init__()
@@ -39,22 +44,22 @@ class NoticeRssFeed(Feed):
 
     def title(self) -> str:
         estate = self.index.page_estate
-        return _("%(estate)s · 公告") % {"estate": estate.name if estate else ""}
+        return xml_safe(_("%(estate)s · 公告") % {"estate": estate.name if estate else ""})
 
     def link(self) -> str:
         return self.index.url
 
     def description(self) -> str:
-        return self.index.intro or self.title()
+        return xml_safe(self.index.intro) or self.title()
 
     def items(self):
         return public_notices(self.index)[:FEED_SIZE]
 
     def item_title(self, item: NoticePage) -> str:
-        return item.title
+        return xml_safe(item.title)
 
     def item_description(self, item: NoticePage) -> str:
-        return item.summary or item.title
+        return xml_safe(item.summary or item.title)
 
     def item_link(self, item: NoticePage) -> str:
         return item.url
@@ -78,9 +83,13 @@ class NoticeRssFeed(Feed):
 
 
 def ical_escape(text: str) -> str:
-    """Escape a TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma, newlines."""
+    """Escape a TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma, newlines.
+
+    Control characters (other than the newlines escaped here) are not allowed in TEXT at all.
+    """
     return (
-        text.replace("\\", "\\\\")
+        xml_safe(text)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     # Background tasks
     "django_q",
+    # Content-Security-Policy header (portal.security.ContentSecurityPolicyMiddleware)
+    "csp",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.home.middleware.ChineseFirstLocaleMiddleware",
@@ -81,8 +85,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.security.HostileInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.accounts.middleware.RateLimitedMiddleware",
     "portal.home.page_cache.AnonymousPageCacheMiddleware",
     "portal.accounts.middleware.StaffMFAMiddleware",
     "portal.community.middleware.LoginRequiredMiddleware",
@@ -179,6 +186,9 @@ WAGTAILAPI_LIMIT_MAX = 50
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "jpg", "jpeg", "png"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: it sends a hash of each editor's email abroad, is unreachable from many
+# networks in China, and the CSP (img-src 'self') would block it; Wagtail's default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
 
@@ -300,6 +310,27 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4): the public site runs no inline script or style and
+# loads nothing from elsewhere; a template that truly needs an inline script gives it
+# nonce="{{ request.csp_nonce }}". The Wagtail admin gets the relaxations it needs
+# (portal.security.ADMIN_CSP). Enforced here (production and tests); dev.py reports only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+        "report-uri": "/csp-report/",
+    },
+}
 
 LOGGING = {
     "version": 1,

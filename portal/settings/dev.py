@@ -15,3 +15,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Demo passwords are short on purpose; production keeps the validators.
 AUTH_PASSWORD_VALIDATORS = []
+
+# Report-only on a developer's machine: a violation shows in the console and in the log
+# (/csp-report/) without breaking the page being worked on. Tests and production enforce.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY  # noqa: F405
+CONTENT_SECURITY_POLICY = None

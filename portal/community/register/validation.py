@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.phone import InvalidPhone, normalize_phone
 from portal.community.choices import AreaSource, IdentityKind, UnitState
 from portal.community.models.register import hash_id_number
+from portal.community.register.id_numbers import is_valid_resident_id
 from portal.community.register.parsing import (
     COL_AREA,
     COL_AREA_SOURCE,
@@ -27,6 +28,7 @@ from portal.community.register.parsing import (
     ROW_KEY,
     RowError,
 )
+from portal.text_checks import has_control_characters, looks_like_formula
 
 # What people write in the 房屋状态 column, and the state it means.
 STATE_ALIASES: dict[str, str] = {
@@ -57,6 +59,10 @@ CENT = Decimal("0.01")
 MAX_AREA = Decimal("99999999.99")
 FLOOR_RANGE = (-20, 300)
 _INT_RE = re.compile(r"^-?\d+$")
+# 18 characters whose first 17 are digits: a resident identity number, typo or not.
+_RESIDENT_SHAPE_RE = re.compile(r"^\d{17}[0-9A-Z]$")
+# Text columns a spreadsheet export shows; a formula-like value there is refused at import.
+FORMULA_CHECKED_COLUMNS = (COL_BUILDING, COL_NUMBER, COL_NAME)
 _INNER_SPACE_RE = re.compile(r"[\s\u3000]+")
 
 
@@ -135,6 +141,18 @@ def validate_rows(
         row = _row_number(raw, index)
         values = {c: (raw.get(c) or "").strip() for c in COLUMNS}
         row_errors_before = len(errors)
+
+        for column, value in values.items():
+            if has_control_characters(value):
+                error(row, column, _("含有不可见的控制字符，请删除后重新导入。"))
+            elif column in FORMULA_CHECKED_COLUMNS and looks_like_formula(value):
+                # It would reach every export (acknowledgements, results) as a formula.
+                error(
+                    row,
+                    column,
+                    _("“%(column)s”不能以 =、+、-、@ 开头（电子表格会把它当作公式执行）。")
+                    % {"column": column},
+                )
 
         building = _squeeze(values[COL_BUILDING])
         number = _squeeze(values[COL_NUMBER])
@@ -233,6 +251,14 @@ def validate_rows(
                 error(row, COL_NAME, _("已售已交付的房屋必须填写业主姓名。"))
             if not id_number:
                 error(row, COL_ID_NUMBER, _("已售已交付的房屋必须填写业主证件号码。"))
+            elif _RESIDENT_SHAPE_RE.match(id_number) and not is_valid_resident_id(id_number):
+                # GB 11643: a typo in any digit breaks the check character. The number itself
+                # is not repeated: errors are stored on the job and shown on screen.
+                error(
+                    row,
+                    COL_ID_NUMBER,
+                    _("身份证号码有误：出生日期或校验位不符合 GB 11643，请核对。"),
+                )
         elif state == UnitState.DEVELOPER_UNSOLD:
             # All developer-held units belong to one identity (SPC interpretation Art. 9),
             # so the rows must agree on who the developer is. Rows of sold but undelivered

@@ -1,0 +1,75 @@
+"""The Content-Security-Policy breaks nothing a person sees (issue #12, item 11).
+
+A reader and an owner walk the main public pages in Chromium while the policy is enforced;
+the browser reports no `securitypolicyviolation` and logs no CSP error in the console.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.community import demo
+
+pytestmark = pytest.mark.browser
+
+# Collect every violation the browser reports, from the first script on each page.
+LISTEN = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+PUBLIC_PAGES = (
+    "/",
+    "/jinxiu/",
+    "/jinxiu/notices/",
+    "/jinxiu/notices/water-off-building-3/",
+    "/jinxiu/notices/water-off-building-3/print/",
+    "/jinxiu/consultations/",
+    "/jinxiu/knowledge/",
+    "/guides/faq/",
+    "/search/?q=维修资金",
+    "/accounts/login/",
+    "/accounts/signup/",
+)
+MEMBER_PAGES = ("/discuss/jinxiu/", "/me/", "/inbox/", "/jinxiu/assemblies/")
+
+
+def visit_and_collect(page, urls) -> list[str]:
+    console: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            console.append(message.text)
+            if "Content Security Policy" in message.text
+            or "Content-Security-Policy" in message.text
+            else None
+        ),
+    )
+    page.add_init_script(LISTEN)
+    problems: list[str] = []
+    for url in urls:
+        response = page.goto(url)
+        assert response is not None and response.status < 400, url
+        assert response.headers.get("content-security-policy"), url
+        page.wait_for_load_state("load")
+        problems += [f"{url}: {v}" for v in page.evaluate("window.__cspViolations")]
+    return problems + console
+
+
+def test_the_main_public_pages_raise_no_csp_violation(page, screenshot):
+    demo.seed()
+    problems = visit_and_collect(page, PUBLIC_PAGES)
+    screenshot(page, "signup")
+    assert problems == []
+
+
+def test_an_owners_pages_raise_no_csp_violation(page, screenshot):
+    from tests.e2e.helpers import log_in_by_sms_code
+
+    demo.seed()
+    log_in_by_sms_code(page, "+8613800138001")
+    problems = visit_and_collect(page, MEMBER_PAGES)
+    screenshot(page, "assemblies")
+    assert problems == []
