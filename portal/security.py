@@ -3,6 +3,8 @@
 - HostileInputMiddleware refuses a request whose query or form fields carry control characters
   (NUL, escape, bidirectional overrides): no field of the portal takes them, PostgreSQL cannot
   store NUL, and XML (RSS, XLSX) cannot carry them. The reader gets a 400 page saying why.
+  In the Wagtail admin, where a refusal would throw away an editor's unsaved page, they are
+  removed instead (text pasted from Word carries vertical tabs as line breaks).
 - PermissionsPolicyMiddleware turns off the browser features the portal never uses.
 - ContentSecurityPolicyMiddleware sends the CSP of settings.CONTENT_SECURITY_POLICY, with the
   relaxations the Wagtail admin needs on its own paths only; csp_report logs violations.
@@ -21,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from portal.text_checks import has_control_characters
+from portal.text_checks import has_control_characters, without_control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +83,9 @@ class HostileInputMiddleware:
             "multipart/form-data",
         ):
             sources.append(request.POST)  # a non-UTF-8 form raises BadRequest: handler400
+        if request.path_info.startswith(ADMIN_PATH_PREFIXES):
+            _strip_control_characters(request)
+            return self.get_response(request)
         for source in sources:
             for key, value in _fields(source):
                 # Free text may hold tabs and line breaks; nothing may hold NUL or ESC.
@@ -94,6 +99,24 @@ class HostileInputMiddleware:
                         ),
                     )
         return self.get_response(request)
+
+
+def _strip_control_characters(request: HttpRequest) -> None:
+    """Replace the request's query and form data by copies without control characters."""
+    for name in ("GET", "POST"):
+        if name == "POST" and request.method != "POST":
+            continue
+        data = getattr(request, name)
+        if not any(
+            has_control_characters(key) or has_control_characters(value, multiline=True)
+            for key, value in _fields(data)
+        ):
+            continue
+        cleaned = data.copy()
+        for key in list(cleaned.keys()):
+            cleaned.setlist(key, [without_control_characters(v) for v in data.getlist(key)])
+        cleaned._mutable = False
+        setattr(request, name, cleaned)
 
 
 class PermissionsPolicyMiddleware:

@@ -31,6 +31,15 @@ def has_control_characters(text: str, *, multiline: bool = False) -> bool:
     return bool(pattern.search(text or ""))
 
 
+def without_control_characters(text: str) -> str:
+    """Return free text with its control and direction-override characters removed.
+
+    Word's manual line break (vertical tab) and page break (form feed) become line feeds,
+    so text pasted from it keeps its lines.
+    """
+    return _CONTROL_IN_TEXT.sub("", (text or "").replace("\x0b", "\n").replace("\x0c", "\n"))
+
+
 def looks_like_formula(text: str) -> bool:
     """Return whether a spreadsheet would read the text as a formula."""
     return (text or "").startswith(FORMULA_TRIGGERS)

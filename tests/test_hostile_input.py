@@ -9,6 +9,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -113,3 +114,31 @@ def test_the_json_api_gets_the_refusal_as_json(browser, db):
     response = browser.get("/api/open/estates.json?from=2026-01-01%00")
     assert response.status_code == 400
     assert CONTROL_MESSAGE in response.json()["error"]
+
+
+def test_the_admin_keeps_an_editors_text_without_its_control_characters(rf):
+    """A title pasted from Word carries vertical tabs; refusing it would lose the unsaved page."""
+    from portal.security import HostileInputMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen["title"] = request.POST["title"]
+        seen["summary"] = request.POST.getlist("summary")
+        return HttpResponse("ok")
+
+    request = rf.post(
+        "/admin/pages/3/edit/", {"title": "停水\x0b通知\x00", "summary": ["第一行\x0c第二行", "好"]}
+    )
+    response = HostileInputMiddleware(view)(request)
+    assert response.status_code == 200
+    assert seen == {"title": "停水\n通知", "summary": ["第一行\n第二行", "好"]}
+
+
+def test_outside_the_admin_the_same_text_is_refused_with_a_message(rf):
+    from portal.security import HostileInputMiddleware
+
+    request = rf.post("/discuss/jinxiu/new/", {"title": "停水\x0b通知"})
+    response = HostileInputMiddleware(lambda request: HttpResponse("ok"))(request)
+    assert response.status_code == 400
+    assert CONTROL_MESSAGE in response.content.decode()
