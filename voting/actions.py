@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.accounts.phone import InvalidPhone, normalize_phone
-from portal.community import audit, permissions
+from portal.community import audit, legal, permissions
 from portal.community.choices import RoleKind
 from portal.community.models import OwnerIdentity
 from voting import ledger
@@ -211,6 +211,13 @@ def open_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | No
     if fresh.voting_opens_at < earliest or now < earliest:
         raise ValidationError(
             _("公告期未满：投票最早于 %(earliest)s 开始。") % {"earliest": _local(earliest)}
+        )
+    # 物业管理条例 Art. 14: the residents' committee is informed with the notice; without a
+    # record of it the meeting was not lawfully convened, so voting may not open.
+    if not fresh.committee_notices.exists():
+        raise ValidationError(
+            _("尚未记录告知社区居委会，不能开始投票。%(citation)s。")
+            % {"citation": _(legal.NOTICE_DAYS.citation)}
         )
     if now < fresh.voting_opens_at:
         raise ValidationError(

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.community import audit, permissions
+from portal.community import audit, legal, permissions
 from voting.choices import AssemblyState
 from voting.models import AssemblyPage, AssemblyResult
 
 # The result stays on display at least this long (Hangzhou, Qingyuan rules); never less.
-MIN_DISPLAY_DAYS = 15
+MIN_DISPLAY_DAYS = legal.RESULT_DISPLAY_DAYS.minimum
 
 
 def result_links(assembly: AssemblyPage) -> dict[str, str]:
