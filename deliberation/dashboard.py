@@ -100,7 +100,7 @@ class IssueReportFigures(FigureSource):
     def compute(self, estate_ids: Sequence[int], period: Period) -> dict[int, dict[str, Any]]:
         return {
             pk: _columns(self, _row(figures.total))
-            for pk, figures in report_figures(estate_ids, period).items()
+            for pk, figures in report_figures(estate_ids, period, medians=False).items()
         }
 
     def drill(self, estate, period: Period, column: str) -> Drill | None:
@@ -196,7 +196,7 @@ class PartyResponseFigures(FigureSource):
     def compute(self, estate_ids: Sequence[int], period: Period) -> dict[int, dict[str, Any]]:
         return {
             pk: _columns(self, _row(figures.party(self.party)))
-            for pk, figures in report_figures(estate_ids, period).items()
+            for pk, figures in report_figures(estate_ids, period, party=self.party).items()
         }
 
     def drill(self, estate, period: Period, column: str) -> Drill | None:

@@ -25,8 +25,8 @@ call this one function. The definitions (README, "Issue-report figures"):
   the two middle values.
 - Satisfaction: the mean of the reporters' ratings (1–5), with how many rated.
 
-Queries: one aggregate grouped by estate and party, one list of durations; whatever the
-number of estates.
+Queries: one aggregate grouped by estate and party, and one list of durations for the
+medians; whatever the number of estates.
 """
 
 from __future__ import annotations
@@ -166,11 +166,22 @@ class EstateReports:
 
 
 def report_figures(
-    estate_ids: Sequence[int], period: Period, *, now: datetime | None = None
+    estate_ids: Sequence[int],
+    period: Period,
+    *,
+    now: datetime | None = None,
+    party: str | None = None,
+    medians: bool = True,
 ) -> dict[int, EstateReports]:
-    """Return the issue-report figures of each estate for the period, as of `now`."""
+    """Return the issue-report figures of each estate for the period, as of `now`.
+
+    ``party`` narrows to one responsible party and ``medians=False`` skips reading the
+    durations: both only leave out work, never change a figure that is computed.
+    """
     now = now or timezone.now()
     reports = reports_in(estate_ids, period)
+    if party is not None:
+        reports = reports.filter(responsible_party=party)
     counts = {
         **{f"response_{s}": Count("pk", filter=response_q(s, now)) for s in STATUSES},
         **{f"closure_{s}": Count("pk", filter=closure_q(s, now)) for s in STATUSES},
@@ -199,16 +210,17 @@ def report_figures(
             rating_sum=row["rating_sum"] or 0,
             ratings=row["n_ratings"],
         )
-    for estate_id, party, created, answered, resolved in reports.values_list(
+    durations = reports.values_list(
         "estate_id", "responsible_party", "created_at", "first_response_at", "resolved_at"
-    ):
-        group = groups[estate_id, party]
+    )
+    for estate_id, responsible, created, answered, resolved in durations if medians else ():
+        group = groups[estate_id, responsible]
         if answered is not None:
             group.response_times.append(answered - created)
         if resolved is not None:
             group.closure_times.append(resolved - created)
     figures: dict[int, EstateReports] = defaultdict(EstateReports)
-    for (estate_id, party), group in groups.items():
-        figures[estate_id].parties[party] = group
+    for (estate_id, responsible), group in groups.items():
+        figures[estate_id].parties[responsible] = group
         figures[estate_id].total.add(group)
     return {pk: figures[pk] for pk in estate_ids}
