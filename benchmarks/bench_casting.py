@@ -166,6 +166,9 @@ def _build(rights: int):
     ]
     index.add_child(instance=page)
     actions.announce_assembly(page, actor=chair, now=now - timedelta(days=20))
+    actions.record_residents_committee_informed(
+        page, actor=chair, informed_whom="和平社区居民委员会", informed_at=now - timedelta(days=20)
+    )
     actions.open_voting(page, actor=chair)
     assembly = AssemblyPage.objects.get(pk=page.pk)
     resolution, special, election = assembly.motions.order_by("sort_order", "pk")

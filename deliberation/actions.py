@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from deliberation.badges import badge_for, party_badge
 from deliberation.choices import (
     DEFAULT_PARTY,
+    OPEN_ISSUE_STATES,
     DeadlineKind,
+    DeadlineStatus,
     EscalationLevel,
     IssueCategory,
     PostStatus,
@@ -56,9 +58,6 @@ BODY_MAX = 20_000
 COMMENT_MAX = Satisfaction._meta.get_field("comment").max_length
 REASON_MAX = Assignment._meta.get_field("reason").max_length
 MAX_TAGS = 5
-OPEN_ISSUE_STATES = (ThreadState.PENDING, ThreadState.IN_PROGRESS)
-
-
 # --- helpers ------------------------------------------------------------------------------
 
 
@@ -525,7 +524,7 @@ def mark_official(post: Post, user: Any, *, party: str = "", now: datetime | Non
         thread_id=thread.pk,
         party=party,
         first_response=first_response,
-        on_time=first_response and not thread.is_response_overdue(now),
+        on_time=first_response and thread.response_status(now) == DeadlineStatus.ON_TIME,
     )
     recipients = set(follower_ids(thread, exclude=user)) | {thread.author_id}
     recipients.discard(user.pk)
@@ -620,7 +619,7 @@ def mark_resolved(thread: Thread, user: Any, *, now: datetime | None = None) -> 
         obj=thread,
         estate=estate,
         party=thread.responsible_party,
-        on_time=not thread.is_closure_overdue(now),
+        on_time=thread.closure_status(now) == DeadlineStatus.ON_TIME,
     )
     _notify(
         [thread.author_id],
@@ -774,16 +773,8 @@ def rate(
 
 
 def overdue_reports(now: datetime):
-    """Return the open issue reports past a deadline (response unanswered, or not resolved)."""
-    return (
-        Thread.objects.issue_reports()
-        .filter(state__in=OPEN_ISSUE_STATES)
-        .filter(
-            Q(first_response_at__isnull=True, response_due_at__lt=now)
-            | Q(resolved_at__isnull=True, close_due_at__lt=now)
-        )
-        .select_related("estate__community")
-    )
+    """Return the reports overdue at `now` (the one definition: Thread.objects.overdue)."""
+    return Thread.objects.overdue(now).select_related("estate__community")
 
 
 def escalate_overdue(*, now: datetime | None = None) -> int:
@@ -803,9 +794,9 @@ def escalate_overdue(*, now: datetime | None = None) -> int:
             settings_cache[estate.pk] = DeliberationSettings.for_estate(estate)
         further = timedelta(hours=settings_cache[estate.pk].second_escalation_hours)
         due: list[tuple[str, datetime]] = []
-        if thread.first_response_at is None and thread.response_due_at < now:
+        if thread.response_status(now) == DeadlineStatus.MISSED:
             due.append((DeadlineKind.RESPONSE, thread.response_due_at))
-        if thread.resolved_at is None and thread.close_due_at < now:
+        if thread.closure_status(now) == DeadlineStatus.MISSED:
             due.append((DeadlineKind.CLOSURE, thread.close_due_at))
         for deadline, due_at in due:
             levels = [EscalationLevel.COMMITTEE]

@@ -75,3 +75,20 @@ class EscalationLevel(models.IntegerChoices):
 class DeadlineKind(models.TextChoices):
     RESPONSE = "response", _("首次响应")
     CLOSURE = "closure", _("办结")
+
+
+class DeadlineStatus(models.TextChoices):
+    """Where one deadline of an issue report stands (deliberation/models/threads.py decides).
+
+    The four cover every report exactly once: met, met late, missed (not done and past due),
+    or not yet due.
+    """
+
+    ON_TIME = "on_time", _("按时")
+    LATE = "late", _("超时完成")
+    MISSED = "missed", _("已逾期")
+    WAITING = "waiting", _("未到期")
+
+
+# An issue report the responsible party still has to act on.
+OPEN_ISSUE_STATES = (ThreadState.PENDING, ThreadState.IN_PROGRESS)

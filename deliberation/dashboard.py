@@ -1,22 +1,24 @@
 """Issue-report figures for the officials' dashboard: what is open and overdue per estate, and
-how each party answers — the same definitions as deliberation/metrics.py, grouped by estate
-and party in a fixed number of queries (one aggregate, one list of durations for medians).
+how each party answers. Every number comes from deliberation.metrics.report_figures (the one
+definition, shared with the discussion page and the open-data API); this module only lays
+them out, lists the reports behind them and raises the alerts.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.choices import ThreadKind, ThreadState
-from deliberation.models import Thread
+from deliberation.choices import DeadlineStatus
+from deliberation.metrics import ReportFigures, report_figures, reports_in
+from deliberation.models.threads import closure_q, open_report_q, overdue_q, response_q
+from portal.community import legal
 from portal.community.choices import Party
+from portal.community.legal_checks import lazy_format
 from portal.dashboard.alerts import response_share_threshold
 from portal.dashboard.figures import (
     COUNT,
@@ -28,39 +30,28 @@ from portal.dashboard.figures import (
     Drill,
     FigureSource,
     format_value,
-    median,
-    share,
     weekly_counts,
 )
 from portal.dashboard.period import Period
 
-OPEN_STATES = (ThreadState.PENDING, ThreadState.IN_PROGRESS)
+ANSWERED_ON_TIME = lazy_format(_("%(hours)s 小时内响应"), hours=legal.RESPONSE_HOURS.maximum)
+CLOSED_ON_TIME = lazy_format(_("%(hours)s 小时内办结"), hours=legal.CLOSE_HOURS.maximum)
+ANSWERED_ON_TIME_HELP = _(
+    "在时限内首次官方答复的问题占已到期问题的比例；尚未答复且未到期的不计入。"
+)
+CLOSED_ON_TIME_HELP = _("在时限内标记解决的问题占已到期问题的比例；尚未解决且未到期的不计入。")
 
 
-def _reports(estate_ids: Sequence[int], period: Period):
-    return Thread.objects.filter(
-        kind=ThreadKind.ISSUE,
-        is_held=False,
-        estate_id__in=estate_ids,
-        created_at__gte=period.start,
-        created_at__lt=period.end,
-    )
+def _hours(value) -> float | None:
+    return value.total_seconds() / 3600 if value is not None else None
 
 
-def _overdue_now(now) -> Q:
-    """Open and past a deadline: no first answer by the response deadline, or not resolved by
-    the closure deadline."""
-    return Q(state__in=OPEN_STATES) & (
-        Q(first_response_at__isnull=True, response_due_at__lt=now) | Q(close_due_at__lt=now)
-    )
-
-
-def _when(moment, due, now) -> str:
-    """Return when something happened, marked late past its due time, or still open."""
+def _when(moment, status: str | None) -> str:
+    """Return when a deadline was met, marked when late; or that it was missed; or —."""
     if moment is None:
-        return str(_("超时未完成")) if due and now > due else "—"
+        return str(DeadlineStatus.MISSED.label) if status == DeadlineStatus.MISSED else "—"
     text = timezone.localtime(moment).strftime("%m-%d %H:%M")
-    return f"{text}（{_('超时')}）" if due is not None and moment > due else text
+    return f"{text}（{_('超时')}）" if status == DeadlineStatus.LATE else text
 
 
 def report_drill(estate, reports, title) -> Drill:
@@ -80,8 +71,8 @@ def report_drill(estate, reports, title) -> Drill:
                 (str(thread.get_responsible_party_display() or "—"), ""),
                 (str(thread.get_state_display()), ""),
                 (timezone.localtime(thread.created_at).strftime("%Y-%m-%d %H:%M"), ""),
-                (_when(thread.first_response_at, thread.response_due_at, now), ""),
-                (_when(thread.resolved_at, thread.close_due_at, now), ""),
+                (_when(thread.first_response_at, thread.response_status(now)), ""),
+                (_when(thread.resolved_at, thread.closure_status(now)), ""),
             ]
         )
     return drill
@@ -95,57 +86,47 @@ class IssueReportFigures(FigureSource):
     columns = (
         Column("reports", _("问题反映"), COUNT, drill=True),
         Column("open", _("未办结"), COUNT, drill=True),
-        Column("overdue", _("已超时"), COUNT, drill=True, help=_("未办结且已超过响应或办结时限。")),
-        Column("answered_on_time", _("24 小时内响应"), SHARE, drill=True),
-        Column("closed_on_time", _("48 小时内办结"), SHARE, drill=True),
+        Column(
+            "overdue",
+            _("已逾期"),
+            COUNT,
+            drill=True,
+            help=_("仍未办结、且已超过首次响应或办结时限未完成的问题；超时后已答复的不算逾期。"),
+        ),
+        Column("answered_on_time", ANSWERED_ON_TIME, SHARE, drill=True, help=ANSWERED_ON_TIME_HELP),
+        Column("closed_on_time", CLOSED_ON_TIME, SHARE, drill=True, help=CLOSED_ON_TIME_HELP),
     )
 
     def compute(self, estate_ids: Sequence[int], period: Period) -> dict[int, dict[str, Any]]:
-        now = timezone.now()
-        rows = {
-            r["estate_id"]: r
-            for r in _reports(estate_ids, period)
-            .values("estate_id")
-            .annotate(
-                n=Count("pk"),
-                open=Count("pk", filter=Q(state__in=OPEN_STATES)),
-                overdue=Count("pk", filter=_overdue_now(now)),
-                on_time=Count("pk", filter=Q(first_response_at__lte=F("response_due_at"))),
-                closed_on_time=Count("pk", filter=Q(resolved_at__lte=F("close_due_at"))),
-            )
-        }
-        empty = {"n": 0, "open": 0, "overdue": 0, "on_time": 0, "closed_on_time": 0}
         return {
-            pk: {
-                "reports": rows.get(pk, empty)["n"],
-                "open": rows.get(pk, empty)["open"],
-                "overdue": rows.get(pk, empty)["overdue"],
-                "answered_on_time": share(rows.get(pk, empty)["on_time"], rows.get(pk, empty)["n"]),
-                "closed_on_time": share(
-                    rows.get(pk, empty)["closed_on_time"], rows.get(pk, empty)["n"]
-                ),
-            }
-            for pk in estate_ids
+            pk: _columns(self, _row(figures.total))
+            for pk, figures in report_figures(estate_ids, period, medians=False).items()
         }
 
     def drill(self, estate, period: Period, column: str) -> Drill | None:
-        reports = _reports([estate.pk], period)
+        now = timezone.now()
+        reports = reports_in([estate.pk], period)
         if column == "open":
-            reports = reports.filter(state__in=OPEN_STATES)
+            reports = reports.filter(open_report_q())
         elif column == "overdue":
-            reports = reports.filter(_overdue_now(timezone.now()))
+            reports = reports.filter(overdue_q(now))
+        elif column == "answered_on_time":
+            reports = reports.exclude(response_q(DeadlineStatus.WAITING, now))
+        elif column == "closed_on_time":
+            reports = reports.exclude(closure_q(DeadlineStatus.WAITING, now))
         return report_drill(estate, reports, _("%(estate)s · 问题反映") % {"estate": estate.name})
 
     def weekly(self, estate_ids: Sequence[int], period: Period) -> dict[str, list[float]]:
-        reports = _reports(estate_ids, period)
+        reports = reports_in(estate_ids, period)
         weeks = period.weeks()
+        now = timezone.now()
         return {
             str(_("新问题反映")): weekly_counts(
                 weeks, reports.values_list("created_at", flat=True)
             ),
             str(_("按时响应")): weekly_counts(
                 weeks,
-                reports.filter(first_response_at__lte=F("response_due_at")).values_list(
+                reports.filter(response_q(DeadlineStatus.ON_TIME, now)).values_list(
                     "created_at", flat=True
                 ),
             ),
@@ -167,9 +148,10 @@ class IssueReportFigures(FigureSource):
                 estate_id=pk,
                 key=f"response_share_low:{pk}",
                 message=str(
-                    _("%(estate)s：问题反映 24 小时内响应率 %(rate)s，低于 %(threshold)s。")
+                    _("%(estate)s：问题反映 %(hours)s 小时内响应率 %(rate)s，低于 %(threshold)s。")
                     % {
                         "estate": estate.name,
+                        "hours": legal.RESPONSE_HOURS.maximum,
                         "rate": format_value(rate, SHARE),
                         "threshold": f"{threshold * 100:.0f}%",
                     }
@@ -181,54 +163,44 @@ class IssueReportFigures(FigureSource):
             )
 
 
+def _row(figures: ReportFigures) -> dict[str, Any]:
+    return {
+        "reports": figures.reports,
+        "open": figures.open,
+        "overdue": figures.overdue,
+        "answered_on_time": figures.answered_on_time_share,
+        "closed_on_time": figures.closed_on_time_share,
+        "median_response": _hours(figures.median_response),
+        "median_closure": _hours(figures.median_closure),
+        "satisfaction": figures.satisfaction,
+    }
+
+
+def _columns(source: FigureSource, row: dict[str, Any]) -> dict[str, Any]:
+    return {column.key: row[column.key] for column in source.columns}
+
+
 class PartyResponseFigures(FigureSource):
     """How one party answers the reports it is responsible for, per estate."""
 
     party: str = ""
     columns = (
         Column("reports", _("负责的问题"), COUNT, drill=True),
-        Column("answered_on_time", _("24 小时内响应"), SHARE, drill=True),
-        Column("closed_on_time", _("48 小时内办结"), SHARE, drill=True),
+        Column("answered_on_time", ANSWERED_ON_TIME, SHARE, drill=True, help=ANSWERED_ON_TIME_HELP),
+        Column("closed_on_time", CLOSED_ON_TIME, SHARE, drill=True, help=CLOSED_ON_TIME_HELP),
         Column("median_response", _("响应时间中位数"), HOURS),
         Column("median_closure", _("办结时间中位数"), HOURS),
         Column("satisfaction", _("满意度（1–5）"), SCORE),
     )
 
     def compute(self, estate_ids: Sequence[int], period: Period) -> dict[int, dict[str, Any]]:
-        reports = _reports(estate_ids, period).filter(responsible_party=self.party)
-        rows = {
-            r["estate_id"]: r
-            for r in reports.values("estate_id").annotate(
-                n=Count("pk"),
-                on_time=Count("pk", filter=Q(first_response_at__lte=F("response_due_at"))),
-                closed_on_time=Count("pk", filter=Q(resolved_at__lte=F("close_due_at"))),
-                score=Avg("satisfaction__score"),
-            )
+        return {
+            pk: _columns(self, _row(figures.party(self.party)))
+            for pk, figures in report_figures(estate_ids, period, party=self.party).items()
         }
-        responses: dict[int, list[float]] = defaultdict(list)
-        closures: dict[int, list[float]] = defaultdict(list)
-        for estate_id, created, answered, resolved in reports.values_list(
-            "estate_id", "created_at", "first_response_at", "resolved_at"
-        ):
-            if answered:
-                responses[estate_id].append((answered - created).total_seconds() / 3600)
-            if resolved:
-                closures[estate_id].append((resolved - created).total_seconds() / 3600)
-        figures = {}
-        for pk in estate_ids:
-            row = rows.get(pk)
-            figures[pk] = {
-                "reports": row["n"] if row else 0,
-                "answered_on_time": share(row["on_time"], row["n"]) if row else None,
-                "closed_on_time": share(row["closed_on_time"], row["n"]) if row else None,
-                "median_response": median(responses[pk]),
-                "median_closure": median(closures[pk]),
-                "satisfaction": row["score"] if row else None,
-            }
-        return figures
 
     def drill(self, estate, period: Period, column: str) -> Drill | None:
-        reports = _reports([estate.pk], period).filter(responsible_party=self.party)
+        reports = reports_in([estate.pk], period).filter(responsible_party=self.party)
         title = _("%(estate)s · 问题反映") % {"estate": estate.name}
         return report_drill(estate, reports, f"{title} · {Party(self.party).label}")
 

@@ -7,7 +7,6 @@ estate only: threads are not public); writing views then let the action decide.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -51,11 +50,10 @@ from deliberation.models import (
 )
 from portal.community import permissions
 from portal.community.lookups import get_estate, get_estate_for_member
-from portal.community.models import Estate
+from portal.dashboard.period import Period
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 50
-FIGURES_DAYS = 90
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -116,11 +114,10 @@ def thread_list(request, estate_slug: str):
     now = timezone.now()
     for thread in items:
         thread.is_followed = thread.pk in following
-        thread.overdue = thread.state in actions.OPEN_ISSUE_STATES and (
-            thread.is_response_overdue(now) or thread.is_closure_overdue(now)
-        )
+        thread.overdue = thread.is_overdue(now)
     query = request.GET.copy()
     query.pop("page", None)
+    period = Period.default()
     return render(
         request,
         "deliberation/thread_list.html",
@@ -130,10 +127,10 @@ def thread_list(request, estate_slug: str):
             "page_obj": page_obj,
             "threads": items,
             "query": query.urlencode(),
-            "figures": metrics.party_figures(
-                Estate.objects.filter(pk=estate.pk), now - timedelta(days=FIGURES_DAYS), now
-            ),
-            "figures_days": FIGURES_DAYS,
+            # The dashboard's default period (the last 90 Beijing days, today included) and
+            # the dashboard's own computation, so both pages give the same figures.
+            "figures": metrics.report_figures([estate.pk], period, now=now)[estate.pk].by_party(),
+            "figures_period": period,
             "may_post": permissions.may(user, "deliberate", estate),
             "may_moderate": permissions.may_moderate(user, estate),
         },

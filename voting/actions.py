@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.accounts.phone import InvalidPhone, normalize_phone
-from portal.community import audit, permissions
+from portal.community import audit, legal, permissions
 from portal.community.choices import RoleKind
 from portal.community.models import OwnerIdentity
 from voting import ledger
@@ -198,6 +198,37 @@ def record_residents_committee_informed(
     return record
 
 
+def refusals_to_open(assembly: AssemblyPage, *, now: datetime) -> list[str]:
+    """Return why voting may not open now (empty: it may open).
+
+    The one list both `open_voting` and its confirmation page read, so the page never
+    offers a button the action would refuse.
+    """
+    if assembly.state != AssemblyState.ANNOUNCED:
+        return [_("只有已发布公告、尚未开始的会议才能开始投票。")]
+    refusals = []
+    earliest = assembly.earliest_opening()
+    notice_running = assembly.voting_opens_at < earliest or now < earliest
+    if notice_running:
+        refusals.append(
+            _("公告期未满：投票最早于 %(earliest)s 开始。") % {"earliest": _local(earliest)}
+        )
+    # 物业管理条例 Art. 14: the residents' committee is informed with the notice; without a
+    # record of it the meeting was not lawfully convened, so voting may not open.
+    if not assembly.committee_notices.exists():
+        refusals.append(
+            _("尚未记录告知社区居委会，不能开始投票。%(citation)s。")
+            % {"citation": _(legal.NOTICE_DAYS.citation)}
+        )
+    if now < assembly.voting_opens_at and not notice_running:
+        refusals.append(
+            _("尚未到投票开始时间 %(opens)s。") % {"opens": _local(assembly.voting_opens_at)}
+        )
+    if now >= assembly.voting_closes_at:
+        refusals.append(_("投票结束时间已过，不能再开始投票。"))
+    return refusals
+
+
 @transaction.atomic
 def open_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | None = None):
     """Open voting: freeze the roll and start the ledger. Called on schedule or by the committee."""
@@ -205,25 +236,27 @@ def open_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | No
     if actor is not None:
         _require_runner(actor, assembly)
     fresh = _reload(assembly, lock=True)
-    if fresh.state != AssemblyState.ANNOUNCED:
-        raise ValidationError(_("只有已发布公告、尚未开始的会议才能开始投票。"))
-    earliest = fresh.earliest_opening()
-    if fresh.voting_opens_at < earliest or now < earliest:
-        raise ValidationError(
-            _("公告期未满：投票最早于 %(earliest)s 开始。") % {"earliest": _local(earliest)}
-        )
-    if now < fresh.voting_opens_at:
-        raise ValidationError(
-            _("尚未到投票开始时间 %(opens)s。") % {"opens": _local(fresh.voting_opens_at)}
-        )
-    if now >= fresh.voting_closes_at:
-        raise ValidationError(_("投票结束时间已过，不能再开始投票。"))
+    refusals = refusals_to_open(fresh, now=now)
+    if refusals:
+        raise ValidationError(refusals)
     roll = freeze_roll(fresh, actor=actor)
     LedgerHead.objects.create(assembly=fresh)
     _set_record_fields(fresh, state=AssemblyState.OPEN, opened_at=now)
     _set_record_fields(assembly, state=AssemblyState.OPEN, opened_at=now)
     audit.record("assembly.opened", actor=actor, obj=fresh, estate=fresh.page_estate)
     return roll
+
+
+def refusals_to_close(assembly: AssemblyPage, *, now: datetime) -> list[str]:
+    """Return why voting may not close now (empty: it may close); read by the action and
+    its confirmation page."""
+    if assembly.state != AssemblyState.OPEN:
+        return [_("只有投票中的会议才能结束投票。")]
+    if now < assembly.voting_closes_at:
+        return [
+            _("尚未到投票结束时间 %(closes)s。") % {"closes": _local(assembly.voting_closes_at)}
+        ]
+    return []
 
 
 @transaction.atomic
@@ -235,12 +268,9 @@ def close_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | N
     # FOR UPDATE on the assembly row waits for the ballots in flight (they hold it FOR
     # SHARE) and makes every later ballot see the close: none commits after it.
     fresh = _reload(assembly, lock=True)
-    if fresh.state != AssemblyState.OPEN:
-        raise ValidationError(_("只有投票中的会议才能结束投票。"))
-    if now < fresh.voting_closes_at:
-        raise ValidationError(
-            _("尚未到投票结束时间 %(closes)s。") % {"closes": _local(fresh.voting_closes_at)}
-        )
+    refusals = refusals_to_close(fresh, now=now)
+    if refusals:
+        raise ValidationError(refusals)
     # Every committed ballot has its place in the chain before the close is recorded.
     ledger.sequence_pending(fresh)
     _set_record_fields(fresh, state=AssemblyState.CLOSED, closed_at=now)

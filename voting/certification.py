@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.community import audit, permissions
+from portal.community import audit, legal, permissions
 from voting.choices import AssemblyState
 from voting.models import AssemblyPage, AssemblyResult
 
 # The result stays on display at least this long (Hangzhou, Qingyuan rules); never less.
-MIN_DISPLAY_DAYS = 15
+MIN_DISPLAY_DAYS = legal.RESULT_DISPLAY_DAYS.minimum
 
 
 def result_links(assembly: AssemblyPage) -> dict[str, str]:
@@ -80,6 +80,16 @@ def _publish_result_notice(assembly: AssemblyPage, data: dict[str, Any], *, acto
     return notice
 
 
+def refusals_to_certify(assembly: AssemblyPage) -> list[str]:
+    """Return why the result may not be certified now (empty: it may); read by the action
+    and its confirmation page."""
+    if assembly.state != AssemblyState.CLOSED:
+        return [_("投票结束后才能核定表决结果。")]
+    if AssemblyResult.objects.filter(assembly=assembly).exists():
+        return [_("表决结果已经核定，不能重复核定。")]
+    return []
+
+
 @transaction.atomic
 def certify_result(
     assembly: AssemblyPage, *, actor: Any, now: datetime | None = None
@@ -98,10 +108,9 @@ def certify_result(
     if not permissions.may_run_assembly(actor, estate):
         raise PermissionDenied(_("只有本小区业主委员会成员可以核定表决结果。"))
     fresh = AssemblyPage.objects.select_for_update().get(pk=assembly.pk)
-    if fresh.state != AssemblyState.CLOSED:
-        raise ValidationError(_("投票结束后才能核定表决结果。"))
-    if AssemblyResult.objects.filter(assembly=fresh).exists():
-        raise ValidationError(_("表决结果已经核定，不能重复核定。"))
+    refusals = refusals_to_certify(fresh)
+    if refusals:
+        raise ValidationError(refusals)
     data = as_data(tally(fresh))
     digest = hashlib.sha256(canonical_json(data)).hexdigest()
     due = fresh.result_due_by

@@ -75,7 +75,17 @@ def seed_assembly(estate, *, convener) -> bool:
     assembly.motions = [Motion(sort_order=i, **spec) for i, spec in enumerate(MOTIONS)]
     index.add_child(instance=assembly)
     assembly.save_revision(user=convener).publish(user=convener)
-    actions.announce_assembly(AssemblyPage.objects.get(pk=assembly.pk), actor=convener, now=now)
+    assembly = AssemblyPage.objects.get(pk=assembly.pk)
+    actions.announce_assembly(assembly, actor=convener, now=now)
+    # 物业管理条例 Art. 14: the residents' committee is told with the notice (voting opens
+    # only once this is recorded).
+    actions.record_residents_committee_informed(
+        assembly,
+        actor=convener,
+        informed_whom="和平社区居民委员会 吴红梅",
+        informed_at=now,
+        how="书面告知，居委会签收",
+    )
     return True
 
 

@@ -2,7 +2,7 @@
 
 Turnout here is the share of the frozen roll (by area and by heads) that cast any ballot in
 the meeting; outcomes come from the certified result (its frozen snapshot), and whether the
-result notice went out within the estate's deadline (close + 3 days by default). Choice
+result notice went out within the estate's deadline (close + at most 3 days). Choice
 counts never appear before the close, so only closed meetings are measured.
 """
 
@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.community import legal
+from portal.community.legal_checks import lazy_format
 from portal.dashboard.figures import (
     COUNT,
     SHARE,
@@ -50,7 +52,10 @@ class AssemblyFigures(FigureSource):
             _("结果未按期公布"),
             COUNT,
             drill=True,
-            help=_("投票结束后超过公布期限（默认 3 日）才核定公布，或至今未公布的会议数。"),
+            help=lazy_format(
+                _("投票结束后超过公布期限（最长 %(days)s 日）才核定公布，或至今未公布的会议数。"),
+                days=legal.RESULT_DUE_DAYS.maximum,
+            ),
         ),
     )
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from voting import actions, lookups, results
 from voting.models import AssemblyResult
 from voting.turnout import QUORUM_PERCENT, turnout
+from voting.views import confirmed
 
 FILE_TYPES = {
     "pdf": ("application/pdf", results.to_pdf),
@@ -68,8 +69,10 @@ def results_file(request, page_id: int, kind: str):
 
 @require_POST
 def certify(request, page_id: int):
-    """Certify the result (the committee), which publishes the 决议公告."""
+    """Certify the result (the committee), which publishes the 决议公告; only once confirmed."""
     assembly = lookups.get_assembly_for_runner(request, page_id)
+    if not confirmed(request, "certify"):
+        return redirect("voting:confirm", page_id=assembly.pk, act="certify")
     try:
         result = actions.certify_result(assembly, actor=request.user)
     except (ValidationError, PermissionDenied) as error:

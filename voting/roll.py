@@ -73,6 +73,29 @@ def group_units(estate) -> list[_Group]:
     return list(groups.values())
 
 
+@dataclass(frozen=True)
+class RollTotals:
+    """Hold the size of a roll: heads (SPC Art. 9), units and their exact total area."""
+
+    heads: int
+    units: int
+    area: Decimal
+
+
+def totals_of(groups: list[_Group]) -> RollTotals:
+    """Return the totals of grouped units, exactly as the frozen roll will store them."""
+    return RollTotals(
+        heads=len(groups),
+        units=sum(len(g.units) for g in groups),
+        area=sum((unit.exclusive_area for g in groups for unit in g.units), Decimal("0")),
+    )
+
+
+def preview_roll(estate) -> RollTotals:
+    """Return what the roll would hold if voting opened now (for the confirmation page)."""
+    return totals_of(group_units(estate))
+
+
 def _holder_name(group: _Group) -> str:
     if group.kind == RightKind.UNREGISTERED:
         return ""
@@ -92,13 +115,14 @@ def freeze_roll(assembly: AssemblyPage, *, actor: Any = None) -> ElectoralRoll:
     groups = group_units(estate)
     if not groups:
         raise ValidationError(_("业主名册中没有房屋，无法生成选民名册。"))
-    total_area = sum((unit.exclusive_area for g in groups for unit in g.units), Decimal("0"))
+    totals = totals_of(groups)
+    total_area = totals.area
     roll = ElectoralRoll.objects.create(
         assembly=assembly,
         frozen_by=actor if getattr(actor, "is_authenticated", False) else None,
         total_area=total_area,
-        total_heads=len(groups),
-        total_units=sum(len(g.units) for g in groups),
+        total_heads=totals.heads,
+        total_units=totals.units,
     )
     # Bulk inserts: an estate may have thousands of units (primary keys come back on
     # PostgreSQL and SQLite >= 3.35).

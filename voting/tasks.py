@@ -70,11 +70,19 @@ def open_assembly_voting(assembly_id: int) -> str:
     try:
         actions.open_voting(assembly, now=now)
     except ValidationError as error:
+        reason = " ".join(error.messages)
         audit.record(
-            "assembly.open_refused",
-            obj=assembly,
+            "assembly.open_refused", obj=assembly, estate=assembly.page_estate, reason=reason
+        )
+        # The committee must fix what is missing (e.g. record informing the residents'
+        # committee) and then open voting from the manage page.
+        actions._notify(
+            committee_of(assembly),
+            title=_("投票未能按时开始：%(assembly)s") % {"assembly": assembly.title},
+            body=reason,
+            url=reverse("voting:manage", args=[assembly.pk]),
             estate=assembly.page_estate,
-            reason=" ".join(error.messages),
+            dedupe_key=f"voting:assembly:{assembly.pk}:open_refused",
         )
         return "refused"
     rights = VotingRight.objects.filter(assembly=assembly)

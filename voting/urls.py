@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:page_id>/paper/<int:ballot_id>/scan/", views.paper_scan, name="paper_scan"),
     path("<int:page_id>/paper/<int:ballot_id>/confirm/", views.paper_confirm, name="paper_confirm"),
     path("<int:page_id>/manage/", views.manage, name="manage"),
+    path("<int:page_id>/confirm/<slug:act>/", views.confirm, name="confirm"),
     path("<int:page_id>/ledger/", views.ledger_page, name="ledger"),
     path("<int:page_id>/ledger.json", views.ledger_json, name="ledger_json"),
     path("<int:page_id>/ledger/verify/", views.ledger_verify, name="ledger_verify"),

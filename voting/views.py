@@ -7,10 +7,12 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.community.storage import private_file_response
 from voting import actions, ledger, lookups
@@ -231,12 +233,56 @@ def paper_confirm(request, page_id: int, ballot_id: int):
 # --- running the assembly ---------------------------------------------------------------------
 
 
+# Acts that cannot be undone: each is done only from its confirmation page, which says what
+# will happen and what cannot be undone. A POST without the confirmation goes there first.
+IRREVERSIBLE_ACTS = ("open", "close", "certify")
+
+
+def confirmed(request, act: str) -> bool:
+    """Return whether the POST comes from the act's confirmation page."""
+    return request.method == "POST" and request.POST.get("confirm") == act
+
+
+@require_GET
+def confirm(request, page_id: int, act: str):
+    """Say what opening, closing or certifying will do and what cannot be undone; ask once more.
+
+    The page offers the button only when the action would accept it now; otherwise it lists
+    why not (the same refusals the action raises).
+    """
+    from voting.certification import refusals_to_certify
+    from voting.roll import preview_roll
+    from voting.turnout import turnout
+
+    assembly = lookups.get_assembly_for_runner(request, page_id)
+    if act not in IRREVERSIBLE_ACTS:
+        raise Http404
+    now = timezone.now()
+    context: dict = {"page": assembly, "act": act}
+    if act == "open":
+        context["refusals"] = actions.refusals_to_open(assembly, now=now)
+        if assembly.state == AssemblyState.ANNOUNCED:
+            context["roll"] = preview_roll(assembly.page_estate)
+        context["action"] = reverse("voting:manage", args=[assembly.pk])
+    elif act == "close":
+        context["refusals"] = actions.refusals_to_close(assembly, now=now)
+        context["report"] = turnout(assembly)
+        context["action"] = reverse("voting:manage", args=[assembly.pk])
+    else:
+        context["refusals"] = refusals_to_certify(assembly)
+        context["late"] = bool(assembly.result_due_by and now > assembly.result_due_by)
+        context["action"] = reverse("voting:certify", args=[assembly.pk])
+    return render(request, "voting/confirm_act.html", context)
+
+
 def manage(request, page_id: int):
     """Publish the notice, record informing the residents' committee, open and close voting."""
     assembly = lookups.get_assembly_for_runner(request, page_id)
     inform_form = InformCommitteeForm(request.POST if request.POST.get("do") == "inform" else None)
     if request.method == "POST":
         do = request.POST.get("do")
+        if do in IRREVERSIBLE_ACTS and not confirmed(request, do):
+            return redirect("voting:confirm", page_id=assembly.pk, act=do)
         try:
             if do == "announce":
                 actions.announce_assembly(assembly, actor=request.user)

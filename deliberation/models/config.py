@@ -10,10 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
 from deliberation.choices import IssueCategory
+from portal.community import legal
+from portal.community.legal_checks import check, lazy_format, validators
 from portal.community.models import Estate
 
-DEFAULT_RESPONSE_HOURS = 24
-DEFAULT_CLOSE_HOURS = 48
+# The promise: answered within 24 h, resolved within 48 h; an estate may only shorten them.
+DEFAULT_RESPONSE_HOURS = legal.RESPONSE_HOURS.default
+DEFAULT_CLOSE_HOURS = legal.CLOSE_HOURS.default
 
 
 @dataclass(frozen=True)
@@ -32,12 +35,20 @@ class DeadlinePolicy(models.Model):
     response_hours = models.PositiveIntegerField(
         _("首次响应时限（小时）"),
         default=DEFAULT_RESPONSE_HOURS,
-        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
+        validators=validators(legal.RESPONSE_HOURS),
+        help_text=lazy_format(
+            _("最长 %(hours)s 小时；可规定更短的时限，不得更长。"),
+            hours=legal.RESPONSE_HOURS.maximum,
+        ),
     )
     close_hours = models.PositiveIntegerField(
         _("办结时限（小时）"),
         default=DEFAULT_CLOSE_HOURS,
-        validators=[MinValueValidator(1), MaxValueValidator(24 * 90)],
+        validators=validators(legal.CLOSE_HOURS),
+        help_text=lazy_format(
+            _("最长 %(hours)s 小时；可规定更短的时限，不得更长。"),
+            hours=legal.CLOSE_HOURS.maximum,
+        ),
     )
 
     panels = [
@@ -57,6 +68,8 @@ class DeadlinePolicy(models.Model):
                 name="deadline_close_after_response",
                 violation_error_message=_("办结时限不能短于首次响应时限。"),
             ),
+            check("response_hours", legal.RESPONSE_HOURS, name="deadline_response_legal"),
+            check("close_hours", legal.CLOSE_HOURS, name="deadline_close_legal"),
         ]
 
     def __str__(self) -> str:
@@ -64,7 +77,10 @@ class DeadlinePolicy(models.Model):
 
     @classmethod
     def for_report(cls, estate: Estate, category: str) -> Deadlines:
-        """Return the estate's deadlines for the category, or the defaults (24 h / 48 h)."""
+        """Return the estate's deadlines for the category, or the defaults (24 h / 48 h).
+
+        A stored policy is within the legal ceilings (model validators and a database check).
+        """
         policy = cls.objects.filter(estate=estate, category=category).first()
         if policy is None:
             return Deadlines(DEFAULT_RESPONSE_HOURS, DEFAULT_CLOSE_HOURS)

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.choices import IssueCategory, ThreadKind, ThreadState
+from deliberation.choices import (
+    OPEN_ISSUE_STATES,
+    DeadlineStatus,
+    IssueCategory,
+    ThreadKind,
+    ThreadState,
+)
 from portal.community.choices import Party
 from portal.community.models import Estate
 
@@ -29,6 +37,63 @@ class Tag(models.Model):
         return self.name
 
 
+# --- The one definition of each issue-report figure ---------------------------------------
+#
+# Every page, the dashboard, escalation, the daily alerts and the open-data API ask these
+# conditions (SQL) or their Python twins on Thread; deliberation/metrics.py aggregates them.
+#
+# - A report's two deadlines (response_due_at, close_due_at) are fixed when it is made, from
+#   the estate's DeadlinePolicy (at most 24 h and 48 h); reassigning it does not move them.
+# - Response: met ON_TIME when the responsible party's first official answer came at or before
+#   response_due_at; LATE when after; MISSED when still unanswered and now past the due time;
+#   WAITING when unanswered and not yet due. Closure likewise with resolved_at / close_due_at
+#   (a reopened report is unresolved again).
+# - Overdue (已逾期) means now: the report is still open (待响应 or 处理中) and has MISSED a
+#   deadline. A report answered late is "answered late", not overdue.
+
+
+def response_q(status: str, now: datetime) -> Q:
+    """Return the SQL condition for a response DeadlineStatus at `now`."""
+    return _deadline_q("first_response_at", "response_due_at", status, now)
+
+
+def closure_q(status: str, now: datetime) -> Q:
+    """Return the SQL condition for a closure DeadlineStatus at `now`."""
+    return _deadline_q("resolved_at", "close_due_at", status, now)
+
+
+def _deadline_q(done: str, due: str, status: str, now: datetime) -> Q:
+    if status == DeadlineStatus.ON_TIME:
+        return Q(**{f"{done}__lte": F(due)})
+    if status == DeadlineStatus.LATE:
+        return Q(**{f"{done}__gt": F(due)})
+    if status == DeadlineStatus.MISSED:
+        return Q(**{f"{done}__isnull": True, f"{due}__lt": now})
+    if status == DeadlineStatus.WAITING:
+        return Q(**{f"{done}__isnull": True, f"{due}__gte": now})
+    raise ValueError(status)
+
+
+def open_report_q() -> Q:
+    """Return the SQL condition for a report its party still has to act on."""
+    return Q(state__in=OPEN_ISSUE_STATES)
+
+
+def overdue_q(now: datetime) -> Q:
+    """Return the one SQL rule for an overdue report: open, and a deadline missed by `now`."""
+    return open_report_q() & (
+        response_q(DeadlineStatus.MISSED, now) | closure_q(DeadlineStatus.MISSED, now)
+    )
+
+
+def _deadline_status(done: datetime | None, due: datetime | None, now: datetime) -> str | None:
+    if due is None:
+        return None
+    if done is not None:
+        return DeadlineStatus.ON_TIME if done <= due else DeadlineStatus.LATE
+    return DeadlineStatus.MISSED if due < now else DeadlineStatus.WAITING
+
+
 class ThreadQuerySet(models.QuerySet):
     def issue_reports(self) -> ThreadQuerySet:
         return self.filter(kind=ThreadKind.ISSUE)
@@ -36,6 +101,22 @@ class ThreadQuerySet(models.QuerySet):
     def listed(self) -> ThreadQuerySet:
         """Threads whose opening post is out of review (held ones show to moderators only)."""
         return self.filter(is_held=False)
+
+    def counted_reports(self) -> ThreadQuerySet:
+        """Return the issue reports every figure counts: made and out of review.
+
+        A held report has not reached its party yet (it is told on approval), so it is in
+        no figure and escalates to nobody.
+        """
+        return self.issue_reports().listed()
+
+    def made_between(self, start: datetime, end: datetime) -> ThreadQuerySet:
+        """Return the reports made in [start, end) (a Period's start and end, Beijing dates)."""
+        return self.filter(created_at__gte=start, created_at__lt=end)
+
+    def overdue(self, now: datetime) -> ThreadQuerySet:
+        """Return the counted reports that are overdue at `now` (see overdue_q)."""
+        return self.counted_reports().filter(overdue_q(now))
 
 
 class Thread(models.Model):
@@ -107,18 +188,27 @@ class Thread(models.Model):
     def is_issue(self) -> bool:
         return self.kind == ThreadKind.ISSUE
 
-    def is_response_overdue(self, now=None) -> bool:
-        """Answered late or not yet answered after the due time (exactly at it is on time)."""
-        if not self.is_issue or self.response_due_at is None:
-            return False
-        at = self.first_response_at or now or timezone.now()
-        return at > self.response_due_at
+    def response_status(self, now: datetime | None = None) -> str | None:
+        """Return the response's DeadlineStatus (the Python twin of response_q), or None."""
+        if not self.is_issue:
+            return None
+        return _deadline_status(self.first_response_at, self.response_due_at, now or timezone.now())
 
-    def is_closure_overdue(self, now=None) -> bool:
-        if not self.is_issue or self.close_due_at is None:
-            return False
-        at = self.resolved_at or now or timezone.now()
-        return at > self.close_due_at
+    def closure_status(self, now: datetime | None = None) -> str | None:
+        """Return the closure's DeadlineStatus (the Python twin of closure_q), or None."""
+        if not self.is_issue:
+            return None
+        return _deadline_status(self.resolved_at, self.close_due_at, now or timezone.now())
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        """Return whether the report is overdue now (the Python twin of overdue_q)."""
+        now = now or timezone.now()
+        return (
+            self.is_issue
+            and not self.is_held
+            and self.state in OPEN_ISSUE_STATES
+            and DeadlineStatus.MISSED in (self.response_status(now), self.closure_status(now))
+        )
 
 
 class Follow(models.Model):

@@ -494,13 +494,17 @@ def create_action_item(
     description: str = "",
     responsible_person: Any = None,
     source: Any = None,
-    today: date | None = None,
+    now: datetime | None = None,
 ) -> ActionItem:
     """Open an action item for a responsible party (and person) with a due date and a source.
 
     The committee and officials may open items for any party, the property company's staff
     for their own company; the responsible person must act for the responsible party here.
+    The item is opened at `now` (default: now), and its due date may not be before that day
+    in Beijing: so no item is ever overdue on the day it is opened.
     """
+    now = now or timezone.now()
+    today = local_today(now)
     if responsible_party not in Party.values:
         raise ValidationError(_("请选择责任方。"))
     if not permissions.may_assign_to_party(actor, estate, responsible_party):
@@ -510,7 +514,7 @@ def create_action_item(
         raise ValidationError(_("请填写督办事项。"))
     if due_date is None:
         raise ValidationError(_("请填写完成期限。"))
-    if due_date < (today or local_today()):
+    if due_date < today:
         raise ValidationError(_("完成期限不能早于今天。"))
     if responsible_person is not None and responsible_party not in permissions.parties_of(
         responsible_person, estate
@@ -531,6 +535,8 @@ def create_action_item(
         responsible_person=responsible_person,
         due_date=due_date,
         created_by=actor,
+        created_at=now,
+        updated_at=now,
     )
     if source is not None:
         item.source = source
@@ -569,6 +575,7 @@ def post_update(
     progress: int,
     state: str,
     evidence: Any = None,
+    now: datetime | None = None,
 ) -> ActionItemUpdate:
     """Append a progress report (who, when, note, progress, evidence) and move the item on."""
     if not permissions.may_report_progress(actor, item):
@@ -587,7 +594,7 @@ def post_update(
         raise ValidationError(_("已有进度的事项请选择“进行中”。"))
     kind = evidence_rules.validate_evidence(evidence) if evidence else ""
     item = ActionItem.objects.select_for_update().select_related("estate").get(pk=item.pk)
-    now = timezone.now()
+    now = now or timezone.now()
     update = ActionItemUpdate(
         item=item,
         author=actor,
@@ -779,7 +786,7 @@ def notify_overdue_items(today: date | None = None) -> int:
             if not claimed:
                 continue
             item = ActionItem.objects.select_related("estate").get(pk=pk)
-            days = (today - item.due_date).days
+            days = item.days_overdue(today)
             recipients = overdue_recipients(item)
             audit.record(
                 "oversight.action_item.overdue_notified",

@@ -10,10 +10,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.oversight.choices import WorkState
 from deliberation.oversight.metrics import action_item_figures, local_bounds, meetings_held
 from deliberation.oversight.models import ActionItem, JointMeeting, local_today
-from deliberation.oversight.models.action_items import overdue_q
+from deliberation.oversight.models.action_items import done_q, overdue_q
 from portal.community.models import Estate
 from portal.dashboard.figures import COUNT, Alert, Column, Drill, FigureSource, weekly_counts
 from portal.dashboard.period import Period
@@ -23,15 +22,21 @@ class OversightFigures(FigureSource):
     key = "oversight"
     title = _("督办事项与联席会议")
     columns = (
-        Column("opened", _("新立督办"), COUNT, drill=True),
-        Column("done", _("已完成"), COUNT, drill=True),
-        Column("open", _("进行中（未逾期）"), COUNT, drill=True),
         Column(
-            "overdue",
-            _("已逾期"),
+            "opened",
+            _("新立督办"),
             COUNT,
             drill=True,
-            help=_("期间内新立、至今未完成且已过完成期限的督办事项。"),
+            help=_("期间内新立的督办事项；其后三列是它们今天的状态，三者相加等于新立数。"),
+        ),
+        Column("done", _("其中已完成"), COUNT, drill=True),
+        Column("open", _("其中进行中（未逾期）"), COUNT, drill=True),
+        Column(
+            "overdue",
+            _("其中已逾期"),
+            COUNT,
+            drill=True,
+            help=_("期间内新立、至今未完成且已过完成期限（北京时间）的督办事项。"),
         ),
         Column(
             "extended",
@@ -79,21 +84,18 @@ class OversightFigures(FigureSource):
                 )
             return drill
         today = local_today()
-        items = ActionItem.objects.filter(estate=estate).with_status(today)
+        # The same population as the figures: the items opened in the period, by status today.
+        items = ActionItem.objects.filter(
+            estate=estate, created_at__gte=since, created_at__lt=until
+        ).with_status(today)
         if column == "done":
-            items = items.filter(
-                state=WorkState.DONE, completed_at__gte=since, completed_at__lt=until
-            )
-        else:
-            items = items.filter(created_at__gte=since, created_at__lt=until)
-            if column == "overdue":
-                items = items.filter(overdue_q(today))
-            elif column == "open":
-                items = items.exclude(state=WorkState.DONE).exclude(overdue_q(today))
-            elif column == "extended":
-                items = items.filter(
-                    changes__to_due_date__gt=F("changes__from_due_date")
-                ).distinct()
+            items = items.filter(done_q())
+        elif column == "overdue":
+            items = items.filter(overdue_q(today))
+        elif column == "open":
+            items = items.exclude(done_q()).exclude(overdue_q(today))
+        elif column == "extended":
+            items = items.filter(changes__to_due_date__gt=F("changes__from_due_date")).distinct()
         drill = Drill(
             title=_("%(estate)s · 督办事项") % {"estate": estate.name},
             headings=[_("事项"), _("责任方"), _("完成期限"), _("进度"), _("状态")],
@@ -139,7 +141,7 @@ class OversightFigures(FigureSource):
             .select_related("estate")
             .order_by("due_date")
         ):
-            days = (today - item.due_date).days
+            days = item.days_overdue(today)
             yield Alert(
                 estate_id=item.estate_id,
                 key=f"action_item_overdue:{item.pk}",

@@ -95,7 +95,9 @@ def _seed_jinxiu(estate, users) -> None:
     )
     actions.publish_minutes(autumn, actor=official)
 
-    # An item that fell behind: opened 45 days ago, due a week ago, still at 60 %.
+    # The items are opened at their real dates (right after the meeting), so an item is
+    # never overdue on the day it is opened and the dashboard's counts add up.
+    # An item that fell behind: opened 40 days ago, due a week ago, still at 60 %.
     roof_item = actions.create_action_item(
         estate,
         actor=official,
@@ -105,7 +107,7 @@ def _seed_jinxiu(estate, users) -> None:
         responsible_person=manager,
         due_date=today - timedelta(days=7),
         source=roof,
-        today=today - timedelta(days=45),
+        now=_at(-40, 17, 0),
     )
     actions.post_update(
         roof_item,
@@ -113,6 +115,7 @@ def _seed_jinxiu(estate, users) -> None:
         state="in_progress",
         progress=30,
         note="已委托防水施工单位现场勘查，维修方案和报价已在3栋一、二单元门口公示。",
+        now=_at(-30, 10, 0),
     )
     actions.post_update(
         roof_item,
@@ -120,6 +123,7 @@ def _seed_jinxiu(estate, users) -> None:
         state="in_progress",
         progress=60,
         note="东侧屋面已铲除旧防水层并完成基层处理，近期阴雨，西侧施工顺延。",
+        now=_at(-12, 16, 0),
     )
 
     garage_item = actions.create_action_item(
@@ -131,7 +135,7 @@ def _seed_jinxiu(estate, users) -> None:
         responsible_person=manager,
         due_date=today - timedelta(days=20),
         source=garage,
-        today=today - timedelta(days=40),
+        now=_at(-40, 17, 5),
     )
     actions.post_update(
         garage_item,
@@ -139,6 +143,7 @@ def _seed_jinxiu(estate, users) -> None:
         state="done",
         progress=100,
         note="方案和三家报价已提交业委会，业委会审核通过，已在小区公告栏公示。",
+        now=_at(-22, 10, 0),
     )
 
     fees_item = actions.create_action_item(
@@ -149,7 +154,7 @@ def _seed_jinxiu(estate, users) -> None:
         responsible_party=Party.PROPERTY,
         due_date=today + timedelta(days=10),
         source=fees,
-        today=today - timedelta(days=40),
+        now=_at(-40, 17, 10),
     )
     actions.post_update(
         fees_item,
@@ -157,6 +162,7 @@ def _seed_jinxiu(estate, users) -> None:
         state="in_progress",
         progress=40,
         note="第三季度收支明细已整理完毕，正在与业委会核对公共收益部分。",
+        now=_at(-5, 11, 0),
     )
 
     actions.create_action_item(

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from deliberation.choices import ThreadState
 from portal.community import permissions
@@ -60,18 +59,28 @@ def state_badge(thread):
     return format_html('<span class="badge {}">{}</span>', css, thread.get_state_display())
 
 
+# The figures are shown exactly as the dashboard shows them (one formatter, one rounding).
+
+
 @register.filter
 def percent(value) -> str:
-    if value is None:
-        return "—"
-    return f"{value * 100:.0f}%"
+    """Return a share as the dashboard shows it: 73.7%, or — for nothing to measure."""
+    from portal.dashboard.figures import SHARE, format_value
+
+    return format_value(value, SHARE)
 
 
 @register.filter
 def hours(value: timedelta | None) -> str:
-    if value is None:
-        return "—"
-    total = value.total_seconds() / 3600
-    if total < 1:
-        return _("%(n)s 分钟") % {"n": max(1, round(total * 60))}
-    return _("%(n)s 小时") % {"n": f"{total:.1f}"}
+    """Return a duration in hours as the dashboard shows it: 9.5 小时, or —."""
+    from portal.dashboard.figures import HOURS, format_value
+
+    return format_value(value.total_seconds() / 3600 if value is not None else None, HOURS)
+
+
+@register.filter
+def score(value) -> str:
+    """Return a mean rating as the dashboard shows it: 4.50, or —."""
+    from portal.dashboard.figures import SCORE, format_value
+
+    return format_value(value, SCORE)

@@ -91,12 +91,18 @@ def share(part: int | Decimal, whole: int | Decimal) -> Fraction | None:
 
 
 def format_value(value: Any, kind: str) -> str:
-    """Return a figure as people read it: 87.5%, 12.3 小时, 4.2, or — for nothing to measure."""
+    """Return a figure as people read it: 87.5%, 12.3 小时 (under an hour: 25 分钟), 4.20, or —.
+
+    The one formatter of figures: the dashboard, its drill-downs and the discussion page's
+    figures all show numbers through it, so the same figure reads the same everywhere.
+    """
     if value is None:
         return "—"
     if kind == SHARE:
         return f"{float(value) * 100:.1f}%"
     if kind == HOURS:
+        if float(value) < 1:  # "0.0 小时" would read as no time at all
+            return _("%(n)s 分钟") % {"n": max(1, round(float(value) * 60))}
         return _("%(hours).1f 小时") % {"hours": float(value)}
     if kind == SCORE:
         return f"{float(value):.2f}"

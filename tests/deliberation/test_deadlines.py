@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from deliberation import actions
-from deliberation.choices import ThreadState
+from deliberation.choices import DeadlineStatus, ThreadState
 from deliberation.models import Assignment, DeadlinePolicy, DeliberationSettings, Escalation
 from portal.community.choices import Party
 from portal.community.models import AuditEvent
@@ -68,14 +68,15 @@ def test_answered_exactly_at_24_hours_is_on_time(roof_at_nine, property_staff):
     with time_machine.travel(START + timedelta(hours=24), tick=False):
         answer(roof_at_nine, property_staff)
     roof_at_nine.refresh_from_db()
-    assert not roof_at_nine.is_response_overdue()
+    assert roof_at_nine.response_status() == DeadlineStatus.ON_TIME
 
 
-def test_answered_one_second_after_24_hours_is_late(roof_at_nine, property_staff):
+def test_answered_one_second_after_24_hours_is_late_not_overdue(roof_at_nine, property_staff):
     with time_machine.travel(START + timedelta(hours=24, seconds=1), tick=False):
         answer(roof_at_nine, property_staff)
     roof_at_nine.refresh_from_db()
-    assert roof_at_nine.is_response_overdue()
+    assert roof_at_nine.response_status() == DeadlineStatus.LATE
+    assert not roof_at_nine.is_overdue(START + timedelta(hours=25))
 
 
 def test_deadlines_come_from_the_estates_policy_for_the_category(estate_a, owner):

@@ -44,7 +44,9 @@ def test_chair_follows_turnout_and_certifies_the_result(
     page.goto(f"/assemblies/{assembly.pk}/manage/")
     expect(page.locator("main")).to_contain_text("结果公布期限")
     screenshot(page, "manage-closed")
-    page.get_by_role("button", name="核定表决结果并发布决议公告").click()
+    page.get_by_role("link", name="核定表决结果并发布决议公告…").click()
+    expect(page.locator("main")).to_contain_text("核定后表决结果不能修改")
+    page.get_by_role("button", name="确认核定并发布决议公告").click()
     expect(page.locator("main")).to_contain_text("决议公告已发布")
 
     page.goto(f"/assemblies/{assembly.pk}/results/")

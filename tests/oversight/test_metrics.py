@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
 from deliberation.oversight import actions, metrics
+from deliberation.oversight.models import local_today
 from portal.community.models import Estate
 from tests.oversight.conftest import make_item
 
@@ -70,3 +75,44 @@ def test_meetings_held_counts_only_meetings_with_minutes_in_the_range(
     assert metrics.meetings_held(
         Estate.objects.all(), date(2026, 12, 1), date(2026, 12, 31) + timedelta(days=0)
     ) == {estate_a.pk: 0, estate_b.pk: 0}
+
+
+def test_opened_equals_done_plus_open_plus_overdue_for_the_same_items(
+    estate_a, committee_chair, property_manager, time_machine
+):
+    # Opened in October, completed in November: not part of November's items at all.
+    time_machine.move_to("2026-10-20 09:00 +08:00", tick=False)
+    october = make_item(estate_a, committee_chair, due=date(2026, 11, 5), title="十月立项")
+    time_machine.move_to("2026-11-03 09:00 +08:00", tick=False)
+    actions.post_update(october, actor=property_manager, note="完成", progress=100, state="done")
+    done = make_item(estate_a, committee_chair, due=date(2026, 11, 20), title="已完成")
+    make_item(estate_a, committee_chair, due=date(2026, 11, 10), title="已逾期")
+    make_item(estate_a, committee_chair, due=date(2026, 12, 31), title="进行中")
+    time_machine.move_to("2026-11-12 09:00 +08:00", tick=False)
+    actions.post_update(done, actor=property_manager, note="完成", progress=100, state="done")
+    time_machine.move_to("2026-11-27 09:00 +08:00", tick=False)
+    (a,) = metrics.action_item_figures(
+        Estate.objects.filter(pk=estate_a.pk), date(2026, 11, 1), date(2026, 11, 30)
+    ).values()
+    assert (a.opened, a.done, a.open, a.overdue) == (3, 1, 1, 1)
+    assert a.opened == a.done + a.open + a.overdue
+
+
+def test_an_item_is_opened_at_its_date_and_never_overdue_that_day(estate_a, committee_chair):
+    zone = timezone.get_default_timezone()
+    opened = datetime(2026, 10, 1, 17, 0, tzinfo=zone)
+    item = make_item(estate_a, committee_chair, due=date(2026, 10, 1), now=opened)
+    assert item.created_at == opened
+    assert item.days_overdue(date(2026, 10, 1)) is None  # due today is not late
+    assert item.days_overdue(date(2026, 10, 8)) == 7
+    with pytest.raises(ValidationError, match="完成期限不能早于今天"):
+        make_item(estate_a, committee_chair, due=date(2026, 9, 30), now=opened)
+
+
+def test_days_overdue_count_beijing_days(estate_a, committee_chair, time_machine):
+    time_machine.move_to("2026-10-31 09:00 +08:00", tick=False)
+    item = make_item(estate_a, committee_chair, due=date(2026, 11, 1))
+    # 00:30 on 2 November in Beijing is still 1 November in UTC: one day late in Beijing.
+    time_machine.move_to("2026-11-02 00:30 +08:00", tick=False)
+    assert local_today() == date(2026, 11, 2)
+    assert item.days_overdue(local_today()) == 1

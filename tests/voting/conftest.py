@@ -160,6 +160,13 @@ def draft_assembly(estate_a, register) -> AssemblyPage:
     )
 
 
+def inform_residents_committee(page, chair, *, at=None):
+    """Record that 和平社区居委会 was told of the meeting (物业管理条例 Art. 14)."""
+    return actions.record_residents_committee_informed(
+        page, actor=chair, informed_whom="和平社区居民委员会 吴主任", informed_at=at, how="书面送达"
+    )
+
+
 def open_assembly(estate, chair, **options) -> AssemblyPage:
     """Return an assembly announced 20 days ago whose voting window includes now."""
     now = timezone.now()
@@ -170,6 +177,7 @@ def open_assembly(estate, chair, **options) -> AssemblyPage:
         **options,
     )
     actions.announce_assembly(page, actor=chair, now=now - timedelta(days=20))
+    inform_residents_committee(page, chair, at=now - timedelta(days=20))
     actions.open_voting(page, actor=chair)
     return AssemblyPage.objects.get(pk=page.pk)
 

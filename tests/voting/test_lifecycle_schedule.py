@@ -10,7 +10,12 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from portal.community.models import AuditEvent
-from tests.voting.conftest import full_choices, make_assembly, right_of
+from tests.voting.conftest import (
+    full_choices,
+    inform_residents_committee,
+    make_assembly,
+    right_of,
+)
 from voting import actions, lifecycle, tasks
 from voting.choices import AssemblyState
 from voting.models import AssemblyPage
@@ -29,6 +34,7 @@ def fresh(assembly) -> AssemblyPage:
 @pytest.fixture
 def announced(draft_assembly, committee_chair) -> AssemblyPage:
     actions.announce_assembly(draft_assembly, actor=committee_chair)
+    inform_residents_committee(draft_assembly, committee_chair)
     return fresh(draft_assembly)
 
 

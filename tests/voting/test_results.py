@@ -143,7 +143,9 @@ def test_the_manage_page_shows_the_due_date_and_an_overdue_warning(client, close
 
 def test_the_committee_certifies_from_the_manage_page(client, closed, committee_chair):
     client.force_login(committee_chair)
-    response = client.post(reverse("voting:certify", args=[closed.pk]), follow=True)
+    response = client.post(
+        reverse("voting:certify", args=[closed.pk]), {"confirm": "certify"}, follow=True
+    )
     assert response.status_code == 200
     assert AssemblyResult.objects.filter(assembly=closed).exists()
     assert "决议公告已发布" in response.content.decode()
@@ -151,7 +153,7 @@ def test_the_committee_certifies_from_the_manage_page(client, closed, committee_
 
 def test_an_owner_posting_to_certify_is_refused(client, closed, owner):
     client.force_login(owner)
-    response = client.post(reverse("voting:certify", args=[closed.pk]))
+    response = client.post(reverse("voting:certify", args=[closed.pk]), {"confirm": "certify"})
     assert response.status_code == 403
     assert not AssemblyResult.objects.exists()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from portal.community import permissions
+from portal.community import legal, permissions
 from portal.community.masking import mask_name, mask_phone
 
 register = template.Library()
@@ -39,3 +39,18 @@ def estate_nav(context, estate):
         "request": request,
         "current_path": request.path,
     }
+
+
+@register.simple_tag
+def legal_bound(key: str, end: str = "legal") -> int | None:
+    """{% legal_bound "response_hours" as hours %}: a number from portal/community/legal.py.
+
+    ``end`` is "legal" (the number the law fixes), "min" or "max"; templates never write
+    the law's numbers themselves.
+    """
+    bound = next(b for b in legal.ALL_BOUNDS if b.key == key)
+    if end == "min":
+        return bound.minimum
+    if end == "max":
+        return bound.maximum
+    return bound.legal_value

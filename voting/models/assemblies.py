@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
@@ -19,7 +18,9 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
+from portal.community import legal
 from portal.community.choices import Visibility
+from portal.community.legal_checks import check, lazy_format, validators
 from portal.home.mixins import SectionIndexMixin, VisibilityMixin
 from voting.choices import (
     AssemblyState,
@@ -93,6 +94,9 @@ class AssemblyPageForm(WagtailAdminPageForm):
         closes = cleaned.get("voting_closes_at")
         days = cleaned.get("min_notice_days")
         if opens and days is not None:
+            # A shorter period is refused on its own field; the window is checked against
+            # what the law allows at least, so one error does not hide the other.
+            days = max(days, legal.NOTICE_DAYS.minimum)
             notice_at = page.notice_published_at or timezone.now()
             earliest = notice_at + timedelta(days=days)
             if opens < earliest:
@@ -100,10 +104,11 @@ class AssemblyPageForm(WagtailAdminPageForm):
                     "voting_opens_at",
                     _(
                         "投票开始时间不得早于会议公告发布后 %(days)s 日，即不早于 %(earliest)s。"
-                        "业主大会会议应当于召开 15 日以前通知全体业主（议事规则另有规定的从其规定）。"
+                        "业主大会会议应当于召开 %(floor)s 日以前通知全体业主（议事规则可规定更长）。"
                     )
                     % {
                         "days": days,
+                        "floor": legal.NOTICE_DAYS.minimum,
                         "earliest": date_format(timezone.localtime(earliest), "DATETIME_FORMAT"),
                     },
                 )
@@ -157,8 +162,12 @@ class AssemblyPage(VisibilityMixin, Page):
     voting_closes_at = models.DateTimeField(_("投票结束时间"), null=True, blank=True)
     min_notice_days = models.PositiveSmallIntegerField(
         _("最少公告天数"),
-        default=15,
-        help_text=_("投票开始不得早于会议公告发布后的天数；法定最少 15 日，议事规则可规定更长。"),
+        default=legal.NOTICE_DAYS.default,
+        validators=validators(legal.NOTICE_DAYS),
+        help_text=lazy_format(
+            _("投票开始不得早于会议公告发布后的天数；法定最少 %(days)s 日，议事规则可规定更长。"),
+            days=legal.NOTICE_DAYS.minimum,
+        ),
     )
     allow_change_before_close = models.BooleanField(
         _("允许在投票结束前修改已投选票"), default=False
@@ -173,7 +182,11 @@ class AssemblyPage(VisibilityMixin, Page):
         _("每位受托人最多代理的投票权数"),
         null=True,
         blank=True,
-        help_text=_("留空表示不限；部分城市规定为 3。"),
+        validators=validators(legal.PROXY_CAP),
+        help_text=lazy_format(
+            _("留空表示不限；如设上限，至少为 %(minimum)s（部分城市规定为 3）。"),
+            minimum=legal.PROXY_CAP.minimum,
+        ),
     )
     deemed_consent = models.BooleanField(
         _("未参与表决视为同意多数"),
@@ -199,15 +212,21 @@ class AssemblyPage(VisibilityMixin, Page):
     )
     result_due_days = models.PositiveSmallIntegerField(
         _("结果公布期限（天）"),
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(30)],
-        help_text=_("投票结束后须在此天数内核定并公布表决结果；北京、山东等地规定为 3 日。"),
+        default=legal.RESULT_DUE_DAYS.default,
+        validators=validators(legal.RESULT_DUE_DAYS),
+        help_text=lazy_format(
+            _("投票结束后须在此天数内核定并公布表决结果，最长 %(days)s 日，可规定更短。"),
+            days=legal.RESULT_DUE_DAYS.maximum,
+        ),
     )
     result_display_days = models.PositiveSmallIntegerField(
         _("决议公告公示期（天）"),
-        default=15,
-        validators=[MinValueValidator(15), MaxValueValidator(365)],
-        help_text=_("决议公告至少公示的天数，不少于 15 日。"),
+        default=legal.RESULT_DISPLAY_DAYS.default,
+        validators=validators(legal.RESULT_DISPLAY_DAYS),
+        help_text=lazy_format(
+            _("决议公告至少公示的天数，不少于 %(days)s 日。"),
+            days=legal.RESULT_DISPLAY_DAYS.minimum,
+        ),
     )
     state = models.CharField(
         _("状态"),
@@ -262,6 +281,22 @@ class AssemblyPage(VisibilityMixin, Page):
     class Meta:
         verbose_name = _("业主大会会议")
         verbose_name_plural = _("业主大会会议")
+        # The law's numbers hold for every row, whoever writes it (portal/community/legal.py).
+        constraints = [
+            check("min_notice_days", legal.NOTICE_DAYS, name="assembly_notice_days_legal"),
+            check("result_due_days", legal.RESULT_DUE_DAYS, name="assembly_result_due_legal"),
+            check(
+                "result_display_days",
+                legal.RESULT_DISPLAY_DAYS,
+                name="assembly_result_display_legal",
+            ),
+            check(
+                "proxy_cap_per_agent",
+                legal.PROXY_CAP,
+                name="assembly_proxy_cap_legal",
+                nullable=True,
+            ),
+        ]
 
     # --- state --------------------------------------------------------------------------
 

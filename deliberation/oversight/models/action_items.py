@@ -27,9 +27,18 @@ def local_today(now=None) -> date:
     return timezone.localdate(now or timezone.now(), timezone=timezone.get_default_timezone())
 
 
-def overdue_q(today: date) -> Q:
-    """Return the one SQL rule for 已逾期: not done and due before today (due today is not late)."""
-    return ~Q(state=WorkState.DONE) & Q(due_date__lt=today)
+def done_q(prefix: str = "") -> Q:
+    """Return the SQL rule for 已完成 (`prefix` reaches the item through a relation)."""
+    return Q(**{f"{prefix}state": WorkState.DONE})
+
+
+def overdue_q(today: date, prefix: str = "") -> Q:
+    """Return the one SQL rule for 已逾期: not done and due before today (due today is not late).
+
+    `today` is a Beijing date (local_today); `prefix` reaches the item through a relation,
+    e.g. "action_items__" from an estate.
+    """
+    return ~done_q(prefix) & Q(**{f"{prefix}due_date__lt": today})
 
 
 # A filter value for "not done and not late" (未开始 or 进行中, on time).
@@ -148,6 +157,13 @@ class ActionItem(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == ActionStatus.OVERDUE
+
+    def days_overdue(self, today: date) -> int | None:
+        """Return how many days past its due date the item is on `today` (Beijing), or None
+        when it is not overdue (done, or not yet past due: due today is 0 days, not late)."""
+        if self.status_on(today) != ActionStatus.OVERDUE:
+            return None
+        return (today - self.due_date).days
 
 
 def evidence_path(instance: ActionItemUpdate, filename: str) -> str:
