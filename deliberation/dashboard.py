@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deliberation import visibility
 from deliberation.choices import ThreadKind, ThreadState
 from deliberation.models import Thread
 from portal.community.choices import Party
@@ -74,7 +75,7 @@ def report_drill(estate, reports, title) -> Drill:
         drill.rows.append(
             [
                 (
-                    thread.title,
+                    visibility.shown_title(thread),
                     reverse("deliberation:thread_detail", args=[estate.slug, thread.pk]),
                 ),
                 (str(thread.get_responsible_party_display() or "—"), ""),

@@ -37,6 +37,7 @@ def _notify(notice: NoticePage, recipients: Any, *, title: str, dedupe_key: str,
         estate=notice.page_estate,
         dedupe_key=dedupe_key,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
+        subject=notice,
     )
 
 
@@ -57,6 +58,7 @@ def acknowledge(notice: NoticePage, user: Any) -> Acknowledgement:
         raise ValidationError(_("该公告不需要确认已阅。"))
     existing = Acknowledgement.objects.filter(notice=notice, user=user).first()
     if existing is not None:
+        _mark_inbox_read(notice, user)
         return existing
     if notice.time_state() == TimeState.EXPIRED:
         raise ValidationError(_("该公告已过期，不能再确认已阅。"))
@@ -77,7 +79,15 @@ def acknowledge(notice: NoticePage, user: Any) -> Acknowledgement:
         unit_id=unit.pk,
         unit=unit.label,
     )
+    _mark_inbox_read(notice, user)
     return acknowledgement
+
+
+def _mark_inbox_read(notice: NoticePage, user: Any) -> None:
+    """Having acknowledged the notice, the member has read what the inbox told them of it."""
+    from portal.notifications.actions import mark_read_about
+
+    mark_read_about(user, notice)
 
 
 @transaction.atomic
