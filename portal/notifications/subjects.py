@@ -91,18 +91,30 @@ def describe_batches(batches: Iterable[Any]) -> dict[int, SubjectText]:
     return texts
 
 
+def _in_reader_language(stored: str) -> str:
+    """Return stored portal wording in the reader's language when it is one of our messages.
+
+    Titles and bodies that no longer carry a member's words ("有新回复", "您的发言已被隐藏")
+    are plain message ids, so they translate when shown; anything else reads as stored.
+    """
+    return _(stored) if stored else ""  # gettext("") would return the catalogue header
+
+
 def compose(batch: Any, text: SubjectText | None) -> Message:
     """Return the batch as it reads now, given its subject's current text (None: no subject)."""
+    title, body = _in_reader_language(batch.title), _in_reader_language(batch.body)
     if text is None:
-        return Message(title=batch.title, body=batch.body)
-    title = batch.title
+        return Message(title=title, body=body)
     if text.heading:
-        title = _("%(what)s：%(subject)s") % {"what": batch.title, "subject": text.heading}
-    lines = [batch.body] if batch.body else []
+        title = _("%(what)s：%(subject)s") % {"what": title, "subject": text.heading}
+    # The content's state comes first (its words, or why they are missing), then ours.
+    lines = []
     if not text.shown:
         lines.append(text.withheld or _missing().withheld)
     elif batch.quote_subject and text.excerpt:
         lines.append(text.excerpt)
+    if body:
+        lines.append(body)
     return Message(
         title=title,
         body="\n".join(lines),
