@@ -432,7 +432,10 @@ def post_history(request, estate_slug: str, pk: int):
     """The post's earlier versions: for its author and the estate's moderators."""
     post = get_post(request, estate_slug, pk)
     estate = post.thread.estate
-    if post.author_id != request.user.pk and not permissions.may_moderate(request.user, estate):
+    moderator = permissions.may_moderate(request.user, estate)
+    # Earlier versions may hold words that were never shown: the same readers as a hidden
+    # post's original.
+    if not visibility.may_read_withheld(post, request.user, moderator=moderator):
         raise PermissionDenied
     return render(
         request,
