@@ -101,3 +101,17 @@ def test_the_template_list_offers_the_library_to_estate_staff(
     screenshot(page, "template-list")
     row.get_by_role("link", name="用此模板新建公告").click()
     expect(page.locator("input[name=effective_from]")).to_be_visible()
+
+
+def test_a_blank_notice_points_to_the_templates_and_is_signed_by_the_committee(
+    page, screenshot, committee_chair, chair_secret, notice_index
+):
+    log_in_with_password_and_totp(page, committee_chair.email, "pass-1234", chair_secret)
+    page.goto(f"/admin/pages/add/notices/noticepage/{notice_index.pk}/")
+    hint = page.get_by_test_id("start-from-template")
+    expect(hint).to_be_visible()
+    expect(page.locator("select[name=issuer]")).to_have_value("committee")
+    expect(page.locator("select[name=urgency]")).to_have_value("normal")
+    screenshot(page, "blank-editor")
+    hint.get_by_role("link", name="从模板新建公告").click()
+    expect(page.locator("[data-testid=template-list]").first).to_be_visible()

@@ -167,3 +167,31 @@ def test_acknowledging_a_notice_marks_its_inbox_item_read(
     expect(item).not_to_contain_text("未读")
     expect(page.get_by_test_id("unread-count")).to_have_count(0)
     screenshot(page, "inbox-after-acknowledging")
+
+
+def test_a_thread_whose_opening_post_is_hidden_keeps_its_title_out_of_the_list(
+    new_page, live_server, screenshot, estate_a, owner, owner_building1, moderator
+):
+    thread = actions.start_thread(
+        estate_a,
+        owner,
+        kind="issue",
+        category="complaint",
+        title=f"6栋车位被占，车主电话{PHONE}",
+        body="每天晚上都被同一辆车占用。",
+    )
+    actions.hide_post(thread.posts.get(is_opening=True), moderator, reason="personal_info")
+
+    reader = signed_in(new_page, live_server, owner_building1)
+    reader.goto("/discuss/jinxiu/")
+    expect(reader.locator("main")).not_to_contain_text(PHONE)
+    expect(reader.locator("main")).to_contain_text("（该议题的首帖已隐藏或删除）")
+    assert_fits_screen(reader)
+    screenshot(reader, "thread-list")
+    reader.goto(f"/discuss/jinxiu/t/{thread.pk}/")
+    expect(reader.get_by_role("heading", level=1)).to_have_text("（该议题的首帖已隐藏或删除）")
+    expect(reader.locator("main")).not_to_contain_text(PHONE)
+    screenshot(reader, "thread")
+    in_english(reader, live_server)
+    expect(reader.locator("main")).not_to_contain_text(PHONE)
+    screenshot(reader, "thread-en")
