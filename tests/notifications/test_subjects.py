@@ -8,6 +8,8 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from deliberation import actions
 from deliberation.models import Post
@@ -113,3 +115,32 @@ def test_batches_made_before_subjects_are_referred_and_lose_their_copies(
     assert old_report.body == "请在 11-28 10:00 前首次响应。"
     old_official.refresh_from_db()
     assert (old_official.title, old_official.body) == ("物业 官方答复", "")
+
+
+def test_the_inbox_reads_its_subjects_in_a_fixed_number_of_queries(
+    client,
+    settings,
+    topic,
+    owner,
+    tenant,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    settings.DELIBERATION_POST_RATE_LIMIT = (100, 600)
+
+    def reply(n: int) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.add_post(topic, tenant, body=f"第 {n} 条回复", now=timezone.now())
+
+    for n in range(3):
+        reply(n)
+    client.force_login(owner)
+    client.get(reverse("notifications:inbox"))  # warm the session and the content types
+    # The inbox's own queries (see test_views) and one for all the posts on the page.
+    with django_assert_max_num_queries(10):
+        client.get(reverse("notifications:inbox"))
+    for n in range(3, 25):
+        reply(n)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("notifications:inbox"))
+    assert "第 24 条回复" in response.content.decode()
