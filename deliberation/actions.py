@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deliberation import visibility
 from deliberation.badges import badge_for, party_badge
 from deliberation.choices import (
     DEFAULT_PARTY,
@@ -110,8 +111,15 @@ def _notify(
     dedupe_key: str,
     actor: Any = None,
     urgency: str = "normal",
+    subject: Post | Thread | None = None,
+    quote_subject: bool = False,
 ):
-    """Send one message about the discussion area through the one notification path."""
+    """Send one message about the discussion area through the one notification path.
+
+    Title and body are the portal's own words. A member's words reach the message only
+    through `subject` (the post, or the thread whose title is its opening post's), read
+    through deliberation.visibility whenever the message is shown or sent.
+    """
     from portal.notifications.api import notify
 
     return notify(
@@ -124,12 +132,26 @@ def _notify(
         estate=estate,
         dedupe_key=dedupe_key,
         actor=actor,
+        subject=subject,
+        quote_subject=quote_subject,
     )
 
 
-def _excerpt(html: str, length: int = 140) -> str:
-    text = plain_text(html)
-    return text if len(text) <= length else text[: length - 1] + "…"
+def after_status_change(post: Post) -> None:
+    """Carry a post's new status to every copy of it, inside the acting transaction.
+
+    The thread's title follows its opening post (Thread.title_withheld), and the thread's
+    search row is rewritten now, so hidden words leave the results with the hiding itself.
+    Inbox items, emails, digests and SMS need nothing here: they read the post's state
+    whenever they are shown or sent.
+    """
+    from search.api import reindex_now
+
+    if post.is_opening:
+        withheld = visibility.title_withheld_by(post)
+        Thread.objects.filter(pk=post.thread_id).update(title_withheld=withheld)
+        post.thread.title_withheld = withheld
+    reindex_now(Thread.objects.get(pk=post.thread_id))
 
 
 def rate_limit() -> tuple[int, int]:
@@ -275,6 +297,7 @@ def start_thread(
         author=user,
         page=page,
         is_held=bool(held),
+        title_withheld=bool(held),
         created_at=now,
         last_post_at=now,
         state=ThreadState.PENDING if kind == ThreadKind.ISSUE else ThreadState.OPEN,
@@ -316,13 +339,14 @@ def _notify_new_report(thread: Thread, *, actor: Any) -> None:
     _notify(
         party_user_ids(thread.estate, thread.responsible_party),
         estate=thread.estate,
-        title=_("新的问题反映：%(title)s") % {"title": thread.title},
+        title=_("新的问题反映"),
         body=_("请在 %(due)s 前首次响应。")
         % {"due": timezone.localtime(thread.response_due_at).strftime("%m-%d %H:%M")},
         url=thread_url(thread),
         dedupe_key=f"deliberation:thread:{thread.pk}:assigned:{thread.responsible_party}",
         actor=actor,
         urgency="important",
+        subject=thread,
     )
 
 
@@ -336,6 +360,7 @@ def _notify_moderators_of_hold(post: Post, *, actor: Any) -> None:
         url=reverse("deliberation:moderation_queue", args=[estate.slug]),
         dedupe_key=f"deliberation:post:{post.pk}:held",
         actor=actor,
+        subject=post,
     )
 
 
@@ -393,11 +418,12 @@ def _notify_followers_of_post(post: Post, *, actor: Any) -> None:
     _notify(
         follower_ids(thread, exclude=post.author),
         estate=thread.estate,
-        title=_("%(title)s 有新回复") % {"title": thread.title},
-        body=_excerpt(post.body),
+        title=_("有新回复"),
         url=f"{thread_url(thread)}#post-{post.pk}",
         dedupe_key=f"deliberation:post:{post.pk}:new",
         actor=actor,
+        subject=post,
+        quote_subject=True,
     )
 
 
@@ -432,6 +458,7 @@ def edit_post(post: Post, user: Any, *, body: str, now: datetime | None = None) 
         fields += ["status", "held_reason"]
         Thread.objects.filter(pk=post.thread_id).update(post_count=F("post_count") - 1)
     post.save(update_fields=fields)
+    after_status_change(post)
     audit.record(
         "deliberation.post_edited",
         actor=user,
@@ -459,6 +486,7 @@ def delete_post(post: Post, user: Any, *, now: datetime | None = None) -> Post:
     post.save(update_fields=["status", "deleted_at"])
     if was_visible:
         Thread.objects.filter(pk=post.thread_id).update(post_count=F("post_count") - 1)
+    after_status_change(post)
     audit.record("deliberation.post_deleted", actor=user, obj=post, estate=post.thread.estate)
     return post
 
@@ -531,13 +559,13 @@ def mark_official(post: Post, user: Any, *, party: str = "", now: datetime | Non
     _notify(
         recipients,
         estate=estate,
-        title=_("%(party)s 官方答复：%(title)s")
-        % {"party": party_badge(party), "title": thread.title},
-        body=_excerpt(post.body),
+        title=_("%(party)s 官方答复") % {"party": party_badge(party)},
         url=f"{thread_url(thread)}#post-{post.pk}",
         dedupe_key=f"deliberation:post:{post.pk}:official",
         actor=user,
         urgency="important",
+        subject=post,
+        quote_subject=True,
     )
     return post
 
@@ -588,12 +616,13 @@ def assign(
     _notify(
         party_user_ids(estate, party),
         estate=estate,
-        title=_("问题改派给您方处理：%(title)s") % {"title": thread.title},
+        title=_("问题改派给您方处理"),
         body=reason,
         url=thread_url(thread),
         dedupe_key=f"deliberation:thread:{thread.pk}:assignment:{assignment.pk}",
         actor=user,
         urgency="important",
+        subject=thread,
     )
     return assignment
 
@@ -624,11 +653,12 @@ def mark_resolved(thread: Thread, user: Any, *, now: datetime | None = None) -> 
     _notify(
         [thread.author_id],
         estate=estate,
-        title=_("您反映的问题已处理：%(title)s") % {"title": thread.title},
+        title=_("您反映的问题已处理"),
         body=_("请确认是否解决并评价；%(hours)s 小时内未确认将自动关闭。") % {"hours": hours},
         url=thread_url(thread),
         dedupe_key=f"deliberation:thread:{thread.pk}:resolved:{int(now.timestamp())}",
         actor=user,
+        subject=thread,
     )
     return thread
 
@@ -694,12 +724,13 @@ def reopen(thread: Thread, user: Any, *, reason: str = "", now: datetime | None 
     _notify(
         party_user_ids(thread.estate, thread.responsible_party),
         estate=thread.estate,
-        title=_("问题被重新打开：%(title)s") % {"title": thread.title},
+        title=_("问题被重新打开"),
         body=reason,
         url=thread_url(thread),
         dedupe_key=f"deliberation:thread:{thread.pk}:reopened:{int(now.timestamp())}",
         actor=user,
         urgency="important",
+        subject=thread,
     )
     return thread
 
@@ -829,13 +860,13 @@ def _escalate(thread: Thread, deadline: str, level: int, *, now: datetime) -> in
             _notify(
                 recipients,
                 estate=thread.estate,
-                title=_("督办：问题反映%(what)s逾期 · %(title)s")
-                % {"what": what, "title": thread.title},
+                title=_("问题反映%(what)s逾期，请督办") % {"what": what},
                 body=_("责任方：%(party)s。请督促处理。")
                 % {"party": Party(thread.responsible_party).label},
                 url=thread_url(thread),
                 dedupe_key=f"deliberation:thread:{thread.pk}:escalation:{deadline}:{level}",
                 urgency="urgent",
+                subject=thread,
             )
     except IntegrityError:
         return 0  # escalated already (by an earlier or a concurrent run)

@@ -15,3 +15,16 @@ class DeliberationConfig(AppConfig):
         from deliberation.schedules import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="deliberation.schedules")
+        _describe_threads_in_references()
+
+
+def _describe_threads_in_references() -> None:
+    """Agenda items and action items that link a thread show its title as readers may see it."""
+    from deliberation.oversight import references
+
+    def describe(thread):
+        return references.Reference(
+            thread.shown_title, thread.get_absolute_url(), str(thread._meta.verbose_name)
+        )
+
+    references.register("deliberation.thread", describe)

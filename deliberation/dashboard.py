@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deliberation import visibility
 from deliberation.choices import DeadlineStatus
 from deliberation.metrics import ReportFigures, report_figures, reports_in
 from deliberation.models.threads import closure_q, open_report_q, overdue_q, response_q
@@ -65,7 +66,7 @@ def report_drill(estate, reports, title) -> Drill:
         drill.rows.append(
             [
                 (
-                    thread.title,
+                    visibility.shown_title(thread),
                     reverse("deliberation:thread_detail", args=[estate.slug, thread.pk]),
                 ),
                 (str(thread.get_responsible_party_display() or "—"), ""),

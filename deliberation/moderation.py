@@ -68,6 +68,12 @@ def _set_visible_count(post: Post, delta: int) -> None:
     Thread.objects.filter(pk=post.thread_id).update(post_count=F("post_count") + delta)
 
 
+def _after_status_change(post: Post) -> None:
+    from deliberation.actions import after_status_change
+
+    after_status_change(post)
+
+
 @transaction.atomic
 def report_post(
     post: Post, user: Any, *, reason: str, detail: str = "", now: datetime | None = None
@@ -115,6 +121,8 @@ def report_post(
         fields += ["review_pending"]
         _set_visible_count(post, -1)
     post.save(update_fields=fields)
+    if auto_hidden:
+        _after_status_change(post)
     audit.record(
         "deliberation.post_reported",
         actor=user,
@@ -140,25 +148,38 @@ def report_post(
             moderator_user_ids(estate),
             estate=estate,
             title=_("有发言被举报后自动隐藏，请复核"),
-            body=ReportReason(post.hidden_reason).label,
             url=reverse("deliberation:moderation_queue", args=[estate.slug]),
             dedupe_key=f"deliberation:post:{post.pk}:auto-hidden",
             urgency="important",
+            subject=post,
         )
     return report
 
 
+def hiding_key(post: Post) -> str:
+    """Return the dedupe key of the author's notice for the post's current hiding.
+
+    One hiding is one act, from the moment the post stops showing until it is restored:
+    a moderator confirming an automatic hiding, or changing its reason, continues it
+    (hidden_at is kept), so the author is told once. Hidden again after a restore is a new
+    act, with a new key.
+    """
+    return f"deliberation:post:{post.pk}:hidden:{int(post.hidden_at.timestamp())}"
+
+
 def _notify_author_of_hiding(post: Post, *, actor: Any = None) -> None:
+    # The reason is not copied: the inbox shows the post's tombstone as it stands, so a
+    # reason changed on review, or a restore, reads correctly in the notice already sent.
     thread = post.thread
     _notify(
         [post.author_id],
         estate=thread.estate,
         title=_("您的发言已被隐藏"),
-        body=_("原因：%(reason)s。如有异议，可在议题页面对该发言申诉一次。")
-        % {"reason": ReportReason(post.hidden_reason).label},
+        body=_("如有异议，可在议题页面对该发言申诉一次。"),
         url=f"{_thread_url(thread)}#post-{post.pk}",
-        dedupe_key=f"deliberation:post:{post.pk}:hidden:{int(post.hidden_at.timestamp())}",
+        dedupe_key=hiding_key(post),
         actor=actor,
+        subject=post,
     )
 
 
@@ -177,11 +198,14 @@ def hide_post(
     if post.status == PostStatus.DELETED:
         raise ValidationError(_("该发言已被作者删除。"))
     was_visible = post.status == PostStatus.PUBLISHED
+    # Confirming or re-hiding a post already hidden continues the same hiding (hiding_key).
+    continuing = post.status == PostStatus.HIDDEN and post.hidden_at is not None
     post.status = PostStatus.HIDDEN
     post.hidden_reason = reason
     post.hidden_note = note
     post.hidden_by = moderator
-    post.hidden_at = now
+    if not continuing:
+        post.hidden_at = now
     post.review_pending = False
     post.save(
         update_fields=[
@@ -195,11 +219,17 @@ def hide_post(
     )
     if was_visible:
         _set_visible_count(post, -1)
+    _after_status_change(post)
     PostReport.objects.filter(post=post, status=ReportStatus.OPEN).update(
         status=ReportStatus.UPHELD
     )
     audit.record(
-        "deliberation.post_hidden", actor=moderator, obj=post, estate=estate, reason=reason
+        "deliberation.post_hidden",
+        actor=moderator,
+        obj=post,
+        estate=estate,
+        reason=reason,
+        continued=continuing,
     )
     _notify_author_of_hiding(post, actor=moderator)
     return post
@@ -240,6 +270,7 @@ def restore_post(post: Post, moderator: Any, *, now: datetime | None = None) -> 
     if post.is_opening and thread.is_held:
         thread.is_held = False
         thread.save(update_fields=["is_held"])
+    _after_status_change(post)
     audit.record(
         "deliberation.post_approved" if was_held else "deliberation.post_restored",
         actor=moderator,
@@ -334,6 +365,7 @@ def appeal(post: Post, user: Any, *, text: str, now: datetime | None = None) -> 
         url=reverse("deliberation:moderation_queue", args=[estate.slug]),
         dedupe_key=f"deliberation:appeal:{made.pk}:filed",
         actor=user,
+        subject=post,
     )
     return made
 
@@ -384,6 +416,7 @@ def decide_appeal(
         url=f"{_thread_url(post.thread)}#post-{post.pk}",
         dedupe_key=f"deliberation:appeal:{appeal_obj.pk}:decided",
         actor=moderator,
+        subject=post,
     )
     return appeal_obj
 

@@ -1,16 +1,18 @@
 """Discussion threads and their replies in the search index (see search.registry).
 
 A thread is one document: its title, the opening post and its published replies (so a busy
-thread is one result, not one per reply). Saving any post re-indexes its thread. Held, hidden
-and deleted text is never indexed, and everything is members-only (officials over the estate
-included), as the discussion area is.
+thread is one result, not one per reply). Saving any post re-indexes its thread, and the
+moderation actions rewrite the thread's row in their own transaction (search.api.reindex_now).
+What is indexed is what deliberation.visibility shows: held, hidden and deleted text never,
+nor the title of a thread whose opening post is not shown. Everything is members-only
+(officials over the estate included), as the discussion area is.
 """
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from deliberation.choices import PostStatus
+from deliberation import visibility
 from deliberation.models import Post, Thread
 from portal.community.choices import Visibility
 from search.choices import DocumentKind
@@ -31,7 +33,7 @@ def thread_document(thread: Thread) -> Document | None:
         return None
     texts, length = [], 0
     for body in (
-        thread.posts.filter(status=PostStatus.PUBLISHED)
+        visibility.shown_posts(thread.posts.all())
         .order_by("-is_opening", "created_at")
         .values_list("body", flat=True)
     ):
@@ -42,7 +44,7 @@ def thread_document(thread: Thread) -> Document | None:
             break
     return Document(
         kind=DocumentKind.DELIBERATION,
-        title=thread.title,
+        title=visibility.shown_title(thread),
         body="\n".join(texts)[:BODY_LIMIT],
         url=_thread_url(thread),
         estate=thread.estate,

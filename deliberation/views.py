@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from deliberation import actions, metrics
+from deliberation import actions, metrics, visibility
 from deliberation.choices import AppealStatus, PostStatus, ReportStatus, ThreadState
 from deliberation.forms import (
     AppealForm,
@@ -179,14 +179,6 @@ def thread_create(request, estate_slug: str):
 # --- one thread ----------------------------------------------------------------------------
 
 
-def _visible_to(post: Post, user: Any, *, moderator: bool) -> bool:
-    """Held posts show only to their author and the moderators; everything else shows
-    (hidden and deleted ones as tombstones)."""
-    if post.status != PostStatus.HELD:
-        return True
-    return moderator or post.author_id == getattr(user, "pk", None)
-
-
 def thread_detail(request, estate_slug: str, pk: int):
     """The thread with its posts, 50 top-level posts (and their replies) a page.
 
@@ -203,7 +195,11 @@ def thread_detail(request, estate_slug: str, pk: int):
         .order_by("created_at", "pk")
     )
     page_obj = Paginator(top_level, POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    tops = [p for p in page_obj.object_list if _visible_to(p, user, moderator=moderator)]
+    tops = [
+        p
+        for p in page_obj.object_list
+        if visibility.may_see_in_thread(p, user, moderator=moderator)
+    ]
     top_ids = [p.pk for p in tops]
     replies = (
         Post.objects.filter(Q(parent_id__in=top_ids) | Q(parent__parent_id__in=top_ids))
@@ -215,7 +211,7 @@ def thread_detail(request, estate_slug: str, pk: int):
     children: dict[int, list[Post]] = {}
     all_posts = list(tops)
     for reply in replies:
-        if _visible_to(reply, user, moderator=moderator):
+        if visibility.may_see_in_thread(reply, user, moderator=moderator):
             children.setdefault(reply.parent_id, []).append(reply)
             all_posts.append(reply)
     for post in all_posts:
@@ -243,6 +239,7 @@ def thread_detail(request, estate_slug: str, pk: int):
     for post in all_posts:
         post.reported_by_me = post.pk in reported
         post.my_appeal = appeals.get(post.pk)
+        post.readable_original = visibility.may_read_withheld(post, user, moderator=moderator)
     parties = permissions.parties_of(user, estate)
     is_reporter = thread.author_id == user.pk
     context = {
@@ -433,7 +430,10 @@ def post_history(request, estate_slug: str, pk: int):
     """The post's earlier versions: for its author and the estate's moderators."""
     post = get_post(request, estate_slug, pk)
     estate = post.thread.estate
-    if post.author_id != request.user.pk and not permissions.may_moderate(request.user, estate):
+    moderator = permissions.may_moderate(request.user, estate)
+    # Earlier versions may hold words that were never shown: the same readers as a hidden
+    # post's original.
+    if not visibility.may_read_withheld(post, request.user, moderator=moderator):
         raise PermissionDenied
     return render(
         request,

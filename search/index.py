@@ -55,13 +55,17 @@ def document_for(obj: models.Model) -> Document | None:
 
 
 @transaction.atomic
-def index_instance(obj: models.Model) -> SearchDocument | None:
-    """Write (or delete) the object's row now, and its dependants'; return the row."""
+def index_instance(obj: models.Model, *, mirror: bool = True) -> SearchDocument | None:
+    """Write (or delete) the object's row now, and its dependants'; return the row.
+
+    With mirror=False only the rows are written (the database backend searches them
+    directly); the caller has the backend follow after commit (search.api.reindex_now).
+    """
     content_type = ContentType.objects.get_for_model(obj)
     document = document_for(obj)
     row = None
     if document is None:
-        _delete(content_type.pk, [obj.pk])
+        _delete(content_type.pk, [obj.pk], mirror=mirror)
     else:
         row = build_row(content_type, obj.pk, document)
         existing = SearchDocument.objects.filter(
@@ -72,11 +76,12 @@ def index_instance(obj: models.Model) -> SearchDocument | None:
             row.save(update_fields=[*_FIELDS, "indexed_at"])
         else:
             row.save()
-        get_backend().index([row])
+        if mirror:
+            get_backend().index([row])
     registration = registration_for(type(obj))
     if registration is not None and registration.related is not None:
         for dependant in registration.related(obj):
-            index_instance(dependant)
+            index_instance(dependant, mirror=mirror)
     return row
 
 
@@ -94,12 +99,13 @@ def remove_object(content_type_id: int, object_id: int) -> None:
     _delete(content_type_id, [object_id])
 
 
-def _delete(content_type_id: int, object_ids: list[int]) -> None:
+def _delete(content_type_id: int, object_ids: list[int], *, mirror: bool = True) -> None:
     rows = SearchDocument.objects.filter(content_type_id=content_type_id, object_id__in=object_ids)
     ids = list(rows.values_list("pk", flat=True))
     if ids:
         SearchDocument.objects.filter(pk__in=ids).delete()
-        get_backend().remove(ids)
+        if mirror:
+            get_backend().remove(ids)
 
 
 def reindex_subtree(page_id: int) -> int:

@@ -152,6 +152,10 @@ class Thread(models.Model):
         _("责任方"), max_length=20, choices=Party.choices, blank=True
     )
     is_held = models.BooleanField(_("待审核"), default=False)
+    # The opening post is not published (held, hidden or deleted): its title is withheld
+    # wherever the thread appears (deliberation.visibility). Kept by the actions that change
+    # the opening post's status, so listings need no join.
+    title_withheld = models.BooleanField(_("标题不显示"), default=False)
     created_at = models.DateTimeField(_("发起时间"), default=timezone.now)
     last_post_at = models.DateTimeField(_("最后回复"), default=timezone.now)
     post_count = models.PositiveIntegerField(default=0)
@@ -184,9 +188,21 @@ class Thread(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("deliberation:thread_detail", args=[self.estate.slug, self.pk])
+
     @property
     def is_issue(self) -> bool:
         return self.kind == ThreadKind.ISSUE
+
+    @property
+    def shown_title(self) -> str:
+        """Return the title as readers may see it (a placeholder while it is withheld)."""
+        from deliberation.visibility import shown_title
+
+        return shown_title(self)
 
     def response_status(self, now: datetime | None = None) -> str | None:
         """Return the response's DeadlineStatus (the Python twin of response_q), or None."""

@@ -6,7 +6,8 @@ portal.notifications.api.notify (imported lazily: the notifications app is built
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -37,6 +38,7 @@ def _notify(notice: NoticePage, recipients: Any, *, title: str, dedupe_key: str,
         estate=notice.page_estate,
         dedupe_key=dedupe_key,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
+        subject=notice,
     )
 
 
@@ -57,6 +59,7 @@ def acknowledge(notice: NoticePage, user: Any) -> Acknowledgement:
         raise ValidationError(_("该公告不需要确认已阅。"))
     existing = Acknowledgement.objects.filter(notice=notice, user=user).first()
     if existing is not None:
+        _mark_inbox_read(notice, user)
         return existing
     if notice.time_state() == TimeState.EXPIRED:
         raise ValidationError(_("该公告已过期，不能再确认已阅。"))
@@ -77,7 +80,15 @@ def acknowledge(notice: NoticePage, user: Any) -> Acknowledgement:
         unit_id=unit.pk,
         unit=unit.label,
     )
+    _mark_inbox_read(notice, user)
     return acknowledgement
+
+
+def _mark_inbox_read(notice: NoticePage, user: Any) -> None:
+    """Having acknowledged the notice, the member has read what the inbox told them of it."""
+    from portal.notifications.actions import mark_read_about
+
+    mark_read_about(user, notice)
 
 
 @transaction.atomic
@@ -163,30 +174,106 @@ def send_acknowledgement_reminders(notice: NoticePage) -> int:
     return count
 
 
+def describe_moment(moment: datetime, *, same_day_as: datetime | None = None) -> str:
+    """Return a time as a notice says it, in Beijing time: "2026年12月2日 09:00".
+
+    An end on the day it began is just the hour ("…09:00至17:00").
+    """
+    local = timezone.localtime(moment)
+    if same_day_as is not None and timezone.localtime(same_day_as).date() == local.date():
+        return local.strftime("%H:%M")
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
 @transaction.atomic
 def create_notice_from_template(
-    parent: Any, template: Any, values: dict[str, str], *, actor: Any
+    parent: Any,
+    template: Any,
+    values: dict[str, str],
+    *,
+    actor: Any,
+    buildings: Iterable[Any] = (),
+    effective_from: datetime | None = None,
+    effective_until: datetime | None = None,
+    display_days: int | None = None,
+    issuer: str = "",
+    urgency: str = "",
 ) -> NoticePage:
-    """Create a draft notice from a scenario template with its placeholders filled.
+    """Create a draft notice from a scenario template; return it.
 
-    Refused, creating nothing, when a placeholder has no value (all missing ones are named).
+    The template's {楼栋}, {开始时间}, {结束时间} and {公示天数} are the notice's fields, not
+    text: `buildings` set its scope (none: the whole estate), the times its effective window,
+    `display_days` its 公示期, and their wording in the text is written from those fields.
+    `values` fill the other placeholders. Issuer and urgency default from who is writing
+    (portal.notices.authorship).
+
+    Refused, creating nothing, when a placeholder has no value (all missing ones are named),
+    a building is not the estate's, or the window ends before it starts.
     """
     from django.utils.html import escape
     from django.utils.text import slugify
 
+    from portal.community.models import Building
+    from portal.notices import authorship
+    from portal.notices.choices import Issuer, Urgency
     from portal.notices.models import fill_placeholders
+    from portal.notices.models.templates import (
+        DISPLAY_DAYS,
+        END,
+        FIELD_PLACEHOLDERS,
+        SCOPE,
+        START,
+    )
 
     estate = parent.page_estate
     if estate is None or not permissions.may_edit_content(actor, estate):
         raise ValidationError(_("您没有在该小区发布公告的权限。"))
-    title, missing_in_title = fill_placeholders(template.title, values)
-    body, missing_in_body = fill_placeholders(template.body, values)
-    missing = list(dict.fromkeys([*missing_in_title, *missing_in_body]))
-    if missing:
-        raise ValidationError(
-            _("以下内容尚未填写：%(names)s")
-            % {"names": "、".join("{" + name + "}" for name in missing)}
+    issuer = issuer or authorship.default_issuer(actor, estate)
+    urgency = urgency or authorship.default_urgency(actor, estate, template)
+    buildings = list(buildings)
+    errors: list[str] = []
+    if issuer not in Issuer.values:
+        errors.append(_("请选择发布方。"))
+    if urgency not in Urgency.values:
+        errors.append(_("请选择紧急程度。"))
+    typed_as_text = [name for name in FIELD_PLACEHOLDERS if (values.get(name) or "").strip()]
+    if typed_as_text:
+        errors.append(
+            _("%(names)s 由通知范围、生效时间和公示期填写，请选择楼栋和时间，不要手写。")
+            % {"names": "、".join("{" + name + "}" for name in typed_as_text)}
         )
+    if any(not isinstance(b, Building) or b.estate_id != estate.pk for b in buildings):
+        errors.append(_("只能选择本小区的楼栋。"))
+    missing = [
+        name
+        for name, given in ((START, effective_from), (END, effective_until))
+        if template.uses(name) and given is None
+    ]
+    if template.uses(DISPLAY_DAYS) and display_days is None:
+        missing.append(DISPLAY_DAYS)
+    if effective_from and effective_until and effective_until <= effective_from:
+        errors.append(_("结束时间必须晚于开始时间。"))
+    if display_days is not None and not 1 <= display_days <= 365:
+        errors.append(_("公示期须在 1 到 365 天之间。"))
+    text_values = {k: v for k, v in values.items() if k not in FIELD_PLACEHOLDERS}
+    text_values[SCOPE] = "、".join(b.name for b in buildings) or str(_("全小区"))
+    if effective_from is not None:
+        text_values[START] = describe_moment(effective_from)
+    if effective_until is not None:
+        text_values[END] = describe_moment(effective_until, same_day_as=effective_from)
+    if display_days is not None:
+        text_values[DISPLAY_DAYS] = str(display_days)
+    title, missing_in_title = fill_placeholders(template.title, text_values)
+    body, missing_in_body = fill_placeholders(template.body, text_values)
+    missing = list(dict.fromkeys([*missing, *missing_in_title, *missing_in_body]))
+    if missing:
+        errors.insert(
+            0,
+            _("以下内容尚未填写：%(names)s")
+            % {"names": "、".join("{" + name + "}" for name in missing)},
+        )
+    if errors:
+        raise ValidationError(errors)
     paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
     base_slug = slugify(title, allow_unicode=True)[:60] or "notice"
     slug, n = base_slug, 1
@@ -198,11 +285,19 @@ def create_notice_from_template(
         title=title[:255],
         slug=slug,
         category=template.category,
-        urgency=template.urgency,
+        issuer=issuer,
+        urgency=urgency,
         body=[("paragraph", "<p>" + escape(p).replace("\n", "<br>") + "</p>") for p in paragraphs],
+        effective_from=effective_from,
+        effective_until=effective_until,
         live=False,
     )
+    if display_days is not None:
+        notice.min_display_days = display_days
     parent.add_child(instance=notice)
+    if buildings:
+        notice.buildings.set(buildings)
+        notice.save()
     notice.save_revision(user=actor, log_action=True)
     audit.record(
         "notice.drafted_from_template",
@@ -210,5 +305,8 @@ def create_notice_from_template(
         obj=notice,
         estate=estate,
         template_id=template.pk,
+        issuer=issuer,
+        urgency=urgency,
+        scope=[b.name for b in buildings],
     )
     return notice

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
 from django.utils import timezone
 
 from portal.community import audit
@@ -36,6 +37,21 @@ def mark_all_read(user: Any) -> int:
         return Notification.objects.filter(user=user, read_at__isnull=True).update(
             read_at=timezone.now()
         )
+
+
+def mark_read_about(user: Any, subject: models.Model) -> int:
+    """Mark read the person's unread items about this content; return how many.
+
+    Called when the person has dealt with the content itself (acknowledged a notice), so
+    the inbox does not keep asking them about something they have done.
+    """
+    with transaction.atomic():
+        return Notification.objects.filter(
+            user=user,
+            read_at__isnull=True,
+            batch__subject_type=ContentType.objects.get_for_model(subject),
+            batch__subject_id=subject.pk,
+        ).update(read_at=timezone.now())
 
 
 def save_preferences(user: Any, *, email_mode: str, enabled: dict[tuple[str, str], bool]) -> list:

@@ -2,7 +2,13 @@
 
     from portal.notifications.api import notify
     notify(recipients, category="notice", title="3栋停水通知", body="…", url="/jinxiu/…",
-           urgency="urgent", estate=estate, dedupe_key="notice:42:published", actor=user)
+           urgency="urgent", estate=estate, dedupe_key="notice:42:published", actor=user,
+           subject=notice)
+
+A notification about someone's content passes the content as `subject` and never its words:
+title and body are the portal's own text, and what may be shown of the subject (a thread's
+title, a reply's excerpt with `quote_subject=True`) is read from the content's state each
+time the item is shown or sent (portal.notifications.subjects).
 
 The request only records a batch (one row, the recipients' ids in it) and, after the
 transaction commits, enqueues one django-q2 task; the fan-out to inbox, email and SMS runs
@@ -15,12 +21,14 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
 
 from portal.community import audit
+from portal.notifications import subjects
 from portal.notifications.choices import BatchStatus, NotificationCategory, Urgency
 from portal.notifications.models import NotificationBatch
 
@@ -42,17 +50,25 @@ def notify(
     estate: Any = None,
     dedupe_key: str = "",
     actor: Any = None,
+    subject: models.Model | None = None,
+    quote_subject: bool = False,
 ) -> NotificationBatch:
     """Record a notification for the recipients and enqueue its fan-out; return the batch.
 
-    Raise ValidationError (nothing recorded) on a bad category, urgency, title, body or url.
-    The same dedupe_key never reaches the same person twice, across batches and retries.
+    `subject` is the content the notification is about (its app must describe it in
+    notification_subjects.py); with `quote_subject` the message shows the content's words
+    for as long as they may be shown.
+
+    Raise ValidationError (nothing recorded) on a bad category, urgency, title, body, url or
+    subject. The same dedupe_key never reaches the same person twice, across batches and
+    retries.
     """
     title = (title or "").strip()
     body = (body or "").strip()
     url = (url or "").strip()
     dedupe_key = (dedupe_key or "").strip()
     _validate(category=category, urgency=urgency, title=title, body=body, url=url, key=dedupe_key)
+    _validate_subject(subject, quote_subject=quote_subject)
     recipient_ids = _recipient_ids(recipients)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
@@ -66,6 +82,9 @@ def notify(
             urgency=urgency,
             estate=estate,
             dedupe_key=dedupe_key,
+            subject_type=ContentType.objects.get_for_model(subject) if subject else None,
+            subject_id=subject.pk if subject else None,
+            quote_subject=quote_subject,
             actor=actor,
             recipient_ids=recipient_ids,
             recipient_count=len(recipient_ids),
@@ -119,6 +138,18 @@ def _validate(*, category: str, urgency: str, title: str, body: str, url: str, k
         errors["dedupe_key"] = _("去重键过长。")
     if errors:
         raise ValidationError(errors)
+
+
+def _validate_subject(subject: models.Model | None, *, quote_subject: bool) -> None:
+    if subject is None:
+        if quote_subject:
+            raise ValidationError({"subject": _("引用内容的通知必须指明所引用的内容。")})
+        return
+    if not isinstance(subject, models.Model) or subject.pk is None:
+        raise ValidationError({"subject": _("通知所关于的内容必须是已保存的记录。")})
+    # Content nobody describes could not follow its own state into the inbox: refuse it.
+    if not subjects.is_registered(type(subject)):
+        raise ValidationError({"subject": _("这类内容不能作为通知的对象。")})
 
 
 def _recipient_ids(recipients: Iterable[Any] | models.QuerySet) -> list[int]:

@@ -10,7 +10,13 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from portal.notifications.schedules import ensure_schedules
+
+        # Each app that notifies about its content says how to show it, in
+        # <app>/notification_subjects.py (see portal.notifications.subjects).
+        autodiscover_modules("notification_subjects")
 
         # Sent once per migrate run, after the whole plan; the function checks django_q is done.
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="notifications.schedules")

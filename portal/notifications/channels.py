@@ -82,17 +82,17 @@ def absolute_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def email_subject(batch: Any) -> str:
+def email_subject(batch: Any, message: Any) -> str:
     if batch.urgency == Urgency.URGENT:
-        return _("【紧急】%(title)s") % {"title": batch.title}
+        return _("【紧急】%(title)s") % {"title": message.title}
     if batch.urgency == Urgency.IMPORTANT:
-        return _("【重要】%(title)s") % {"title": batch.title}
-    return batch.title
+        return _("【重要】%(title)s") % {"title": message.title}
+    return message.title
 
 
-def sms_text(batch: Any) -> str:
-    """Return the SMS text: the title and the link, short enough for one message."""
-    title = batch.title[:SMS_TEXT_LIMIT]
+def sms_text(batch: Any, message: Any) -> str:
+    """Return the SMS text: the title as it reads now and the link, short enough for one message."""
+    title = message.title[:SMS_TEXT_LIMIT]
     link = absolute_url(batch.url)
     if batch.urgency == Urgency.URGENT:
         return _("【紧急】%(title)s。详情：%(url)s") % {"title": title, "url": link}
@@ -100,14 +100,17 @@ def sms_text(batch: Any) -> str:
 
 
 class EmailSender:
-    """Send one batch's email to many people over one connection, one message each."""
+    """Send one batch's email to many people over one connection, one message each.
 
-    def __init__(self, batch: Any) -> None:
+    `message` is the batch as it reads at sending time (portal.notifications.subjects).
+    """
+
+    def __init__(self, batch: Any, message: Any) -> None:
         with translation.override(settings.LANGUAGE_CODE):
-            self.subject = email_subject(batch)
+            self.subject = email_subject(batch, message)
             self.text = render_to_string(
                 "notifications/email/notification.txt",
-                {"batch": batch, "link": absolute_url(batch.url)},
+                {"batch": batch, "message": message, "link": absolute_url(batch.url)},
             )
         self.connection = get_connection()
 

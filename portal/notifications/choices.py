@@ -58,6 +58,7 @@ class SkipReason(models.TextChoices):
     NO_ADDRESS = "no_address", _("未留邮箱或未验证手机号")
     NOT_URGENT_ENOUGH = "not_urgent_enough", _("一般通知不发短信")
     READ_IN_INBOX = "read_in_inbox", _("已在站内阅读")
+    WITHHELD = "withheld", _("所引用的内容已隐藏、删除或待审核")
 
 
 class DigestStatus(models.TextChoices):

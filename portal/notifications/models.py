@@ -3,11 +3,17 @@
 The database, not the code path, guarantees "never twice": an inbox item is unique per
 (dedupe key, user), a delivery per (batch, user, channel), a digest per (user, day), and a
 sender claims a delivery by moving it from queued to sending before calling the channel.
+
+A batch about someone's content (a post, a notice) refers to it (`subject`) instead of
+copying its words; what the inbox, email, digest and SMS show of it is read from the
+content's own state when shown or sent (portal.notifications.subjects).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +48,21 @@ class NotificationBatch(models.Model):
         related_name="notification_batches",
     )
     dedupe_key = models.CharField(_("去重键"), max_length=200, blank=True, db_index=True)
+    # The content the batch is about, read afresh (through its app's visibility rule)
+    # whenever the item is shown or sent; its words are never copied into title or body.
+    subject_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("关于的内容类型"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject_id = models.PositiveBigIntegerField(_("关于的内容"), null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    # Whether the message quotes the subject's words (a new reply) rather than only being
+    # about it (a notice that a post was hidden); a quote withheld is not emailed or texted.
+    quote_subject = models.BooleanField(_("引用内容"), default=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发起人"),
@@ -65,6 +86,20 @@ class NotificationBatch(models.Model):
         verbose_name = _("通知批次")
         verbose_name_plural = _("通知批次")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="notification_batch_subject"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(subject_type__isnull=True, subject_id__isnull=True)
+                | models.Q(subject_type__isnull=False, subject_id__isnull=False),
+                name="notification_batch_subject_whole",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quote_subject=False) | models.Q(subject_id__isnull=False),
+                name="notification_batch_quotes_a_subject",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -5,6 +5,10 @@ inbox rows and deliveries are inserted with ignore_conflicts against unique cons
 and a sender first claims rows with a conditional UPDATE (queued → sending) and sends
 only the rows it claimed. A row left in "sending" by a crash is marked failed, never
 re-sent: a missed message is visible and fixable, a duplicate SMS is not.
+
+Email, SMS and the digest are composed when they are sent, from the subject's state at that
+moment (portal.notifications.subjects): a reply hidden before its email or SMS went out is
+not sent, and a digest leaves out what was hidden since the day began.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_q.tasks import async_task
 
-from portal.notifications import channels
+from portal.notifications import channels, subjects
 from portal.notifications.choices import (
     BatchStatus,
     Channel,
@@ -134,14 +138,23 @@ def _send_claimed(batch: NotificationBatch, user_ids: list[int], users: dict) ->
     ).update(status=DeliveryStatus.SENDING, claim_token=token, attempts=F("attempts") + 1)
     if not claimed:
         return 0
+    # Composed after the claim, from the subject's state now: what was hidden after the
+    # notification was made is not sent.
+    with translation.override(settings.LANGUAGE_CODE):
+        message = subjects.message_for(batch)
+    if message.withheld:
+        Delivery.objects.filter(claim_token=token).update(
+            status=DeliveryStatus.SKIPPED, skip_reason=SkipReason.WITHHELD
+        )
+        return 0
     rows = list(Delivery.objects.filter(claim_token=token).values_list("pk", "user_id", "channel"))
     failures: dict[str, list[int]] = defaultdict(list)
     email_sender = None
-    sms = channels.sms_text(batch)
+    sms = channels.sms_text(batch, message)
     try:
         for pk, user_id, channel in rows:
             if channel == Channel.EMAIL and email_sender is None:
-                email_sender = channels.EmailSender(batch)
+                email_sender = channels.EmailSender(batch, message)
             try:
                 channels.send_one(channel, user=users[user_id], email_sender=email_sender, sms=sms)
             except Exception as exc:  # one bad address must not stop the other 499
@@ -215,16 +228,28 @@ def send_digest(user_id: int, day: date) -> bool:
         .select_related("batch", "batch__estate")
         .order_by("batch__created_at", "pk")
     )
+    # Each item reads as its subject stands now; a quote hidden since it arrived is left out.
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = subjects.messages_for({item.batch.pk: item.batch for item in items}.values())
+    withheld = [item.pk for item in items if messages[item.batch_id].withheld]
+    if withheld:
+        Delivery.objects.filter(pk__in=withheld).update(
+            status=DeliveryStatus.SKIPPED, skip_reason=SkipReason.WITHHELD, digest=None
+        )
+        items = [item for item in items if item.pk not in set(withheld)]
     user = get_user_model().objects.only("pk", "email").get(pk=user_id)
     now = timezone.now()
-    if not items or not user.email:
+    if not items:
+        Digest.objects.filter(pk=digest.pk).update(status=DigestStatus.SENT, item_count=0)
+        return False
+    if not user.email:
         Delivery.objects.filter(digest=digest).update(
             status=DeliveryStatus.SKIPPED, skip_reason=SkipReason.NO_ADDRESS
         )
         Digest.objects.filter(pk=digest.pk).update(status=DigestStatus.SENT, item_count=0)
         return False
     try:
-        _digest_message(user.email, items).send()
+        _digest_message(user.email, items, messages).send()
     except Exception as exc:
         logger.warning("digest %s failed: %s", digest.pk, exc)
         Delivery.objects.filter(digest=digest).update(
@@ -241,7 +266,7 @@ def send_digest(user_id: int, day: date) -> bool:
     return True
 
 
-def _digest_message(address: str, items: list[Delivery]) -> EmailMessage:
+def _digest_message(address: str, items: list[Delivery], messages: dict) -> EmailMessage:
     with translation.override(settings.LANGUAGE_CODE):
         count = len(items)
         subject = ngettext(
@@ -251,7 +276,11 @@ def _digest_message(address: str, items: list[Delivery]) -> EmailMessage:
             "notifications/email/digest.txt",
             {
                 "items": [
-                    {"batch": item.batch, "link": channels.absolute_url(item.batch.url)}
+                    {
+                        "batch": item.batch,
+                        "message": messages[item.batch_id],
+                        "link": channels.absolute_url(item.batch.url),
+                    }
                     for item in items
                 ],
                 "count": count,

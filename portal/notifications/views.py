@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.notifications import actions, channels
+from portal.notifications import actions, channels, subjects
 from portal.notifications.choices import Channel, EmailMode, NotificationCategory
 from portal.notifications.context_processors import forget_unread_count
 from portal.notifications.forms import PreferencesForm
@@ -25,7 +25,11 @@ PAGE_SIZE = 20
 @login_required
 @require_GET
 def inbox(request):
-    """List the reader's notifications: unread first, then newest first."""
+    """List the reader's notifications: unread first, then newest first.
+
+    Each item reads as its subject stands now (portal.notifications.subjects): the words of
+    a post hidden since are not shown, and come back if it is restored.
+    """
     items = (
         Notification.objects.filter(user=request.user)
         .annotate(
@@ -35,6 +39,10 @@ def inbox(request):
         .order_by("-unread_first", "-created_at", "-pk")
     )
     page_obj = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj.object_list = list(page_obj.object_list)
+    shown = subjects.messages_for(item.batch for item in page_obj.object_list)
+    for item in page_obj.object_list:
+        item.message = shown[item.batch_id]
     return render(request, "notifications/inbox.html", {"page_obj": page_obj})
 
 

@@ -123,3 +123,42 @@ def type_rich_text(page: Any, container: str, text: str) -> None:
             .some((input) => input.value.includes(text))""",
         arg=[container, text],
     )
+
+
+def signed_in(
+    new_page: Callable[[], Any], live_server: Any, user: Any, *, language: str = ""
+) -> Any:
+    """Return a new page (own cookies) with the user signed in, optionally in a language.
+
+    For the people a journey needs besides the one who logs in as a person does (the login
+    journey itself is tested in test_login_journey.py).
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page = new_page()
+    cookies = [
+        {
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": live_server.url,
+        }
+    ]
+    if language:
+        cookies.append(
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}
+        )
+    page.context.add_cookies(cookies)
+    return page
+
+
+def in_english(page: Any, live_server: Any) -> None:
+    """Switch the page's browser to English (the language switch's cookie) and reload."""
+    from django.conf import settings
+
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+    )
+    page.reload()

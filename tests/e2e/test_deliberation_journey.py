@@ -12,35 +12,14 @@ session cookie directly (the login journey itself is tested in test_login_journe
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from deliberation import actions
 from portal.community.choices import RoleKind
-from tests.e2e.helpers import assert_fits_screen, log_in_by_sms_code
+from tests.e2e.helpers import assert_fits_screen, log_in_by_sms_code, signed_in
 
 pytestmark = pytest.mark.browser
-
-
-def signed_in(new_page, live_server, user) -> Any:
-    """Return a new page (own cookies) with the user signed in."""
-    client = Client()
-    client.force_login(user)
-    page = new_page()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return page
 
 
 def figures_row(page, party: str) -> str:

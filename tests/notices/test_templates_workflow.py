@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from wagtail.models import GroupApprovalTask, WorkflowPage, WorkflowState
 
 from portal.community.groups import estate_group
+from portal.community.models import Building
 from portal.notices import actions
 from portal.notices.models import NoticePage, NoticeTemplate, fill_placeholders
 from portal.notices.seed_templates import TEMPLATE_LIBRARY
@@ -41,6 +42,13 @@ def test_placeholders_are_listed_in_order_and_filled():
     assert missing == ["开始时间", "结束时间", "联系电话"]
 
 
+def _moment(text: str):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 def test_creating_from_a_template_reports_missing_placeholders_and_creates_nothing(
     notice_index, property_staff
 ):
@@ -48,50 +56,53 @@ def test_creating_from_a_template_reports_missing_placeholders_and_creates_nothi
     before = NoticePage.objects.count()
     with pytest.raises(ValidationError, match=r"\{开始时间\}、\{结束时间\}、\{联系电话\}"):
         actions.create_notice_from_template(
-            notice_index, template, {"楼栋": "3栋", "原因": "管道维修"}, actor=property_staff
+            notice_index, template, {"原因": "管道维修"}, actor=property_staff
         )
     assert NoticePage.objects.count() == before
 
 
 def test_creating_from_a_template_makes_a_prefilled_draft(
-    notice_index, property_staff, notify_calls
+    notice_index, estate_a, property_staff, notify_calls
 ):
     template = NoticeTemplate.objects.get(title="{楼栋}临时停水通知")
-    values = {
-        "楼栋": "3栋",
-        "原因": "二次供水管道维修",
-        "开始时间": "11月28日 9:00",
-        "结束时间": "11月28日 17:00",
-        "联系电话": "0571-88886666",
-    }
     notice = actions.create_notice_from_template(
-        notice_index, template, values, actor=property_staff
+        notice_index,
+        template,
+        {"原因": "二次供水管道维修", "联系电话": "0571-88886666"},
+        actor=property_staff,
+        buildings=[Building.objects.get(estate=estate_a, name="3栋")],
+        effective_from=_moment("2026-11-28 09:00"),
+        effective_until=_moment("2026-11-28 17:00"),
     )
     assert notice.title == "3栋临时停水通知"
-    assert (notice.category, notice.urgency) == ("outage", "urgent")
+    assert (notice.category, notice.urgency, notice.issuer) == ("outage", "urgent", "property")
     assert not notice.live and notice.has_unpublished_changes
     body = "".join(str(block.value) for block in notice.body)
     assert "0571-88886666" in body and "{" not in body
     assert list(notify_calls) == []  # a draft notifies nobody
 
 
-def test_admin_view_fills_a_template(client, settings, notice_index, property_manager):
+def test_admin_view_fills_a_template(client, settings, notice_index, estate_a, property_manager):
     settings.GONGZHI_REQUIRE_STAFF_MFA = False
     template = NoticeTemplate.objects.get(title="{楼栋}电梯维护保养通知")
     client.force_login(property_manager)
     url = f"/admin/notices/from-template/{notice_index.pk}/"
     page = client.get(url, {"template": template.pk})
     assert page.status_code == 200
-    assert "开始时间" in page.content.decode()
-    incomplete = client.post(url, {"template": template.pk, "楼栋": "3栋"})
-    assert "以下内容尚未填写" in incomplete.content.decode()
+    html = page.content.decode()
+    assert 'type="datetime-local"' in html and 'name="buildings"' in html
+    incomplete = client.post(url, {"template": template.pk, "issuer": "property"})
+    assert "请选择时间" in incomplete.content.decode()
+    building3 = Building.objects.get(estate=estate_a, name="3栋")
     done = client.post(
         url,
         {
             "template": template.pk,
-            "楼栋": "3栋",
-            "开始时间": "12月2日 9:00",
-            "结束时间": "12月2日 12:00",
+            "issuer": "property",
+            "urgency": "important",
+            "buildings": [building3.pk],
+            "effective_from": "2026-12-02T09:00",
+            "effective_until": "2026-12-02T12:00",
             "联系电话": "0571-88886666",
         },
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.community.models import AuditEvent
+from portal.notices.models import NoticeIndexPage
 from portal.notifications import actions
 from portal.notifications.choices import EmailMode
 from portal.notifications.models import EmailSetting, Notification, NotificationPreference
@@ -227,3 +230,51 @@ def test_bad_preferences_are_refused_in_chinese_and_change_nothing(client, owner
     assert "通知偏好未保存" in html
     assert not NotificationPreference.objects.filter(user=owner).exists()
     assert not EmailSetting.objects.filter(user=owner).exists()
+
+
+def test_the_preferences_page_has_a_checkbox_for_email_and_sms_in_every_category(client, owner):
+    """Issue #13 item 6: the 邮件 and 短信 columns showed labels and no checkboxes."""
+    client.force_login(owner)
+    client.post(reverse("notifications:preferences"), _all_on(sms_notice=None))
+    html = client.get(reverse("notifications:preferences")).content.decode()
+    for category in (
+        "notice",
+        "assembly",
+        "consultation",
+        "deliberation",
+        "action_item",
+        "account",
+    ):
+        for channel in ("email", "sms"):
+            box = re.search(rf'<input type="checkbox" name="{channel}_{category}"[^>]*>', html)
+            assert box, f"no checkbox for {channel} × {category}"
+            # Each box is labelled for screen readers and shows the saved choice.
+            assert f'for="id_{channel}_{category}"' in html
+            turned_off = (channel, category) == ("sms", "notice")
+            assert ("checked" in box.group(0)) is not turned_off
+
+
+def test_acknowledging_a_notice_marks_its_inbox_items_read(
+    client, estate_a, owner, property_staff, django_capture_on_commit_callbacks
+):
+    """Issue #13 item 6: after 已阅 the inbox still showed the notice as unread."""
+    from tests.notices.conftest import make_notice
+
+    index = NoticeIndexPage.objects.descendant_of(estate_a.page).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = make_notice(
+            index, buildings=("3栋",), publish_by=property_staff, requires_acknowledgement=True
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        other = make_notice(index, title="电梯年检通知", publish_by=property_staff)
+    item = Notification.objects.get(user=owner, batch__subject_id=notice.pk)
+    assert item.is_unread
+
+    client.force_login(owner)
+    client.post(notice.url + "acknowledge/")
+    item.refresh_from_db()
+    assert not item.is_unread
+    # Only that notice's items: the other notice is still waiting to be read.
+    assert Notification.objects.get(user=owner, batch__subject_id=other.pk).is_unread
+    html = client.get(reverse("notifications:inbox")).content.decode()
+    assert re.search(r'data-testid="unread-count"[^>]*>\s*1\s*<', html)

@@ -13,7 +13,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
@@ -60,7 +66,8 @@ class NoticeIndexPage(RoutablePageMixin, SectionIndexMixin, Page):
 
 
 class NoticePageForm(WagtailAdminPageForm):
-    """Limit the scope choices to the buildings of the notice's own estate."""
+    """Limit the scope choices to the buildings of the notice's own estate, and sign a new
+    notice by the writer's own party (portal.notices.authorship)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +76,10 @@ class NoticePageForm(WagtailAdminPageForm):
             self.fields["buildings"].queryset = (
                 Building.objects.filter(estate=estate) if estate else Building.objects.none()
             )
+        if not self.instance.pk and not self.is_bound and "issuer" in self.fields:
+            from portal.notices.authorship import default_issuer
+
+            self.initial["issuer"] = default_issuer(self.for_user, estate)
 
     def _estate(self):
         page = self.instance if self.instance.pk else self.parent_page
@@ -81,6 +92,30 @@ class NoticePageForm(WagtailAdminPageForm):
         if estate is not None and any(b.estate_id != estate.pk for b in buildings):
             self.add_error("buildings", _("只能选择本小区的楼栋。"))
         return cleaned
+
+
+class StartFromTemplatePanel(HelpPanel):
+    """On a new notice: point to the scenario templates (停水, 停电, 电梯维保…)."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            from django.urls import reverse
+            from django.utils.html import format_html
+
+            parent = getattr(self.form, "parent_page", None)
+            self.content = ""
+            if parent is not None and not self.instance.pk:
+                self.content = format_html(
+                    '<p class="help-block help-info" data-testid="start-from-template">{} '
+                    '<a class="button button-small button-secondary" href="{}">{}</a></p>',
+                    _("停水、停电、电梯维保等常见公告有现成的模板，填好时间和楼栋即可生成草稿。"),
+                    reverse("notices_from_template", args=[parent.pk]),
+                    _("从模板新建公告"),
+                )
+
+        def is_shown(self) -> bool:
+            return bool(self.content)
 
 
 class NoticePage(AnonymousCacheMixin, RoutablePageMixin, VisibilityMixin, Page):
@@ -149,6 +184,7 @@ class NoticePage(AnonymousCacheMixin, RoutablePageMixin, VisibilityMixin, Page):
 
     base_form_class = NoticePageForm
     content_panels = [
+        StartFromTemplatePanel(),
         *Page.content_panels,
         MultiFieldPanel(
             [

@@ -14,6 +14,16 @@ from portal.notices.choices import NoticeCategory, Urgency
 
 PLACEHOLDER = re.compile(r"\{([^{}\s]{1,20})\}")
 
+# Placeholders that are the notice's own fields, not free text: the buildings set the
+# notice's scope (who is told and asked to acknowledge), the times its effective window
+# (the calendar feed, "即将生效"), the days its 公示期. The draft fills their text from the
+# fields, so wording and fields cannot disagree.
+SCOPE = "楼栋"
+START = "开始时间"
+END = "结束时间"
+DISPLAY_DAYS = "公示天数"
+FIELD_PLACEHOLDERS = (SCOPE, START, END, DISPLAY_DAYS)
+
 
 class NoticeTemplateForm(WagtailAdminModelForm):
     """Offer only the estates the editor works for; the district library is the admin's."""
@@ -78,6 +88,20 @@ class NoticeTemplate(models.Model):
         for name in PLACEHOLDER.findall(self.title + "\n" + self.body):
             seen.setdefault(name, None)
         return list(seen)
+
+    @property
+    def scope_label(self) -> str:
+        """Return whose template it is: an estate's, or the district library's."""
+        return self.estate.name if self.estate_id else str(_("通用模板库"))
+
+    scope_label.fget.short_description = _("适用范围")
+
+    def text_placeholders(self) -> list[str]:
+        """Return the placeholders written as free text (not one of FIELD_PLACEHOLDERS)."""
+        return [name for name in self.placeholders() if name not in FIELD_PLACEHOLDERS]
+
+    def uses(self, name: str) -> bool:
+        return name in self.placeholders()
 
 
 def fill_placeholders(text: str, values: dict[str, str]) -> tuple[str, list[str]]:
