@@ -26,6 +26,16 @@ def may_view_page(user: Any, page: Any) -> bool:
     return True
 
 
+def may_view_live_page(user: Any, page: Any) -> bool:
+    """Return whether the page is published and the user may open it on the site.
+
+    The test for anything that copies a page's title or files elsewhere (a thread naming
+    it, a document served from it): a draft is never shown, even to its editors, outside
+    the admin.
+    """
+    return bool(page.live) and may_view_page(user, page)
+
+
 def filter_visible_pages(pages: QuerySet | list, user: Any, estate: Any) -> list:
     """Return the pages of one estate that the user may open, keeping their order."""
     allowed = {value for value in Visibility.values if permissions.may_view(user, estate, value)}
