@@ -88,6 +88,18 @@ def notify(
     return batch
 
 
+def fit_title(title: str) -> str:
+    """Return the title shortened with an ellipsis to what a notification holds.
+
+    For titles built around someone's text ("请确认已阅：<notice title>"); the text itself
+    links back to the full page.
+    """
+    title = (title or "").strip()
+    if len(title) <= TITLE_MAX:
+        return title
+    return title[: TITLE_MAX - 1] + "…"
+
+
 def enqueue_batch(batch_id: int) -> None:
     """Hand the batch to the task queue (one queue write; the dispatcher splits it)."""
     async_task(
@@ -136,4 +148,4 @@ def _recipient_ids(recipients: Iterable[Any] | models.QuerySet) -> list[int]:
     return sorted(ids)
 
 
-__all__ = ["notify"]
+__all__ = ["TITLE_MAX", "URL_MAX", "fit_title", "notify"]

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "portal.home.page_cache.AnonymousPageCacheMiddleware",
     "portal.accounts.middleware.StaffMFAMiddleware",
     "portal.community.middleware.LoginRequiredMiddleware",
+    "portal.home.middleware.AtomicAdminWritesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
