@@ -33,10 +33,28 @@ urlpatterns = [
     path("healthz", theme_views.healthz, name="healthz"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+def public_media_urlpatterns() -> list:
+    """Serve uploaded images under MEDIA_URL in development, and nothing else.
+
+    Documents live under MEDIA_ROOT/documents/ but are served only by /documents/<id>/,
+    which checks the pages that use them; a production proxy must not map them either.
+    """
+    from django.urls import re_path
+    from django.views.static import serve
+
+    prefix = settings.MEDIA_URL.lstrip("/")
+    return [
+        re_path(
+            rf"^{prefix}(?P<path>(?:original_images|images)/[^/]+)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
+
+
+if settings.DEBUG:
+    urlpatterns += public_media_urlpatterns()
 
 urlpatterns += [path("", include(wagtail_urls))]
 
