@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import actions as account_actions
+from portal.accounts import limits
 from portal.accounts.export import personal_data
 from portal.accounts.forms import ClaimForm, CloseAccountForm, InvitationForm, JoinForm
 from portal.accounts.sms import send_sms
@@ -216,6 +217,8 @@ def close_account_code(request):
         messages.error(request, _("您的账户没有已验证的手机号，请使用登录密码确认。"))
     elif not ratelimit.consume(request, action="close_account_code", user=user):
         messages.error(request, _("验证码发送过于频繁，请稍后再试。"))
+    elif refusal := limits.sms_refusal(request, user.phone, consume=True):
+        messages.error(request, refusal)
     else:
         code = get_adapter(request).generate_login_code()
         request.session[CLOSE_CODE_SESSION_KEY] = {

@@ -186,6 +186,16 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
 
+# The client's address for every per-IP limit. Behind the TLS proxy of docker-compose.yml,
+# REMOTE_ADDR is the proxy's: set ALLAUTH_TRUSTED_PROXY_COUNT to the number of proxies that
+# append to X-Forwarded-For (1 for one proxy), or ALLAUTH_TRUSTED_CLIENT_IP_HEADER to a
+# header your proxy sets itself (X-Real-IP). Both trust the header: only ever with the
+# web port reachable through the proxy alone. 0 and empty: REMOTE_ADDR, headers ignored.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", "") or None
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("ALLAUTH_TRUSTED_PROXY_COUNT cannot be negative.")
+
 # Accounts (django-allauth): mobile + SMS code, or email + password.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
@@ -205,9 +215,22 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGOUT_ON_GET = False
+# Sign-in limits (portal.accounts.limits explains them). Wrong passwords: per network; per
+# account from one network (the adapter's key is account + network); per account from all
+# networks, after which the account signs in by SMS code only. Code messages: allauth's
+# per-minute limits, and daily caps per phone and per network.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+GONGZHI_SMS_PER_PHONE_PER_DAY = env_int("GONGZHI_SMS_PER_PHONE_PER_DAY", 10)
+GONGZHI_SMS_PER_IP_PER_DAY = env_int("GONGZHI_SMS_PER_IP_PER_DAY", 100)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,5/15m/key",
+    "login_failed_account": "20/h/key,60/d/key",
+    "request_login_code": "20/m/ip,1/m/key",
+    "sms_phone": f"{GONGZHI_SMS_PER_PHONE_PER_DAY}/d/key",
+    "sms_ip": f"{GONGZHI_SMS_PER_IP_PER_DAY}/d/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
