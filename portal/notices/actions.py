@@ -36,7 +36,8 @@ def _notify(
 
     With `fit`, a title built around the notice's own title is shortened to fit.
     """
-    from portal.notifications.api import fit_title, notify
+    from portal.notifications.api import notify
+    from portal.notifications.limits import fit_title
 
     return notify(
         recipients,

@@ -22,11 +22,10 @@ from django_q.tasks import async_task
 
 from portal.community import audit
 from portal.notifications.choices import BatchStatus, NotificationCategory, Urgency
+from portal.notifications.limits import TITLE_MAX, URL_MAX, fit_title
 from portal.notifications.models import NotificationBatch
 
 CHUNK_SIZE = 500
-TITLE_MAX = NotificationBatch._meta.get_field("title").max_length
-URL_MAX = NotificationBatch._meta.get_field("url").max_length
 KEY_MAX = NotificationBatch._meta.get_field("dedupe_key").max_length
 BODY_MAX = 5000
 
@@ -86,18 +85,6 @@ def notify(
             # After commit: a worker must never see a batch the request then rolls back.
             transaction.on_commit(partial(enqueue_batch, batch.pk))
     return batch
-
-
-def fit_title(title: str) -> str:
-    """Return the title shortened with an ellipsis to what a notification holds.
-
-    For titles built around someone's text ("请确认已阅：<notice title>"); the text itself
-    links back to the full page.
-    """
-    title = (title or "").strip()
-    if len(title) <= TITLE_MAX:
-        return title
-    return title[: TITLE_MAX - 1] + "…"
 
 
 def enqueue_batch(batch_id: int) -> None:

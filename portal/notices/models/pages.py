@@ -61,8 +61,8 @@ class NoticeIndexPage(RoutablePageMixin, SectionIndexMixin, Page):
 
 
 def notification_limits() -> tuple[int, int]:
-    """Return the longest title and link a notification carries (portal.notifications.api)."""
-    from portal.notifications.api import TITLE_MAX, URL_MAX
+    """Return the longest title and link a notification carries."""
+    from portal.notifications.limits import TITLE_MAX, URL_MAX
 
     return TITLE_MAX, URL_MAX
 
