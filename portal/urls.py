@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.accounts import views as account_views
 from portal.dashboard import views as dashboard_views
 from portal.dashboard.api import api_router
 from themes import views as theme_views
@@ -16,6 +17,12 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    # Before allauth's own: setting up the app counts as the staff step-up.
+    path(
+        "accounts/2fa/totp/activate/",
+        account_views.activate_totp,
+        name="mfa_activate_totp",
+    ),
     path("accounts/", include("allauth.urls")),
     path("inbox/", include("portal.notifications.urls")),
     path("me/", include("portal.accounts.urls")),
@@ -35,7 +42,7 @@ urlpatterns = [
 
 
 def public_media_urlpatterns() -> list:
-    """Serve uploaded images under MEDIA_URL in development, and nothing else.
+    """Serve uploaded images (and admin avatars) under MEDIA_URL in development, nothing else.
 
     Documents live under MEDIA_ROOT/documents/ but are served only by /documents/<id>/,
     which checks the pages that use them; a production proxy must not map them either.
@@ -46,7 +53,7 @@ def public_media_urlpatterns() -> list:
     prefix = settings.MEDIA_URL.lstrip("/")
     return [
         re_path(
-            rf"^{prefix}(?P<path>(?:original_images|images)/[^/]+)$",
+            rf"^{prefix}(?P<path>(?:original_images|images|avatar_images)/[^/]+)$",
             serve,
             {"document_root": settings.MEDIA_ROOT},
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -104,6 +105,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
             link_by_verified_phone(user)
 
+    def get_login_stages(self) -> list[str]:
+        """Leave out allauth's MFA stages: signing in never asks for the authenticator code.
+
+        An owner who is also the committee chair signs in by SMS to vote like any owner;
+        staff work asks for the code at the door of the staff areas instead, and only then
+        do the staff roles count (portal.accounts.mfa).
+        """
+        return [
+            stage for stage in super().get_login_stages() if not stage.startswith("allauth.mfa.")
+        ]
+
     def get_login_redirect_url(self, request: Any) -> str:
         """Take a member of exactly one estate to that estate's home (a `next` still wins)."""
         from portal.community import permissions
@@ -192,3 +204,19 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_account_already_exists_sms(self, phone: str) -> None:
         self._send_code_sms(phone, _("此号码已注册共治账户，请直接登录。"))
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """The authenticator app as staff see it: their name in the app, plain Chinese errors."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": gettext_lazy(
+            "数字不对。请输入验证器里“共治 Gongzhi”下面现在显示的 6 位数字（每 30 秒换一次）。"
+        ),
+    }
+
+    def get_totp_label(self, user: Any) -> str:
+        # The app lists the account under this label; the username is a random string.
+        parts = [user.display_name, user.masked_phone]
+        return " ".join(part for part in parts if part) or super().get_totp_label(user)

@@ -10,6 +10,7 @@ from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCod
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.forms import VerifyPhoneForm as AllauthVerifyPhoneForm
 from allauth.core import context
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -90,6 +91,18 @@ class _CodeFieldMixin:
 
 class ConfirmLoginCodeForm(_CodeFieldMixin, AllauthConfirmLoginCodeForm):
     pass
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """The last step of setting up the authenticator app: type the number it shows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = _("验证器上现在显示的 6 位数字")
+        code.widget.attrs.update(
+            {"placeholder": "123456", "inputmode": "numeric", "autocomplete": "one-time-code"}
+        )
 
 
 class VerifyPhoneForm(_CodeFieldMixin, AllauthVerifyPhoneForm):

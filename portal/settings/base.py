@@ -183,6 +183,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "jpg", "jpeg", "png"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com (unreachable in mainland China, and it tells a third party who
+# uses the admin): Wagtail shows its own default avatar, or one uploaded in the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
 
@@ -250,8 +253,16 @@ ACCOUNT_FORMS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "共治 Gongzhi"
-# Every staff role must have TOTP before the admin opens (portal.accounts.middleware).
+MFA_ADAPTER = "portal.accounts.adapter.MFAAdapter"
+MFA_FORMS = {"activate_totp": "portal.accounts.forms.ActivateTOTPForm"}
+# allauth refuses TOTP while an email address is unverified (so nobody can sign up with
+# another's address and lock it with their app). Here the account is its verified mobile;
+# the optional email is often unverified, and must not stop the chair from setting up.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Staff work (the admins, dashboard, moderation, assembly management...) needs a TOTP code
+# entered in the session within this many hours; signing in never does (portal.accounts.mfa).
 GONGZHI_REQUIRE_STAFF_MFA = env_bool("GONGZHI_REQUIRE_STAFF_MFA", True)
+GONGZHI_STAFF_MFA_HOURS = env_int("GONGZHI_STAFF_MFA_HOURS", 12)
 # Dashboard alert: an estate whose share of issue reports answered within 24 h falls below this
 # percentage (over the last 30 days) is flagged to its officials.
 GONGZHI_RESPONSE_ALERT_PERCENT = env_int("GONGZHI_RESPONSE_ALERT_PERCENT", 80)
