@@ -297,3 +297,18 @@ def test_mfa_pages_and_logout_are_not_gated(client, committee_chair):
     response = client.post(reverse("account_logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_the_header_offers_the_admin_to_staff_alone(client, owner, committee_chair):
+    client.force_login(owner)
+    assert 'data-testid="admin-link"' not in client.get("/").content.decode()
+    client.force_login(committee_chair)
+    assert 'data-testid="admin-link"' in client.get("/").content.decode()
+
+
+def test_a_refused_post_is_refused_not_redirected(client, estate_a, committee_chair, chair_secret):
+    # A form sent without the step-up is not silently carried over to the step-up page.
+    client.force_login(committee_chair)
+    url = reverse("deliberation:moderation_queue", args=[estate_a.slug])
+    response = client.post(url, {"action": "hide", "posts": []})
+    assert response.status_code == 403
