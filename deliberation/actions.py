@@ -253,6 +253,23 @@ def _resolve_tags(estate: Estate, names: Iterable[str]) -> list[Tag]:
 
 
 @transaction.atomic
+def may_attach_page(user: Any, estate: Estate, page: Any) -> bool:
+    """Return whether a thread of this estate by this user may name the page.
+
+    The thread shows the page's title to every member, and the new-thread form prints it:
+    only a live page of the same estate that the poster may open qualifies.
+    """
+    from portal.home.visibility import may_view_live_page
+
+    page = page.specific
+    return getattr(page, "page_estate", None) == estate and may_view_live_page(user, page)
+
+
+def attach_refused_message() -> str:
+    """Return the one answer for a missing, draft, hidden or other estate's page alike."""
+    return _("只能关联本小区已发布、您有权查看的页面。")
+
+
 def start_thread(
     estate: Estate,
     user: Any,
@@ -282,8 +299,8 @@ def start_thread(
         errors["title"] = _("标题最多 %(n)s 字。") % {"n": TITLE_MAX}
     if kind == ThreadKind.ISSUE and category not in IssueCategory.values:
         errors["category"] = _("问题反映请选择类别（报修、投诉或建议）。")
-    if page is not None and getattr(page.specific, "page_estate", None) != estate:
-        errors["page"] = _("只能关联本小区的页面。")
+    if page is not None and not may_attach_page(user, estate, page):
+        errors["page"] = attach_refused_message()
     if errors:
         raise ValidationError(errors)
     body_html = _clean_body(body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from wagtail.models import Page
 
 from deliberation.models import Post, Thread
 from portal.community import permissions
@@ -22,11 +23,29 @@ def get_thread(request, estate_slug: str, pk: int) -> Thread:
     A thread still held for review is shown only to its author and the moderators.
     """
     estate = get_estate_for_member(request, estate_slug)
-    thread = get_object_or_404(Thread.objects.select_related("author"), pk=pk, estate=estate)
+    thread = get_object_or_404(
+        Thread.objects.select_related("author", "page"), pk=pk, estate=estate
+    )
     thread.estate = estate
     if thread.is_held and not may_see_held(request.user, thread):
         raise Http404
     return thread
+
+
+def get_attachable_page(request, estate, page_id: object) -> Page | None:
+    """Return the page a new thread would name, or None when the poster may not attach it.
+
+    None for a missing id, a draft, another estate's page or one the poster may not open,
+    alike, so the form never prints (or confirms) a title the poster may not see.
+    """
+    from deliberation.actions import may_attach_page
+
+    if not page_id or not str(page_id).isdigit():
+        return None
+    page = Page.objects.filter(pk=int(str(page_id))).first()
+    if page is None or not may_attach_page(request.user, estate, page):
+        return None
+    return page.specific
 
 
 def get_post(request, estate_slug: str, pk: int) -> Post:

@@ -19,7 +19,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Page
 
 from deliberation import actions, metrics, visibility
 from deliberation.choices import AppealStatus, PostStatus, ReportStatus, ThreadState
@@ -37,7 +36,7 @@ from deliberation.forms import (
     ThreadFilterForm,
     ThreadForm,
 )
-from deliberation.lookups import get_post, get_thread, may_see_held
+from deliberation.lookups import get_attachable_page, get_post, get_thread, may_see_held
 from deliberation.models import (
     Appeal,
     Assignment,
@@ -51,6 +50,7 @@ from deliberation.models import (
 from portal.community import permissions
 from portal.community.lookups import get_estate, get_estate_for_member
 from portal.dashboard.period import Period
+from portal.home.visibility import may_view_live_page
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 50
@@ -139,11 +139,11 @@ def thread_list(request, estate_slug: str):
 
 def thread_create(request, estate_slug: str):
     estate = get_estate(request, estate_slug, action="deliberate")
-    page = None
-    page_id = request.POST.get("page") or request.GET.get("page")
-    if page_id and str(page_id).isdigit():
-        page = Page.objects.filter(pk=int(page_id)).first()
+    requested_page = request.POST.get("page") or request.GET.get("page")
+    page = get_attachable_page(request, estate, requested_page)
     form = ThreadForm(request.POST or None, initial={"page": page.pk if page else None})
+    if request.method == "POST" and form.is_valid() and requested_page and page is None:
+        form.add_error(None, actions.attach_refused_message())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -160,7 +160,9 @@ def thread_create(request, estate_slug: str):
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                    # A hidden field (the attached page) shows its error above the form.
+                    shown = field in form.fields and not form.fields[field].widget.is_hidden
+                    form.add_error(field if shown else None, errors)
             else:
                 form.add_error(None, exc.messages)
         else:
@@ -248,6 +250,10 @@ def thread_detail(request, estate_slug: str, pk: int):
         "page_obj": page_obj,
         "posts": tops,
         "tags": list(thread.tags.all()),
+        # The page may have been unpublished or narrowed since; its title follows its rules.
+        "attached_page": thread.page
+        if thread.page_id and may_view_live_page(user, thread.page)
+        else None,
         "assignments": list(Assignment.objects.filter(thread=thread).select_related("assigned_by"))
         if thread.is_issue
         else [],

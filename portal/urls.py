@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import security
+from portal.accounts import views as account_views
 from portal.dashboard import views as dashboard_views
 from portal.dashboard.api import api_router
 from themes import views as theme_views
@@ -17,6 +18,12 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    # Before allauth's own: setting up the app counts as the staff step-up.
+    path(
+        "accounts/2fa/totp/activate/",
+        account_views.activate_totp,
+        name="mfa_activate_totp",
+    ),
     path("accounts/", include("allauth.urls")),
     path("inbox/", include("portal.notifications.urls")),
     path("me/", include("portal.accounts.urls")),
@@ -35,10 +42,28 @@ urlpatterns = [
     path("csp-report/", security.csp_report, name="csp_report"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+def public_media_urlpatterns() -> list:
+    """Serve uploaded images (and admin avatars) under MEDIA_URL in development, nothing else.
+
+    Documents live under MEDIA_ROOT/documents/ but are served only by /documents/<id>/,
+    which checks the pages that use them; a production proxy must not map them either.
+    """
+    from django.urls import re_path
+    from django.views.static import serve
+
+    prefix = settings.MEDIA_URL.lstrip("/")
+    return [
+        re_path(
+            rf"^{prefix}(?P<path>(?:original_images|images|avatar_images)/[^/]+)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
+
+
+if settings.DEBUG:
+    urlpatterns += public_media_urlpatterns()
 
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -137,3 +137,15 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = _start_production(ALLOWED_HOSTS=None)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_compose_trusts_one_proxy_and_publishes_the_web_port_to_it_alone(tmp_path):
+    """Behind the TLS proxy the sign-in limits read the client from X-Forwarded-For; the
+    header is trusted, so only the proxy on the host may reach gunicorn (#12.5)."""
+    env_example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    result = _compose(tmp_path, env_example, "config")
+    assert result.returncode == 0, result.stderr
+    web = result.stdout.split("\n  web:\n", 1)[1].split("\n  worker:\n", 1)[0]
+    assert "ALLAUTH_TRUSTED_PROXY_COUNT: '1'" in web
+    ports = web.split("    ports:\n", 1)[1].splitlines()[0]
+    assert ports.strip() == "- 127.0.0.1:8000:8000/tcp"

@@ -13,4 +13,7 @@ def portal(request) -> dict[str, Any]:
         "site_name": "共治",
         "current_estate": getattr(request, "current_estate", None),
         "show_dashboard_link": bool(user and permissions.may_view_any_dashboard(user)),
+        # Staff reach their work through the admin's door, which asks for the authenticator
+        # code when the session has not given it yet (portal.accounts.mfa).
+        "show_admin_link": bool(user and permissions.has_staff_roles(user)),
     }

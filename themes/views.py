@@ -41,6 +41,18 @@ def too_many_requests(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    """Refuse, or first ask staff for their authenticator code.
+
+    A staff member whose session is not yet verified for staff work acts as an owner or
+    resident only (portal.accounts.mfa); a page refused to them is usually a staff page,
+    so a GET goes to the step-up and comes back here once verified.
+    """
+    if getattr(request, "gongzhi_staff_step_up", False) and request.method == "GET":
+        from django.shortcuts import redirect
+
+        from portal.accounts.mfa import step_up_url
+
+        return redirect(step_up_url(request, request.get_full_path()))
     return render(request, "errors/403.html", status=403)
 
 

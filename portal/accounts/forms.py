@@ -9,6 +9,8 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.forms import VerifyPhoneForm as AllauthVerifyPhoneForm
+from allauth.core import context
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts import limits
 from portal.community.models import Estate, MembershipClaim, Unit
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -64,6 +67,23 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
             raise ValidationError(_("请填写手机号或电子邮箱。"))
         return cleaned
 
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone")
+        if phone:
+            # The daily caps first, with their own message (portal.accounts.limits); the
+            # message itself is counted when it is sent.
+            refusal = limits.sms_refusal(context.request, phone)
+            if refusal:
+                raise ValidationError(refusal, code="sms_daily_cap")
+        try:
+            return super().clean_phone()
+        except ValidationError as exc:
+            if exc.code == "too_many_login_attempts":
+                raise ValidationError(
+                    _("获取验证码过于频繁，请 1 分钟后再试。"), code="sms_per_minute"
+                ) from exc
+            raise
+
 
 class _CodeFieldMixin:
     """Six-digit SMS codes: numeric keypad on phones, autofill from the message."""
@@ -79,6 +99,18 @@ class _CodeFieldMixin:
 
 class ConfirmLoginCodeForm(_CodeFieldMixin, AllauthConfirmLoginCodeForm):
     pass
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """The last step of setting up the authenticator app: type the number it shows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = _("验证器上现在显示的 6 位数字")
+        code.widget.attrs.update(
+            {"placeholder": "123456", "inputmode": "numeric", "autocomplete": "one-time-code"}
+        )
 
 
 class VerifyPhoneForm(_CodeFieldMixin, AllauthVerifyPhoneForm):
@@ -100,6 +132,7 @@ class SignupForm(AllauthSignupForm):
     field_order = ["phone", "display_name", "email", "password1", "password2", "privacy_consent"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._email_in_use = False
         super().__init__(*args, **kwargs)
         if "email" in self.fields:
             self.fields["email"].label = _("电子邮箱（选填）")
@@ -108,6 +141,31 @@ class SignupForm(AllauthSignupForm):
             self.fields["password1"].help_text = _("不设密码也可以，每次用短信验证码登录。")
         if "password2" in self.fields:
             self.fields["password2"].label = _("再次输入密码（选填）")
+
+    def validate_unique_email(self, value: str) -> str:
+        """Accept an address already in use without saying so.
+
+        allauth names a taken address when email verification is optional (uniqueness
+        wins over enumeration prevention there). Here the new account is made without it,
+        and the address's owner is told by mail (save): the page reads the same either way.
+        """
+        from allauth.account.utils import filter_users_by_email
+
+        self._email_in_use = bool(filter_users_by_email(value))
+        if self._email_in_use:
+            return value
+        return super().validate_unique_email(value)
+
+    def save(self, request: Any) -> Any:
+        from allauth.account.adapter import get_adapter
+
+        address_in_use = self.cleaned_data.get("email") if self._email_in_use else ""
+        if address_in_use:
+            self.cleaned_data["email"] = ""
+        user = super().save(request)
+        if address_in_use:
+            get_adapter(request).send_account_already_exists_mail(address_in_use)
+        return user
 
     def clean_display_name(self) -> str:
         name = self.cleaned_data["display_name"].strip()

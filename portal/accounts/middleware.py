@@ -1,4 +1,4 @@
-"""Staff must set up TOTP before the Wagtail (or Django) admin opens to them."""
+"""Staff roles count only in sessions verified with TOTP (portal.accounts.mfa explains)."""
 
 from __future__ import annotations
 
@@ -9,38 +9,38 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
-# The admins' own login pages would sign people in without allauth's MFA step.
+# The admins' own login pages would sign people in without allauth.
 ADMIN_LOGIN_PATHS = ("/admin/login/", "/django-admin/login/")
 
 
 class StaffMFAMiddleware:
-    """Send staff without TOTP to set it up, and every admin login through allauth.
+    """Suspend the staff roles of a session not yet verified for staff work.
 
-    Only the admin paths are gated, so the MFA setup pages, logout and the public site
-    stay reachable.
+    The admins' paths send such a person to the step-up (or to set up an app first);
+    elsewhere they act as the owner or resident they also are, and a page refused to them
+    sends them to the step-up too (themes.views.permission_denied). Every admin login goes
+    through allauth.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        from portal.accounts import mfa
+        from portal.community import permissions
+
         path = request.path
         if path.startswith(ADMIN_LOGIN_PATHS):
             query = urlencode(
                 {REDIRECT_FIELD_NAME: request.GET.get(REDIRECT_FIELD_NAME, "/admin/")}
             )
             return redirect(f"{reverse('account_login')}?{query}")
-        if path.startswith(ADMIN_PREFIXES) and self._needs_mfa(request):
-            query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
-            return redirect(f"{reverse('mfa_activate_totp')}?{query}")
+        request.gongzhi_staff_step_up = mfa.step_up_pending(request)
+        if request.gongzhi_staff_step_up:
+            permissions.suspend_staff_roles(request.user)
+            if path.startswith(ADMIN_PREFIXES):
+                return redirect(mfa.step_up_url(request, request.get_full_path()))
         return self.get_response(request)
-
-    @staticmethod
-    def _needs_mfa(request) -> bool:
-        from portal.accounts.mfa import has_mfa, requires_mfa
-
-        user = request.user
-        return bool(user.is_authenticated and requires_mfa(user) and not has_mfa(user))
 
 
 class RateLimitedMiddleware:

@@ -68,6 +68,12 @@ class User(AbstractUser):
             self.phone = None
         if not self.username:
             self.username = self.new_username()
+        # Wagtail's admin names people by first_name (the sidebar, the greeting) or by
+        # get_full_name(), else by the random username: the name is kept in both.
+        self.first_name, self.last_name = self.display_name, ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "first_name", "last_name"}
         super().save(*args, **kwargs)
 
     @property

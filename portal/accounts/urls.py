@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.profile, name="profile"),
     path("privacy/", views.privacy, name="privacy"),
+    path("verify/", views.staff_verify, name="staff_verify"),
     path("claims/new/", views.claim_new, name="claim_new"),
     path("invitations/", views.invitations, name="invitations"),
     path("join/", views.join, name="join"),

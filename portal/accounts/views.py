@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
+from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import actions as account_actions
+from portal.accounts import limits, mfa
 from portal.accounts.export import personal_data
 from portal.accounts.forms import ClaimForm, CloseAccountForm, InvitationForm, JoinForm
 from portal.accounts.sms import send_sms
@@ -68,6 +70,58 @@ def profile(request):
 def privacy(request):
     """The short privacy notice shown at sign-up (PIPL Art. 17)."""
     return render(request, "accounts/privacy.html")
+
+
+# --- staff work: the TOTP step-up ----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_verify(request):
+    """Ask for the authenticator app's code before staff work (portal.accounts.mfa)."""
+    from allauth.mfa.base.forms import AuthenticateForm
+
+    next_path = mfa.safe_next(
+        request,
+        request.POST.get("next")
+        or request.GET.get("next")
+        or request.session.get(mfa.NEXT_SESSION_KEY),
+    )
+    if not getattr(request, "gongzhi_staff_step_up", False):
+        # Verified already, or nothing to verify (no staff role): straight on.
+        request.session.pop(mfa.NEXT_SESSION_KEY, None)
+        return redirect(next_path)
+    if not mfa.has_mfa(request.user):
+        return redirect(mfa.step_up_url(request, next_path))
+    form = AuthenticateForm(request.POST or None, user=request.user)
+    code = form.fields["code"]
+    code.label = _("验证器上的 6 位数字")
+    code.widget.attrs.update(
+        {"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": "123456"}
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        mfa.mark_verified_for_staff_work(request)
+        request.session.pop(mfa.NEXT_SESSION_KEY, None)
+        return redirect(next_path)
+    return render(
+        request,
+        "accounts/staff_verify.html",
+        {"form": form, "next": next_path, "staff_mfa_hours": mfa.max_age_seconds() // 3600},
+    )
+
+
+class ActivateTOTPView(AllauthActivateTOTPView):
+    """allauth's set-up of the authenticator app, counted as a step-up when it succeeds:
+    the person has just typed the app's current number (portal.accounts.mfa)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        mfa.mark_verified_for_staff_work(self.request, cycle_key=False)
+        return response
+
+
+activate_totp = ActivateTOTPView.as_view()
 
 
 # --- applications ----------------------------------------------------------------------
@@ -216,6 +270,8 @@ def close_account_code(request):
         messages.error(request, _("您的账户没有已验证的手机号，请使用登录密码确认。"))
     elif not ratelimit.consume(request, action="close_account_code", user=user):
         messages.error(request, _("验证码发送过于频繁，请稍后再试。"))
+    elif refusal := limits.sms_refusal(request, user.phone, consume=True):
+        messages.error(request, refusal)
     else:
         code = get_adapter(request).generate_login_code()
         request.session[CLOSE_CODE_SESSION_KEY] = {

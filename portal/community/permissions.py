@@ -16,6 +16,9 @@ from portal.community.choices import RoleKind, Visibility
 from portal.community.models import Community, Estate, OwnerIdentity, Role
 
 _CACHE_ATTR = "_gongzhi_role_set"
+# Set for a request whose staff step-up (TOTP) is pending: the staff roles then count for
+# nothing, so the person acts as the owner or resident they also are (portal.accounts.mfa).
+_STAFF_SUSPENDED_ATTR = "_gongzhi_staff_roles_suspended"
 
 EDITOR_KINDS = frozenset({*RoleKind.committee(), *RoleKind.property_company()})
 REGISTER_KINDS = frozenset({RoleKind.COMMITTEE_CHAIR, RoleKind.PROPERTY_MANAGER})
@@ -63,6 +66,8 @@ def roles_of(user: Any) -> RoleSet:
         .values_list("estate_id", flat=True)
         .distinct()
     )
+    if getattr(user, _STAFF_SUSPENDED_ATTR, False):
+        _drop_staff_roles(role_set)
     setattr(user, _CACHE_ATTR, role_set)
     return role_set
 
@@ -73,8 +78,54 @@ def forget_roles(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def _drop_staff_roles(role_set: RoleSet) -> None:
+    staff = set(RoleKind.staff())
+    role_set.by_estate = {
+        estate_id: kinds - staff for estate_id, kinds in role_set.by_estate.items() if kinds - staff
+    }
+    role_set.communities = set()
+    role_set.sub_districts = set()
+
+
+def has_staff_roles(user: Any) -> bool:
+    """Return whether the user holds a staff role (committee, property company, moderator,
+    official) or is a site administrator: the accounts that must use TOTP."""
+    if not is_authenticated(user):
+        return False
+    if user.is_superuser or user.is_staff or staff_roles_suspended(user):
+        return True
+    roles = roles_of(user)
+    staff = set(RoleKind.staff())
+    return bool(
+        roles.communities
+        or roles.sub_districts
+        or any(kinds & staff for kinds in roles.by_estate.values())
+    )
+
+
+def suspend_staff_roles(user: Any) -> None:
+    """Let the user act for this request as the owner or resident they are, nothing more.
+
+    Used while a staff member's TOTP step-up is pending: signing in with an SMS code is
+    enough to vote or read, not to moderate, publish or see the dashboard.
+    """
+    setattr(user, _STAFF_SUSPENDED_ATTR, True)
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        _drop_staff_roles(cached)
+
+
+def staff_roles_suspended(user: Any) -> bool:
+    return bool(getattr(user, _STAFF_SUSPENDED_ATTR, False))
+
+
 def is_site_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_superuser
+        and not staff_roles_suspended(user)
+    )
 
 
 # --- who someone is in an estate -------------------------------------------------------
@@ -392,6 +443,7 @@ __all__ = [
     "estates_visible_to_official",
     "estates_where",
     "forget_roles",
+    "has_staff_roles",
     "is_member",
     "is_official_for",
     "is_site_admin",
@@ -399,4 +451,6 @@ __all__ = [
     "may",
     "may_view",
     "roles_of",
+    "staff_roles_suspended",
+    "suspend_staff_roles",
 ]

@@ -24,14 +24,26 @@ from portal.notices.models import Acknowledgement, NoticePage
 REMINDER_TASK = "portal.notices.tasks.send_acknowledgement_reminder"
 
 
-def _notify(notice: NoticePage, recipients: Any, *, title: str, dedupe_key: str, actor: Any):
-    """Send one notification about a notice through the one notification path."""
+def _notify(
+    notice: NoticePage,
+    recipients: Any,
+    *,
+    title: str,
+    dedupe_key: str,
+    actor: Any,
+    fit: bool = False,
+):
+    """Send one notification about a notice through the one notification path.
+
+    With `fit`, a title built around the notice's own title is shortened to fit.
+    """
     from portal.notifications.api import notify
+    from portal.notifications.limits import fit_title
 
     return notify(
         recipients,
         category="notice",
-        title=title,
+        title=fit_title(title) if fit else title,
         body=notice.summary or notice.title,
         url=notice.url or "",
         urgency=notice.urgency,
@@ -166,7 +178,9 @@ def send_acknowledgement_reminders(notice: NoticePage) -> int:
         _notify(
             notice,
             recipients,
+            # The notice's title may fill a notification title on its own (NoticePage.clean).
             title=_("请确认已阅：%(title)s") % {"title": notice.title},
+            fit=True,
             dedupe_key=f"notice:{notice.pk}:reminder",
             actor=None,
         )

@@ -30,11 +30,10 @@ from django_q.tasks import async_task
 from portal.community import audit
 from portal.notifications import subjects
 from portal.notifications.choices import BatchStatus, NotificationCategory, Urgency
+from portal.notifications.limits import TITLE_MAX, URL_MAX, fit_title
 from portal.notifications.models import NotificationBatch
 
 CHUNK_SIZE = 500
-TITLE_MAX = NotificationBatch._meta.get_field("title").max_length
-URL_MAX = NotificationBatch._meta.get_field("url").max_length
 KEY_MAX = NotificationBatch._meta.get_field("dedupe_key").max_length
 BODY_MAX = 5000
 
@@ -167,4 +166,4 @@ def _recipient_ids(recipients: Iterable[Any] | models.QuerySet) -> list[int]:
     return sorted(ids)
 
 
-__all__ = ["notify"]
+__all__ = ["TITLE_MAX", "URL_MAX", "fit_title", "notify"]

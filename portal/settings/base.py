@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "portal.home.page_cache.AnonymousPageCacheMiddleware",
     "portal.accounts.middleware.StaffMFAMiddleware",
     "portal.community.middleware.LoginRequiredMiddleware",
+    "portal.home.middleware.AtomicAdminWritesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -184,6 +185,9 @@ WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 50
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents are served by Wagtail's view, where portal.home.wagtail_hooks asks the pages
+# that use each one; "redirect" or "direct" would hand out the storage's address instead.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "jpg", "jpeg", "png"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No Gravatar: it sends a hash of each editor's email abroad, is unreachable from many
@@ -191,6 +195,16 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
+
+# The client's address for every per-IP limit. Behind the TLS proxy of docker-compose.yml,
+# REMOTE_ADDR is the proxy's: set ALLAUTH_TRUSTED_PROXY_COUNT to the number of proxies that
+# append to X-Forwarded-For (1 for one proxy), or ALLAUTH_TRUSTED_CLIENT_IP_HEADER to a
+# header your proxy sets itself (X-Real-IP). Both trust the header: only ever with the
+# web port reachable through the proxy alone. 0 and empty: REMOTE_ADDR, headers ignored.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", "") or None
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("ALLAUTH_TRUSTED_PROXY_COUNT cannot be negative.")
 
 # Accounts (django-allauth): mobile + SMS code, or email + password.
 LOGIN_URL = "account_login"
@@ -211,9 +225,22 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGOUT_ON_GET = False
+# Sign-in limits (portal.accounts.limits explains them). Wrong passwords: per network; per
+# account from one network (the adapter's key is account + network); per account from all
+# networks, after which the account signs in by SMS code only. Code messages: allauth's
+# per-minute limits, and daily caps per phone and per network.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+GONGZHI_SMS_PER_PHONE_PER_DAY = env_int("GONGZHI_SMS_PER_PHONE_PER_DAY", 10)
+GONGZHI_SMS_PER_IP_PER_DAY = env_int("GONGZHI_SMS_PER_IP_PER_DAY", 100)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,5/15m/key",
+    "login_failed_account": "20/h/key,60/d/key",
+    "request_login_code": "20/m/ip,1/m/key",
+    "sms_phone": f"{GONGZHI_SMS_PER_PHONE_PER_DAY}/d/key",
+    "sms_ip": f"{GONGZHI_SMS_PER_IP_PER_DAY}/d/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -233,8 +260,16 @@ ACCOUNT_FORMS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "共治 Gongzhi"
-# Every staff role must have TOTP before the admin opens (portal.accounts.middleware).
+MFA_ADAPTER = "portal.accounts.adapter.MFAAdapter"
+MFA_FORMS = {"activate_totp": "portal.accounts.forms.ActivateTOTPForm"}
+# allauth refuses TOTP while an email address is unverified (so nobody can sign up with
+# another's address and lock it with their app). Here the account is its verified mobile;
+# the optional email is often unverified, and must not stop the chair from setting up.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Staff work (the admins, dashboard, moderation, assembly management...) needs a TOTP code
+# entered in the session within this many hours; signing in never does (portal.accounts.mfa).
 GONGZHI_REQUIRE_STAFF_MFA = env_bool("GONGZHI_REQUIRE_STAFF_MFA", True)
+GONGZHI_STAFF_MFA_HOURS = env_int("GONGZHI_STAFF_MFA_HOURS", 12)
 # Dashboard alert: an estate whose share of issue reports answered within 24 h falls below this
 # percentage (over the last 30 days) is flagged to its officials.
 GONGZHI_RESPONSE_ALERT_PERCENT = env_int("GONGZHI_RESPONSE_ALERT_PERCENT", 80)

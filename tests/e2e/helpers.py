@@ -63,22 +63,34 @@ def assert_fits_screen(page: Any) -> None:
     assert widths[0] <= widths[1], f"page is {widths[0]}px wide on a {widths[1]}px screen"
 
 
-def log_in_with_password_and_totp(page: Any, login: str, password: str, totp_secret: str) -> None:
-    """Log in as staff do: email and password, then the authenticator app's current code."""
+def current_totp(totp_secret: str) -> str:
+    """Return the number the authenticator app shows right now for this secret."""
     from allauth.mfa.totp.internal.auth import (
         format_hotp_value,
         hotp_value,
         yield_hotp_counters_from_time,
     )
 
+    return format_hotp_value(hotp_value(totp_secret, next(yield_hotp_counters_from_time())))
+
+
+def log_in_with_password_and_totp(
+    page: Any, login: str, password: str, totp_secret: str, *, to: str = "/admin/"
+) -> None:
+    """Log in as staff do: email and password (no code asked), then open the staff area,
+    whose door asks for the authenticator app's current code (portal.accounts.mfa).
+
+    Needs GONGZHI_REQUIRE_STAFF_MFA on (the test settings turn it off).
+    """
     page.goto("/accounts/login/")
     form = page.locator("form:has(input[name=password])")
     form.locator("input[name=login]").fill(login)
     form.locator("input[name=password]").fill(password)
     form.locator("button[type=submit], input[type=submit]").first.click()
-    code = format_hotp_value(hotp_value(totp_secret, next(yield_hotp_counters_from_time())))
+    page.wait_for_load_state()
+    page.goto(to)
     code_form = page.locator("form:has(input[name=code])")
-    code_form.locator("input[name=code]").fill(code)
+    code_form.locator("input[name=code]").fill(current_totp(totp_secret))
     code_form.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_load_state()
 

@@ -21,6 +21,11 @@ pytestmark = pytest.mark.browser
 TITLE = "3栋二次供水水箱清洗停水通知"
 
 
+@pytest.fixture(autouse=True)
+def _staff_need_their_authenticator(settings):
+    settings.GONGZHI_REQUIRE_STAFF_MFA = True
+
+
 @pytest.fixture
 def staff_secret(property_staff) -> str:
     """Property staff have set up their authenticator app, as the admin requires."""

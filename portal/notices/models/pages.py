@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -65,9 +66,32 @@ class NoticeIndexPage(RoutablePageMixin, SectionIndexMixin, Page):
         return feeds.ical_response(request, self)
 
 
+def notification_limits() -> tuple[int, int]:
+    """Return the longest title and link a notification carries."""
+    from portal.notifications.limits import TITLE_MAX, URL_MAX
+
+    return TITLE_MAX, URL_MAX
+
+
+def notice_url_problem(parent: Page, slug: str) -> str | None:
+    """Return why a notice with this slug under this parent could not be linked from a
+    notification, or None. Chinese slugs count as their percent-encoded length."""
+    parent_url = parent.specific.url or ""
+    url = f"{parent_url}{quote(slug)}/"
+    if len(url) > notification_limits()[1]:
+        return _(
+            "公告网址过长（中文缩略名按编码计算，每个汉字约占 9 个字符），请把“缩略名”改短，例如 water-off-3。"
+        )
+    return None
+
+
 class NoticePageForm(WagtailAdminPageForm):
     """Limit the scope choices to the buildings of the notice's own estate, and sign a new
     notice by the writer's own party (portal.notices.authorship)."""
+
+    def _estate(self):
+        page = self.instance if self.instance.pk else self.parent_page
+        return getattr(page.specific, "page_estate", None) if page is not None else None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,10 +104,9 @@ class NoticePageForm(WagtailAdminPageForm):
             from portal.notices.authorship import default_issuer
 
             self.initial["issuer"] = default_issuer(self.for_user, estate)
-
-    def _estate(self):
-        page = self.instance if self.instance.pk else self.parent_page
-        return getattr(page.specific, "page_estate", None) if page is not None else None
+        if "title" in self.fields:
+            # The browser stops at the limit NoticePage.clean enforces.
+            self.fields["title"].widget.attrs["maxlength"] = str(notification_limits()[0])
 
     def clean(self):
         cleaned = super().clean()
@@ -91,6 +114,12 @@ class NoticePageForm(WagtailAdminPageForm):
         buildings = cleaned.get("buildings") or []
         if estate is not None and any(b.estate_id != estate.pk for b in buildings):
             self.add_error("buildings", _("只能选择本小区的楼栋。"))
+        slug = cleaned.get("slug")
+        if slug and not self.instance.pk and self.parent_page is not None:
+            # NoticePage.clean checks an existing notice; a new one has no parent yet there.
+            problem = notice_url_problem(self.parent_page, slug)
+            if problem:
+                self.add_error("slug", problem)
         return cleaned
 
 
@@ -218,11 +247,34 @@ class NoticePage(AnonymousCacheMixin, RoutablePageMixin, VisibilityMixin, Page):
         verbose_name = _("公告")
         verbose_name_plural = _("公告")
 
+    @transaction.atomic
+    def publish(self, revision, *args, **kwargs):
+        """Publish the revision together with its effects, or not at all.
+
+        The page_published receivers (audit record, notification, reminder schedule) run
+        inside Wagtail's publish; should one fail, the notice must not stay live without
+        them. Scheduled publishing, workflow approval and the admin's create view come
+        through here; the admin's edit view publishes directly, and its request is one
+        transaction (portal.home.middleware.AtomicAdminWritesMiddleware).
+        """
+        return super().publish(revision, *args, **kwargs)
+
     # --- time ------------------------------------------------------------------------
 
     def clean(self):
         super().clean()
         errors: dict[str, str] = {}
+        title_max = notification_limits()[0]
+        if len(self.title or "") > title_max:
+            # The publication notification carries the title whole (issue #12.8).
+            errors["title"] = _("公告标题最多 %(n)s 字，通知和短信放不下更长的标题。") % {
+                "n": title_max
+            }
+        if self.pk and self.slug:
+            parent = self.get_parent()
+            problem = notice_url_problem(parent, self.slug) if parent is not None else None
+            if problem:
+                errors["slug"] = problem
         if (
             self.effective_from
             and self.effective_until
