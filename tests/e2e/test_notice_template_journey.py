@@ -19,6 +19,11 @@ from tests.e2e.helpers import log_in_with_password_and_totp
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def _staff_need_their_authenticator(settings):
+    settings.GONGZHI_REQUIRE_STAFF_MFA = True
+
+
 @pytest.fixture
 def notice_index(estate_a) -> NoticeIndexPage:
     return NoticeIndexPage.objects.descendant_of(estate_a.page).get()
