@@ -53,7 +53,8 @@ def test_owner_votes_through_the_confirmation_step_and_finds_the_receipt(
     )  # one resolution + two candidates; the blank is not taking part
     receipt = client.get(done.url).content.decode()
     assert ballot.receipt_code in receipt
-    assert notifications.sent[0]["recipients"] == [user]
+    receipts = [n for n in notifications.sent if n["title"].startswith("投票回执")]
+    assert receipts[0]["recipients"] == [user]
 
     # Pressing submit again (the same form) stores nothing and names the first ballot.
     client.post(url, _ballot_post(assembly, step="confirm", submission_key=key))
@@ -104,7 +105,9 @@ def test_ledger_hides_choices_until_close_and_json_recomputes(client, assembly, 
     )
     client.force_login(owner)
     data = json.loads(client.get(reverse("voting:ledger_json", args=[assembly.pk])).content)
-    assert data["entries"][0]["choices"] is None
+    # Before the close an entry carries a commitment to its choices, never the choices.
+    assert "choices" not in data["entries"][0] and "nonce" not in data["entries"][0]
+    assert len(data["entries"][0]["commitment"]) == 64
     assert data["head"]["sequence"] == 1
     verify = client.get(reverse("voting:ledger_verify", args=[assembly.pk])).content.decode()
     assert "账本完整" in verify
