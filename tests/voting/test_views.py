@@ -171,3 +171,39 @@ def test_an_empty_index_says_so(client, estate_a, outsider):
 
     index = AssemblyIndexPage.objects.descendant_of(estate_a.page).get()
     assert "暂无内容" in client.get(index.url).content.decode()
+
+
+def test_an_owner_sees_a_ballot_someone_else_cast_for_their_right(
+    client, assembly, owner, committee_chair
+):
+    """A paper ballot the committee entered (or any ballot the owner did not cast) shows on
+    the owner's meeting page as 已投票 and on their receipts, to be checked on the ledger."""
+    client.force_login(owner)
+    assert "已投票" not in client.get(assembly.url).content.decode()
+    ballot = actions.enter_paper_ballot(
+        assembly,
+        right_of(owner, assembly),
+        full_choices(assembly),
+        entered_by=committee_chair,
+        scan=png_scan(),
+    ).ballot
+    assert "已投票" in client.get(assembly.url).content.decode()
+    receipts = client.get(reverse("voting:receipt", args=[assembly.pk])).content.decode()
+    assert ballot.receipt_code in receipts
+
+
+def test_the_ledger_is_read_by_whoever_may_read_the_meeting(client, assembly, owner, tenant):
+    from portal.community.choices import Visibility
+    from voting.models import AssemblyPage
+
+    url = reverse("voting:ledger", args=[assembly.pk])
+    # A members' meeting (the default): members read it, an anonymous visitor logs in first.
+    client.force_login(tenant)
+    assert client.get(url).status_code == 200
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    # A public meeting: its ledger is public too, with its JSON.
+    AssemblyPage.objects.filter(pk=assembly.pk).update(visibility=Visibility.PUBLIC)
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("voting:ledger_json", args=[assembly.pk])).status_code == 200
