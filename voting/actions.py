@@ -228,7 +228,7 @@ def open_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | No
     _set_record_fields(assembly, state=AssemblyState.OPEN, opened_at=now)
     # The roll's hash and the empty chain go out in a notice: what the ledger is checked
     # against if anyone with database access later rewrites it (voting/LEDGER.md).
-    publication = publish_opening_notice(fresh, head, roll, actor=actor)
+    publication = publish_opening_notice(fresh, head, roll, actor=actor, now=now)
     audit.record(
         "assembly.opened",
         actor=actor,
@@ -266,7 +266,7 @@ def close_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | N
     _set_record_fields(fresh, state=AssemblyState.CLOSED, closed_at=now)
     _set_record_fields(assembly, state=AssemblyState.CLOSED, closed_at=now)
     head = LedgerHead.objects.get(assembly=fresh)
-    publication = publish_closing_notice(fresh, head, actor=actor)
+    publication = publish_closing_notice(fresh, head, actor=actor, now=now)
     audit.record(
         "assembly.closed",
         actor=actor,

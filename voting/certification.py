@@ -107,7 +107,7 @@ def certify_result(
     )
     from voting.notices import record_result_publication
 
-    record_result_publication(fresh, notice, data["ledger"]["line"])
+    record_result_publication(fresh, notice, data["ledger"]["line"], now=now)
     audit.record(
         "assembly.certified",
         actor=actor,

@@ -46,7 +46,7 @@ def ledger_facts(line: str, head: LedgerHead) -> dict[str, Any]:
     return {
         "title": _("投票账本校验值"),
         "facts": [
-            {"label": _("账本条目"), "value": str(head.sequence)},
+            {"label": _("账本条目数"), "value": str(head.sequence)},
             {"label": _("账本末端哈希"), "value": head.last_hash},
             {"label": _("选民名册哈希"), "value": head.roll_hash or "—"},
             {"label": _("校验行"), "value": line},
@@ -106,9 +106,9 @@ def publish_notice(
     return notice
 
 
-def _record(assembly: AssemblyPage, moment: str, notice, line: str) -> LedgerPublication:
+def _record(assembly: AssemblyPage, moment: str, notice, line: str, now) -> LedgerPublication:
     return LedgerPublication.objects.create(
-        assembly=assembly, moment=moment, notice=notice, line=line
+        assembly=assembly, moment=moment, notice=notice, line=line, published_at=now
     )
 
 
@@ -117,7 +117,7 @@ def _ledger_link(assembly: AssemblyPage) -> str:
     return f'<a href="{escape(url)}">{escape(_("投票账本"))}</a>'
 
 
-def publish_opening_notice(assembly: AssemblyPage, head: LedgerHead, roll, *, actor: Any):
+def publish_opening_notice(assembly: AssemblyPage, head: LedgerHead, roll, *, actor: Any, now):
     """Publish 投票开始公告: the window, the frozen roll's totals and hash, the empty chain."""
     from portal.notices.choices import NoticeCategory
 
@@ -153,10 +153,10 @@ def publish_opening_notice(assembly: AssemblyPage, head: LedgerHead, roll, *, ac
         category=NoticeCategory.MEETING,
         actor=actor,
     )
-    return _record(assembly, LedgerPublication.Moment.OPENED, notice, line)
+    return _record(assembly, LedgerPublication.Moment.OPENED, notice, line, now)
 
 
-def publish_closing_notice(assembly: AssemblyPage, head: LedgerHead, *, actor: Any):
+def publish_closing_notice(assembly: AssemblyPage, head: LedgerHead, *, actor: Any, now):
     """Publish 投票结束公告: how many ballots the chain holds and the hash it ends in."""
     from portal.notices.choices import NoticeCategory
 
@@ -168,7 +168,7 @@ def publish_closing_notice(assembly: AssemblyPage, head: LedgerHead, *, actor: A
         "表决结果将于 %(due)s 前经业主委员会核定后公告。下方校验值是投票结束时账本的状态，请留存。"
     ) % {
         "title": assembly.title,
-        "closed": _local(assembly.closed_at or timezone.now()),
+        "closed": _local(assembly.closed_at or now),
         "count": head.sequence,
         "due": _local(due) if due else "—",
     }
@@ -185,9 +185,11 @@ def publish_closing_notice(assembly: AssemblyPage, head: LedgerHead, *, actor: A
         category=NoticeCategory.MEETING,
         actor=actor,
     )
-    return _record(assembly, LedgerPublication.Moment.CLOSED, notice, line)
+    return _record(assembly, LedgerPublication.Moment.CLOSED, notice, line, now)
 
 
-def record_result_publication(assembly: AssemblyPage, notice, line: str) -> LedgerPublication:
+def record_result_publication(
+    assembly: AssemblyPage, notice, line: str, *, now
+) -> LedgerPublication:
     """Record that the result notice (and its PDF) published the chain's line."""
-    return _record(assembly, LedgerPublication.Moment.CERTIFIED, notice, line)
+    return _record(assembly, LedgerPublication.Moment.CERTIFIED, notice, line, now)

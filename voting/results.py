@@ -443,7 +443,7 @@ def notice_body(data: dict[str, Any], *, links: dict[str, str]) -> list[tuple[st
                 {
                     "title": _("计票所依据的投票账本"),
                     "facts": [
-                        {"label": _("账本条目"), "value": str(ledger["entries"])},
+                        {"label": _("账本条目数"), "value": str(ledger["entries"])},
                         {"label": _("账本末端哈希"), "value": ledger["head"]},
                         {"label": _("选民名册哈希"), "value": ledger["roll"] or "—"},
                         {"label": _("校验行"), "value": ledger["line"]},

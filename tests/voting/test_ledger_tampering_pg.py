@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from tests.voting.conftest import full_choices, motions_of, right_of
-from tests.voting.test_ledger import close, without_triggers
+from tests.voting.tampering import close, without_triggers
 from voting import actions, ledger
 from voting.choices import Channel, ChannelClass
 from voting.models import Ballot, BallotChoice, LedgerHead, VotingRight

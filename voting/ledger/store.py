@@ -366,7 +366,7 @@ class StoredVerification(Verification):
     """A verification of the stored chain, with the ballots still waiting for their place."""
 
     pending: int = 0
-    published: int = 0  # publications the chain was checked against
+    published: int = 0  # places of publication (notices, the result, a given line) checked
     detail: str = ""
 
 
@@ -407,7 +407,8 @@ def verify_assembly(
             )
         rows = list(stored_entry_rows(assembly))
         waiting = list(pending_ballots(assembly).select_related("right", "supersedes"))
-        statements = [*publications(assembly), *(published or [])]
+        # The same line is found in a notice's row, its page and each revision: check each once.
+        statements = list(dict.fromkeys([*publications(assembly), *(published or [])]))
     if not roll_ok:
         return StoredVerification(False, 0, None, "roll")
     entries, first_bad = [], None
@@ -445,4 +446,5 @@ def verify_assembly(
         return StoredVerification(False, count, count + 1, "unsealed", len(waiting))
     if waiting and not allow_pending:
         return StoredVerification(False, count, count + 1, "unsequenced", len(waiting))
-    return StoredVerification(True, count, pending=len(waiting), published=len(statements))
+    sources = len({statement.source for statement in statements})
+    return StoredVerification(True, count, pending=len(waiting), published=sources)
