@@ -38,6 +38,33 @@ def _fresh_outboxes_and_cache():
     LocmemSMSBackend.outbox.clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _postgres_flush_past_the_truncate_guards():
+    """Let the flush after a transactional test empty the append-only tables on PostgreSQL.
+
+    Django flushes PostgreSQL with TRUNCATE, which the append-only tables refuse by trigger
+    (portal/community/append_only.py). For the flush alone, the test session switches
+    triggers off with session_replication_role (the test database's owner is a superuser);
+    the guards stay in force while a test runs.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            return original(self, sql_list)
+        finally:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
 @dataclass
 class EstateWorld:
     estate: Estate

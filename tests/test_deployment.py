@@ -22,6 +22,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "portal.settings.production",
     "SECRET_KEY": "a-long-random-production-secret-0123456789",
     "ID_HASH_KEY": "another-long-random-production-secret-9876543210",
+    "LEDGER_SEAL_KEY": "a-third-long-random-production-secret-5555555555",
     "ALLOWED_HOSTS": "gongzhi.example.cn",
     "DATABASE_URL": "postgres://gongzhi:secret@db:5432/gongzhi",
 }
@@ -111,7 +112,7 @@ def test_production_starts_with_secrets_hosts_and_postgresql():
     assert result.stdout.split() == ["False", "True", "django.db.backends.postgresql"]
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ID_HASH_KEY"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ID_HASH_KEY", "LEDGER_SEAL_KEY"])
 def test_production_refuses_to_start_without_a_secret(missing):
     result = _start_production(**{missing: None})
     assert result.returncode != 0
@@ -119,7 +120,7 @@ def test_production_refuses_to_start_without_a_secret(missing):
     assert missing in result.stderr
 
 
-@pytest.mark.parametrize("blank", ["SECRET_KEY", "ID_HASH_KEY"])
+@pytest.mark.parametrize("blank", ["SECRET_KEY", "ID_HASH_KEY", "LEDGER_SEAL_KEY"])
 def test_production_refuses_to_start_with_a_blank_secret(blank):
     result = _start_production(**{blank: ""})
     assert result.returncode != 0

@@ -40,12 +40,14 @@ from voting.models import (
     BallotChoice,
     Candidate,
     LedgerHead,
+    LedgerPending,
     Motion,
     PaperConfirmation,
     Proxy,
     ResidentsCommitteeNotice,
     VotingRight,
 )
+from voting.notices import publish_closing_notice, publish_opening_notice
 from voting.roll import freeze_roll
 
 logger = logging.getLogger(__name__)
@@ -240,10 +242,22 @@ def open_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | No
     if refusals:
         raise ValidationError(refusals)
     roll = freeze_roll(fresh, actor=actor)
-    LedgerHead.objects.create(assembly=fresh)
+    head = LedgerHead(assembly=fresh, roll_hash=roll.roll_hash, secret=fresh.secret_ballot)
+    head.seal = ledger.head_seal(head)
+    head.save(force_insert=True)
     _set_record_fields(fresh, state=AssemblyState.OPEN, opened_at=now)
     _set_record_fields(assembly, state=AssemblyState.OPEN, opened_at=now)
-    audit.record("assembly.opened", actor=actor, obj=fresh, estate=fresh.page_estate)
+    # The roll's hash and the empty chain go out in a notice: what the ledger is checked
+    # against if anyone with database access later rewrites it (voting/LEDGER.md).
+    publication = publish_opening_notice(fresh, head, roll, actor=actor, now=now)
+    audit.record(
+        "assembly.opened",
+        actor=actor,
+        obj=fresh,
+        estate=fresh.page_estate,
+        roll_hash=roll.roll_hash,
+        ledger=publication.line,
+    )
     return roll
 
 
@@ -265,17 +279,31 @@ def close_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | N
     now = now or timezone.now()
     if actor is not None:
         _require_runner(actor, assembly)
+    # The ledger head first: a sequencing batch that holds it needs a share lock on the
+    # assembly row (its entries' foreign key), so taking the assembly first could deadlock.
+    # Ballots in flight never wait for the head before they commit.
+    list(LedgerHead.objects.select_for_update().filter(assembly_id=assembly.pk).values("pk"))
     # FOR UPDATE on the assembly row waits for the ballots in flight (they hold it FOR
     # SHARE) and makes every later ballot see the close: none commits after it.
     fresh = _reload(assembly, lock=True)
     refusals = refusals_to_close(fresh, now=now)
     if refusals:
         raise ValidationError(refusals)
-    # Every committed ballot has its place in the chain before the close is recorded.
-    ledger.sequence_pending(fresh)
+    # Every committed ballot has its place in the chain before the close is recorded (the
+    # database lets the head move only while voting is open): the queued ones and, as a
+    # sweep, any ballot that lost its queue row.
+    ledger.sequence_pending(fresh, sweep=True)
     _set_record_fields(fresh, state=AssemblyState.CLOSED, closed_at=now)
     _set_record_fields(assembly, state=AssemblyState.CLOSED, closed_at=now)
-    audit.record("assembly.closed", actor=actor, obj=fresh, estate=fresh.page_estate)
+    head = LedgerHead.objects.get(assembly=fresh)
+    publication = publish_closing_notice(fresh, head, actor=actor, now=now)
+    audit.record(
+        "assembly.closed",
+        actor=actor,
+        obj=fresh,
+        estate=fresh.page_estate,
+        ledger=publication.line,
+    )
     return fresh
 
 
@@ -451,6 +479,9 @@ def cast_ballot(
     channel_class = Channel.channel_class(channel)
     submission_key = submission_key[:64]
     pseudonym = secrets.token_hex(8) if assembly.secret_ballot else right.pseudonym
+    # The ledger publishes only a commitment to the choices until the close (LEDGER.md).
+    nonce = ledger.new_nonce()
+    sealed_commitment = ledger.commitment(_ledger_choices(rows), nonce)
 
     try:
         with transaction.atomic():
@@ -485,6 +516,14 @@ def cast_ballot(
                 receipt_code=ledger.new_receipt_code(),
                 cast_at=now,
                 ledger_pseudonym=pseudonym,
+                nonce=nonce,
+                right_nonce=ledger.new_nonce(),
+                commitment=sealed_commitment,
+            )
+            ballot.seal = ledger.ballot_seal(
+                ballot,
+                right_pseudonym=right.pseudonym,
+                superseded_receipt=supersedes.receipt_code if supersedes else None,
             )
             ballot.save()
             BallotChoice.objects.bulk_create(
@@ -493,17 +532,8 @@ def cast_ballot(
                 )
                 for row in rows
             )
-            audit.record(
-                "ballot.cast",
-                actor=cast_by,
-                obj=ballot,
-                estate=estate,
-                assembly_id=assembly.pk,
-                channel=channel,
-                version=version,
-                entered_by=getattr(entered_by, "pk", None),
-                proxy_id=getattr(proxy, "pk", None),
-            )
+            LedgerPending.objects.create(assembly=assembly, ballot=ballot)
+            _audit_cast(assembly, ballot, cast_by=cast_by, entered_by=entered_by, proxy=proxy)
             _notify_receipt(assembly, ballot, cast_by, right, estate)
     except IntegrityError:
         # A first (or concurrent) submission already stands: answer with its ballot.
@@ -521,6 +551,39 @@ def cast_ballot(
     if ballot.pk in entries:
         ballot.ledger_entry = entries[ballot.pk]
     return CastResult(ballot, True)
+
+
+def _audit_cast(assembly: AssemblyPage, ballot: Ballot, *, cast_by, entered_by, proxy) -> None:
+    """Record that a right voted; in a secret ballot, not which ballot it was.
+
+    In a secret-ballot assembly the committee reads the audit log, so the record names the
+    person (who voted, for whom, through which channel) and the assembly, never the ballot,
+    its version or anything the ledger shows.
+    """
+    if assembly.secret_ballot:
+        audit.record(
+            "ballot.cast",
+            actor=cast_by,
+            obj=assembly,
+            estate=assembly.page_estate,
+            assembly_id=assembly.pk,
+            channel=ballot.channel,
+            entered_by=getattr(entered_by, "pk", None),
+            proxy_id=getattr(proxy, "pk", None),
+            secret=True,
+        )
+        return
+    audit.record(
+        "ballot.cast",
+        actor=cast_by,
+        obj=ballot,
+        estate=assembly.page_estate,
+        assembly_id=assembly.pk,
+        channel=ballot.channel,
+        version=ballot.version,
+        entered_by=getattr(entered_by, "pk", None),
+        proxy_id=getattr(proxy, "pk", None),
+    )
 
 
 def _lock_open_assembly(assembly: AssemblyPage, now: datetime) -> None:
@@ -612,15 +675,23 @@ def _notify_receipt(assembly: AssemblyPage, ballot: Ballot, cast_by, right, esta
         recipients = [identity.user for identity in right.holders.select_related("user")]
     else:
         recipients = [cast_by]
+    if assembly.secret_ballot:
+        body = _(
+            "您的选票已提交。回执码：%(code)s。为保护投票秘密，不记名投票的选票分批随机记入"
+            "投票账本，最迟在投票结束时记入。可在投票账本页面输入回执码核对；投票结束后还可核对"
+            "账本公开的表决意见与您所投一致。"
+        ) % {"code": ballot.receipt_code}
+    else:
+        body = _(
+            "您的选票已提交并记入本次会议的投票账本。回执码：%(code)s。"
+            "可在投票账本页面输入回执码，核对选票已被计入；投票结束后还可核对"
+            "账本公开的表决意见与您所投一致。"
+        ) % {"code": ballot.receipt_code}
     try:
         _notify(
             recipients,
             title=(_("投票回执：%(assembly)s") % {"assembly": assembly.title})[:120],
-            body=_(
-                "您的选票已提交并记入本次会议的公开账本。回执码：%(code)s。"
-                "可在公开账本页面输入回执码，核对选票已被计入。"
-            )
-            % {"code": ballot.receipt_code},
+            body=body,
             url=reverse("voting:receipt", args=[assembly.pk]),
             estate=estate,
             dedupe_key=f"voting:ballot:{ballot.pk}:receipt",
@@ -720,13 +791,18 @@ def resolve_channels(assembly: AssemblyPage, *, actor: Any = None) -> dict[int, 
         if len(ballots) == 2:
             kept = ballots[prefer]
             other = next(b for b in ballots.values() if b.pk != kept.pk)
-            resolutions.append(
-                {
-                    "right": kept.right.pseudonym,
-                    "counted_sequence": kept.sequence,
-                    "set_aside_sequence": other.sequence,
-                }
-            )
+            if assembly.secret_ballot:
+                # The committee entered the paper ballot: naming the counted entry beside it
+                # would tell them whose online ballot that entry is.
+                resolutions.append({"set_aside_sequence": other.sequence})
+            else:
+                resolutions.append(
+                    {
+                        "right": kept.right.pseudonym,
+                        "counted_sequence": kept.sequence,
+                        "set_aside_sequence": other.sequence,
+                    }
+                )
             counted[right_id] = kept
         else:
             counted[right_id] = next(iter(ballots.values()))

@@ -12,12 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.community import audit, legal, permissions
+from portal.community import audit, permissions
 from voting.choices import AssemblyState
 from voting.models import AssemblyPage, AssemblyResult
-
-# The result stays on display at least this long (Hangzhou, Qingyuan rules); never less.
-MIN_DISPLAY_DAYS = legal.RESULT_DISPLAY_DAYS.minimum
 
 
 def result_links(assembly: AssemblyPage) -> dict[str, str]:
@@ -25,22 +22,16 @@ def result_links(assembly: AssemblyPage) -> dict[str, str]:
         _("表决结果（PDF）"): reverse("voting:results_file", args=[assembly.pk, "pdf"]),
         _("表决结果（CSV）"): reverse("voting:results_file", args=[assembly.pk, "csv"]),
         _("表决结果（JSON）"): reverse("voting:results_file", args=[assembly.pk, "json"]),
-        _("公开投票账本"): reverse("voting:ledger", args=[assembly.pk]),
+        _("投票账本"): reverse("voting:ledger", args=[assembly.pk]),
     }
 
 
 def _publish_result_notice(assembly: AssemblyPage, data: dict[str, Any], *, actor: Any):
     """Create and publish the estate-wide 决议公告 and tell the members (category ASSEMBLY)."""
-    from portal.notices import scope
-    from portal.notices.choices import Issuer, NoticeCategory, Urgency
-    from portal.notices.models import NoticeIndexPage, NoticePage
-    from voting import actions
+    from portal.notices.choices import NoticeCategory
+    from voting.notices import publish_notice
     from voting.results import notice_body, outcome_word
 
-    estate = assembly.page_estate
-    index = NoticeIndexPage.objects.descendant_of(estate.page).first()
-    if index is None:
-        raise ValidationError(_("本小区没有公告栏目，无法发布决议公告。"))
     passed = [m for m in data["motions"] if m["kind"] != "election" and m["passed"]]
     resolutions = [m for m in data["motions"] if m["kind"] != "election"]
     summary = _("%(count)s 项决议中 %(passed)s 项通过。") % {
@@ -50,34 +41,30 @@ def _publish_result_notice(assembly: AssemblyPage, data: dict[str, Any], *, acto
     for motion in data["motions"]:
         if motion["kind"] == "election":
             summary += outcome_word(motion) + "。"
-    notice = NoticePage(
-        title=_("决议公告：%(assembly)s") % {"assembly": assembly.title},
+    return publish_notice(
+        assembly,
         slug=f"assembly-{assembly.pk}-result",
-        category=NoticeCategory.RESOLUTION,
-        issuer=Issuer.COMMITTEE,
-        urgency=Urgency.IMPORTANT,
-        summary=summary[:200],
+        title=_("决议公告：%(assembly)s") % {"assembly": assembly.title},
+        summary=summary,
         body=notice_body(data, links=result_links(assembly)),
-        min_display_days=max(MIN_DISPLAY_DAYS, assembly.result_display_days),
-        visibility=assembly.visibility,
-        live=False,
-    )
-    index.add_child(instance=notice)
-    # One event, one message per person: the members hear of the result as an assembly
-    # notification under the key the notice's own publication uses, so the notices app's
-    # announcement of the same page (sent on publish) reaches nobody a second time.
-    actions._notify(
-        scope.users_in_scope(notice),
-        title=notice.title,
-        body=notice.summary,
-        url=notice.url or "",
-        estate=estate,
-        dedupe_key=f"notice:{notice.pk}:published",
+        category=NoticeCategory.RESOLUTION,
         actor=actor,
     )
-    notice.save_revision(user=actor, log_action=True).publish(user=actor)
-    notice.refresh_from_db()
-    return notice
+
+
+def ledger_statement(assembly: AssemblyPage) -> dict[str, Any]:
+    """Return the chain's state for the result: entries, head, roll hash and the line."""
+    from voting.models import LedgerHead
+    from voting.notices import ledger_line
+
+    head = LedgerHead.objects.get(assembly=assembly)
+    return {
+        "format": "gongzhi-ledger-v2" if head.version >= 2 else "gongzhi-ledger-v1",
+        "entries": head.sequence,
+        "head": head.last_hash,
+        "roll": head.roll_hash,
+        "line": ledger_line(assembly, head),
+    }
 
 
 def refusals_to_certify(assembly: AssemblyPage) -> list[str]:
@@ -111,7 +98,9 @@ def certify_result(
     refusals = refusals_to_certify(fresh)
     if refusals:
         raise ValidationError(refusals)
-    data = as_data(tally(fresh))
+    # The result states the ledger it was counted from; the snapshot's hash covers it, and
+    # the notice and the PDF print it (voting/LEDGER.md, "Published").
+    data = {**as_data(tally(fresh)), "ledger": ledger_statement(fresh)}
     digest = hashlib.sha256(canonical_json(data)).hexdigest()
     due = fresh.result_due_by
     overdue = bool(due and now > due)
@@ -125,12 +114,16 @@ def certify_result(
         notice=notice,
         overdue=overdue,
     )
+    from voting.notices import record_result_publication
+
+    record_result_publication(fresh, notice, data["ledger"]["line"], now=now)
     audit.record(
         "assembly.certified",
         actor=actor,
         obj=fresh,
         estate=estate,
         snapshot_sha256=digest,
+        ledger=data["ledger"]["line"],
         notice_id=notice.pk,
         result_due_by=due,
         overdue=overdue,

@@ -161,7 +161,13 @@ def seed_past_assembly(estate, *, chair) -> bool:
     from voting import actions
     from voting.certification import certify_result
     from voting.lifecycle import sync_schedules
-    from voting.models import AssemblyIndexPage, AssemblyPage, Motion, VotingRight
+    from voting.models import (
+        AssemblyIndexPage,
+        AssemblyPage,
+        LedgerPublication,
+        Motion,
+        VotingRight,
+    )
 
     index = AssemblyIndexPage.objects.descendant_of(estate.page).first()
     if (
@@ -215,9 +221,16 @@ def seed_past_assembly(estate, *, chair) -> bool:
     result = certify_result(
         AssemblyPage.objects.get(pk=assembly.pk), actor=chair, now=closes + timedelta(days=2)
     )
-    # The 决议公告 was published when the result was certified, not today.
-    type(result.notice).objects.filter(pk=result.notice.pk).update(
-        first_published_at=result.certified_at, last_published_at=result.certified_at
-    )
+    # The notices were published at the opening, the close and the certification, not today.
+    published_at = {
+        LedgerPublication.Moment.OPENED: opens,
+        LedgerPublication.Moment.CLOSED: closes,
+        LedgerPublication.Moment.CERTIFIED: result.certified_at,
+    }
+    for publication in LedgerPublication.objects.filter(assembly=assembly):
+        when = published_at[publication.moment]
+        type(result.notice).objects.filter(pk=publication.notice_id).update(
+            first_published_at=when, last_published_at=when
+        )
     sync_schedules(AssemblyPage.objects.get(pk=assembly.pk))  # nothing left to run
     return True

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from voting import ledger
 from voting.actions import validate_scan
 from voting.choices import VoteChoice
 from voting.models import AssemblyPage
@@ -160,3 +161,33 @@ class InformCommitteeForm(forms.Form):
 
 class ReceiptLookupForm(forms.Form):
     receipt = forms.CharField(label=_("回执码"), max_length=40)
+
+
+class PublishedLineForm(forms.Form):
+    """A ledger line a reader kept (from a notice, the result PDF, an earlier download)."""
+
+    published = forms.CharField(
+        label=_("已公布的校验行"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "可粘贴公告、表决结果 PDF 或您之前下载的账本中的“gongzhi-ledger-v2 …”校验行，"
+            "与当前账本核对。"
+        ),
+    )
+
+    def clean_published(self) -> str:
+        text = self.cleaned_data["published"].strip()
+        if text and not ledger.parse_publications(text):
+            raise forms.ValidationError(
+                _(
+                    "没有找到校验行。校验行以 gongzhi-ledger-v2 开头，包含 assembly、entries、head 和 roll。"
+                )
+            )
+        return text
+
+    def publications(self) -> list[ledger.Published]:
+        return ledger.parse_publications(
+            self.cleaned_data.get("published", ""), source=_("您提供的校验行")
+        )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -101,9 +102,19 @@ def get_paper_right(assembly: AssemblyPage, building: str, unit_number: str) -> 
 
 
 def ballots_for_receipts(user: Any, assembly: AssemblyPage):
-    """Return the ballots whose receipts this user may see: cast by them, or for their right."""
+    """Return the ballots whose receipts this user may see: cast by them, or for their right.
+
+    A ballot for an owner's right that someone else cast (a paper ballot the committee
+    entered, an agent's proxy ballot, or one that should not exist) shows here too, so the
+    owner can check it on the ledger.
+    """
+    if not permissions.is_authenticated(user):
+        return Ballot.objects.none()
+    own_rights = VotingRight.objects.filter(assembly=assembly, holders__user=user)
     return (
-        Ballot.objects.filter(assembly=assembly, cast_by=user)
+        Ballot.objects.filter(assembly=assembly)
+        .filter(Q(cast_by=user) | Q(right__in=own_rights))
+        .distinct()
         .select_related("right", "ledger_entry")
         .order_by("id")
     )

@@ -245,9 +245,10 @@ def to_csv(data: dict[str, Any]) -> bytes:
         [_("全体业主"), _("%(area)s ㎡，%(heads)s 人") % data["totals"]],
         [_("计入的选票"), data["counted_ballots"]],
         [_("核定"), local_time(certified["at"]) if certified else _("尚未核定")],
-        [],
-        csv_header(),
     ]
+    if data.get("ledger"):
+        rows.append([_("投票账本校验行"), data["ledger"]["line"]])
+    rows += [[], csv_header()]
     for motion in data["motions"]:
         rows.extend(_csv_rows(motion))
     # Titles and motion texts are typed by the committee: the one writer neutralises formulas.
@@ -301,6 +302,23 @@ def to_pdf(data: dict[str, Any]) -> bytes:
             small,
         )
     )
+    if data.get("ledger"):
+        # The chain this result was counted from, as a line anyone can check the ledger
+        # against (manage.py verify_ledger --published "…"; voting/LEDGER.md).
+        story.append(
+            para(
+                _(
+                    "计票所依据的投票账本：%(entries)s 条，末端哈希 %(head)s；选民名册哈希 %(roll)s。"
+                )
+                % {
+                    "entries": data["ledger"]["entries"],
+                    "head": data["ledger"]["head"],
+                    "roll": data["ledger"]["roll"] or "—",
+                },
+                small,
+            )
+        )
+        story.append(para(data["ledger"]["line"], small))
     grid = TableStyle(
         [
             ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
@@ -369,7 +387,7 @@ def to_pdf(data: dict[str, Any]) -> bytes:
 # --- the result notice's body -------------------------------------------------------------------
 
 
-def notice_body(data: dict[str, Any], *, links: dict[str, str]) -> list[tuple[str, str]]:
+def notice_body(data: dict[str, Any], *, links: dict[str, str]) -> list[tuple[str, Any]]:
     """Return StreamField blocks (heading / paragraph HTML) for the 决议公告."""
     assembly = data["assembly"]
     blocks: list[tuple[str, str]] = [
@@ -414,7 +432,23 @@ def notice_body(data: dict[str, Any], *, links: dict[str, str]) -> list[tuple[st
     blocks.append(
         (
             "paragraph",
-            "<p>" + escape(_("结果文件与公开投票账本：")) + link_html + "</p>",
+            "<p>" + escape(_("结果文件与投票账本：")) + link_html + "</p>",
         )
     )
+    ledger = data.get("ledger")
+    if ledger:
+        blocks.append(
+            (
+                "key_facts",
+                {
+                    "title": _("计票所依据的投票账本"),
+                    "facts": [
+                        {"label": _("账本条目数"), "value": str(ledger["entries"])},
+                        {"label": _("账本末端哈希"), "value": ledger["head"]},
+                        {"label": _("选民名册哈希"), "value": ledger["roll"] or "—"},
+                        {"label": _("校验行"), "value": ledger["line"]},
+                    ],
+                },
+            )
+        )
     return blocks

@@ -21,6 +21,8 @@ from portal.community import audit
 from portal.community.choices import IdentityKind, UnitState
 from portal.community.models import OwnerIdentity, Ownership, Unit
 from voting.choices import RightKind
+from voting.ledger.chain import roll_document, roll_hash
+from voting.ledger.store import stored_roll_hash
 from voting.models import AssemblyPage, ElectoralRoll, VotingRight, VotingRightUnit
 
 
@@ -116,19 +118,9 @@ def freeze_roll(assembly: AssemblyPage, *, actor: Any = None) -> ElectoralRoll:
     if not groups:
         raise ValidationError(_("业主名册中没有房屋，无法生成选民名册。"))
     totals = totals_of(groups)
-    total_area = totals.area
-    roll = ElectoralRoll.objects.create(
-        assembly=assembly,
-        frozen_by=actor if getattr(actor, "is_authenticated", False) else None,
-        total_area=total_area,
-        total_heads=totals.heads,
-        total_units=totals.units,
-    )
-    # Bulk inserts: an estate may have thousands of units (primary keys come back on
-    # PostgreSQL and SQLite >= 3.35).
-    rights = VotingRight.objects.bulk_create(
+    total_area, total_units = totals.area, totals.units
+    rights = [
         VotingRight(
-            roll=roll,
             assembly=assembly,
             kind=group.kind,
             area=sum((unit.exclusive_area for unit in group.units), Decimal("0")),
@@ -136,7 +128,48 @@ def freeze_roll(assembly: AssemblyPage, *, actor: Any = None) -> ElectoralRoll:
             holder_name=_holder_name(group)[:100],
         )
         for group in groups
+    ]
+    # The roll's hash is fixed before a row is written (the roll row is append-only), from
+    # the same values the rows will hold; it is checked against the rows just below.
+    document = roll_document(
+        assembly=assembly.pk,
+        total_area=total_area,
+        total_heads=totals.heads,
+        total_units=total_units,
+        rights=[
+            {
+                "pseudonym": right.pseudonym,
+                "kind": right.kind,
+                "area": right.area,
+                "unit_count": right.unit_count,
+                "holder_name": right.holder_name,
+                "holders": [identity.pk for identity in group.holders],
+                "units": [
+                    {
+                        "unit": unit.pk,
+                        "building": unit.building.name,
+                        "number": unit.number,
+                        "area": unit.exclusive_area,
+                    }
+                    for unit in group.units
+                ],
+            }
+            for right, group in zip(rights, groups, strict=True)
+        ],
     )
+    roll = ElectoralRoll.objects.create(
+        assembly=assembly,
+        frozen_by=actor if getattr(actor, "is_authenticated", False) else None,
+        total_area=total_area,
+        total_heads=totals.heads,
+        total_units=total_units,
+        roll_hash=roll_hash(document),
+    )
+    for right in rights:
+        right.roll = roll
+    # Bulk inserts: an estate may have thousands of units (primary keys come back on
+    # PostgreSQL and SQLite >= 3.35).
+    rights = VotingRight.objects.bulk_create(rights)
     Holder = VotingRight.holders.through
     Holder.objects.bulk_create(
         Holder(votingright_id=right.pk, owneridentity_id=identity.pk)
@@ -156,6 +189,10 @@ def freeze_roll(assembly: AssemblyPage, *, actor: Any = None) -> ElectoralRoll:
         for unit in group.units
     ]
     VotingRightUnit.objects.bulk_create(right_units)
+    if stored_roll_hash(roll) != roll.roll_hash:
+        # The rows do not read back as hashed (a field's rounding, a truncated name): fail
+        # now, in the transaction, rather than leave a roll that never verifies.
+        raise RuntimeError(f"The frozen roll of assembly {assembly.pk} does not match its hash.")
     audit.record(
         "assembly.roll_frozen",
         actor=actor,
@@ -164,5 +201,6 @@ def freeze_roll(assembly: AssemblyPage, *, actor: Any = None) -> ElectoralRoll:
         total_area=str(total_area),
         total_heads=roll.total_heads,
         total_units=roll.total_units,
+        roll_hash=roll.roll_hash,
     )
     return roll

@@ -59,7 +59,7 @@ def _done_before(action: str, assembly: AssemblyPage, **details) -> bool:
 
 
 def open_assembly_voting(assembly_id: int) -> str:
-    """Open voting at the scheduled time (freezing the roll) and tell the owners."""
+    """Open voting at the scheduled time (freezing the roll); its notice tells the members."""
     assembly = _assembly(assembly_id)
     if assembly is None or assembly.state != AssemblyState.ANNOUNCED:
         return "skipped"
@@ -85,16 +85,7 @@ def open_assembly_voting(assembly_id: int) -> str:
             dedupe_key=f"voting:assembly:{assembly.pk}:open_refused",
         )
         return "refused"
-    rights = VotingRight.objects.filter(assembly=assembly)
-    actions._notify(
-        _holders_of(rights),
-        title=_("投票已开始：%(assembly)s") % {"assembly": assembly.title},
-        body=_("本次业主大会会议投票已开始，%(closes)s 结束。请登录后投票。")
-        % {"closes": _local(assembly.voting_closes_at)},
-        url=assembly.url or "",
-        estate=assembly.page_estate,
-        dedupe_key=f"voting:assembly:{assembly.pk}:opened",
-    )
+    # open_voting published the 投票开始公告, whose message reaches every member once.
     return "opened"
 
 

@@ -23,9 +23,11 @@ from voting.forms import (
     PaperBallotForm,
     ProxyDecisionForm,
     ProxyForm,
+    PublishedLineForm,
     ReceiptLookupForm,
 )
-from voting.models import Ballot, LedgerHead, Proxy
+from voting.ledger.public import display_rows, public_ledger
+from voting.models import Ballot, Proxy
 
 
 def _errors_to_messages(request, error: ValidationError | PermissionDenied) -> None:
@@ -314,23 +316,23 @@ def manage(request, page_id: int):
     )
 
 
-# --- the public ledger ---------------------------------------------------------------------------
-
-
-def _ledger_context(assembly) -> dict:
-    closed = assembly.state == AssemblyState.CLOSED
-    head = LedgerHead.objects.filter(assembly=assembly).first()
-    return {
-        "closed": closed,
-        "entries": list(ledger.public_entries(assembly, with_choices=closed)),
-        "head": head,
-    }
+# --- the ledger --------------------------------------------------------------------------------
+# Readers: whoever may open the assembly's page (its visibility: the estate's members by
+# default, everyone for a public meeting). The ledger names no person, publishes no choice
+# before the close, and its JSON is what anyone verifies against the published notices.
 
 
 def ledger_page(request, page_id: int):
-    """Show every ballot of the chain; an owner can find their receipt in it."""
+    """Show every ballot of the chain in words; an owner can find their receipt in it."""
     assembly = lookups.get_assembly(request, page_id)
-    context = {"page": assembly, **_ledger_context(assembly)}
+    data = public_ledger(assembly)
+    context = {
+        "page": assembly,
+        "data": data,
+        "rows": display_rows(data),
+        "closed": assembly.state == AssemblyState.CLOSED,
+        "head": data["head"],
+    }
     form = ReceiptLookupForm(request.GET or None)
     if form.is_valid():
         code = ledger.normalise_receipt_code(form.cleaned_data["receipt"])
@@ -345,27 +347,23 @@ def ledger_page(request, page_id: int):
 
 
 def ledger_json(request, page_id: int):
-    """Return the ledger as JSON, with everything needed to recompute the chain."""
+    """Return the ledger as JSON, with everything needed to recompute and check it."""
     assembly = lookups.get_assembly(request, page_id)
-    data = _ledger_context(assembly)
-    head = data["head"]
-    payload = {
-        "algorithm": "gongzhi-ledger-v1: sha256(canonical JSON of hashed_fields)",
-        "hashed_fields": list(ledger.HASHED_FIELDS),
-        "genesis": ledger.GENESIS_HASH,
-        "assembly": assembly.pk,
-        "title": assembly.title,
-        "state": assembly.state,
-        "head": {"sequence": head.sequence, "last_hash": head.last_hash} if head else None,
-        "entries": data["entries"],
-    }
-    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(
+        public_ledger(assembly), json_dumps_params={"ensure_ascii": False, "indent": 1}
+    )
     response["Content-Disposition"] = f'attachment; filename="ledger-{assembly.pk}.json"'
     return response
 
 
 def ledger_verify(request, page_id: int):
-    """Recompute the stored chain now and show the first broken link, if any."""
+    """Recompute the stored ledger now, against its notices and any line the reader brings."""
     assembly = lookups.get_assembly(request, page_id)
-    result = ledger.verify_assembly(assembly)
-    return render(request, "voting/ledger_verify.html", {"page": assembly, "result": result})
+    form = PublishedLineForm(request.GET or None)
+    brought = form.publications() if form.is_valid() else []
+    result = ledger.verify_assembly(assembly, published=brought)
+    return render(
+        request,
+        "voting/ledger_verify.html",
+        {"page": assembly, "result": result, "form": form, "brought": brought},
+    )

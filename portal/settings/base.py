@@ -295,6 +295,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "共治 Gongzhi <noreply@loca
 # Personal information: ID-document numbers are stored only as a keyed hash (PIPL).
 ID_HASH_KEY = env_str("ID_HASH_KEY", "")
 
+# The ballot ledger's seals (voting/ledger/seal.py): a key kept out of the database, so that
+# SQL access alone cannot forge a ballot. Empty falls back to SECRET_KEY.
+LEDGER_SEAL_KEY = env_str("LEDGER_SEAL_KEY", "")
+
 # Cache
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

@@ -8,6 +8,7 @@ from portal.settings.env import env_bool, env_list, env_str
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
 ID_HASH_KEY = env_str("ID_HASH_KEY", "dev-only-id-hash-key")
+LEDGER_SEAL_KEY = env_str("LEDGER_SEAL_KEY", "dev-only-ledger-seal-key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 STORAGES["staticfiles"] = {  # noqa: F405

@@ -9,9 +9,10 @@ from portal.settings.env import env_bool, env_int, env_str
 
 SECRET_KEY = env_str("SECRET_KEY")
 ID_HASH_KEY = env_str("ID_HASH_KEY")
-if not SECRET_KEY.strip() or not ID_HASH_KEY.strip():
+LEDGER_SEAL_KEY = env_str("LEDGER_SEAL_KEY")
+if not SECRET_KEY.strip() or not ID_HASH_KEY.strip() or not LEDGER_SEAL_KEY.strip():
     # A blank line in .env (SECRET_KEY=) must not pass for a secret.
-    raise ImproperlyConfigured("SECRET_KEY and ID_HASH_KEY must not be empty.")
+    raise ImproperlyConfigured("SECRET_KEY, ID_HASH_KEY and LEDGER_SEAL_KEY must not be empty.")
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names.")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405

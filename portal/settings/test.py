@@ -8,6 +8,7 @@ from portal.settings.env import env_str
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"
 ID_HASH_KEY = "test-only-id-hash-key"
+LEDGER_SEAL_KEY = "test-only-ledger-seal-key"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = []

@@ -50,7 +50,7 @@ def test_owner_casts_and_gets_a_receipt_in_the_inbox(
     resolution, special, election = motions_of(assembly)
     assert BallotChoice.objects.filter(ballot=ballot, motion=election).count() == 2
     assert BallotChoice.objects.get(ballot=ballot, motion=resolution).choice == "agree"
-    [sent] = notifications.sent
+    [sent] = [n for n in notifications.sent if n["title"].startswith("投票回执")]
     assert sent["recipients"] == [owner]
     assert sent["category"] == "assembly"
     assert result.receipt_code in sent["body"]

@@ -102,7 +102,12 @@ def test_the_open_task_opens_once_and_tells_the_owners_once(announced, owner, no
         assert tasks.open_assembly_voting(announced.pk) == "skipped"
     page = fresh(announced)
     assert page.state == AssemblyState.OPEN and hasattr(page, "roll")
-    opened = [n for n in notifications.sent if n["dedupe_key"].endswith(":opened")]
+    # The 投票开始公告 (with the frozen roll's hash) is the one message about the opening.
+    opened = [
+        n
+        for n in notifications.sent
+        if n["title"].startswith("投票开始公告") and n["category"] == "assembly"
+    ]
     assert len(opened) == 1 and owner in opened[0]["recipients"]
     assert opened[0]["category"] == "assembly"
 

@@ -53,7 +53,8 @@ def test_owner_votes_through_the_confirmation_step_and_finds_the_receipt(
     )  # one resolution + two candidates; the blank is not taking part
     receipt = client.get(done.url).content.decode()
     assert ballot.receipt_code in receipt
-    assert notifications.sent[0]["recipients"] == [user]
+    receipts = [n for n in notifications.sent if n["title"].startswith("投票回执")]
+    assert receipts[0]["recipients"] == [user]
 
     # Pressing submit again (the same form) stores nothing and names the first ballot.
     client.post(url, _ballot_post(assembly, step="confirm", submission_key=key))
@@ -104,7 +105,9 @@ def test_ledger_hides_choices_until_close_and_json_recomputes(client, assembly, 
     )
     client.force_login(owner)
     data = json.loads(client.get(reverse("voting:ledger_json", args=[assembly.pk])).content)
-    assert data["entries"][0]["choices"] is None
+    # Before the close an entry carries a commitment to its choices, never the choices.
+    assert "choices" not in data["entries"][0] and "nonce" not in data["entries"][0]
+    assert len(data["entries"][0]["commitment"]) == 64
     assert data["head"]["sequence"] == 1
     verify = client.get(reverse("voting:ledger_verify", args=[assembly.pk])).content.decode()
     assert "账本完整" in verify
@@ -168,3 +171,39 @@ def test_an_empty_index_says_so(client, estate_a, outsider):
 
     index = AssemblyIndexPage.objects.descendant_of(estate_a.page).get()
     assert "暂无内容" in client.get(index.url).content.decode()
+
+
+def test_an_owner_sees_a_ballot_someone_else_cast_for_their_right(
+    client, assembly, owner, committee_chair
+):
+    """A paper ballot the committee entered (or any ballot the owner did not cast) shows on
+    the owner's meeting page as 已投票 and on their receipts, to be checked on the ledger."""
+    client.force_login(owner)
+    assert "已投票" not in client.get(assembly.url).content.decode()
+    ballot = actions.enter_paper_ballot(
+        assembly,
+        right_of(owner, assembly),
+        full_choices(assembly),
+        entered_by=committee_chair,
+        scan=png_scan(),
+    ).ballot
+    assert "已投票" in client.get(assembly.url).content.decode()
+    receipts = client.get(reverse("voting:receipt", args=[assembly.pk])).content.decode()
+    assert ballot.receipt_code in receipts
+
+
+def test_the_ledger_is_read_by_whoever_may_read_the_meeting(client, assembly, owner, tenant):
+    from portal.community.choices import Visibility
+    from voting.models import AssemblyPage
+
+    url = reverse("voting:ledger", args=[assembly.pk])
+    # A members' meeting (the default): members read it, an anonymous visitor logs in first.
+    client.force_login(tenant)
+    assert client.get(url).status_code == 200
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    # A public meeting: its ledger is public too, with its JSON.
+    AssemblyPage.objects.filter(pk=assembly.pk).update(visibility=Visibility.PUBLIC)
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("voting:ledger_json", args=[assembly.pk])).status_code == 200

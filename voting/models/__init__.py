@@ -14,6 +14,8 @@ from voting.models.ballots import (
     BallotChoice,
     LedgerEntry,
     LedgerHead,
+    LedgerPending,
+    LedgerPublication,
     PaperConfirmation,
 )
 from voting.models.proxies import Proxy
@@ -31,6 +33,8 @@ __all__ = [
     "ElectoralRoll",
     "LedgerEntry",
     "LedgerHead",
+    "LedgerPending",
+    "LedgerPublication",
     "Motion",
     "MotionsFrozenError",
     "PaperConfirmation",

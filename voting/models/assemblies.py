@@ -371,10 +371,19 @@ class AssemblyPage(VisibilityMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from voting.lookups import rights_for_voter
+        from voting.models.ballots import Ballot
 
         context = super().get_context(request, *args, **kwargs)
         context["motions"] = list(self.motions.prefetch_related("candidates", "documents"))
         context["voter_rights"] = rights_for_voter(request.user, self)
+        # Whether each of the reader's rights has a ballot, however it was cast: an owner
+        # who did not vote and sees "已投票" knows to ask (SECURITY.md).
+        voted = set(
+            Ballot.objects.filter(
+                assembly=self, right__in=[r.right for r in context["voter_rights"]]
+            ).values_list("right_id", flat=True)
+        )
+        context["voted_right_ids"] = voted
         return context
 
 

@@ -67,6 +67,15 @@ class Ballot(AppendOnlyModel):
     # The pseudonym this ballot carries in the public ledger; its place in the chain
     # (sequence, prev_hash, hash) is its LedgerEntry, appended right after commit.
     ledger_pseudonym = models.CharField(_("匿名编号"), max_length=32)
+    # gongzhi-ledger-v2 (voting/LEDGER.md): the ledger hashes `commitment`, the SHA-256 of
+    # the choices with the secret `nonce`, which is published only after the close; and
+    # `right_commitment` (over the right's pseudonym and `right_nonce`, never published)
+    # binds the entry to its right. `seal` is the server's keyed MAC over all of it, so a
+    # row written with SQL alone, without the application's key, never verifies.
+    nonce = models.CharField(max_length=64, blank=True, default="")
+    right_nonce = models.CharField(max_length=64, blank=True, default="")
+    commitment = models.CharField(max_length=64, blank=True, default="")
+    seal = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("选票")
@@ -216,7 +225,9 @@ class LedgerHead(models.Model):
     """The end of an assembly's chain; locked (SELECT … FOR UPDATE) to append in one order.
 
     Only the sequencing step takes this lock, for the few statements that read the head,
-    insert the entries of the ballots committed since, and move the head.
+    insert the entries of the ballots committed since, and move the head. The database
+    lets the head only move forward, to the hash of the entry it names, while voting is
+    open; everything else about it is fixed when voting opens (voting/LEDGER.md).
     """
 
     assembly = models.OneToOneField(
@@ -224,6 +235,13 @@ class LedgerHead(models.Model):
     )
     sequence = models.PositiveIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # 1: gongzhi-ledger-v1 (chains begun before the commitment scheme); 2: the current one.
+    version = models.PositiveSmallIntegerField(default=2)
+    # Copied when voting opens: every v2 entry is bound to the frozen roll's hash, and a
+    # secret ballot changes what an entry publishes.
+    roll_hash = models.CharField(max_length=64, blank=True, default="")
+    secret = models.BooleanField(default=False)
+    seal = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("账本末端")
@@ -231,3 +249,66 @@ class LedgerHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assembly_id}#{self.sequence}"
+
+
+class LedgerPending(models.Model):
+    """A committed ballot waiting for its place in the chain (a queue, not history).
+
+    Written in the ballot's own transaction and removed by the sequencing step that
+    appends the ballot, so sequencing reads only what waits, never the whole meeting.
+    Losing a row cannot lose a ballot: the close sweeps every ballot without an entry,
+    and `verify_ledger` reports any left outside the chain.
+    """
+
+    assembly = models.ForeignKey(AssemblyPage, on_delete=models.PROTECT, related_name="+")
+    ballot = models.OneToOneField(Ballot, on_delete=models.PROTECT, related_name="ledger_pending")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("待记账选票")
+        verbose_name_plural = _("待记账选票")
+
+    def __str__(self) -> str:
+        return f"{self.assembly_id}: {self.ballot_id}"
+
+
+class LedgerPublication(AppendOnlyModel):
+    """A chain's state as published in a notice: at the opening, the close and the result.
+
+    The line (`gongzhi-ledger-v2 assembly=… entries=… head=… roll=…`) goes into the notice's
+    body, its inbox message reaches every member, and the result's PDF prints it. This row
+    only says which notice carried which line; `verify_ledger` compares the chain with the
+    line in the row and in every revision of the notice, so a rewrite of the ledger must
+    also rewrite what people were shown (SECURITY.md).
+    """
+
+    class Moment(models.TextChoices):
+        OPENED = "opened", _("投票开始")
+        CLOSED = "closed", _("投票结束")
+        CERTIFIED = "certified", _("结果核定")
+
+    assembly = models.ForeignKey(
+        AssemblyPage, on_delete=models.PROTECT, related_name="ledger_publications"
+    )
+    moment = models.CharField(_("时点"), max_length=12, choices=Moment.choices)
+    notice = models.ForeignKey(
+        "notices.NoticePage", on_delete=models.PROTECT, related_name="+", verbose_name=_("公告")
+    )
+    line = models.CharField(_("账本校验值"), max_length=200)
+    published_at = models.DateTimeField(_("发布时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("账本公布记录")
+        verbose_name_plural = _("账本公布记录")
+        ordering = ["assembly", "published_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assembly", "moment"], name="ledger_publication_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assembly_id} {self.moment}"
+
+    @property
+    def final(self) -> bool:
+        """Return whether the chain may not grow past this publication (the close and after)."""
+        return self.moment != self.Moment.OPENED

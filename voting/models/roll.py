@@ -35,6 +35,9 @@ class ElectoralRoll(AppendOnlyModel):
     total_area = models.DecimalField(_("专有部分总面积（㎡）"), max_digits=14, decimal_places=2)
     total_heads = models.PositiveIntegerField(_("业主总人数"))
     total_units = models.PositiveIntegerField(_("房屋总套数"))
+    # SHA-256 of the roll as frozen (voting/LEDGER.md), published in the opening notice and
+    # bound into every ledger entry; empty for rolls frozen before it existed.
+    roll_hash = models.CharField(_("名册哈希"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("选民名册")
