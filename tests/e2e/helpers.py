@@ -123,3 +123,21 @@ def type_rich_text(page: Any, container: str, text: str) -> None:
             .some((input) => input.value.includes(text))""",
         arg=[container, text],
     )
+
+
+def signed_in_page(
+    new_page: Callable[[], Any], live_server: Any, user: Any, *, language: str = "zh-hans"
+) -> Any:
+    """Return a new page (its own cookies) with the user signed in, in the given language."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page = new_page()
+    cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+    cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page.context.add_cookies(
+        [{"name": name, "value": value, "url": live_server.url} for name, value in cookies.items()]
+    )
+    return page

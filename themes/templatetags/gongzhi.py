@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.forms import BaseForm
 
 from portal.community import permissions
 from portal.community.masking import mask_name, mask_phone
@@ -39,3 +42,40 @@ def estate_nav(context, estate):
         "request": request,
         "current_path": request.path,
     }
+
+
+def _field_anchor(field) -> str:
+    """Return the id a summary link should move to: the input, or a group's first option."""
+    if field.use_fieldset:
+        # Radios, checkboxes and split inputs: link to the group's first input (GOV.UK).
+        return f"{field.auto_id}_0" if field.auto_id else ""
+    return field.id_for_label or field.auto_id or ""
+
+
+def summary_items(*sources: Any) -> list[tuple[str, str]]:
+    """Return (anchor id, message) pairs from forms and from (anchor, message) pairs.
+
+    A bound Django form gives one item per error, its non-field errors first (anchor "",
+    shown as plain text). Any other iterable is taken as (anchor, message) pairs already.
+    """
+    items: list[tuple[str, str]] = []
+    for source in sources:
+        if not source:
+            continue
+        if isinstance(source, BaseForm):
+            items += [("", str(message)) for message in source.non_field_errors()]
+            for field in source:
+                items += [(_field_anchor(field), str(message)) for message in field.errors]
+        else:
+            items += [(anchor or "", str(message)) for anchor, message in source]
+    return items
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(*sources: Any) -> dict[str, Any]:
+    """{% error_summary form other_form %}: one error summary at the top of a form's page.
+
+    Each item links to its field's id; the static forms.js moves focus to the summary on
+    load, so a person on a phone sees what went wrong without hunting for it.
+    """
+    return {"items": summary_items(*sources)}
