@@ -34,9 +34,9 @@ def test_owner_logs_in_with_sms_code_and_sees_their_estate(page, screenshot, own
     log_in_by_sms_code(page, owner.phone, screenshot=screenshot)
     screenshot(page, "after-login")
 
-    # Logged in: the header shows their masked name and a way out.
+    # Logged in: the header shows their own name (in full: it is theirs) and a way out.
     header = page.locator("header")
-    expect(header).to_contain_text(owner.masked_name)
+    expect(header).to_contain_text(owner.display_name)
     expect(header).to_contain_text("退出")
 
     page.get_by_role("link", name="锦绣花园").first.click()

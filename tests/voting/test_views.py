@@ -7,11 +7,12 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.voting.conftest import full_choices, motions_of, png_scan, right_of
 from voting import actions
-from voting.choices import Channel
-from voting.models import Ballot
+from voting.choices import AssemblyState, Channel
+from voting.models import AssemblyPage, Ballot
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +169,16 @@ def test_an_empty_index_says_so(client, estate_a, outsider):
 
     index = AssemblyIndexPage.objects.descendant_of(estate_a.page).get()
     assert "暂无内容" in client.get(index.url).content.decode()
+
+
+def test_the_index_shows_each_meetings_state_and_voting_dates(client, assembly, owner):
+    client.force_login(owner)
+    html = client.get(assembly.get_parent().url).content.decode()
+    opens = timezone.localtime(assembly.voting_opens_at).strftime("%Y-%m-%d")
+    closes = timezone.localtime(assembly.voting_closes_at).strftime("%Y-%m-%d")
+    assert assembly.title in html
+    assert 'data-state="open">投票中</span>' in html
+    assert "投票时间 <time" in html and opens in html and closes in html
+    AssemblyPage.objects.filter(pk=assembly.pk).update(state=AssemblyState.CLOSED)
+    html = client.get(assembly.get_parent().url).content.decode()
+    assert 'data-state="closed">已结束</span>' in html

@@ -8,7 +8,7 @@ from django import template
 from django.forms import BaseForm
 
 from portal.community import permissions
-from portal.community.masking import mask_name, mask_phone
+from portal.community.masking import mask_name, mask_phone, name_shown_to
 
 register = template.Library()
 
@@ -27,6 +27,12 @@ def masked_name(value: str) -> str:
 @register.filter
 def masked_phone(value: str) -> str:
     return mask_phone(value or "")
+
+
+@register.filter
+def name_for(person, viewer) -> str:
+    """{{ post.author|name_for:request.user }}: one's own name in full, others' masked."""
+    return name_shown_to(person, viewer)
 
 
 @register.inclusion_tag("includes/estate_nav.html", takes_context=True)
