@@ -100,13 +100,17 @@ def get_paper_right(assembly: AssemblyPage, building: str, unit_number: str) -> 
     return found.right
 
 
-def ballots_for_receipts(user: Any, assembly: AssemblyPage):
-    """Return the ballots whose receipts this user may see: cast by them, or for their right."""
+def ballots_cast_by(user: Any):
+    """Return every ballot this user cast (online, or as an agent): the ones whose receipts
+    they were given. The receipt page and the personal-data copy both read this."""
     return (
-        Ballot.objects.filter(assembly=assembly, cast_by=user)
-        .select_related("right", "ledger_entry")
-        .order_by("id")
+        Ballot.objects.filter(cast_by=user).select_related("right", "ledger_entry").order_by("id")
     )
+
+
+def ballots_for_receipts(user: Any, assembly: AssemblyPage):
+    """Return the ballots whose receipts this user may see in the assembly."""
+    return ballots_cast_by(user).filter(assembly=assembly)
 
 
 # --- results and turnout ----------------------------------------------------------------------
