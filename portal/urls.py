@@ -31,6 +31,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("lang/<str:code>/", theme_views.switch_language, name="switch_language"),
     path("healthz", theme_views.healthz, name="healthz"),
+    path("favicon.ico", theme_views.favicon, name="favicon"),
 ]
 
 if settings.DEBUG:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.forms import BaseForm
+from django.utils.translation import gettext
 
 from portal.community import permissions
 from portal.community.masking import mask_name, mask_phone, name_shown_to
@@ -33,6 +34,26 @@ def masked_phone(value: str) -> str:
 def name_for(person, viewer) -> str:
     """{{ post.author|name_for:request.user }}: one's own name in full, others' masked."""
     return name_shown_to(person, viewer)
+
+
+TITLE_SEPARATOR = " · "
+
+
+@register.filter(is_safe=True)
+def site_title(value: str) -> str:
+    """Return a page's <title> ending in the site's name once: "阳光街道 · 共治".
+
+    Parts are joined with " · ". An editor's title that already names the site ("阳光街道 · 共治"),
+    an empty part (a page without a title of its own) or a part repeated at once (锦绣花园 ·
+    锦绣花园) would otherwise show in the browser tab and in search results twice.
+    """
+    site = gettext("共治")
+    parts: list[str] = []
+    for part in str(value).split("·"):
+        part = " ".join(part.split())
+        if part and part not in {site, "共治"} and (not parts or parts[-1] != part):
+            parts.append(part)
+    return TITLE_SEPARATOR.join([*parts, site])
 
 
 @register.inclusion_tag("includes/estate_nav.html", takes_context=True)
