@@ -38,6 +38,23 @@ def _fresh_outboxes_and_cache():
     LocmemSMSBackend.outbox.clear()
 
 
+@pytest.fixture(autouse=True)
+def _chinese_to_begin_with():
+    """Start and end every test in the default language (Chinese).
+
+    The locale middleware activates the reader's language for the thread and leaves it
+    there; a test whose request chose English would otherwise hand English to whichever
+    test ran next in the thread, and that test's Chinese messages would fail or pass
+    depending on the order the tests ran in.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @dataclass
 class EstateWorld:
     estate: Estate

@@ -74,8 +74,15 @@ def test_too_many_candidates_in_the_form_is_refused_in_chinese(client, assembly,
         reverse("voting:vote", args=[assembly.pk]),
         {f"motion_{election.pk}": everyone, "step": "confirm"},
     )
-    assert "最多只能选 5 名候选人" in response.content.decode()
+    html = response.content.decode()
+    assert "最多只能选 5 名候选人" in html
     assert Ballot.objects.count() == 0
+    # The summary links to the first box; the browser also stops a sixth tick (forms.js).
+    assert f'<a href="#id_motion_{election.pk}_0">' in html
+    assert 'data-max-choices="5"' in html
+    assert f'aria-describedby="id_motion_{election.pk}_error"' in html
+    # Every box the owner ticked is still ticked.
+    assert html.count("checked") >= len(everyone)
 
 
 def test_tenant_cannot_open_the_ballot(client, assembly, tenant):
