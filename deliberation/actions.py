@@ -679,7 +679,8 @@ def mark_resolved(
         estate=estate,
         title=_("您反映的问题已处理：%(title)s") % {"title": thread.title},
         body=_("处理说明：%(note)s。请确认是否解决并评价；%(hours)s 小时内未确认将自动关闭。")
-        % {"note": Truncator(resolution.note).chars(80), "hours": hours},
+        # The message ends the note with its own full stop.
+        % {"note": Truncator(resolution.note).chars(80).rstrip("。.！!；;"), "hours": hours},
         url=thread_url(thread),
         dedupe_key=f"deliberation:thread:{thread.pk}:resolved:{int(now.timestamp())}",
         actor=user,
