@@ -55,6 +55,22 @@ def _chinese_to_begin_with():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture
+def away_from_midnight():
+    """Run the test from noon today, Beijing time, with the clock running.
+
+    For tests that take "today" (a due date, the dashboard's default period) in one place
+    and let the code take it again in another: started a moment before midnight in Beijing
+    (16:00 UTC), the two would be different days and the test would fail once in a while.
+    """
+    import time_machine
+    from django.utils import timezone
+
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    with time_machine.travel(noon, tick=True):
+        yield
+
+
 @dataclass
 class EstateWorld:
     estate: Estate

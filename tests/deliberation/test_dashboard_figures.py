@@ -13,7 +13,7 @@ from portal.dashboard.figures import share
 from portal.dashboard.period import Period
 from tests.deliberation.conftest import report_issue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("away_from_midnight")]
 
 
 def answer(thread, user, at):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
+
+import time_machine
 
 from portal.accounts.sms import LocmemSMSBackend
 
@@ -47,7 +50,11 @@ def log_in_by_sms_code(
     code_form = page.locator("form:has(input[name=code])")
     code_form.locator("input[name=code]").fill(last_sms_code(phone))
     snap(page, "enter-code")
-    code_form.locator("button[type=submit], input[type=submit]").first.click()
+    # Wait for the navigation the click starts, not merely for the current page's load
+    # state (already "loaded"): otherwise the next goto can cut the sign-in short on a
+    # slow machine, and the test goes on signed out.
+    with page.expect_navigation():
+        code_form.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_load_state()
 
 
@@ -65,21 +72,34 @@ def assert_fits_screen(page: Any) -> None:
 
 def log_in_with_password_and_totp(page: Any, login: str, password: str, totp_secret: str) -> None:
     """Log in as staff do: email and password, then the authenticator app's current code."""
+    page.goto("/accounts/login/")
+    form = page.locator("form:has(input[name=password])")
+    form.locator("input[name=login]").fill(login)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit], input[type=submit]").first.click()
+    enter_totp_code(page, totp_secret)
+
+
+def enter_totp_code(page: Any, totp_secret: str) -> None:
+    """On the login's second step, type the authenticator app's current code and send it."""
     from allauth.mfa.totp.internal.auth import (
         format_hotp_value,
         hotp_value,
         yield_hotp_counters_from_time,
     )
 
-    page.goto("/accounts/login/")
-    form = page.locator("form:has(input[name=password])")
-    form.locator("input[name=login]").fill(login)
-    form.locator("input[name=password]").fill(password)
-    form.locator("button[type=submit], input[type=submit]").first.click()
-    code = format_hotp_value(hotp_value(totp_secret, next(yield_hotp_counters_from_time())))
     code_form = page.locator("form:has(input[name=code])")
-    code_form.locator("input[name=code]").fill(code)
-    code_form.locator("button[type=submit], input[type=submit]").first.click()
+    code_form.wait_for()
+    # A code is good for its 30-second window only (allauth's tolerance is 0). Computed at
+    # :29 and checked at :31 on a slow machine, it would be refused. The live server runs in
+    # this process, so hold the clock still from computing the code until the server has
+    # checked it: the same window on both sides. (Playwright's waits use the monotonic clock,
+    # which time-machine leaves alone.)
+    with time_machine.travel(time.time(), tick=False):
+        code = format_hotp_value(hotp_value(totp_secret, next(yield_hotp_counters_from_time())))
+        code_form.locator("input[name=code]").fill(code)
+        with page.expect_navigation():  # see log_in_by_sms_code
+            code_form.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_load_state()
 
 
