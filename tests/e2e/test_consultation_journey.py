@@ -122,6 +122,8 @@ def test_committee_consults_owners_answer_and_learn_how_their_opinions_were_hand
     screenshot(chair_page, "handling")
     chair_page.get_by_role("button", name="保存并发布采纳情况").click()
     expect(chair_page.locator("[data-error-summary]")).to_contain_text("“不采纳”须说明理由")
+    expect(chair_page.locator("[data-error-summary]")).to_be_in_viewport()
+    screenshot(chair_page, "handling-refused")
     decoration = chair_page.locator("li.opinion", has_text="周六上午")
     decoration.get_by_label("理由").fill("周末休息是多数业主的要求，维持原条款。")
     chair_page.get_by_role("button", name="保存并发布采纳情况").click()
