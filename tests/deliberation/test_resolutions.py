@@ -110,3 +110,12 @@ def test_members_see_the_note_and_photo_and_an_outsider_gets_neither(
     assert client.get(photo_url).status_code == 200
     client.force_login(outsider)
     assert client.get(photo_url).status_code in (403, 404)
+
+
+def test_the_database_itself_refuses_a_resolution_without_a_note(roof, property_staff):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resolution.objects.create(
+            thread=roof, party=roof.responsible_party, reported_by=property_staff, note=""
+        )
