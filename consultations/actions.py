@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -263,9 +263,10 @@ def mark_opinions(
             consultation=consultation, pk__in=list(marks)
         )
     }
-    errors: list[str] = []
+    # Keyed by the form field ("handling-<pk>", "reason-<pk>") so the page can link to it.
+    errors: dict[str, list[str]] = {}
     if len(opinions) != len(marks):
-        errors.append(_("要处理的意见不属于本次征求意见。"))
+        errors[NON_FIELD_ERRORS] = [_("要处理的意见不属于本次征求意见。")]
     changed: list[Opinion] = []
     now = timezone.now()
     for number, (pk, (handling, reason)) in enumerate(sorted(marks.items()), start=1):
@@ -276,16 +277,16 @@ def mark_opinions(
         if not handling and not reason:
             continue  # left for later
         if handling not in Handling.values:
-            errors.append(_("第 %(n)d 条意见：请选择处理结果。") % {"n": number})
+            errors[f"handling-{pk}"] = [_("第 %(n)d 条意见：请选择处理结果。") % {"n": number}]
             continue
         if handling in Handling.needing_reason() and not reason:
-            errors.append(
+            errors[f"reason-{pk}"] = [
                 _("第 %(n)d 条意见：“%(h)s”须说明理由。")
                 % {"n": number, "h": Handling(handling).label}
-            )
+            ]
             continue
         if len(reason) > 2000:
-            errors.append(_("第 %(n)d 条意见：理由不能超过 2000 字。") % {"n": number})
+            errors[f"reason-{pk}"] = [_("第 %(n)d 条意见：理由不能超过 2000 字。") % {"n": number}]
             continue
         if opinion.handling == handling and opinion.reason == reason:
             continue

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
 from consultations.choices import SCALE_MAX, SCALE_MIN, QuestionKind
@@ -35,6 +35,11 @@ def _as_list(value: Any) -> list[str]:
     if isinstance(value, str | int):
         value = [value]
     return [str(v).strip() for v in value if str(v).strip()]
+
+
+def opinion_field_name(anchor: str) -> str:
+    """Return the form field of an opinion: on a section ("opinion-<anchor>") or overall."""
+    return f"opinion-{anchor}" if anchor else "opinion-overall"
 
 
 def _label(question: Any) -> str:
@@ -100,36 +105,45 @@ def check_submission(
 ) -> CleanSubmission:
     """Return the clean rows of a submission; raise ValidationError listing every problem.
 
+    The error is keyed by form field (see `opinion_field_name`, `Question.field_name`), so
+    `.message_dict` places each message beside its field and `.messages` lists them all.
+
     `answers` maps question ids to the raw value(s) posted; `opinions` maps section anchors
     ("" for the overall opinion) to the text written. Opinions go through the one sanitiser.
     """
-    errors: list[str] = []
+    # Keyed by the form field each problem belongs to ("q<pk>", "opinion-<anchor>", or
+    # NON_FIELD_ERRORS), so the page can put each message beside its field and link to it.
+    errors: dict[str, list[str]] = {}
     clean = CleanSubmission()
     known = {q.pk for q in questions}
     if any(int(pk) not in known for pk in answers):
-        errors.append(_("提交的回答中有不属于本问卷的问题，请刷新页面后重试。"))
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            _("提交的回答中有不属于本问卷的问题，请刷新页面后重试。")
+        )
     for question in questions:
         rows, error = check_answer(question, answers.get(question.pk))
         if error:
-            errors.append(error)
+            errors.setdefault(question.field_name, []).append(error)
         clean.answers.extend(rows)
     anchors = {section.anchor: section for section in sections}
     for anchor, text in opinions.items():
         if anchor and anchor not in anchors:
-            errors.append(_("您评论的章节不存在，可能已被修改，请刷新页面后重试。"))
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("您评论的章节不存在，可能已被修改，请刷新页面后重试。")
+            )
             continue
         body = clean_html(text or "")
         if not plain_text(body).strip():
             continue
         if len(plain_text(body)) > OPINION_MAX:
             heading = anchors[anchor].heading if anchor else _("总体意见")
-            errors.append(
+            errors.setdefault(opinion_field_name(anchor), []).append(
                 _("对「%(s)s」的意见不能超过 %(n)d 字。") % {"s": heading, "n": OPINION_MAX}
             )
             continue
         clean.opinions[anchor] = body
     if not errors and clean.is_empty:
-        errors.append(_("请至少回答一道题或提出一条意见。"))
+        errors[NON_FIELD_ERRORS] = [_("请至少回答一道题或提出一条意见。")]
     if errors:
         raise ValidationError(errors)
     return clean

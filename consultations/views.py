@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from consultations import actions
 from consultations import results as figures_of
-from consultations.choices import Handling, Phase
+from consultations.answers import opinion_field_name
+from consultations.choices import SCALE_MIN, Handling, Phase, QuestionKind
 from consultations.models import ConsultationPage, Opinion, Response, ResponseReport
 from portal.community import permissions
 from portal.community.lookups import LoginRequired
@@ -114,15 +115,40 @@ def consultation_detail(request, consultation: ConsultationPage, *, overrides=No
         "refusal": refusal,
         "may_respond": permissions.is_authenticated(user) and refusal is None,
         "my_opinions": my_opinions,
-        "errors": [],
+        "field_errors": {},
     }
     context.update(overrides or {})
+    field_errors: dict[str, list[str]] = context["field_errors"]
     for question in questions:
         question.chosen = context["values"].get(question.field_name, [])
+        question.errors = field_errors.get(question.field_name, [])
     for section in sections:
         section.opinion_text = context["opinion_texts"].get(section.anchor, "")
+        section.errors = field_errors.get(opinion_field_name(section.anchor), [])
     context["overall_text"] = context["opinion_texts"].get("", "")
+    context["overall_errors"] = field_errors.get(opinion_field_name(""), [])
+    context["error_items"] = _error_items(field_errors, questions)
     return consultation.render(request, context_overrides=context)
+
+
+def _field_anchor(field: str, questions) -> str:
+    """Return the id a summary link moves to: a question's first option, or the textarea."""
+    for question in questions:
+        if question.field_name == field:
+            if question.kind == QuestionKind.TEXT:
+                return field
+            # Choice ids and scale values both start at 1: the group's first input.
+            return f"{field}-{SCALE_MIN if question.kind == QuestionKind.SCALE else 1}"
+    return "" if field == NON_FIELD_ERRORS else field
+
+
+def _error_items(field_errors: dict[str, list[str]], questions) -> list[tuple[str, str]]:
+    """Return the error summary's (anchor, message) pairs in the order they were found."""
+    return [
+        (_field_anchor(field, questions), message)
+        for field, messages in field_errors.items()
+        for message in messages
+    ]
 
 
 def respond(request, consultation: ConsultationPage):
@@ -143,7 +169,9 @@ def respond(request, consultation: ConsultationPage):
             request,
             consultation,
             overrides={
-                "errors": error.messages,
+                "field_errors": error.message_dict
+                if hasattr(error, "error_dict")
+                else {NON_FIELD_ERRORS: error.messages},
                 "values": values,
                 "opinion_texts": {k: v for k, v in opinions.items() if v},
             },
@@ -238,7 +266,7 @@ def results_export(request, consultation: ConsultationPage, *, fmt: str):
 def handling(request, consultation: ConsultationPage):
     """The committee marks every opinion (POST saves, all or nothing) and publishes the report."""
     _require_manager(request, consultation)
-    errors: list[str] = []
+    errors: dict[str, list[str]] = {}
     posted: dict[int, tuple[str, str]] = {}
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("opinion") if v.isdigit()]
@@ -255,7 +283,11 @@ def handling(request, consultation: ConsultationPage):
                         consultation, summary=request.POST.get("summary", ""), actor=request.user
                     )
         except ValidationError as error:
-            errors = error.messages
+            errors = (
+                error.message_dict
+                if hasattr(error, "error_dict")
+                else {NON_FIELD_ERRORS: error.messages}
+            )
         else:
             if "publish" in request.POST:
                 messages.success(request, _("采纳情况已发布，参与人将收到各自意见的处理结果。"))
@@ -268,7 +300,17 @@ def handling(request, consultation: ConsultationPage):
         for opinion in group.opinions:
             if opinion.pk in posted:
                 opinion.handling, opinion.reason = posted[opinion.pk]
+            opinion.errors = errors.get(f"handling-{opinion.pk}", []) + errors.get(
+                f"reason-{opinion.pk}", []
+            )
     return _render_handling(request, consultation, groups, errors, posted)
+
+
+def _handling_anchor(field: str) -> str:
+    """Return the id a summary link moves to: an opinion's first choice, or its reason box."""
+    if field == NON_FIELD_ERRORS:
+        return ""
+    return f"{field}-1" if field.startswith("handling-") else field
 
 
 def _render_handling(request, consultation, groups, errors, posted):
@@ -279,7 +321,12 @@ def _render_handling(request, consultation, groups, errors, posted):
             **_common(request, consultation),
             "groups": groups,
             "handlings": Handling.choices,
-            "errors": errors,
+            "error_items": [
+                # A missing handling links to the opinion's first choice, a reason to its box.
+                (_handling_anchor(field), message)
+                for field, messages in errors.items()
+                for message in messages
+            ],
             "unmarked": actions.unmarked_count(consultation),
             "summary": request.POST.get("summary", "") if request.method == "POST" else "",
         },

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from deliberation import visibility
@@ -42,6 +43,7 @@ from deliberation.models import (
     Follow,
     Post,
     PostRevision,
+    Resolution,
     Satisfaction,
     SensitiveWord,
     Tag,
@@ -645,8 +647,46 @@ def assign(
 
 
 @transaction.atomic
-def mark_resolved(thread: Thread, user: Any, *, now: datetime | None = None) -> Thread:
-    """The responsible party reports the issue solved; the reporter confirms or it auto-closes."""
+def check_resolution(note: str, photo: Any = None) -> dict[str, list[str]]:
+    """Return the problems with a resolution note and photo, keyed by field ({} if none)."""
+    from deliberation.models.threads import RESOLUTION_NOTE_MAX, RESOLUTION_NOTE_MIN
+    from deliberation.oversight.choices import EvidenceKind
+    from deliberation.oversight.evidence import validate_evidence
+
+    errors: dict[str, list[str]] = {}
+    text = " ".join((note or "").split())
+    if len(text) < RESOLUTION_NOTE_MIN:
+        errors["note"] = [
+            _("请说明做了什么（至少 %(n)d 个字），例如更换了哪个部件、在哪里、由谁处理。")
+            % {"n": RESOLUTION_NOTE_MIN}
+        ]
+    elif len(note) > RESOLUTION_NOTE_MAX:
+        errors["note"] = [_("处理说明不能超过 %(n)d 字。") % {"n": RESOLUTION_NOTE_MAX}]
+    if photo:
+        try:
+            kind = validate_evidence(photo)
+        except ValidationError as error:
+            errors["photo"] = error.messages
+        else:
+            if kind != EvidenceKind.PHOTO:
+                errors["photo"] = [_("现场照片只能是 JPG 或 PNG 图片。")]
+    return errors
+
+
+def mark_resolved(
+    thread: Thread,
+    user: Any,
+    *,
+    note: str,
+    photo: Any = None,
+    now: datetime | None = None,
+) -> Thread:
+    """The responsible party reports the issue solved, saying what it did (a note, a photo
+    if it has one); the reporter confirms or it auto-closes.
+
+    Refused (ValidationError keyed by field, nothing changed) without a note of what was
+    done: "已解决" with nothing to show is what owners complained of.
+    """
     now = now or timezone.now()
     thread = _lock_issue(thread)
     estate = thread.estate
@@ -654,6 +694,16 @@ def mark_resolved(thread: Thread, user: Any, *, now: datetime | None = None) -> 
         raise PermissionDenied(_("只有责任方可以标记已解决。"))
     if thread.state not in OPEN_ISSUE_STATES:
         raise ValidationError(_("该问题当前状态不能标记为已解决。"))
+    if errors := check_resolution(note, photo):
+        raise ValidationError(errors)
+    resolution = Resolution.objects.create(
+        thread=thread,
+        party=thread.responsible_party,
+        reported_by=user,
+        note=note.strip(),
+        photo=photo or "",
+        created_at=now,
+    )
     thread.state = ThreadState.RESOLVED
     thread.resolved_at = now
     thread.save(update_fields=["state", "resolved_at"])
@@ -666,12 +716,16 @@ def mark_resolved(thread: Thread, user: Any, *, now: datetime | None = None) -> 
         estate=estate,
         party=thread.responsible_party,
         on_time=thread.closure_status(now) == DeadlineStatus.ON_TIME,
+        resolution=resolution.pk,
+        photo=bool(resolution.photo),
     )
     _notify(
         [thread.author_id],
         estate=estate,
         title=_("您反映的问题已处理"),
-        body=_("请确认是否解决并评价；%(hours)s 小时内未确认将自动关闭。") % {"hours": hours},
+        body=_("处理说明：%(note)s。请确认是否解决并评价；%(hours)s 小时内未确认将自动关闭。")
+        # The message ends the note with its own full stop.
+        % {"note": Truncator(resolution.note).chars(80).rstrip("。.！!；;"), "hours": hours},
         url=thread_url(thread),
         dedupe_key=f"deliberation:thread:{thread.pk}:resolved:{int(now.timestamp())}",
         actor=user,

@@ -80,7 +80,12 @@ def _seed_jinxiu(estate: Estate) -> int:
         now=at(6, 3),
         body="<p>您好，已安排维修班今天下午 3 点上门检查。初步判断为屋面排水口堵塞、防水卷材破损。</p>",
     )
-    actions.mark_resolved(roof, staff, now=at(5, 2))
+    actions.mark_resolved(
+        roof,
+        staff,
+        note="已清理 3 栋屋面排水口的落叶淤泥，局部修补破损防水卷材约 4 平方米。",
+        now=at(5, 2),
+    )
     actions.add_post(
         roof, staff, body="已清理排水口并局部修补防水层，请业主观察下次降雨情况。", now=at(5, 2)
     )

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deliberation.choices import IssueCategory, PostStatus, ThreadKind, ThreadState
-from deliberation.models import Post, Satisfaction, Thread
+from deliberation.models import Post, Resolution, Satisfaction, Thread
 from deliberation.oversight.choices import WorkState
 from deliberation.oversight.models import ActionItem
 from portal.community.choices import Party, RoleKind
@@ -45,6 +45,11 @@ REPORTS = (
 ANSWERS = {
     Party.PROPERTY: "物业已收到，维修师傅已安排上门处理，处理完毕后在此回复。",
     Party.COMMITTEE: "业委会已收到建议，将在下次例会讨论并回复大家。",
+}
+# What was done, as the responsible party reported it when it marked the report 已解决.
+RESOLUTION_NOTES = {
+    Party.PROPERTY: "维修师傅已上门处理完毕，更换了损坏部件并现场试用正常。",
+    Party.COMMITTEE: "业委会例会已讨论该建议，决定纳入下季度工作计划，会议纪要已公示。",
 }
 
 
@@ -127,7 +132,7 @@ def _reports(estate: Estate, rng: random.Random, days: int, *, improving: bool) 
         )
         plans.append((body.format(**values), party, responded, done, rng.choice((3, 4, 4, 5, 5))))
     Thread.objects.bulk_create(threads)
-    posts, ratings = [], []
+    posts, ratings, resolutions = [], [], []
     for thread, (body, party, responded, done, score) in zip(threads, plans, strict=True):
         posts.append(
             Post(
@@ -155,6 +160,15 @@ def _reports(estate: Estate, rng: random.Random, days: int, *, improving: bool) 
             )
         )
         if done:
+            resolutions.append(
+                Resolution(
+                    thread=thread,
+                    party=party,
+                    reported_by=answerer,
+                    note=RESOLUTION_NOTES[party],
+                    created_at=thread.resolved_at,
+                )
+            )
             ratings.append(
                 Satisfaction(
                     thread=thread,
@@ -165,6 +179,7 @@ def _reports(estate: Estate, rng: random.Random, days: int, *, improving: bool) 
                 )
             )
     Post.objects.bulk_create(posts)
+    Resolution.objects.bulk_create(resolutions)
     Satisfaction.objects.bulk_create(ratings)
     return len(threads)
 

@@ -75,6 +75,23 @@ class ReopenForm(forms.Form):
     )
 
 
+class ResolveForm(forms.Form):
+    """What the responsible party did: required before an issue may be marked 已解决."""
+
+    note = forms.CharField(
+        label=_("处理说明"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,  # checked, with a clearer message, by actions.check_resolution
+        help_text=_("说明做了什么、在哪里、由谁处理。反映人和本小区成员都能看到。"),
+    )
+    photo = forms.FileField(
+        label=_("现场照片（选填）"),
+        required=False,
+        help_text=_("JPG 或 PNG，不超过 10 MB。仅本小区成员可见。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png"}),
+    )
+
+
 class RateForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("满意度"),

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<slug:estate_slug>/t/<int:pk>/follow/", views.thread_follow, name="thread_follow"),
     path("<slug:estate_slug>/t/<int:pk>/assign/", views.thread_assign, name="thread_assign"),
     path("<slug:estate_slug>/t/<int:pk>/resolve/", views.thread_resolve, name="thread_resolve"),
+    path(
+        "<slug:estate_slug>/t/<int:pk>/resolutions/<int:resolution_id>/photo/",
+        views.resolution_photo,
+        name="resolution_photo",
+    ),
     path("<slug:estate_slug>/t/<int:pk>/confirm/", views.thread_confirm, name="thread_confirm"),
     path("<slug:estate_slug>/t/<int:pk>/reopen/", views.thread_reopen, name="thread_reopen"),
     path("<slug:estate_slug>/t/<int:pk>/rate/", views.thread_rate, name="thread_rate"),

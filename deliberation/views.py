@@ -33,6 +33,7 @@ from deliberation.forms import (
     RateForm,
     ReopenForm,
     ReportForm,
+    ResolveForm,
     ThreadFilterForm,
     ThreadForm,
 )
@@ -43,12 +44,14 @@ from deliberation.models import (
     Follow,
     Post,
     PostReport,
+    Resolution,
     Satisfaction,
     Thread,
     UserBlock,
 )
 from portal.community import permissions
 from portal.community.lookups import get_estate, get_estate_for_member
+from portal.community.storage import private_file_response
 from portal.dashboard.period import Period
 from portal.home.visibility import may_view_live_page
 
@@ -188,6 +191,11 @@ def thread_detail(request, estate_slug: str, pk: int):
     posts, one for all their replies, a few for the reader's own marks.
     """
     thread = get_thread(request, estate_slug, pk)
+    return _render_thread(request, thread)
+
+
+def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None = None):
+    """Render the thread page; with a refused resolve_form, show it again with its errors."""
     estate = thread.estate
     user = request.user
     moderator = permissions.may_moderate(user, estate)
@@ -271,11 +279,20 @@ def thread_detail(request, estate_slug: str, pk: int):
         "reply_form": PostForm(),
         "assign_form": AssignForm(),
         "rate_form": RateForm(),
+        "resolve_form": resolve_form or ResolveForm(),
+        "resolutions": list(Resolution.objects.filter(thread=thread).select_related("reported_by"))
+        if thread.is_issue
+        else [],
         "now": timezone.now(),
         "my_block": actions.active_block(estate, user) if user.is_authenticated else None,
         "States": ThreadState,
     }
-    return render(request, "deliberation/thread_detail.html", context)
+    return render(
+        request,
+        "deliberation/thread_detail.html",
+        context,
+        status=400 if resolve_form is not None and resolve_form.errors else 200,
+    )
 
 
 @post_only
@@ -345,7 +362,40 @@ def _thread_action(action: Callable[..., Any], success: str, *, form_class=None)
 
 
 thread_assign = _thread_action(actions.assign, _("已改派。"), form_class=AssignForm)
-thread_resolve = _thread_action(actions.mark_resolved, _("已标记为已解决，等待反映人确认。"))
+
+
+@post_only
+def thread_resolve(request, estate_slug: str, pk: int):
+    """Mark an issue resolved with a note of what was done; on a refusal show the page again,
+    the note kept, the problem beside its field."""
+    thread = get_thread(request, estate_slug, pk)
+    form = ResolveForm(request.POST, request.FILES)
+    form.is_valid()
+    try:
+        actions.mark_resolved(
+            thread,
+            request.user,
+            note=form.cleaned_data.get("note", ""),
+            photo=form.cleaned_data.get("photo"),
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        return _render_thread(request, thread, resolve_form=form)
+    messages.success(request, _("已标记为已解决，等待反映人确认。"))
+    return _thread_redirect(thread)
+
+
+def resolution_photo(request, estate_slug: str, pk: int, resolution_id: int):
+    """Stream a resolution's photo to those who may read the thread (the estate's members)."""
+    thread = get_thread(request, estate_slug, pk)
+    resolution = get_object_or_404(Resolution, thread=thread, pk=resolution_id)
+    return private_file_response(resolution.photo)
+
+
 thread_confirm = _thread_action(actions.confirm_resolution, _("已确认解决，问题已关闭。"))
 thread_reopen = _thread_action(actions.reopen, _("已重新打开。"), form_class=ReopenForm)
 thread_rate = _thread_action(actions.rate, _("感谢您的评价。"), form_class=RateForm)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("lang/<str:code>/", theme_views.switch_language, name="switch_language"),
     path("healthz", theme_views.healthz, name="healthz"),
     path("csp-report/", security.csp_report, name="csp_report"),
+    path("favicon.ico", theme_views.favicon, name="favicon"),
 ]
 
 

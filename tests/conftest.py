@@ -65,6 +65,39 @@ def _postgres_flush_past_the_truncate_guards():
     DatabaseOperations.execute_sql_flush = original
 
 
+@pytest.fixture(autouse=True)
+def _chinese_to_begin_with():
+    """Start and end every test in the default language (Chinese).
+
+    The locale middleware activates the reader's language for the thread and leaves it
+    there; a test whose request chose English would otherwise hand English to whichever
+    test ran next in the thread, and that test's Chinese messages would fail or pass
+    depending on the order the tests ran in.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def away_from_midnight():
+    """Run the test from noon today, Beijing time, with the clock running.
+
+    For tests that take "today" (a due date, the dashboard's default period) in one place
+    and let the code take it again in another: started a moment before midnight in Beijing
+    (16:00 UTC), the two would be different days and the test would fail once in a while.
+    """
+    import time_machine
+    from django.utils import timezone
+
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    with time_machine.travel(noon, tick=True):
+        yield
+
+
 @dataclass
 class EstateWorld:
     estate: Estate

@@ -37,7 +37,7 @@ def test_a_reason_posted_to_resolve_or_confirm_is_ignored_not_a_500(
     thread = report_issue(estate_a, owner)
     base = f"/discuss/{estate_a.slug}/t/{thread.pk}"
     browser.force_login(property_manager)
-    response = browser.post(f"{base}/resolve/", {"reason": "已修好"})
+    response = browser.post(f"{base}/resolve/", {"note": "已更换楼道灯泡。", "reason": "已修好"})
     assert response.status_code == 302
     thread.refresh_from_db()
     assert thread.state == ThreadState.RESOLVED

@@ -89,6 +89,14 @@ def database_unavailable(request, exception: BaseException | None = None) -> Htt
     return response
 
 
+def favicon(request) -> HttpResponse:
+    """Send /favicon.ico, which browsers and feed readers ask for by name, to the static icon."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
+
+
 def healthz(request) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

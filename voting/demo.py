@@ -22,9 +22,13 @@ ASSEMBLY = {
     "intro": (
         "本次会议采用线上投票与书面征求意见相结合的方式召开。每一项表决须有专有部分面积和人数"
         "均占三分之二以上的业主参与；一般事项经参与表决的面积和人数均过半数同意，"
-        "特别事项须均达到四分之三以上。租户不参加投票。会议已告知和平社区居委会。"
+        "特别事项须均达到四分之三以上。租户不参加投票。"
     ),
 }
+# 锦绣花园's rules of procedure, as its knowledge base states them (portal/knowledge/demo.py
+# quotes these): the meeting is configured from the same figures, so the two cannot disagree.
+JINXIU_RULES = {"proxy_cap_per_agent": 3, "result_due_days": 3, "result_display_days": 15}
+JINXIU_RESIDENTS_COMMITTEE = "和平社区居民委员会"
 
 MOTIONS = [
     {
@@ -69,6 +73,7 @@ def seed_assembly(estate, *, convener) -> bool:
     now = timezone.now()
     assembly = AssemblyPage(
         **ASSEMBLY,
+        **JINXIU_RULES,
         voting_opens_at=now + timedelta(days=16),
         voting_closes_at=now + timedelta(days=30),
     )
@@ -78,13 +83,13 @@ def seed_assembly(estate, *, convener) -> bool:
     assembly = AssemblyPage.objects.get(pk=assembly.pk)
     actions.announce_assembly(assembly, actor=convener, now=now)
     # 物业管理条例 Art. 14: the residents' committee is told with the notice (voting opens
-    # only once this is recorded).
+    # only once this is recorded). Said on the page only because it is on record.
     actions.record_residents_committee_informed(
         assembly,
         actor=convener,
-        informed_whom="和平社区居民委员会 吴红梅",
+        informed_whom=JINXIU_RESIDENTS_COMMITTEE,
         informed_at=now,
-        how="书面告知，居委会签收",
+        how="书面告知，居委会盖章签收",
     )
     return True
 
@@ -94,7 +99,7 @@ PAST_ASSEMBLY = {
     "title": "翠湖苑2026年第一次业主大会会议",
     "intro": (
         "本次会议以线上投票和书面征求意见相结合的方式召开，书面表决票由业主委员会上门发放、"
-        "回收并录入。会议已告知东湖社区居委会。"
+        "回收并录入。"
     ),
 }
 

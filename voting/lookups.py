@@ -101,6 +101,15 @@ def get_paper_right(assembly: AssemblyPage, building: str, unit_number: str) -> 
     return found.right
 
 
+def ballots_cast_by(user: Any):
+    """Return every ballot this user cast (online, or as an agent): the ones whose receipts
+    they were given. The personal-data copy reads this; the receipt page adds ballots cast
+    for the user's own right (ballots_for_receipts)."""
+    return (
+        Ballot.objects.filter(cast_by=user).select_related("right", "ledger_entry").order_by("id")
+    )
+
+
 def ballots_for_receipts(user: Any, assembly: AssemblyPage):
     """Return the ballots whose receipts this user may see: cast by them, or for their right.
 

@@ -21,6 +21,11 @@ from deliberation.choices import (
 )
 from portal.community.choices import Party
 from portal.community.models import Estate
+from portal.community.storage import RandomName, private_storage
+
+# A note long enough to say what was done and short enough to read on a phone.
+RESOLUTION_NOTE_MIN = 5
+RESOLUTION_NOTE_MAX = 2000
 
 
 class Tag(models.Model):
@@ -303,6 +308,38 @@ class Escalation(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.thread_id} · {self.deadline} · L{self.level}"
+
+
+class Resolution(AppendOnly):
+    """What the responsible party did, reported when it marks an issue 已解决: a note, and
+    optionally a photo (kept privately, shown to the estate's members). One per resolving;
+    a reopened report that is resolved again gets another."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="resolutions")
+    party = models.CharField(_("责任方"), max_length=20, choices=Party.choices)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("处理说明"), max_length=RESOLUTION_NOTE_MAX)
+    photo = models.FileField(
+        _("现场照片"),
+        upload_to=RandomName("deliberation/resolutions"),
+        storage=private_storage,
+        blank=True,
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("处理说明")
+        verbose_name_plural = _("处理说明")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # Civil accountability: "已解决" always says what was done.
+            models.CheckConstraint(condition=~Q(note=""), name="resolution_has_note")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.thread_id} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Satisfaction(models.Model):

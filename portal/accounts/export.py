@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from portal.community.models import (
     AuditEvent,
@@ -13,6 +14,15 @@ from portal.community.models import (
     OwnerIdentity,
     ResidentInvitation,
     Role,
+)
+
+# The other apps hold the rest of a member's data; each hands over its own sections through a
+# `sections(user)` function in its personal_data module, applying its own visibility rules.
+APP_SECTIONS = (
+    "deliberation.personal_data.sections",
+    "consultations.personal_data.sections",
+    "voting.personal_data.sections",
+    "portal.notifications.personal_data.sections",
 )
 
 
@@ -50,7 +60,7 @@ def personal_data(user: Any) -> dict[str, Any]:
         Q(actor=user) | Q(object_type=user._meta.label_lower, object_id=str(user.pk))
     ).select_related("estate")
 
-    return {
+    data = {
         "exported_at": _when(timezone.now()),
         "profile": {
             "display_name": user.display_name,
@@ -130,3 +140,6 @@ def personal_data(user: Any) -> dict[str, Any]:
             for event in events
         ],
     }
+    for path in APP_SECTIONS:
+        data |= import_string(path)(user)
+    return data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def mask_name(name: str) -> str:
     """Return the name with its middle hidden: 王芳 → 王*, 王小芳 → 王*芳, 欧阳小芳 → 欧**芳."""
@@ -24,3 +26,16 @@ def mask_phone(phone: str) -> str:
 def mask_id_last4(last4: str) -> str:
     """Return the displayable tail of an ID-document number."""
     return f"****{last4}" if last4 else ""
+
+
+def name_shown_to(person: Any, viewer: Any) -> str:
+    """Return a person's name as `viewer` sees it: their own in full, anyone else's masked.
+
+    Masking protects a person from others (PIPL); hiding one's own name from oneself only
+    makes people wonder whose account they are in.
+    """
+    if person is None:
+        return ""
+    if getattr(viewer, "pk", None) is not None and person.pk == viewer.pk:
+        return person.display_name or mask_phone(person.phone or "")
+    return person.masked_name

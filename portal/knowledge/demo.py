@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from portal.community.choices import Visibility
+from voting.demo import JINXIU_RESIDENTS_COMMITTEE, JINXIU_RULES
 
 REVIEWED = datetime.date(2026, 10, 15)
 
@@ -260,12 +261,19 @@ ESTATE_ARTICLES = [
         "summary": "业主大会的召开方式、会议通知、表决方式、结果公告和业委会的任期。",
         "body": _facts(
             "本小区的规则",
-            ("会议通知", "表决开始前至少 15 日公告，并告知和平社区居委会"),
+            ("会议通知", f"表决开始前至少 15 日公告，并告知{JINXIU_RESIDENTS_COMMITTEE}"),
             ("表决方式", "线上投票与书面投票相结合"),
             ("修改选票", "投票截止前不可修改"),
             ("书面与线上重复", "以线上投票为准，两份记录都保留"),
-            ("委托投票", "须书面委托并经业委会审核，每位受托人最多代理 3 户"),
-            ("结果公告", "表决结束后 3 日内公告，公示不少于 15 日"),
+            (
+                "委托投票",
+                f"须书面委托并经业委会审核，每位受托人最多代理 {JINXIU_RULES['proxy_cap_per_agent']} 位业主",
+            ),
+            (
+                "结果公告",
+                f"表决结束后 {JINXIU_RULES['result_due_days']} 日内公告，"
+                f"公示不少于 {JINXIU_RULES['result_display_days']} 日",
+            ),
             ("未参与表决", "不视为同意多数（本规则未作约定）"),
         )
         + _p(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.community.choices import Visibility
+from portal.links import page_full_url
 from portal.notices.models import NoticePage
 from portal.text_checks import xml_safe
 
@@ -168,7 +169,7 @@ def ical_response(request, index: Any) -> HttpResponse:
         notices,
         host=request.get_host().split(":")[0],
         name=_("%(estate)s · 公告日历") % {"estate": estate.name if estate else ""},
-        url_for=lambda notice: notice.get_full_url(request),
+        url_for=lambda notice: page_full_url(notice, request),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="notices.ics"'

@@ -24,6 +24,7 @@ from portal.community import permissions
 from portal.community.choices import Visibility
 from portal.community.lookups import LoginRequired, get_estate
 from portal.community.masking import mask_name
+from portal.links import page_full_url
 from portal.notices import actions, scope
 from portal.notices.choices import Issuer, NoticeCategory, TimeState
 from portal.notices.models import Acknowledgement, NoticePage
@@ -221,7 +222,9 @@ def qr_svg(url: str) -> str:
 
 def notice_print(request, notice: NoticePage):
     """Render the A4 sheet for the physical notice board, with a QR code to the online notice."""
-    online_url = notice.get_full_url(request) or ""
+    # The configured public address: the Site record's host is "localhost" unless someone
+    # edited it, and a QR code on paper must lead to the real site.
+    online_url = page_full_url(notice, request)
     return notice.render(
         request,
         template="notices/notice_print.html",

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.sms import send_sms
+from portal.links import absolute_url
 from portal.notifications.choices import (
     Channel,
     DeliveryStatus,
@@ -73,13 +74,6 @@ def route_sms(*, urgency: str, category_enabled: bool, has_verified_phone: bool)
 
 def has_verified_phone(user: Any) -> bool:
     return bool(user.phone and user.phone_verified)
-
-
-def absolute_url(path: str) -> str:
-    """Return the site-relative path as a full link for email and SMS."""
-    if not path:
-        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/"
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def email_subject(batch: Any, message: Any) -> str:

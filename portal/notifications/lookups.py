@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from portal.community.lookups import LoginRequired
@@ -16,3 +17,9 @@ def get_notification_for_reader(request, pk: int) -> Notification:
         return Notification.objects.select_related("batch").get(pk=pk, user=request.user)
     except Notification.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def inbox_items(user) -> QuerySet[Notification]:
+    """Return the user's own inbox items with what the inbox shows of them (one place, so the
+    inbox and the copy of the user's data list the same things)."""
+    return Notification.objects.filter(user=user).select_related("batch", "batch__estate")

@@ -15,8 +15,7 @@ from portal.notifications import actions, channels, subjects
 from portal.notifications.choices import Channel, EmailMode, NotificationCategory
 from portal.notifications.context_processors import forget_unread_count
 from portal.notifications.forms import PreferencesForm
-from portal.notifications.lookups import get_notification_for_reader
-from portal.notifications.models import Notification
+from portal.notifications.lookups import get_notification_for_reader, inbox_items
 from portal.notifications.preferences import preferences_of
 
 PAGE_SIZE = 20
@@ -31,11 +30,10 @@ def inbox(request):
     a post hidden since are not shown, and come back if it is restored.
     """
     items = (
-        Notification.objects.filter(user=request.user)
+        inbox_items(request.user)
         .annotate(
             unread_first=ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
         )
-        .select_related("batch", "batch__estate")
         .order_by("-unread_first", "-created_at", "-pk")
     )
     page_obj = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))

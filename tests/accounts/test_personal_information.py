@@ -42,6 +42,27 @@ def test_user_masked_name_and_phone(db):
 # --- data download -----------------------------------------------------------------------
 
 
+def test_people_see_their_own_name_in_full_and_everyone_elses_masked(
+    client, estate_a, owner, owner_building1
+):
+    from deliberation import actions as deliberation
+
+    thread = deliberation.start_thread(
+        estate_a, owner, kind="topic", title="电梯广告收益怎么用", body="<p>建议公示。</p>"
+    )
+    url = reverse("deliberation:thread_detail", args=[estate_a.slug, thread.pk])
+
+    client.force_login(owner)
+    html = client.get(url).content.decode()
+    assert 'class="user-link">王芳</a>' in html  # the header: whose account this is
+    assert '<strong class="dlb-author">王芳</strong>' in html  # their own post
+
+    client.force_login(owner_building1)
+    html = client.get(url).content.decode()
+    assert 'class="user-link">李强</a>' in html
+    assert '<strong class="dlb-author">王*</strong>' in html and "王芳" not in html
+
+
 def test_data_download_holds_own_data_and_nothing_of_others(
     client, owner, owner_building1, tenant, world_a
 ):

@@ -283,3 +283,30 @@ def test_the_consultation_page_links_its_discussion_apart_from_the_opinions(
     client.force_login(owner)
     html = client.get(consultation.url).content.decode()
     assert "停车条款应区分产权车位" in html and "发起讨论" in html
+
+
+def test_a_refused_response_puts_an_error_summary_first_linking_to_each_field(
+    client, consultation, owner
+):
+    client.force_login(owner)
+    single = question(consultation, "single")
+    multiple = question(consultation, "multiple")
+    response = client.post(
+        consultation.subpage_url("respond"),
+        {single.field_name: "1", multiple.field_name: ["1", "2", "3"]},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary_at = html.index("data-error-summary")
+    assert summary_at < html.index("<h1") < html.index('id="response-form"')
+    # The link goes to the question's first box, which exists, and the message sits beside it.
+    link = f'<a href="#{multiple.field_name}-1">「您最关心哪些条款？」最多可选 2 项，您选择了 3 项。</a>'
+    assert link in html
+    assert f'id="{multiple.field_name}-1"' in html
+    assert f'aria-describedby="{multiple.field_name}-error"' in html
+    assert f'id="{multiple.field_name}-error"' in html
+    # What was ticked is kept, all three, so the person unticks one rather than starting over.
+    for choice in ("1", "2", "3"):
+        assert f'name="{multiple.field_name}" value="{choice}" checked' in html
+    assert f'data-max-choices="{multiple.max_choices}"' in html
+    _nothing_stored()

@@ -21,7 +21,7 @@ from portal.notices.models import NoticeIndexPage
 from tests.factories import UnitFactory
 from tests.notices.conftest import make_notice
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("away_from_midnight")]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from portal.dashboard.figures import share
 from portal.dashboard.period import Period
 from tests.deliberation.conftest import report_issue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("away_from_midnight")]
 
 
 def answer(thread, user, at):
@@ -29,7 +29,9 @@ def two_reports(estate_a, owner, owner_building1, property_staff):
     late = report_issue(estate_a, owner_building1, title="1栋电梯异响", now=start)
     answer(on_time, property_staff, start + timedelta(hours=23))
     answer(late, property_staff, start + timedelta(hours=25))
-    actions.mark_resolved(on_time, property_staff, now=start + timedelta(hours=30))
+    actions.mark_resolved(
+        on_time, property_staff, note="已疏通三楼雨水管。", now=start + timedelta(hours=30)
+    )
     return on_time, late
 
 

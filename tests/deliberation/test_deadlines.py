@@ -135,7 +135,7 @@ def test_assignments_are_append_only(roof_at_nine):
 
 def test_resolve_confirm_close_and_rate(roof_at_nine, property_staff, owner):
     answer(roof_at_nine, property_staff)
-    actions.mark_resolved(roof_at_nine, property_staff)
+    actions.mark_resolved(roof_at_nine, property_staff, note="已更换漏水的屋面防水卷材。")
     roof_at_nine.refresh_from_db()
     assert roof_at_nine.state == ThreadState.RESOLVED
     assert Schedule.objects.filter(
@@ -154,8 +154,8 @@ def test_only_the_responsible_party_resolves_and_only_the_reporter_confirms(
     roof_at_nine, committee_chair, property_staff, tenant
 ):
     with pytest.raises(PermissionDenied):
-        actions.mark_resolved(roof_at_nine, committee_chair)
-    actions.mark_resolved(roof_at_nine, property_staff)
+        actions.mark_resolved(roof_at_nine, committee_chair, note="已更换漏水的屋面防水卷材。")
+    actions.mark_resolved(roof_at_nine, property_staff, note="已更换漏水的屋面防水卷材。")
     with pytest.raises(PermissionDenied):
         actions.confirm_resolution(roof_at_nine, tenant)
     with pytest.raises(PermissionDenied):
@@ -171,20 +171,20 @@ def test_a_report_cannot_be_confirmed_or_rated_before_it_is_resolved(roof_at_nin
 
 @pytest.mark.parametrize("score", [0, 6, "x"])
 def test_a_rating_outside_one_to_five_is_refused(roof_at_nine, property_staff, owner, score):
-    actions.mark_resolved(roof_at_nine, property_staff)
+    actions.mark_resolved(roof_at_nine, property_staff, note="已更换漏水的屋面防水卷材。")
     with pytest.raises(ValidationError):
         actions.rate(roof_at_nine, owner, score=score)
 
 
 def test_the_reporter_reopens_a_resolved_or_closed_report(roof_at_nine, property_staff, owner):
-    actions.mark_resolved(roof_at_nine, property_staff)
+    actions.mark_resolved(roof_at_nine, property_staff, note="已更换漏水的屋面防水卷材。")
     actions.reopen(roof_at_nine, owner, reason="还在漏")
     roof_at_nine.refresh_from_db()
     assert roof_at_nine.state == ThreadState.IN_PROGRESS and roof_at_nine.resolved_at is None
     assert not Schedule.objects.filter(
         name=f"deliberation:thread:{roof_at_nine.pk}:auto-close"
     ).exists()
-    actions.mark_resolved(roof_at_nine, property_staff)
+    actions.mark_resolved(roof_at_nine, property_staff, note="已更换漏水的屋面防水卷材。")
     actions.confirm_resolution(roof_at_nine, owner)
     actions.reopen(roof_at_nine, owner)
     roof_at_nine.refresh_from_db()
@@ -197,14 +197,14 @@ def test_a_pending_report_cannot_be_reopened(roof_at_nine, owner):
 
 
 def test_resolving_twice_is_refused(roof_at_nine, property_staff):
-    actions.mark_resolved(roof_at_nine, property_staff)
+    actions.mark_resolved(roof_at_nine, property_staff, note="已更换漏水的屋面防水卷材。")
     with pytest.raises(ValidationError):
-        actions.mark_resolved(roof_at_nine, property_staff)
+        actions.mark_resolved(roof_at_nine, property_staff, note="已更换漏水的屋面防水卷材。")
 
 
 def test_an_unconfirmed_resolution_closes_itself_after_72_hours(roof_at_nine, property_staff):
     with time_machine.travel(START + timedelta(hours=5), tick=False):
-        actions.mark_resolved(roof_at_nine, property_staff)
+        actions.mark_resolved(roof_at_nine, property_staff, note="已更换漏水的屋面防水卷材。")
     resolved = START + timedelta(hours=5)
     assert not actions.auto_close(roof_at_nine.pk, now=resolved + timedelta(hours=71, minutes=59))
     assert actions.auto_close(roof_at_nine.pk, now=resolved + timedelta(hours=72))
@@ -215,7 +215,7 @@ def test_an_unconfirmed_resolution_closes_itself_after_72_hours(roof_at_nine, pr
 def test_the_auto_close_time_is_configurable_per_estate(estate_a, roof_at_nine, property_staff):
     DeliberationSettings.objects.create(estate=estate_a, auto_close_hours=24)
     with time_machine.travel(START, tick=False):
-        actions.mark_resolved(roof_at_nine, property_staff)
+        actions.mark_resolved(roof_at_nine, property_staff, note="已更换漏水的屋面防水卷材。")
     schedule = Schedule.objects.get(name=f"deliberation:thread:{roof_at_nine.pk}:auto-close")
     assert schedule.next_run == START + timedelta(hours=24)
     assert actions.sweep(now=START + timedelta(hours=24))["closed"] == 1
@@ -250,7 +250,7 @@ def test_escalation_is_idempotent_and_audited(roof_at_nine):
 def test_an_answered_and_resolved_report_never_escalates(roof_at_nine, property_staff):
     with time_machine.travel(START + timedelta(hours=1), tick=False):
         answer(roof_at_nine, property_staff)
-        actions.mark_resolved(roof_at_nine, property_staff)
+        actions.mark_resolved(roof_at_nine, property_staff, note="已更换漏水的屋面防水卷材。")
     assert actions.escalate_overdue(now=START + timedelta(days=10)) == 0
 
 

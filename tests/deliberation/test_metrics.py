@@ -46,7 +46,9 @@ def known_reports(settings, estate_a, estate_b, owner, outsider, property_staff,
             actions.add_post(reports[name], property_staff, body="已处理", official=True)
         if resolved is not None:
             with at(resolved):
-                actions.mark_resolved(reports[name], property_staff)
+                actions.mark_resolved(
+                    reports[name], property_staff, note="已更换漏水的屋面防水卷材。"
+                )
     with at(60):
         actions.rate(reports["A"], owner, score=5)
         actions.rate(reports["B"], owner, score=2, comment="太慢")

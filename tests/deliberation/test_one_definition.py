@@ -70,12 +70,16 @@ def spread(settings, estate_a, estate_b, owner, outsider, property_staff, commit
 
     one = report(1, at(6, 1, 9))
     answer(one, property_staff, at(6, 1, 9) + 3 * h)
-    actions.mark_resolved(one, property_staff, now=at(6, 1, 9) + 20 * h)
+    actions.mark_resolved(
+        one, property_staff, note="已安排维修并处理完毕。", now=at(6, 1, 9) + 20 * h
+    )
     actions.rate(one, owner, score=5, now=at(6, 2, 9))
 
     two = report(2, at(6, 2, 9))
     answer(two, property_staff, at(6, 2, 9) + 30 * h)
-    actions.mark_resolved(two, property_staff, now=at(6, 2, 9) + 60 * h)
+    actions.mark_resolved(
+        two, property_staff, note="已安排维修并处理完毕。", now=at(6, 2, 9) + 60 * h
+    )
     actions.rate(two, owner, score=2, comment="太慢", now=at(6, 5, 9))
 
     report(3, at(6, 10, 9))
@@ -90,14 +94,14 @@ def spread(settings, estate_a, estate_b, owner, outsider, property_staff, commit
         now=at(6, 5, 11),
     )
     answer(five, committee_chair, at(6, 5, 14))
-    actions.mark_resolved(five, committee_chair, now=at(6, 6, 15))
+    actions.mark_resolved(five, committee_chair, note="已安排维修并处理完毕。", now=at(6, 6, 15))
 
     six = report(6, at(6, 8, 9))
     answer(six, property_staff, at(6, 8, 19))
 
     seven = report(7, at(5, 20, 9))
     answer(seven, property_staff, at(5, 20, 10))
-    actions.mark_resolved(seven, property_staff, now=at(5, 20, 14))
+    actions.mark_resolved(seven, property_staff, note="已安排维修并处理完毕。", now=at(5, 20, 14))
     actions.reopen(seven, owner, reason="灯又坏了", now=at(5, 22, 1))
 
     eight = report(8, at(3, 18, 0, 10))

@@ -51,7 +51,7 @@ def seed_xss(estate, *, owner, tenant, property_staff, moderator) -> Seeded:
         )
         actions.assign(thread, property_staff, party=Party.COMMITTEE, reason=payload[:300])
         actions.assign(thread, moderator, party=Party.PROPERTY, reason=f"退回物业 {payload}"[:300])
-        actions.mark_resolved(thread, property_staff)
+        actions.mark_resolved(thread, property_staff, note="已更换漏水的屋面防水卷材。")
         actions.rate(thread, owner, score=1 + i % 5, comment=payload[:500])
         seeded.issues.append(thread)
     reports_in = actions.start_thread(estate, owner, kind="topic", title="举报测试", body="举报")

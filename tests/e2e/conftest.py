@@ -35,6 +35,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+# How long a step may wait for the page: Playwright returns as soon as the condition holds,
+# so a generous limit costs nothing when the page is quick and keeps a busy machine (CI on 2
+# cores shared with other work) from failing a step that was merely slow. Playwright's own
+# defaults (5 s for expect, and the 10 s this suite set) failed there now and then.
+STEP_TIMEOUT_MS = int(os.environ.get("E2E_STEP_TIMEOUT_MS", "30000"))
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
@@ -123,6 +128,9 @@ def browser(chromium: Path, django_db_setup: None, django_db_blocker: Any) -> It
         alias: getattr(connections[alias], "_test_serialized_contents", None)
         for alias in connections
     }
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=STEP_TIMEOUT_MS)
     with sync_playwright() as playwright:
         # Between its calls Playwright marks its event loop as running in this thread, and
         # Django keeps connections per context: from here on the tests get new connection
@@ -147,6 +155,15 @@ def browser(chromium: Path, django_db_setup: None, django_db_blocker: Any) -> It
         for alias, contents in serialized.items():
             if contents is not None:
                 connections[alias].creation.deserialize_db_from_string(contents)
+        # The last flush also left SQLite's append-only triggers lifted (see
+        # _append_only_triggers_lifted_for_flush); put them back for those tests too, or an
+        # append-only check that runs after the browser tests finds none.
+        connection = connections["default"]
+        if connection.vendor == "sqlite" and _sqlite_triggers:
+            with connection.cursor() as cursor:
+                for name, sql in _sqlite_triggers.items():
+                    cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+                    cursor.execute(sql)
 
 
 @pytest.fixture(params=[PHONE, DESKTOP], ids=lambda viewport: viewport.name)
@@ -164,7 +181,7 @@ def new_page(browser: Any, viewport: Viewport, live_server: Any) -> Iterator[Cal
 
     def open_page() -> Any:
         context = browser.new_context(base_url=live_server.url, **viewport.context_options())
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(STEP_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
 

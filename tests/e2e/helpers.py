@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
+
+import time_machine
 
 from portal.accounts.sms import LocmemSMSBackend
 
@@ -47,7 +50,11 @@ def log_in_by_sms_code(
     code_form = page.locator("form:has(input[name=code])")
     code_form.locator("input[name=code]").fill(last_sms_code(phone))
     snap(page, "enter-code")
-    code_form.locator("button[type=submit], input[type=submit]").first.click()
+    # Wait for the navigation the click starts, not merely for the current page's load
+    # state (already "loaded"): otherwise the next goto can cut the sign-in short on a
+    # slow machine, and the test goes on signed out.
+    with page.expect_navigation():
+        code_form.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_load_state()
 
 
@@ -63,17 +70,6 @@ def assert_fits_screen(page: Any) -> None:
     assert widths[0] <= widths[1], f"page is {widths[0]}px wide on a {widths[1]}px screen"
 
 
-def current_totp(totp_secret: str) -> str:
-    """Return the number the authenticator app shows right now for this secret."""
-    from allauth.mfa.totp.internal.auth import (
-        format_hotp_value,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
-
-    return format_hotp_value(hotp_value(totp_secret, next(yield_hotp_counters_from_time())))
-
-
 def log_in_with_password_and_totp(
     page: Any, login: str, password: str, totp_secret: str, *, to: str = "/admin/"
 ) -> None:
@@ -86,12 +82,36 @@ def log_in_with_password_and_totp(
     form = page.locator("form:has(input[name=password])")
     form.locator("input[name=login]").fill(login)
     form.locator("input[name=password]").fill(password)
-    form.locator("button[type=submit], input[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # see log_in_by_sms_code
+        form.locator("button[type=submit], input[type=submit]").first.click()
     page.goto(to)
+    enter_totp_code(page, totp_secret)
+
+
+def current_totp(totp_secret: str) -> str:
+    """Return the number the authenticator app shows right now for this secret."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    return format_hotp_value(hotp_value(totp_secret, next(yield_hotp_counters_from_time())))
+
+
+def enter_totp_code(page: Any, totp_secret: str) -> None:
+    """Where the page asks for the authenticator app's code, type the current one and send it."""
     code_form = page.locator("form:has(input[name=code])")
-    code_form.locator("input[name=code]").fill(current_totp(totp_secret))
-    code_form.locator("button[type=submit], input[type=submit]").first.click()
+    code_form.wait_for()
+    # A code is good for its 30-second window only (allauth's tolerance is 0). Computed at
+    # :29 and checked at :31 on a slow machine, it would be refused. The live server runs in
+    # this process, so hold the clock still from computing the code until the server has
+    # checked it: the same window on both sides. (Playwright's waits use the monotonic clock,
+    # which time-machine leaves alone.)
+    with time_machine.travel(time.time(), tick=False):
+        code_form.locator("input[name=code]").fill(current_totp(totp_secret))
+        with page.expect_navigation():  # see log_in_by_sms_code
+            code_form.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_load_state()
 
 

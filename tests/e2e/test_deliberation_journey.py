@@ -63,8 +63,18 @@ def test_owner_reports_a_leaking_roof_the_property_company_answers_and_the_owner
     expect(staff.locator(".dlb-official")).to_have_text("官方答复 · 物业服务企业")
     expect(staff.locator(".dlb-status")).to_contain_text("处理中")
     expect(staff.locator(".dlb-status")).to_contain_text("按时")
-    staff.get_by_role("button", name="标记为已解决").click()
+    # "已解决" needs a note of what was done: without one it is refused, beside the field.
+    staff.locator("details#resolve summary").click()
+    staff.get_by_role("button", name="提交处理说明并标记为已解决").click()
+    expect(staff.locator("[data-error-summary]")).to_contain_text("请说明做了什么")
+    expect(staff.locator(".dlb-status")).to_contain_text("处理中")
+    screenshot(staff, "resolve-refused")
+    staff.get_by_label("处理说明").fill(
+        "已更换 5 楼屋面防水卷材约 6 平方米，并做闭水试验 24 小时无渗漏。"
+    )
+    staff.get_by_role("button", name="提交处理说明并标记为已解决").click()
     expect(staff.locator(".dlb-status")).to_contain_text("已解决")
+    expect(staff.locator(".dlb-resolutions")).to_contain_text("闭水试验")
     assert_fits_screen(staff)
     screenshot(staff, "answered")
 

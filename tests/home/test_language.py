@@ -17,6 +17,14 @@ def test_choosing_english_switches_the_interface(client, estate_a):
     assert '<html lang="en">' in response.content.decode()
 
 
+def test_after_an_english_request_the_next_test_still_starts_in_chinese(db):
+    """Runs right after the test above (file order): the middleware left English on the
+    thread, and a test's messages must not depend on which test ran before it."""
+    from django.utils import translation
+
+    assert translation.get_language() == "zh-hans", translation.get_language()
+
+
 def test_an_unknown_language_cookie_falls_back_to_chinese(client, estate_a):
     client.cookies["django_language"] = "fr"
     assert client.get("/jinxiu/")["Content-Language"] == "zh-hans"

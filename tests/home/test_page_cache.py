@@ -35,7 +35,7 @@ def test_signed_in_members_are_never_served_from_the_cache(client, estate_a, own
     client.force_login(owner)
     response = client.get(page.url)
     assert "X-Page-Cache" not in response
-    assert owner.masked_name in response.content.decode()
+    assert owner.display_name in response.content.decode()
 
 
 def test_cached_pages_carry_no_csrf_token(client, estate_a):

@@ -96,3 +96,28 @@ def test_feedback_on_a_page_the_reader_may_not_open_is_refused(client, knowledge
 def test_anonymous_feedback_goes_to_login(client, knowledge):
     page = ArticlePage.objects.get(slug="raise-an-issue")
     assert client.post(f"/knowledge/{page.pk}/feedback/", {"helpful": "1"}).status_code == 302
+
+
+def test_the_district_guides_are_linked_from_every_page_and_the_link_finds_them(
+    client, knowledge, estate_a
+):
+    from django.urls import reverse
+
+    from portal.knowledge.models import KnowledgeIndexPage
+
+    guides = KnowledgeIndexPage.objects.child_of(HomePage.objects.first()).get()
+    link = reverse("knowledge:guides")
+    for url in ("/", estate_a.page.url, reverse("search:search")):
+        assert f'href="{link}"' in client.get(url).content.decode(), url
+    response = client.get(link)
+    assert response.status_code == 302 and response["Location"] == guides.url
+    # The estate's own knowledge base points up to the district's.
+    estate_index = KnowledgeIndexPage.objects.descendant_of(estate_a.page).get()
+    assert (
+        f'<a href="{link}">街道的法规与办事指南</a>'
+        in client.get(estate_index.url).content.decode()
+    )
+
+
+def test_the_guides_link_says_not_found_when_the_district_has_none(client, estate_a):
+    assert client.get("/knowledge/guides/").status_code == 404

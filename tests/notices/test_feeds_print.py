@@ -104,3 +104,19 @@ def test_stylesheet_sets_a4_for_printing():
     css = (Path(__file__).resolve().parents[2] / "themes/static/css/gongzhi.css").read_text()
     assert "@page { size: A4" in css
     assert "@media print" in css
+
+
+def test_the_qr_code_and_calendar_point_at_the_configured_address_not_localhost(
+    client, settings, notice_index, outage
+):
+    # Wagtail's Site record says "localhost" (its initial migration); the site is elsewhere.
+    from wagtail.models import Site
+
+    assert Site.objects.get(is_default_site=True).hostname == "localhost"
+    settings.WAGTAILADMIN_BASE_URL = "https://gongzhi.example.cn"
+    response = client.get(outage.url + "print/")
+    assert response.context["online_url"] == "https://gongzhi.example.cn" + outage.url
+    assert qr_svg("https://gongzhi.example.cn" + outage.url) in response.content.decode()
+    calendar = client.get(notice_index.url + "feed/ical/").content.decode().replace("\r\n ", "")
+    assert f"URL:https://gongzhi.example.cn{outage.url}" in calendar
+    assert "localhost" not in calendar

@@ -21,7 +21,7 @@ from portal.community.models import AuditEvent
 from portal.notifications.models import Notification
 from tests.oversight.conftest import assert_database_refuses_changes, make_item
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("away_from_midnight")]
 
 
 def adjust(item, actor, **kwargs):

@@ -14,7 +14,7 @@ from deliberation.oversight.models import ActionItem
 from portal.community.choices import Party
 from portal.dashboard.period import Period
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("away_from_midnight")]
 
 
 @pytest.fixture

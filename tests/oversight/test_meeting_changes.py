@@ -18,7 +18,7 @@ from portal.community.models import AuditEvent, Estate
 from portal.notifications.models import Notification
 from tests.oversight.conftest import assert_database_refuses_changes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("away_from_midnight")]
 
 
 def test_rescheduling_moves_the_meeting_keeps_the_old_time_and_tells_the_participants(

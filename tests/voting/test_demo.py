@@ -66,3 +66,37 @@ def test_the_dashboard_shows_its_turnout_and_outcomes_in_its_default_period(cuih
     assert row["motions_passed"] == 2
     assert row["results_late"] == 0
     assert row["turnout_heads"] > 0.7
+
+
+def test_what_the_demo_says_about_its_meetings_is_what_their_records_say(client):
+    """The intro never claims the residents' committee was told: the page shows the record;
+    and 锦绣花园's meeting caps proxies as its rules of procedure (its knowledge base) say."""
+    import re
+
+    from django.urls import reverse
+
+    from portal.knowledge.models import ArticlePage
+    from voting.demo import ASSEMBLY, seed_assembly
+
+    demo.seed(with_activity=False)
+    jinxiu = Estate.objects.get(slug="jinxiu")
+    chair = get_user_model().objects.get(phone=normalize_phone("13800138004"))
+    assert seed_assembly(jinxiu, convener=chair) is True
+    assembly = AssemblyPage.objects.get(slug=ASSEMBLY["slug"])
+
+    client.force_login(chair)
+    page = client.get(assembly.url).content.decode()
+    assert "尚未记录" not in page  # the notice to the residents' committee is on record
+    manage = client.get(reverse("voting:manage", args=[assembly.pk])).content.decode()
+    assert "和平社区居民委员会" in manage and "尚未记录" not in manage
+    for intro in (ASSEMBLY["intro"], PAST_ASSEMBLY["intro"]):
+        assert "已告知" not in intro  # said by the record, never by prose
+
+    rules = ArticlePage.objects.get(slug="rules-of-procedure")
+    body = str(rules.body)
+    [cap] = re.findall(r"每位受托人最多代理 (\d+) 位业主", body)
+    assert assembly.proxy_cap_per_agent == int(cap)
+    assert f"每位受托人最多代理 {cap} 位业主" in page
+    assert "不限受托人代理人数" not in page
+    [due, display] = re.findall(r"表决结束后 (\d+) 日内公告，公示不少于 (\d+) 日", body)[0]
+    assert (assembly.result_due_days, assembly.result_display_days) == (int(due), int(display))

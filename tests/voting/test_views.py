@@ -7,11 +7,12 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.voting.conftest import full_choices, motions_of, png_scan, right_of
 from voting import actions
-from voting.choices import Channel
-from voting.models import Ballot
+from voting.choices import AssemblyState, Channel
+from voting.models import AssemblyPage, Ballot
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +75,15 @@ def test_too_many_candidates_in_the_form_is_refused_in_chinese(client, assembly,
         reverse("voting:vote", args=[assembly.pk]),
         {f"motion_{election.pk}": everyone, "step": "confirm"},
     )
-    assert "最多只能选 5 名候选人" in response.content.decode()
+    html = response.content.decode()
+    assert "最多只能选 5 名候选人" in html
     assert Ballot.objects.count() == 0
+    # The summary links to the first box; the browser also stops a sixth tick (forms.js).
+    assert f'<a href="#id_motion_{election.pk}_0">' in html
+    assert 'data-max-choices="5"' in html
+    assert f'aria-describedby="id_motion_{election.pk}_error"' in html
+    # Every box the owner ticked is still ticked.
+    assert html.count("checked") >= len(everyone)
 
 
 def test_tenant_cannot_open_the_ballot(client, assembly, tenant):
@@ -207,3 +215,16 @@ def test_the_ledger_is_read_by_whoever_may_read_the_meeting(client, assembly, ow
     AssemblyPage.objects.filter(pk=assembly.pk).update(visibility=Visibility.PUBLIC)
     assert client.get(url).status_code == 200
     assert client.get(reverse("voting:ledger_json", args=[assembly.pk])).status_code == 200
+
+
+def test_the_index_shows_each_meetings_state_and_voting_dates(client, assembly, owner):
+    client.force_login(owner)
+    html = client.get(assembly.get_parent().url).content.decode()
+    opens = timezone.localtime(assembly.voting_opens_at).strftime("%Y-%m-%d")
+    closes = timezone.localtime(assembly.voting_closes_at).strftime("%Y-%m-%d")
+    assert assembly.title in html
+    assert 'data-state="open">投票中</span>' in html
+    assert "投票时间 <time" in html and opens in html and closes in html
+    AssemblyPage.objects.filter(pk=assembly.pk).update(state=AssemblyState.CLOSED)
+    html = client.get(assembly.get_parent().url).content.decode()
+    assert 'data-state="closed">已结束</span>' in html

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.forms import BaseForm
+from django.utils.translation import gettext
 
 from portal.community import legal, permissions
-from portal.community.masking import mask_name, mask_phone
+from portal.community.masking import mask_name, mask_phone, name_shown_to
 
 register = template.Library()
 
@@ -24,6 +28,32 @@ def masked_name(value: str) -> str:
 @register.filter
 def masked_phone(value: str) -> str:
     return mask_phone(value or "")
+
+
+@register.filter
+def name_for(person, viewer) -> str:
+    """{{ post.author|name_for:request.user }}: one's own name in full, others' masked."""
+    return name_shown_to(person, viewer)
+
+
+TITLE_SEPARATOR = " · "
+
+
+@register.filter(is_safe=True)
+def site_title(value: str) -> str:
+    """Return a page's <title> ending in the site's name once: "阳光街道 · 共治".
+
+    Parts are joined with " · ". An editor's title that already names the site ("阳光街道 · 共治"),
+    an empty part (a page without a title of its own) or a part repeated at once (锦绣花园 ·
+    锦绣花园) would otherwise show in the browser tab and in search results twice.
+    """
+    site = gettext("共治")
+    parts: list[str] = []
+    for part in str(value).split("·"):
+        part = " ".join(part.split())
+        if part and part not in {site, "共治"} and (not parts or parts[-1] != part):
+            parts.append(part)
+    return TITLE_SEPARATOR.join([*parts, site])
 
 
 @register.inclusion_tag("includes/estate_nav.html", takes_context=True)
@@ -54,3 +84,40 @@ def legal_bound(key: str, end: str = "legal") -> int | None:
     if end == "max":
         return bound.maximum
     return bound.legal_value
+
+
+def _field_anchor(field) -> str:
+    """Return the id a summary link should move to: the input, or a group's first option."""
+    if field.use_fieldset:
+        # Radios, checkboxes and split inputs: link to the group's first input (GOV.UK).
+        return f"{field.auto_id}_0" if field.auto_id else ""
+    return field.id_for_label or field.auto_id or ""
+
+
+def summary_items(*sources: Any) -> list[tuple[str, str]]:
+    """Return (anchor id, message) pairs from forms and from (anchor, message) pairs.
+
+    A bound Django form gives one item per error, its non-field errors first (anchor "",
+    shown as plain text). Any other iterable is taken as (anchor, message) pairs already.
+    """
+    items: list[tuple[str, str]] = []
+    for source in sources:
+        if not source:
+            continue
+        if isinstance(source, BaseForm):
+            items += [("", str(message)) for message in source.non_field_errors()]
+            for field in source:
+                items += [(_field_anchor(field), str(message)) for message in field.errors]
+        else:
+            items += [(anchor or "", str(message)) for anchor, message in source]
+    return items
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(*sources: Any) -> dict[str, Any]:
+    """{% error_summary form other_form %}: one error summary at the top of a form's page.
+
+    Each item links to its field's id; the static forms.js moves focus to the summary on
+    load, so a person on a phone sees what went wrong without hunting for it.
+    """
+    return {"items": summary_items(*sources)}
