@@ -673,6 +673,7 @@ def check_resolution(note: str, photo: Any = None) -> dict[str, list[str]]:
     return errors
 
 
+@transaction.atomic
 def mark_resolved(
     thread: Thread,
     user: Any,
