@@ -266,6 +266,24 @@ def may_manage_consultation(user: Any, estate: Estate) -> bool:
     return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
 
 
+def may_enter_disclosures(user: Any, estate: Estate) -> bool:
+    """Enter and import the periodic disclosure (信息公开): the property company (Civil Code
+    Art. 943 puts the duty on the property service provider)."""
+    return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.property_company()))
+
+
+def may_review_disclosures(user: Any, estate: Estate) -> bool:
+    """Confirm or query each line of a disclosure, publish it and run the service evaluation:
+    the owners' committee, which answers for the owners."""
+    return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
+
+
+def may_see_disclosure_drafts(user: Any, estate: Estate) -> bool:
+    """See a disclosure before it is published: the company that writes it, the committee that
+    reviews it."""
+    return may_enter_disclosures(user, estate) or may_review_disclosures(user, estate)
+
+
 def may_view_dashboard(user: Any, estate: Estate) -> bool:
     """See outcome figures for the estate: officials over it, its committee and manager."""
     return (
@@ -403,6 +421,9 @@ ACTIONS = {
     "manage_consultation": may_manage_consultation,
     "answer_officially": may_answer_officially,
     "deliberate": may_deliberate,
+    "enter_disclosures": may_enter_disclosures,
+    "review_disclosures": may_review_disclosures,
+    "see_disclosure_drafts": may_see_disclosure_drafts,
 }
 
 
