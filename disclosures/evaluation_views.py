@@ -35,6 +35,45 @@ def _issue_figures(evaluation: ServiceEvaluation):
     return figures.party(Party.PROPERTY) if figures else None
 
 
+def _result_rows(results) -> list[dict]:
+    text, change = evaluations.score_text, evaluations.change_text
+    return [
+        {
+            "area": a.area,
+            "label": a.label,
+            "by_heads": text(a.by_heads),
+            "by_area": text(a.by_area),
+            "previous": text(a.previous_by_heads),
+            "change": change(a.change_by_heads),
+        }
+        for a in results.areas
+    ]
+
+
+def _overall_row(results) -> dict:
+    text = evaluations.score_text
+    previous = results.previous_overall_by_heads
+    current = results.overall_by_heads
+    return {
+        "by_heads": text(current),
+        "by_area": text(results.overall_by_area),
+        "previous": text(previous),
+        "change": evaluations.change_text(current - previous if current is not None and previous is not None else None),
+    }
+
+
+def _issue_text(figures) -> dict:
+    from portal.dashboard.figures import SCORE, SHARE, format_value
+
+    if figures is None:
+        return {}
+    return {
+        "answered": format_value(figures.answered_on_time_share, SHARE),
+        "closed": format_value(figures.closed_on_time_share, SHARE),
+        "satisfaction": format_value(figures.satisfaction, SCORE),
+    }
+
+
 @require_GET
 def index(request, estate_slug: str):
     estate = get_estate(request, estate_slug, action="view_members")
@@ -100,9 +139,14 @@ def detail(request, estate_slug: str, pk: int):
                 return redirect("disclosures:evaluation", estate.slug, evaluation.pk)
     show_results = bool(evaluation.published_at) or may_review or permissions.may(request.user, "enter_disclosures", estate)
     reply = getattr(evaluation, "reply", None) if evaluation.published_at else None
+    results = evaluations.results(evaluation) if show_results else None
+    issue_figures = _issue_figures(evaluation) if show_results else None
     context = {
         "estate": estate,
         "evaluation": evaluation,
+        "result_rows": _result_rows(results) if results else [],
+        "overall": _overall_row(results) if results else None,
+        "issue_text": _issue_text(issue_figures),
         "form": form,
         "problems": problems,
         "may_answer": bool(head) and not answered and evaluation.is_open(),
@@ -111,8 +155,8 @@ def detail(request, estate_slug: str, pk: int):
         "may_review": may_review,
         "may_reply": permissions.may(request.user, "enter_disclosures", estate)
         and bool(evaluation.published_at) and reply is None,
-        "results": evaluations.results(evaluation) if show_results else None,
-        "issue_figures": _issue_figures(evaluation) if show_results else None,
+        "results": results,
+        "issue_figures": issue_figures,
         "reply": reply,
         "reply_items": list(reply.items.select_related("action_item")) if reply else [],
         "reply_form": ReplyForm(),

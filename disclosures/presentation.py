@@ -124,8 +124,9 @@ def disclosure_page(user: Any, disclosure: Disclosure) -> dict[str, Any]:
         for row in table.rows:
             row["questions"] = answers.get(row["id"], [])
             row["needs_decision"] = table.section == Section.FUND and bool(row.get("outflow")) and not (row.get("decision") or "").strip()
-            row["cells"] = [_cell(column, row) for column in table.columns]
         table.headings = [content.heading(c) for c in table.columns]
+        for row in table.rows:
+            row["cells"] = list(zip(table.headings, (_cell(c, row) for c in table.columns), strict=True))
         table.total_cells = _total_cells(table)
         if table.section == Section.COMMON_INCOME and table.rows:
             table.chart = charts.income_by_source(table.rows, title=_("共有部分收入（按来源）"))
@@ -173,11 +174,11 @@ def _total_cells(table) -> list[dict[str, Any]] | None:
     for column in table.columns:
         if column in table.totals:
             declared, summed = table.totals[column]
-            cells.append({"text": money(declared), "adds_up": declared == summed})
+            cells.append({"text": money(declared), "adds_up": declared == summed, "heading": content.heading(column)})
         elif column == "label":
-            cells.append({"text": _("合计"), "adds_up": True})
+            cells.append({"text": _("合计"), "adds_up": True, "heading": ""})
         else:
-            cells.append({"text": "", "adds_up": True})
+            cells.append({"text": "", "adds_up": True, "heading": content.heading(column)})
     return cells
 
 

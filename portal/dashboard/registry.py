@@ -11,12 +11,14 @@ from portal.dashboard.figures import FigureSource
 SOURCE_PATHS = (
     "deliberation.dashboard.IssueReportFigures",
     "deliberation.dashboard.PropertyResponseFigures",
+    "disclosures.dashboard.EvaluationFigures",
     "deliberation.dashboard.CommitteeResponseFigures",
     "deliberation.dashboard.CommunityResponseFigures",
     "portal.notices.metrics.NoticeFigures",
     "voting.metrics.AssemblyFigures",
     "consultations.metrics.ConsultationFigures",
     "deliberation.oversight.dashboard.OversightFigures",
+    "disclosures.dashboard.DisclosureFigures",
 )
 
 
