@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('community', '0005_audit_refuses_truncate'),
-        ('deliberation', '0007_alter_deadlinepolicy_category_alter_thread_category'),
+        ('deliberation', '0007_issue_category_inquiry'),
         ('oversight', '0006_append_only_refuses_truncate'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
