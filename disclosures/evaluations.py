@@ -279,6 +279,7 @@ def reply(
 ) -> CompanyReply:
     """The property company answers the published results publicly, with its improvement plan."""
     now = now or timezone.now()
+    evaluation = ServiceEvaluation.objects.select_for_update().select_related("estate").get(pk=evaluation.pk)
     estate = evaluation.estate
     if not permissions.may(user, "enter_disclosures", estate):
         raise PermissionDenied(_("只有物业服务企业可以答复。"))
