@@ -45,8 +45,18 @@ def disclosure_url(disclosure: Disclosure) -> str:
     return reverse("disclosures:detail", args=[disclosure.estate.slug, disclosure.pk])
 
 
-def _notify(recipients: Iterable[int], *, estate: Estate, title: str, url: str, key: str,
-            actor: Any = None, body: str = "", category: str = "notice", urgency: str = "normal"):
+def _notify(
+    recipients: Iterable[int],
+    *,
+    estate: Estate,
+    title: str,
+    url: str,
+    key: str,
+    actor: Any = None,
+    body: str = "",
+    category: str = "notice",
+    urgency: str = "normal",
+):
     from portal.notifications.api import notify
 
     return notify(
@@ -77,34 +87,38 @@ def _require(allowed: bool, message: str) -> None:
 
 
 @transaction.atomic
-def import_disclosure(estate: Estate, user: Any, fileobj: Any, *, file_name: str = "") -> Disclosure:
+def import_disclosure(
+    estate: Estate, user: Any, fileobj: Any, *, file_name: str = ""
+) -> Disclosure:
     """Create a draft disclosure from the XLSX template: all of it, or nothing.
 
     Refused (Refused, listing every problem by sheet, row and column) for an unreadable file,
     a missing sheet or column, text in a number cell, a negative amount, a table that does not
     add up to its total, or a period that already has a disclosure.
     """
-    _require(permissions.may(user, "enter_disclosures", estate), _("只有物业服务企业可以录入信息公开。"))
+    _require(
+        permissions.may(user, "enter_disclosures", estate), _("只有物业服务企业可以录入信息公开。")
+    )
     parsed = parse(fileobj)
     problems = list(parsed.errors)
-    if parsed.period_start is not None and not problems:
-        if Disclosure.objects.filter(estate=estate, period_start=parsed.period_start).exists():
-            problems.append(
-                Problem(
-                    "基本信息",
-                    None,
-                    _("期间开始"),
-                    _("%(estate)s 这一期（%(start)s 起）的信息公开已经存在，不能重复导入。")
-                    % {"estate": estate.name, "start": parsed.period_start.isoformat()},
-                )
+    if (
+        parsed.period_start is not None
+        and Disclosure.objects.filter(estate=estate, period_start=parsed.period_start).exists()
+    ):
+        problems.append(
+            Problem(
+                "基本信息",
+                None,
+                _("期间开始"),
+                _("%(estate)s 这一期（%(start)s 起）的信息公开已经存在，不能重复导入。")
+                % {"estate": estate.name, "start": parsed.period_start.isoformat()},
             )
+        )
     # The arithmetic is checked even when some cells were refused, so every error is listed.
     result = check(parsed.lines, parsed.totals, total_rows=parsed.total_rows)
     from disclosures.sheets import sheet_of
 
-    problems.extend(
-        Problem(sheet_of(p.section), p.row, p.column, p.message) for p in result.errors
-    )
+    problems.extend(Problem(sheet_of(p.section), p.row, p.column, p.message) for p in result.errors)
     if problems:
         raise Refused(problems)
     disclosure = Disclosure(
@@ -119,7 +133,13 @@ def import_disclosure(estate: Estate, user: Any, fileobj: Any, *, file_name: str
         with transaction.atomic():
             disclosure.save()
     except IntegrityError as exc:  # the same period imported twice at once
-        raise Refused([Problem("基本信息", None, _("期间开始"), _("这一期的信息公开已经存在，不能重复导入。"))]) from exc
+        raise Refused(
+            [
+                Problem(
+                    "基本信息", None, _("期间开始"), _("这一期的信息公开已经存在，不能重复导入。")
+                )
+            ]
+        ) from exc
     counters: dict[str, int] = {}
     new_lines = []
     for line in parsed.lines:
@@ -160,11 +180,15 @@ def problems_of(disclosure: Disclosure):
 
 
 @transaction.atomic
-def submit_for_review(disclosure: Disclosure, user: Any, *, now: datetime | None = None) -> Disclosure:
+def submit_for_review(
+    disclosure: Disclosure, user: Any, *, now: datetime | None = None
+) -> Disclosure:
     """Hand a draft to the committee for review, once its tables add up."""
     disclosure = _lock(disclosure)
     estate = disclosure.estate
-    _require(permissions.may(user, "enter_disclosures", estate), _("只有物业服务企业可以提交审核。"))
+    _require(
+        permissions.may(user, "enter_disclosures", estate), _("只有物业服务企业可以提交审核。")
+    )
     if disclosure.state != DisclosureState.DRAFT:
         raise ValidationError(_("只有草稿可以提交审核。"))
     result = problems_of(disclosure)
@@ -202,7 +226,13 @@ def return_to_draft(disclosure: Disclosure, user: Any, *, reason: str) -> Disclo
         raise ValidationError({"reason": _("请说明退回原因。")})
     disclosure.state = DisclosureState.DRAFT
     disclosure.save(update_fields=["state"])
-    audit.record("disclosures.returned", actor=user, obj=disclosure, estate=estate, reason=reason[:REASON_MAX])
+    audit.record(
+        "disclosures.returned",
+        actor=user,
+        obj=disclosure,
+        estate=estate,
+        reason=reason[:REASON_MAX],
+    )
     _notify(
         _party_ids(estate, Party.PROPERTY),
         estate=estate,
@@ -327,7 +357,8 @@ def correct(
     disclosure = Disclosure.objects.select_related("estate").get(pk=disclosure.pk)
     estate = disclosure.estate
     _require(
-        permissions.may(user, "enter_disclosures", estate) or permissions.may(user, "review_disclosures", estate),
+        permissions.may(user, "enter_disclosures", estate)
+        or permissions.may(user, "review_disclosures", estate),
         _("只有物业服务企业和业主委员会可以更正。"),
     )
     if not disclosure.is_published:
@@ -335,7 +366,12 @@ def correct(
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError({"reason": _("请说明更正原因。")})
-    previous = DisclosureRecord.objects.select_for_update().filter(disclosure=disclosure).order_by("-sequence").first()
+    previous = (
+        DisclosureRecord.objects.select_for_update()
+        .filter(disclosure=disclosure)
+        .order_by("-sequence")
+        .first()
+    )
     current = previous.content
     lines = {item["id"]: item for item in current["lines"]}
     stated = []
@@ -343,7 +379,15 @@ def correct(
         field_name = change.get("field")
         line_id = change.get("line")
         if line_id is not None:
-            if line_id not in lines or field_name not in (*AMOUNT_FIELDS, "rate", "label", "responsible", "standard", "decision", "note"):
+            if line_id not in lines or field_name not in (
+                *AMOUNT_FIELDS,
+                "rate",
+                "label",
+                "responsible",
+                "standard",
+                "decision",
+                "note",
+            ):
                 raise ValidationError(_("更正的项目不存在。"))
             old = lines[line_id].get(field_name)
         else:
@@ -378,7 +422,12 @@ def correct(
         recorded_at=now,
     )
     audit.record(
-        "disclosures.corrected", actor=user, obj=disclosure, estate=estate, changes=stated, reason=reason
+        "disclosures.corrected",
+        actor=user,
+        obj=disclosure,
+        estate=estate,
+        changes=stated,
+        reason=reason,
     )
     return record
 
@@ -403,11 +452,15 @@ def _open_question(line, disclosure, user, *, body: str, from_review: bool, now)
         body=body,
         now=now,
     )
-    return LineQuestion.objects.create(line=line, thread=thread, from_review=from_review, created_at=now)
+    return LineQuestion.objects.create(
+        line=line, thread=thread, from_review=from_review, created_at=now
+    )
 
 
 @transaction.atomic
-def ask_about_line(line: DisclosureLine, user: Any, *, body: str, now: datetime | None = None) -> LineQuestion:
+def ask_about_line(
+    line: DisclosureLine, user: Any, *, body: str, now: datetime | None = None
+) -> LineQuestion:
     """An owner asks about one line of a published disclosure: an issue report to the
     property company, with the estate's 24 h / 48 h deadlines, linked to the line."""
     now = now or timezone.now()
@@ -420,7 +473,11 @@ def ask_about_line(line: DisclosureLine, user: Any, *, body: str, now: datetime 
         raise ValidationError({"body": _("请写下您的问题。")})
     question = _open_question(line, disclosure, user, body=body, from_review=False, now=now)
     audit.record(
-        "disclosures.question_asked", actor=user, obj=disclosure, estate=estate, line=line.pk,
+        "disclosures.question_asked",
+        actor=user,
+        obj=disclosure,
+        estate=estate,
+        line=line.pk,
         thread=question.thread_id,
     )
     return question

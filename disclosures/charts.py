@@ -32,7 +32,9 @@ def income_by_source(rows: Sequence[dict], *, title: str) -> SafeString:
     return bar_chart(bars, title=title)
 
 
-def trend_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[Decimal | None]]) -> SafeString:
+def trend_chart(
+    title: str, labels: Sequence[str], series: dict[str, Sequence[Decimal | None]]
+) -> SafeString:
     """Return an accessible SVG line chart, one point per period (oldest first)."""
     if not labels or not series:
         return SafeString("")

@@ -103,7 +103,12 @@ def _sum(lines: Sequence[Line], name: str) -> Decimal:
     return sum((line.amount(name) or ZERO for line in lines), ZERO)
 
 
-def check(lines: Sequence[Line], totals: dict[str, Decimal | None], *, total_rows: dict[str, int] | None = None) -> Result:
+def check(
+    lines: Sequence[Line],
+    totals: dict[str, Decimal | None],
+    *,
+    total_rows: dict[str, int] | None = None,
+) -> Result:
     """Return every error and warning of the disclosure; `total_rows` says on which sheet row
     each total was declared (for the import's messages)."""
     result = Result()
@@ -137,12 +142,32 @@ def check(lines: Sequence[Line], totals: dict[str, Decimal | None], *, total_row
         for name in ("receivable", "received"):
             if line.amount(name) is None:
                 error(Section.COLLECTION, line.row, name, _("请填写金额。"))
-    _check_total(result, collection, totals, total_rows, Section.COLLECTION, "receivable", "collection_receivable")
-    _check_total(result, collection, totals, total_rows, Section.COLLECTION, "received", "collection_received")
+    _check_total(
+        result,
+        collection,
+        totals,
+        total_rows,
+        Section.COLLECTION,
+        "receivable",
+        "collection_receivable",
+    )
+    _check_total(
+        result,
+        collection,
+        totals,
+        total_rows,
+        Section.COLLECTION,
+        "received",
+        "collection_received",
+    )
 
     common = by_section[Section.COMMON_INCOME]
     for line in common:
-        income, cost, share = line.amount("income"), line.amount("cost"), line.amount("owners_share")
+        income, cost, share = (
+            line.amount("income"),
+            line.amount("cost"),
+            line.amount("owners_share"),
+        )
         if income is None:
             error(Section.COMMON_INCOME, line.row, "income", _("请填写收入。"))
         if cost is None:
@@ -155,16 +180,32 @@ def check(lines: Sequence[Line], totals: dict[str, Decimal | None], *, total_row
                 _("业主收益应为收入减成本：%(expected)s，而不是 %(given)s。")
                 % {"expected": money(income - cost), "given": money(share)},
             )
-    _check_total(result, common, totals, total_rows, Section.COMMON_INCOME, "income", "common_income_total")
-    _check_total(result, common, totals, total_rows, Section.COMMON_INCOME, "cost", "common_cost_total")
-    _check_total(result, common, totals, total_rows, Section.COMMON_INCOME, "owners_share", "owners_share_total")
+    _check_total(
+        result, common, totals, total_rows, Section.COMMON_INCOME, "income", "common_income_total"
+    )
+    _check_total(
+        result, common, totals, total_rows, Section.COMMON_INCOME, "cost", "common_cost_total"
+    )
+    _check_total(
+        result,
+        common,
+        totals,
+        total_rows,
+        Section.COMMON_INCOME,
+        "owners_share",
+        "owners_share_total",
+    )
 
     fund = by_section[Section.FUND]
     for line in fund:
         inflow, outflow = line.amount("inflow"), line.amount("outflow")
         if (inflow is None) == (outflow is None):
             error(Section.FUND, line.row, "inflow", _("每笔维修资金变动须填写收入或使用中的一项。"))
-        if outflow is not None and outflow > ZERO and not str(line.values.get("decision") or "").strip():
+        if (
+            outflow is not None
+            and outflow > ZERO
+            and not str(line.values.get("decision") or "").strip()
+        ):
             result.warnings.append(
                 Problem(
                     Section.FUND,
@@ -176,9 +217,13 @@ def check(lines: Sequence[Line], totals: dict[str, Decimal | None], *, total_row
     opening, closing = totals.get("fund_opening"), totals.get("fund_closing")
     if fund or opening is not None or closing is not None:
         if opening is None:
-            error(Section.FUND, total_rows.get("fund_opening"), "fund_opening", _("请填写期初余额。"))
+            error(
+                Section.FUND, total_rows.get("fund_opening"), "fund_opening", _("请填写期初余额。")
+            )
         if closing is None:
-            error(Section.FUND, total_rows.get("fund_closing"), "fund_closing", _("请填写期末余额。"))
+            error(
+                Section.FUND, total_rows.get("fund_closing"), "fund_closing", _("请填写期末余额。")
+            )
         if opening is not None and closing is not None:
             expected = opening + _sum(fund, "inflow") - _sum(fund, "outflow")
             if expected != closing:
@@ -206,7 +251,9 @@ def _check_total(result, lines, totals, total_rows, section, column, total_name)
         return
     if declared is None:
         result.errors.append(
-            Problem(section, total_rows.get(total_name), column_label(total_name), _("请填写合计。"))
+            Problem(
+                section, total_rows.get(total_name), column_label(total_name), _("请填写合计。")
+            )
         )
         return
     actual = _sum(lines, column)

@@ -114,7 +114,9 @@ def tables(content: dict[str, Any]) -> list[Table]:
     """Return the content's tables in the order of Section, each row with Decimal values."""
     result = []
     for section in Section:
-        table = Table(section=section.value, title=str(section.label), columns=COLUMNS[section.value])
+        table = Table(
+            section=section.value, title=str(section.label), columns=COLUMNS[section.value]
+        )
         for item in content["lines"]:
             if item["section"] != section.value:
                 continue

@@ -67,7 +67,9 @@ class DisclosureFigures(FigureSource):
             _("公开情况"),
             TEXT,
             drill=True,
-            help=_("期满后规定天数内（默认 30 天）公开为按时；超过为逾期公开；仍未公开为逾期未公开。"),
+            help=_(
+                "期满后规定天数内（默认 30 天）公开为按时；超过为逾期公开；仍未公开为逾期未公开。"
+            ),
         ),
         Column("on_time", _("按时公开"), COUNT, drill=True),
         Column("late", _("逾期公开"), COUNT, drill=True),
@@ -87,7 +89,12 @@ class DisclosureFigures(FigureSource):
         figures = {}
         for pk in estate_ids:
             rows = periods.get(pk, [])
-            in_range = [r for r in rows if period.first <= r["period"].due <= period.last or r["timeliness"] == Timeliness.MISSING]
+            in_range = [
+                r
+                for r in rows
+                if period.first <= r["period"].due <= period.last
+                or r["timeliness"] == Timeliness.MISSING
+            ]
             due = [r for r in rows if r["timeliness"] != Timeliness.NOT_DUE]
             latest = due[-1] if due else None
             figures[pk] = {
@@ -108,13 +115,26 @@ class DisclosureFigures(FigureSource):
         if column == "fund_uses_without_decision":
             drill.headings = [_("期间"), _("维修资金使用"), _("金额（元）")]
             for line in _flagged_lines([estate.pk], period).select_related("disclosure"):
-                url = reverse("disclosures:detail", args=[estate.slug, line.disclosure_id]) + f"#line-{line.pk}"
-                drill.rows.append([(line.disclosure.period_label, url), (line.label, ""), (str(line.outflow), "")])
+                url = (
+                    reverse("disclosures:detail", args=[estate.slug, line.disclosure_id])
+                    + f"#line-{line.pk}"
+                )
+                drill.rows.append(
+                    [(line.disclosure.period_label, url), (line.label, ""), (str(line.outflow), "")]
+                )
             return drill
         for row in reversed(_periods([estate.pk], period).get(estate.pk, [])):
             found = row["disclosure"]
-            url = reverse("disclosures:detail", args=[estate.slug, found.pk]) if found and found.published_at else ""
-            published = timezone.localtime(found.published_at).strftime("%Y-%m-%d") if found and found.published_at else "—"
+            url = (
+                reverse("disclosures:detail", args=[estate.slug, found.pk])
+                if found and found.published_at
+                else ""
+            )
+            published = (
+                timezone.localtime(found.published_at).strftime("%Y-%m-%d")
+                if found and found.published_at
+                else "—"
+            )
             drill.rows.append(
                 [
                     (row["period"].label, url),
@@ -140,7 +160,11 @@ class DisclosureFigures(FigureSource):
                     key=f"disclosure_missing:{pk}:{row['period'].start.isoformat()}",
                     message=str(
                         _("%(estate)s：%(period)s 的物业信息公开应于 %(due)s 前公开，至今未公开。")
-                        % {"estate": estate.name, "period": row["period"].label, "due": row["period"].due.isoformat()}
+                        % {
+                            "estate": estate.name,
+                            "period": row["period"].label,
+                            "due": row["period"].due.isoformat(),
+                        }
                     ),
                     url=reverse("disclosures:estate_index", args=[estate.slug]),
                     severity="danger",
@@ -195,7 +219,13 @@ class EvaluationFigures(FigureSource):
         for pk in estate_ids:
             evaluation = latest.get(pk)
             if evaluation is None:
-                figures[pk] = {"year": None, "heads": None, "by_heads": None, "by_area": None, "change": None}
+                figures[pk] = {
+                    "year": None,
+                    "heads": None,
+                    "by_heads": None,
+                    "by_area": None,
+                    "change": None,
+                }
                 continue
             result = results(evaluation, with_comments=False)
             previous = result.previous_overall_by_heads
@@ -205,16 +235,26 @@ class EvaluationFigures(FigureSource):
                 "heads": result.heads,
                 "by_heads": current,
                 "by_area": result.overall_by_area,
-                "change": change_text(current - previous) if current is not None and previous is not None else None,
+                "change": change_text(current - previous)
+                if current is not None and previous is not None
+                else None,
             }
         return figures
 
     def drill(self, estate, period: Period, column: str) -> Drill | None:
-        drill = Drill(title=_("%(estate)s · 物业服务满意度测评") % {"estate": estate.name}, headings=[_("测评"), _("公布时间")])
-        for evaluation in ServiceEvaluation.objects.filter(estate=estate, published_at__isnull=False):
+        drill = Drill(
+            title=_("%(estate)s · 物业服务满意度测评") % {"estate": estate.name},
+            headings=[_("测评"), _("公布时间")],
+        )
+        for evaluation in ServiceEvaluation.objects.filter(
+            estate=estate, published_at__isnull=False
+        ):
             drill.rows.append(
                 [
-                    (f"{evaluation.year} · {evaluation.get_occasion_display()}", reverse("disclosures:evaluation", args=[estate.slug, evaluation.pk])),
+                    (
+                        f"{evaluation.year} · {evaluation.get_occasion_display()}",
+                        reverse("disclosures:evaluation", args=[estate.slug, evaluation.pk]),
+                    ),
                     (timezone.localtime(evaluation.published_at).strftime("%Y-%m-%d"), ""),
                 ]
             )

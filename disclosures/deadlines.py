@@ -92,7 +92,9 @@ def rules_for(estate_ids, *, first_starts: dict[int, date] | None = None) -> dic
     for pk in estate_ids:
         schedule = schedules.get(pk)
         if schedule is not None:
-            rules[pk] = Rules(schedule.period_months, schedule.due_days, schedule.first_period_start)
+            rules[pk] = Rules(
+                schedule.period_months, schedule.due_days, schedule.first_period_start
+            )
         else:
             rules[pk] = Rules(DEFAULT_PERIOD_MONTHS, DEFAULT_DUE_DAYS, first_starts.get(pk))
     return rules

@@ -28,10 +28,14 @@ def _issue_figures(evaluation: ServiceEvaluation):
     from portal.dashboard.period import Period
 
     today = timezone.localdate()
-    period = Period(first=date(evaluation.year, 1, 1), last=min(date(evaluation.year, 12, 31), today))
+    period = Period(
+        first=date(evaluation.year, 1, 1), last=min(date(evaluation.year, 12, 31), today)
+    )
     if period.last < period.first:
         return None
-    figures = report_figures([evaluation.estate_id], period, party=Party.PROPERTY).get(evaluation.estate_id)
+    figures = report_figures([evaluation.estate_id], period, party=Party.PROPERTY).get(
+        evaluation.estate_id
+    )
     return figures.party(Party.PROPERTY) if figures else None
 
 
@@ -58,7 +62,9 @@ def _overall_row(results) -> dict:
         "by_heads": text(current),
         "by_area": text(results.overall_by_area),
         "previous": text(previous),
-        "change": evaluations.change_text(current - previous if current is not None and previous is not None else None),
+        "change": evaluations.change_text(
+            current - previous if current is not None and previous is not None else None
+        ),
     }
 
 
@@ -107,7 +113,13 @@ def open_evaluation(request, estate_slug: str):
     return render(
         request,
         "disclosures/evaluation_index.html",
-        {"estate": estate, "evaluations": items, "may_open": True, "open_form": form, "problems": problems},
+        {
+            "estate": estate,
+            "evaluations": items,
+            "may_open": True,
+            "open_form": form,
+            "problems": problems,
+        },
         status=422,
     )
 
@@ -118,26 +130,32 @@ def detail(request, estate_slug: str, pk: int):
     estate = evaluation.estate
     may_review = permissions.may(request.user, "review_disclosures", estate)
     head = evaluations.head_of(request.user, estate)
-    answered = bool(head) and EvaluationResponse.objects.filter(evaluation=evaluation, identity=head).exists()
+    answered = (
+        bool(head)
+        and EvaluationResponse.objects.filter(evaluation=evaluation, identity=head).exists()
+    )
     form = EvaluationForm(request.POST or None)
     problems = []
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                evaluations.respond(
-                    evaluation,
-                    request.user,
-                    scores={a: data[f"score_{a}"] for a in evaluations.ServiceArea.values},
-                    comments={a: data[f"comment_{a}"] for a in evaluations.ServiceArea.values},
-                    comment=data["comment"],
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                problems = [("", m) for m in getattr(exc, "messages", [str(exc)])]
-            else:
-                messages.success(request, _("感谢参与，您的测评已提交。"))
-                return redirect("disclosures:evaluation", estate.slug, evaluation.pk)
-    show_results = bool(evaluation.published_at) or may_review or permissions.may(request.user, "enter_disclosures", estate)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evaluations.respond(
+                evaluation,
+                request.user,
+                scores={a: data[f"score_{a}"] for a in evaluations.ServiceArea.values},
+                comments={a: data[f"comment_{a}"] for a in evaluations.ServiceArea.values},
+                comment=data["comment"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            problems = [("", m) for m in getattr(exc, "messages", [str(exc)])]
+        else:
+            messages.success(request, _("感谢参与，您的测评已提交。"))
+            return redirect("disclosures:evaluation", estate.slug, evaluation.pk)
+    show_results = (
+        bool(evaluation.published_at)
+        or may_review
+        or permissions.may(request.user, "enter_disclosures", estate)
+    )
     reply = getattr(evaluation, "reply", None) if evaluation.published_at else None
     results = evaluations.results(evaluation) if show_results else None
     issue_figures = _issue_figures(evaluation) if show_results else None
@@ -154,7 +172,8 @@ def detail(request, estate_slug: str, pk: int):
         "is_owner": bool(head),
         "may_review": may_review,
         "may_reply": permissions.may(request.user, "enter_disclosures", estate)
-        and bool(evaluation.published_at) and reply is None,
+        and bool(evaluation.published_at)
+        and reply is None,
         "results": results,
         "issue_figures": issue_figures,
         "reply": reply,
@@ -162,7 +181,12 @@ def detail(request, estate_slug: str, pk: int):
         "reply_form": ReplyForm(),
         "score_text": evaluations.score_text,
     }
-    return render(request, "disclosures/evaluation.html", context, status=422 if (problems or form.errors) else 200)
+    return render(
+        request,
+        "disclosures/evaluation.html",
+        context,
+        status=422 if (problems or form.errors) else 200,
+    )
 
 
 @require_POST
@@ -184,7 +208,12 @@ def reply(request, estate_slug: str, pk: int):
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            evaluations.reply(evaluation, request.user, body=form.cleaned_data["body"], plan=form.cleaned_data["plan"])
+            evaluations.reply(
+                evaluation,
+                request.user,
+                body=form.cleaned_data["body"],
+                plan=form.cleaned_data["plan"],
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

@@ -55,9 +55,16 @@ def open_evaluation(
     if ServiceEvaluation.objects.filter(estate=estate, year=year, occasion=occasion).exists():
         raise ValidationError(_("这一年度的同类测评已经存在。"))
     evaluation = ServiceEvaluation.objects.create(
-        estate=estate, year=year, occasion=occasion, opens_at=opens_at, closes_at=closes_at, created_by=user
+        estate=estate,
+        year=year,
+        occasion=occasion,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_by=user,
     )
-    audit.record("disclosures.evaluation_opened", actor=user, obj=evaluation, estate=estate, year=year)
+    audit.record(
+        "disclosures.evaluation_opened", actor=user, obj=evaluation, estate=estate, year=year
+    )
     return evaluation
 
 
@@ -71,9 +78,9 @@ def head_of(user: Any, estate: Estate) -> OwnerIdentity | None:
 def area_weight_of(identity: OwnerIdentity) -> int:
     """Return the head's exclusive area in millionths of a m², co-owned units by share."""
     total = 0
-    for share, area in Ownership.objects.filter(identity=identity, ended_at__isnull=True).values_list(
-        "share", "unit__exclusive_area"
-    ):
+    for share, area in Ownership.objects.filter(
+        identity=identity, ended_at__isnull=True
+    ).values_list("share", "unit__exclusive_area"):
         total += int((Decimal(share) * Decimal(area or 0)).scaleb(AREA_SCALE))
     return total
 
@@ -119,11 +126,15 @@ def respond(
                 created_at=now,
             )
     except IntegrityError as exc:
-        raise ValidationError(_("您（或与您同一业主身份的共有人）已经提交过测评，每户只计一次。")) from exc
+        raise ValidationError(
+            _("您（或与您同一业主身份的共有人）已经提交过测评，每户只计一次。")
+        ) from exc
     comments = comments or {}
     EvaluationScore.objects.bulk_create(
         EvaluationScore(
-            response=response, area=area.value, score=scores[area.value],
+            response=response,
+            area=area.value,
+            score=scores[area.value],
             comment=(comments.get(area.value) or "").strip()[:500],
         )
         for area in ServiceArea
@@ -161,9 +172,13 @@ class Results:
     previous_overall_by_heads: Fraction | None = None
 
 
-def _means(evaluation: ServiceEvaluation) -> tuple[int, int, dict[str, tuple[Fraction | None, Fraction | None]]]:
+def _means(
+    evaluation: ServiceEvaluation,
+) -> tuple[int, int, dict[str, tuple[Fraction | None, Fraction | None]]]:
     """Return (heads, area weight, {area: (mean by heads, mean by area)}) in two queries."""
-    totals = EvaluationResponse.objects.filter(evaluation=evaluation).aggregate(n=Count("pk"), area=Sum("area_weight"))
+    totals = EvaluationResponse.objects.filter(evaluation=evaluation).aggregate(
+        n=Count("pk"), area=Sum("area_weight")
+    )
     heads, area = totals["n"] or 0, totals["area"] or 0
     means: dict[str, tuple[Fraction | None, Fraction | None]] = {}
     rows = (
@@ -185,13 +200,17 @@ def _means(evaluation: ServiceEvaluation) -> tuple[int, int, dict[str, tuple[Fra
 
 def previous_of(evaluation: ServiceEvaluation) -> ServiceEvaluation | None:
     return (
-        ServiceEvaluation.objects.filter(estate=evaluation.estate, year__lt=evaluation.year, published_at__isnull=False)
+        ServiceEvaluation.objects.filter(
+            estate=evaluation.estate, year__lt=evaluation.year, published_at__isnull=False
+        )
         .order_by("-year", "-closes_at")
         .first()
     )
 
 
-def _overall(means: dict[str, tuple[Fraction | None, Fraction | None]], index: int) -> Fraction | None:
+def _overall(
+    means: dict[str, tuple[Fraction | None, Fraction | None]], index: int
+) -> Fraction | None:
     values = [m[index] for m in means.values() if m[index] is not None]
     return sum(values, Fraction(0)) / len(values) if values else None
 
@@ -215,7 +234,12 @@ def results(evaluation: ServiceEvaluation, *, with_comments: bool = True) -> Res
         prev = previous_means.get(service_area.value, (None, None))
         areas.append(
             AreaResult(
-                service_area.value, str(service_area.label), by_heads, by_area, prev[0], prev[1],
+                service_area.value,
+                str(service_area.label),
+                by_heads,
+                by_area,
+                prev[0],
+                prev[1],
                 comments.get(service_area.value, []),
             )
         )
@@ -235,7 +259,11 @@ def score_text(value: Fraction | None) -> str:
     """Return a mean as people read it, two places, rounded half up: 4.33, or —."""
     if value is None:
         return "—"
-    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return str(
+        (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+    )
 
 
 def change_text(value: Fraction | None) -> str:
@@ -246,9 +274,13 @@ def change_text(value: Fraction | None) -> str:
 
 
 @transaction.atomic
-def publish_results(evaluation: ServiceEvaluation, user: Any, *, now: datetime | None = None) -> ServiceEvaluation:
+def publish_results(
+    evaluation: ServiceEvaluation, user: Any, *, now: datetime | None = None
+) -> ServiceEvaluation:
     now = now or timezone.now()
-    evaluation = ServiceEvaluation.objects.select_for_update().select_related("estate").get(pk=evaluation.pk)
+    evaluation = (
+        ServiceEvaluation.objects.select_for_update().select_related("estate").get(pk=evaluation.pk)
+    )
     if not permissions.may(user, "review_disclosures", evaluation.estate):
         raise PermissionDenied(_("只有业主委员会可以公布测评结果。"))
     if not evaluation.is_closed(now):
@@ -257,7 +289,9 @@ def publish_results(evaluation: ServiceEvaluation, user: Any, *, now: datetime |
         return evaluation
     evaluation.published_at = now
     evaluation.save(update_fields=["published_at"])
-    audit.record("disclosures.evaluation_published", actor=user, obj=evaluation, estate=evaluation.estate)
+    audit.record(
+        "disclosures.evaluation_published", actor=user, obj=evaluation, estate=evaluation.estate
+    )
     from disclosures.actions import _notify, _party_ids
 
     _notify(
@@ -275,11 +309,18 @@ def publish_results(evaluation: ServiceEvaluation, user: Any, *, now: datetime |
 
 @transaction.atomic
 def reply(
-    evaluation: ServiceEvaluation, user: Any, *, body: str, plan: list[tuple[Any, str]], now: datetime | None = None
+    evaluation: ServiceEvaluation,
+    user: Any,
+    *,
+    body: str,
+    plan: list[tuple[Any, str]],
+    now: datetime | None = None,
 ) -> CompanyReply:
     """The property company answers the published results publicly, with its improvement plan."""
     now = now or timezone.now()
-    evaluation = ServiceEvaluation.objects.select_for_update().select_related("estate").get(pk=evaluation.pk)
+    evaluation = (
+        ServiceEvaluation.objects.select_for_update().select_related("estate").get(pk=evaluation.pk)
+    )
     estate = evaluation.estate
     if not permissions.may(user, "enter_disclosures", estate):
         raise PermissionDenied(_("只有物业服务企业可以答复。"))
@@ -289,9 +330,15 @@ def reply(
         raise ValidationError(_("已经答复过了。"))
     if not (body or "").strip():
         raise ValidationError({"body": _("请填写答复。")})
-    answer = CompanyReply.objects.create(evaluation=evaluation, body=body.strip()[:4000], replied_by=user, replied_at=now)
-    ImprovementItem.objects.bulk_create(ImprovementItem(reply=answer, text=text, due_date=due) for due, text in plan)
-    audit.record("disclosures.evaluation_reply", actor=user, obj=evaluation, estate=estate, items=len(plan))
+    answer = CompanyReply.objects.create(
+        evaluation=evaluation, body=body.strip()[:4000], replied_by=user, replied_at=now
+    )
+    ImprovementItem.objects.bulk_create(
+        ImprovementItem(reply=answer, text=text, due_date=due) for due, text in plan
+    )
+    audit.record(
+        "disclosures.evaluation_reply", actor=user, obj=evaluation, estate=estate, items=len(plan)
+    )
     return answer
 
 
@@ -300,7 +347,11 @@ def make_action_item(item: ImprovementItem, user: Any):
     """Turn one step of the improvement plan into an action item (督办事项) for the company."""
     from deliberation.oversight.actions import create_action_item
 
-    item = ImprovementItem.objects.select_for_update().select_related("reply__evaluation__estate").get(pk=item.pk)
+    item = (
+        ImprovementItem.objects.select_for_update()
+        .select_related("reply__evaluation__estate")
+        .get(pk=item.pk)
+    )
     evaluation = item.reply.evaluation
     if item.action_item_id:
         return item.action_item

@@ -29,32 +29,43 @@ class ImportForm(forms.Form):
 class ReviewForm(forms.Form):
     line = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
-        label=_("审核结果"), choices=ReviewDecision.choices, widget=forms.RadioSelect,
+        label=_("审核结果"),
+        choices=ReviewDecision.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("请选择确认或质询。")},
     )
     reason = forms.CharField(
-        label=_("理由"), required=False, max_length=500,
+        label=_("理由"),
+        required=False,
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("质询必须写明理由；会作为问题转给物业，并在公开时显示在该行旁边。"),
     )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == ReviewDecision.QUERIED and not (cleaned.get("reason") or "").strip():
+        if (
+            cleaned.get("decision") == ReviewDecision.QUERIED
+            and not (cleaned.get("reason") or "").strip()
+        ):
             self.add_error("reason", _("质询须写明理由。"))
         return cleaned
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请说明原因。")},
     )
 
 
 class QuestionForm(forms.Form):
     body = forms.CharField(
-        label=_("您的问题"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("您的问题"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请写下您的问题。")},
         help_text=_("问题会转给物业服务企业，须在 24 小时内首次答复、48 小时内办结。"),
     )
@@ -64,7 +75,9 @@ class CorrectionForm(forms.Form):
     target = forms.ChoiceField(label=_("更正项目"))
     new = forms.CharField(label=_("更正后"), max_length=500, required=False)
     reason = forms.CharField(
-        label=_("更正原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("更正原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请说明更正原因。")},
     )
 
@@ -81,15 +94,23 @@ class EvaluationForm(forms.Form):
         choices = [(n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)]
         for area in ServiceArea:
             self.fields[f"score_{area.value}"] = forms.TypedChoiceField(
-                label=area.label, choices=choices, coerce=int, widget=forms.RadioSelect,
+                label=area.label,
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
                 error_messages={"required": _("请为“%(area)s”打分。") % {"area": area.label}},
             )
             self.fields[f"comment_{area.value}"] = forms.CharField(
-                label=_("%(area)s的意见") % {"area": area.label}, required=False, max_length=500,
+                label=_("%(area)s的意见") % {"area": area.label},
+                required=False,
+                max_length=500,
                 widget=forms.TextInput,
             )
         self.fields["comment"] = forms.CharField(
-            label=_("总体意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+            label=_("总体意见"),
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
         )
 
     def area_fields(self):
@@ -99,8 +120,12 @@ class EvaluationForm(forms.Form):
 class OpenEvaluationForm(forms.Form):
     year = forms.IntegerField(label=_("测评年度"), min_value=2000, max_value=2100)
     occasion = forms.ChoiceField(label=_("类型"), choices=())
-    opens_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    closes_at = forms.DateTimeField(label=_("截止时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    opens_at = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    closes_at = forms.DateTimeField(
+        label=_("截止时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
 
     def __init__(self, *args, **kwargs):
         from disclosures.choices import EvaluationOccasion
@@ -110,18 +135,27 @@ class OpenEvaluationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("opens_at") and cleaned.get("closes_at") and cleaned["closes_at"] <= cleaned["opens_at"]:
+        if (
+            cleaned.get("opens_at")
+            and cleaned.get("closes_at")
+            and cleaned["closes_at"] <= cleaned["opens_at"]
+        ):
             self.add_error("closes_at", _("截止时间须晚于开始时间。"))
         return cleaned
 
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label=_("物业答复"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("物业答复"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("请填写答复。")},
     )
     plan = forms.CharField(
-        label=_("整改计划"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("整改计划"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("每行一项：完成日期 整改措施，例如“2027-03-31 增加夜间巡逻一次”。"),
     )
 

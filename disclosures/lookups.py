@@ -15,17 +15,25 @@ def get_disclosure(request, slug: str, pk: int, *, action: str = "view_members")
     """Return the estate's disclosure if the user may do `action` there and may see it:
     a draft or one under review only to the company and the committee."""
     estate = get_estate(request, slug, action=action)
-    disclosure = get_object_or_404(Disclosure.objects.select_related("estate"), estate=estate, pk=pk)
-    if not disclosure.is_published and not permissions.may(request.user, "see_disclosure_drafts", estate):
+    disclosure = get_object_or_404(
+        Disclosure.objects.select_related("estate"), estate=estate, pk=pk
+    )
+    if not disclosure.is_published and not permissions.may(
+        request.user, "see_disclosure_drafts", estate
+    ):
         if not request.user.is_authenticated:
             raise LoginRequired
         raise Http404
     return disclosure
 
 
-def get_evaluation(request, slug: str, pk: int, *, action: str = "view_members") -> ServiceEvaluation:
+def get_evaluation(
+    request, slug: str, pk: int, *, action: str = "view_members"
+) -> ServiceEvaluation:
     estate = get_estate(request, slug, action=action)
-    return get_object_or_404(ServiceEvaluation.objects.select_related("estate"), estate=estate, pk=pk)
+    return get_object_or_404(
+        ServiceEvaluation.objects.select_related("estate"), estate=estate, pk=pk
+    )
 
 
 __all__ = ["PermissionDenied", "get_disclosure", "get_evaluation"]

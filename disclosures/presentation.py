@@ -33,12 +33,18 @@ def estate_overview(user: Any, estate) -> dict[str, Any]:
     income = [_total(latest.get(d.pk), "common_income_total") for d in published]
     share = [_total(latest.get(d.pk), "owners_share_total") for d in published]
     received = [_total(latest.get(d.pk), "collection_received") for d in published]
-    trend = charts.trend_chart(
-        _("共有部分收入与业主收益（元）"), labels, {_("收入"): income, _("业主收益"): share}
-    ) if len(published) > 1 else ""
-    collection_trend = charts.trend_chart(
-        _("物业费实收（元）"), labels, {_("实收"): received}
-    ) if len(published) > 1 else ""
+    trend = (
+        charts.trend_chart(
+            _("共有部分收入与业主收益（元）"), labels, {_("收入"): income, _("业主收益"): share}
+        )
+        if len(published) > 1
+        else ""
+    )
+    collection_trend = (
+        charts.trend_chart(_("物业费实收（元）"), labels, {_("实收"): received})
+        if len(published) > 1
+        else ""
+    )
     return {
         "estate": estate,
         "disclosures": disclosures,
@@ -53,24 +59,35 @@ def estate_overview(user: Any, estate) -> dict[str, Any]:
 def period_statuses(estate, *, today) -> list[dict[str, Any]]:
     """Return each expected period with its disclosure and Timeliness, newest first."""
     published_at = {
-        d.period_start: d for d in Disclosure.objects.filter(estate=estate).only(
+        d.period_start: d
+        for d in Disclosure.objects.filter(estate=estate).only(
             "pk", "period_start", "period_end", "published_at", "state", "estate_id"
         )
     }
     first = min(published_at, default=None)
-    rules = deadlines.rules_for([estate.pk], first_starts={estate.pk: first} if first else {})[estate.pk]
+    rules = deadlines.rules_for([estate.pk], first_starts={estate.pk: first} if first else {})[
+        estate.pk
+    ]
     rows = []
     for period in deadlines.expected_periods(rules, until=today):
         found = published_at.get(period.start)
         state = deadlines.timeliness(period.due, found.published_at if found else None, today)
-        rows.append({"period": period, "disclosure": found, "timeliness": state,
-                     "label": Timeliness(state).label})
+        rows.append(
+            {
+                "period": period,
+                "disclosure": found,
+                "timeliness": state,
+                "label": Timeliness(state).label,
+            }
+        )
     return list(reversed(rows))
 
 
 def _latest_contents(disclosures) -> dict[int, dict]:
     latest: dict[int, dict] = {}
-    for record in DisclosureRecord.objects.filter(disclosure__in=disclosures).order_by("disclosure_id", "sequence"):
+    for record in DisclosureRecord.objects.filter(disclosure__in=disclosures).order_by(
+        "disclosure_id", "sequence"
+    ):
         latest[record.disclosure_id] = record.content
     return latest
 
@@ -123,15 +140,22 @@ def disclosure_page(user: Any, disclosure: Disclosure) -> dict[str, Any]:
     for table in tables:
         for row in table.rows:
             row["questions"] = answers.get(row["id"], [])
-            row["needs_decision"] = table.section == Section.FUND and bool(row.get("outflow")) and not (row.get("decision") or "").strip()
+            row["needs_decision"] = (
+                table.section == Section.FUND
+                and bool(row.get("outflow"))
+                and not (row.get("decision") or "").strip()
+            )
         table.headings = [content.heading(c) for c in table.columns]
         for row in table.rows:
-            row["cells"] = list(zip(table.headings, (_cell(c, row) for c in table.columns), strict=True))
+            row["cells"] = list(
+                zip(table.headings, (_cell(c, row) for c in table.columns), strict=True)
+            )
         table.total_cells = _total_cells(table)
         if table.section == Section.COMMON_INCOME and table.rows:
             table.chart = charts.income_by_source(table.rows, title=_("共有部分收入（按来源）"))
     corrections = [
-        {"record": r, "changes": [_described_change(c, body) for c in r.changes]} for r in records[1:]
+        {"record": r, "changes": [_described_change(c, body) for c in r.changes]}
+        for r in records[1:]
     ]
     check_result = None
     if not disclosure.is_published:
@@ -174,7 +198,13 @@ def _total_cells(table) -> list[dict[str, Any]] | None:
     for column in table.columns:
         if column in table.totals:
             declared, summed = table.totals[column]
-            cells.append({"text": money(declared), "adds_up": declared == summed, "heading": content.heading(column)})
+            cells.append(
+                {
+                    "text": money(declared),
+                    "adds_up": declared == summed,
+                    "heading": content.heading(column),
+                }
+            )
         elif column == "label":
             cells.append({"text": _("合计"), "adds_up": True, "heading": ""})
         else:
@@ -188,7 +218,12 @@ def _described_change(change: dict[str, Any], body: dict[str, Any]) -> dict[str,
     label = _("合计")
     if change.get("line") is not None:
         label = next((i["label"] for i in body["lines"] if i["id"] == change["line"]), "")
-    return {"item": label, "column": heading(change["field"]), "old": change.get("old") or "—", "new": change.get("new") or "—"}
+    return {
+        "item": label,
+        "column": heading(change["field"]),
+        "old": change.get("old") or "—",
+        "new": change.get("new") or "—",
+    }
 
 
 def correction_targets(record: DisclosureRecord | None) -> list[tuple[str, str]]:
@@ -199,7 +234,12 @@ def correction_targets(record: DisclosureRecord | None) -> list[tuple[str, str]]
         for column in content.COLUMNS[item["section"]]:
             if column == "label":
                 continue
-            targets.append((f"line:{item['id']}:{column}", f"{Section(item['section']).label} · {item['label']} · {content.heading(column)}"))
+            targets.append(
+                (
+                    f"line:{item['id']}:{column}",
+                    f"{Section(item['section']).label} · {item['label']} · {content.heading(column)}",
+                )
+            )
     for name in record.content["totals"]:
         targets.append((f"total:{name}", f"{_('合计')} · {content.heading(name)}"))
     return targets
@@ -207,9 +247,11 @@ def correction_targets(record: DisclosureRecord | None) -> list[tuple[str, str]]
 
 def review_page(disclosure: Disclosure) -> dict[str, Any]:
     lines = list(
-        disclosure.lines.select_related("review", "review__reviewed_by").prefetch_related(
+        disclosure.lines.select_related("review", "review__reviewed_by")
+        .prefetch_related(
             Prefetch("questions", queryset=LineQuestion.objects.select_related("thread"))
-        ).order_by("section", "position", "pk")
+        )
+        .order_by("section", "position", "pk")
     )
     sections = []
     for section in Section:
@@ -217,7 +259,9 @@ def review_page(disclosure: Disclosure) -> dict[str, Any]:
         if rows:
             for line in rows:
                 line.summary = " · ".join(
-                    _cell(c, {c: getattr(line, c)}) for c in content.COLUMNS[section.value] if c != "label"
+                    _cell(c, {c: getattr(line, c)})
+                    for c in content.COLUMNS[section.value]
+                    if c != "label"
                 )
             sections.append((section.label, rows))
     reviewed = sum(1 for line in lines if hasattr(line, "review"))
@@ -227,7 +271,11 @@ def review_page(disclosure: Disclosure) -> dict[str, Any]:
         "sections": sections,
         "reviewed": reviewed,
         "total": len(lines),
-        "queried": sum(1 for line in lines if getattr(getattr(line, "review", None), "decision", "") == "queried"),
+        "queried": sum(
+            1
+            for line in lines
+            if getattr(getattr(line, "review", None), "decision", "") == "queried"
+        ),
     }
 
 

@@ -31,15 +31,27 @@ INFO_SHEET = "基本信息"
 SHEETS: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     "服务事项": (
         Section.SERVICE,
-        [("服务项目", "label", "text"), ("负责人", "responsible", "text"), ("质量标准", "standard", "text")],
+        [
+            ("服务项目", "label", "text"),
+            ("负责人", "responsible", "text"),
+            ("质量标准", "standard", "text"),
+        ],
     ),
     "收费项目": (
         Section.FEE,
-        [("收费项目", "label", "text"), ("收费标准（元/㎡·月）", "rate", "rate"), ("说明", "note", "text")],
+        [
+            ("收费项目", "label", "text"),
+            ("收费标准（元/㎡·月）", "rate", "rate"),
+            ("说明", "note", "text"),
+        ],
     ),
     "物业费收缴": (
         Section.COLLECTION,
-        [("项目", "label", "text"), ("应收（元）", "receivable", "money"), ("实收（元）", "received", "money")],
+        [
+            ("项目", "label", "text"),
+            ("应收（元）", "receivable", "money"),
+            ("实收（元）", "received", "money"),
+        ],
     ),
     "共有部分经营收益": (
         Section.COMMON_INCOME,
@@ -91,7 +103,10 @@ def template_bytes(example: bool = True) -> bytes:
     examples = {
         "服务事项": [["秩序维护", "王队长", "24 小时门岗，每 2 小时巡逻一次"]],
         "收费项目": [["物业服务费（住宅）", d("2.80"), "按建筑面积"]],
-        "物业费收缴": [["住宅物业费", d("100000.00"), d("92000.00")], [TOTAL_LABEL, d("100000.00"), d("92000.00")]],
+        "物业费收缴": [
+            ["住宅物业费", d("100000.00"), d("92000.00")],
+            [TOTAL_LABEL, d("100000.00"), d("92000.00")],
+        ],
         "共有部分经营收益": [
             ["电梯广告", d("12000.00"), d("1200.00"), d("10800.00")],
             [TOTAL_LABEL, d("12000.00"), d("1200.00"), d("10800.00")],
@@ -129,7 +144,9 @@ def _number(value: Any, places: int) -> tuple[Decimal | None, str]:
     if isinstance(value, float):
         text = repr(value)  # the shortest text that is this float: what Excel showed
     else:
-        text = clean_text(value).replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
+        text = (
+            clean_text(value).replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
+        )
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -177,7 +194,12 @@ def parse(fileobj: Any) -> Parsed:
 
     info = sheets.get(INFO_SHEET)
     if info is None:
-        error(INFO_SHEET, None, "", _("缺少工作表“%(sheet)s”，请使用本站提供的模板。") % {"sheet": INFO_SHEET})
+        error(
+            INFO_SHEET,
+            None,
+            "",
+            _("缺少工作表“%(sheet)s”，请使用本站提供的模板。") % {"sheet": INFO_SHEET},
+        )
     else:
         found = {}
         for number, row in enumerate(info, start=1):
@@ -197,7 +219,12 @@ def parse(fileobj: Any) -> Parsed:
     for title, (section, columns) in SHEETS.items():
         rows = sheets.get(title)
         if rows is None:
-            error(title, None, "", _("缺少工作表“%(sheet)s”，请使用本站提供的模板。") % {"sheet": title})
+            error(
+                title,
+                None,
+                "",
+                _("缺少工作表“%(sheet)s”，请使用本站提供的模板。") % {"sheet": title},
+            )
             continue
         if not rows:
             continue
@@ -211,7 +238,10 @@ def parse(fileobj: Any) -> Parsed:
         if len(positions) != len(columns):
             continue
         for number, cells in enumerate(rows[1:], start=2):
-            raw = {name: cells[i] if i < len(cells) else None for name, (i, _h, _k) in positions.items()}
+            raw = {
+                name: cells[i] if i < len(cells) else None
+                for name, (i, _h, _k) in positions.items()
+            }
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
                 continue
             values: dict[str, Any] = {}

@@ -46,7 +46,9 @@ def send_reminders(today: date | None = None) -> int:
     estates = list(Estate.objects.select_related("community"))
     published: dict[int, set[date]] = {}
     first: dict[int, date] = {}
-    for estate_id, start, at in Disclosure.objects.values_list("estate_id", "period_start", "published_at"):
+    for estate_id, start, at in Disclosure.objects.values_list(
+        "estate_id", "period_start", "published_at"
+    ):
         first[estate_id] = min(first.get(estate_id, start), start)
         if at is not None:
             published.setdefault(estate_id, set()).add(start)

@@ -18,10 +18,22 @@ urlpatterns = [
     path("<slug:estate_slug>/<int:pk>/lines/<int:line_id>/ask/", views.ask, name="ask"),
     path("<slug:estate_slug>/<int:pk>.<str:fmt>", views.download, name="download"),
     path("<slug:estate_slug>/evaluations/", evaluation_views.index, name="evaluations"),
-    path("<slug:estate_slug>/evaluations/open/", evaluation_views.open_evaluation, name="evaluation_open"),
+    path(
+        "<slug:estate_slug>/evaluations/open/",
+        evaluation_views.open_evaluation,
+        name="evaluation_open",
+    ),
     path("<slug:estate_slug>/evaluations/<int:pk>/", evaluation_views.detail, name="evaluation"),
-    path("<slug:estate_slug>/evaluations/<int:pk>/publish/", evaluation_views.publish, name="evaluation_publish"),
-    path("<slug:estate_slug>/evaluations/<int:pk>/reply/", evaluation_views.reply, name="evaluation_reply"),
+    path(
+        "<slug:estate_slug>/evaluations/<int:pk>/publish/",
+        evaluation_views.publish,
+        name="evaluation_publish",
+    ),
+    path(
+        "<slug:estate_slug>/evaluations/<int:pk>/reply/",
+        evaluation_views.reply,
+        name="evaluation_reply",
+    ),
     path(
         "<slug:estate_slug>/evaluations/<int:pk>/items/<int:item_id>/action/",
         evaluation_views.make_action_item,

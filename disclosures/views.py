@@ -34,7 +34,9 @@ def _errors(exc: Exception) -> list[tuple[str, str]]:
 @require_GET
 def estate_index(request, estate_slug: str):
     estate = get_estate(request, estate_slug, action="view_members")
-    return render(request, "disclosures/estate_index.html", presentation.estate_overview(request.user, estate))
+    return render(
+        request, "disclosures/estate_index.html", presentation.estate_overview(request.user, estate)
+    )
 
 
 @require_GET
@@ -53,11 +55,17 @@ def import_view(request, estate_slug: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            disclosure = actions.import_disclosure(estate, request.user, upload, file_name=upload.name)
+            disclosure = actions.import_disclosure(
+                estate, request.user, upload, file_name=upload.name
+            )
         except (actions.Refused, ValidationError) as exc:
             problems = _errors(exc)
         else:
-            messages.success(request, _("已导入 %(period)s 的信息公开草稿，请核对后提交业委会审核。") % {"period": disclosure.period_label})
+            messages.success(
+                request,
+                _("已导入 %(period)s 的信息公开草稿，请核对后提交业委会审核。")
+                % {"period": disclosure.period_label},
+            )
             return redirect("disclosures:detail", estate.slug, disclosure.pk)
     return render(
         request,
@@ -73,7 +81,9 @@ def detail(request, estate_slug: str, pk: int):
     context = presentation.disclosure_page(request.user, disclosure)
     context["question_form"] = QuestionForm()
     if context.get("may_correct"):
-        context["correction_form"] = CorrectionForm(targets=presentation.correction_targets(context["record"]))
+        context["correction_form"] = CorrectionForm(
+            targets=presentation.correction_targets(context["record"])
+        )
     return render(request, "disclosures/disclosure.html", context)
 
 
@@ -103,10 +113,15 @@ def review(request, estate_slug: str, pk: int):
             return redirect("disclosures:review", disclosure.estate.slug, disclosure.pk)
         form = ReviewForm(request.POST)
         if form.is_valid():
-            line = get_object_or_404(DisclosureLine, disclosure=disclosure, pk=form.cleaned_data["line"])
+            line = get_object_or_404(
+                DisclosureLine, disclosure=disclosure, pk=form.cleaned_data["line"]
+            )
             try:
                 actions.review_line(
-                    line, request.user, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"]
+                    line,
+                    request.user,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
                 problems = _errors(exc)
@@ -115,7 +130,12 @@ def review(request, estate_slug: str, pk: int):
                 return redirect(f"{request.path}#line-{line.pk}")
     context = presentation.review_page(disclosure)
     context.update({"form": form, "problems": problems, "reason_form": ReasonForm()})
-    return render(request, "disclosures/review.html", context, status=422 if (problems or (form and form.errors)) else 200)
+    return render(
+        request,
+        "disclosures/review.html",
+        context,
+        status=422 if (problems or (form and form.errors)) else 200,
+    )
 
 
 @require_POST
@@ -177,11 +197,19 @@ def correct(request, estate_slug: str, pk: int):
     if form.is_valid():
         kind, _sep, rest = form.cleaned_data["target"].partition(":")
         line_id, _sep, field_name = rest.rpartition(":") if kind == "line" else ("", "", rest)
-        change = {"line": int(line_id) if line_id else None, "field": field_name, "new": form.cleaned_data["new"]}
+        change = {
+            "line": int(line_id) if line_id else None,
+            "field": field_name,
+            "new": form.cleaned_data["new"],
+        }
         try:
-            actions.correct(disclosure, request.user, changes=[change], reason=form.cleaned_data["reason"])
+            actions.correct(
+                disclosure, request.user, changes=[change], reason=form.cleaned_data["reason"]
+            )
         except (actions.Refused, ValidationError, ArithmeticError) as exc:
-            problems = _errors(exc) if not isinstance(exc, ArithmeticError) else [("", _("请填写数字。"))]
+            problems = (
+                _errors(exc) if not isinstance(exc, ArithmeticError) else [("", _("请填写数字。"))]
+            )
         else:
             messages.success(request, _("更正已登记，原值和新值都会公开显示。"))
             return redirect("disclosures:detail", disclosure.estate.slug, disclosure.pk)

@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import DeleteView, EditView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    DeleteView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from deliberation.wagtail_hooks import EstateRulePolicy
 from disclosures.choices import DisclosureState
@@ -47,7 +52,9 @@ class EstateScopedForm(WagtailAdminModelForm):
         super().__init__(*args, for_user=for_user, **kwargs)
         if for_user is not None and "estate" in self.fields:
             policy = _POLICIES[self._meta.model]
-            self.fields["estate"].queryset = Estate.objects.filter(pk__in=policy.estate_ids(for_user))
+            self.fields["estate"].queryset = Estate.objects.filter(
+                pk__in=policy.estate_ids(for_user)
+            )
 
 
 for model, policy in _POLICIES.items():
@@ -59,7 +66,9 @@ class _Checked:
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
         action = "delete" if isinstance(self, DeleteView) else "change"
-        if not _POLICIES[type(obj)].user_has_permission_for_instance(self.request.user, action, obj):
+        if not _POLICIES[type(obj)].user_has_permission_for_instance(
+            self.request.user, action, obj
+        ):
             raise PermissionDenied
         return obj
 

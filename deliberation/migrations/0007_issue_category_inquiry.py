@@ -4,20 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deliberation', '0006_issue_resolutions'),
+        ("deliberation", "0006_issue_resolutions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='deadlinepolicy',
-            name='category',
-            field=models.CharField(choices=[('repair', '报修'), ('complaint', '投诉'), ('suggestion', '建议'), ('inquiry', '询问')], max_length=20, verbose_name='问题类别'),
+            model_name="deadlinepolicy",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("repair", "报修"),
+                    ("complaint", "投诉"),
+                    ("suggestion", "建议"),
+                    ("inquiry", "询问"),
+                ],
+                max_length=20,
+                verbose_name="问题类别",
+            ),
         ),
         migrations.AlterField(
-            model_name='thread',
-            name='category',
-            field=models.CharField(blank=True, choices=[('repair', '报修'), ('complaint', '投诉'), ('suggestion', '建议'), ('inquiry', '询问')], max_length=20, verbose_name='问题类别'),
+            model_name="thread",
+            name="category",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("repair", "报修"),
+                    ("complaint", "投诉"),
+                    ("suggestion", "建议"),
+                    ("inquiry", "询问"),
+                ],
+                max_length=20,
+                verbose_name="问题类别",
+            ),
         ),
     ]

@@ -62,8 +62,12 @@ class DisclosureSchedule(models.Model):
         help_text=_("从这一期起，每期到期未公开即为逾期。"),
     )
 
-    panels = [FieldPanel("estate"), FieldPanel("period_months"), FieldPanel("due_days"),
-              FieldPanel("first_period_start")]
+    panels = [
+        FieldPanel("estate"),
+        FieldPanel("period_months"),
+        FieldPanel("due_days"),
+        FieldPanel("first_period_start"),
+    ]
 
     class Meta:
         verbose_name = _("信息公开周期")
@@ -126,7 +130,9 @@ class Disclosure(ClusterableModel):
         FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("collection_receivable"), FieldPanel("collection_received")]),
+                FieldRowPanel(
+                    [FieldPanel("collection_receivable"), FieldPanel("collection_received")]
+                ),
                 FieldRowPanel(
                     [
                         FieldPanel("common_income_total"),
@@ -147,9 +153,12 @@ class Disclosure(ClusterableModel):
         ordering = ["-period_start", "estate_id"]
         constraints = [
             # One disclosure per estate and period: a second import of the same period is refused.
-            models.UniqueConstraint(fields=["estate", "period_start"], name="disclosure_once_per_period"),
+            models.UniqueConstraint(
+                fields=["estate", "period_start"], name="disclosure_once_per_period"
+            ),
             models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="disclosure_period_order"
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="disclosure_period_order",
             ),
             models.CheckConstraint(
                 condition=~Q(state=DisclosureState.PUBLISHED) | Q(published_at__isnull=False),
@@ -172,7 +181,9 @@ class Disclosure(ClusterableModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk and not self._state.adding:
-            stored = Disclosure.objects.filter(pk=self.pk).values_list("published_at", flat=True).first()
+            stored = (
+                Disclosure.objects.filter(pk=self.pk).values_list("published_at", flat=True).first()
+            )
             if stored is not None:
                 raise FrozenError("A published disclosure is frozen; record a correction instead.")
         super().save(*args, **kwargs)
@@ -262,7 +273,10 @@ class LineReview(models.Model):
     decision = models.CharField(_("审核结果"), max_length=20, choices=ReviewDecision.choices)
     reason = models.CharField(_("理由"), max_length=500, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("审核人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("审核人"),
     )
     reviewed_at = models.DateTimeField(_("审核时间"), default=timezone.now)
 
@@ -309,7 +323,9 @@ class DisclosureRecord(AppendOnlyModel):
         verbose_name_plural = _("公开记录")
         ordering = ["disclosure_id", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["disclosure", "sequence"], name="disclosure_record_sequence"),
+            models.UniqueConstraint(
+                fields=["disclosure", "sequence"], name="disclosure_record_sequence"
+            ),
             models.CheckConstraint(
                 condition=Q(kind="publication", sequence=1)
                 | (Q(kind="correction", sequence__gt=1) & ~Q(reason="")),

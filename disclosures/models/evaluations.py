@@ -28,13 +28,19 @@ class ServiceEvaluation(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     occasion = models.CharField(
-        _("类型"), max_length=20, choices=EvaluationOccasion.choices, default=EvaluationOccasion.ANNUAL
+        _("类型"),
+        max_length=20,
+        choices=EvaluationOccasion.choices,
+        default=EvaluationOccasion.ANNUAL,
     )
     opens_at = models.DateTimeField(_("开始时间"))
     closes_at = models.DateTimeField(_("截止时间"))
     published_at = models.DateTimeField(_("结果公布时间"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("发起人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("发起人"),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -47,7 +53,8 @@ class ServiceEvaluation(models.Model):
                 fields=["estate", "year", "occasion"], name="evaluation_once_per_year_and_occasion"
             ),
             models.CheckConstraint(
-                condition=Q(closes_at__gt=models.F("opens_at")), name="evaluation_closes_after_opening"
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="evaluation_closes_after_opening",
             ),
         ]
 
@@ -82,8 +89,12 @@ class EvaluationResponse(AppendOnlyModel):
         verbose_name_plural = _("测评答卷")
         constraints = [
             # One response per head (SPC interpretation Art. 9), whatever the application does.
-            models.UniqueConstraint(fields=["evaluation", "identity"], name="evaluation_one_per_head"),
-            models.CheckConstraint(condition=Q(area_weight__gte=0), name="evaluation_area_not_negative"),
+            models.UniqueConstraint(
+                fields=["evaluation", "identity"], name="evaluation_one_per_head"
+            ),
+            models.CheckConstraint(
+                condition=Q(area_weight__gte=0), name="evaluation_area_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -91,7 +102,9 @@ class EvaluationResponse(AppendOnlyModel):
 
 
 class EvaluationScore(AppendOnlyModel):
-    response = models.ForeignKey(EvaluationResponse, on_delete=models.PROTECT, related_name="scores")
+    response = models.ForeignKey(
+        EvaluationResponse, on_delete=models.PROTECT, related_name="scores"
+    )
     area = models.CharField(_("服务项目"), max_length=20, choices=ServiceArea.choices)
     score = models.PositiveSmallIntegerField(_("评分"))
     comment = models.CharField(_("意见"), max_length=500, blank=True)
@@ -100,9 +113,12 @@ class EvaluationScore(AppendOnlyModel):
         verbose_name = _("测评评分")
         verbose_name_plural = _("测评评分")
         constraints = [
-            models.UniqueConstraint(fields=["response", "area"], name="evaluation_score_once_per_area"),
+            models.UniqueConstraint(
+                fields=["response", "area"], name="evaluation_score_once_per_area"
+            ),
             models.CheckConstraint(
-                condition=Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX), name="evaluation_score_1_to_5"
+                condition=Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX),
+                name="evaluation_score_1_to_5",
             ),
         ]
 
@@ -117,7 +133,9 @@ class CompanyReply(models.Model):
         ServiceEvaluation, on_delete=models.PROTECT, related_name="reply"
     )
     body = models.TextField(_("答复"), max_length=4000)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     replied_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

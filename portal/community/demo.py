@@ -351,6 +351,9 @@ def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
 
     counts["thread_history"] = seed_discussion_history(estates)
     seed_consultations(estates["jinxiu"])
+    from disclosures.demo import seed_disclosures
+
+    counts["disclosures"] = seed_disclosures(estates)
     from voting.demo import seed_past_assembly
 
     chair_b = User.objects.get(phone=normalize_phone("13800138012"))

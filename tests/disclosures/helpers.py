@@ -14,7 +14,10 @@ GOOD: dict[str, list[list[Any]]] = {
         ["秩序维护", "王队长", "24 小时门岗"],
         ["保洁", "李主管", "公共区域每日清扫两次"],
     ],
-    "收费项目": [["物业服务费（住宅）", D("2.80"), "按建筑面积"], ["车位管理费", D("80"), "每个每月"]],
+    "收费项目": [
+        ["物业服务费（住宅）", D("2.80"), "按建筑面积"],
+        ["车位管理费", D("80"), "每个每月"],
+    ],
     "物业费收缴": [
         ["住宅物业费", D("100000.00"), D("92000.50")],
         ["车位管理费", D("24000"), D("23000")],
@@ -35,7 +38,11 @@ GOOD: dict[str, list[list[Any]]] = {
 
 
 def workbook(
-    start: str = "2026-07-01", end: str = "2026-09-30", *, drop: tuple[str, ...] = (), **sheets: list[list[Any]]
+    start: str = "2026-07-01",
+    end: str = "2026-09-30",
+    *,
+    drop: tuple[str, ...] = (),
+    **sheets: list[list[Any]],
 ) -> io.BytesIO:
     """Return an XLSX in the template's shape; keyword arguments replace a sheet's rows
     (sheet names with spaces are not needed: the sheet titles are valid identifiers)."""

@@ -13,7 +13,7 @@ import time_machine
 from disclosures import actions, deadlines
 from disclosures.choices import ReviewDecision, Timeliness
 from disclosures.dashboard import DisclosureFigures
-from disclosures.models import Disclosure, DisclosureSchedule
+from disclosures.models import DisclosureSchedule
 from portal.dashboard.period import Period
 from tests.disclosures.helpers import GOOD, workbook
 
@@ -26,7 +26,9 @@ def test_on_the_due_day_is_on_time_and_the_day_after_is_late():
     assert deadlines.due_date(date(2026, 9, 30), 30) == due
     at = datetime(2026, 10, 30, 23, 59, tzinfo=SHANGHAI)
     assert deadlines.timeliness(due, at, date(2026, 11, 5)) == Timeliness.ON_TIME
-    assert deadlines.timeliness(due, at + timedelta(minutes=2), date(2026, 11, 5)) == Timeliness.LATE
+    assert (
+        deadlines.timeliness(due, at + timedelta(minutes=2), date(2026, 11, 5)) == Timeliness.LATE
+    )
     assert deadlines.timeliness(due, None, due) == Timeliness.NOT_DUE
     assert deadlines.timeliness(due, None, due + timedelta(days=1)) == Timeliness.MISSING
 
@@ -53,42 +55,65 @@ def _publish(disclosure, manager, chair, at):
 def test_the_dashboard_shows_on_time_for_one_estate_and_missing_for_the_other(
     estate_a, estate_b, property_manager, committee_chair
 ):
-    draft = actions.import_disclosure(estate_a, property_manager, workbook("2026-07-01", "2026-09-30"))
+    draft = actions.import_disclosure(
+        estate_a, property_manager, workbook("2026-07-01", "2026-09-30")
+    )
     _publish(draft, property_manager, committee_chair, datetime(2026, 10, 20, 10, tzinfo=SHANGHAI))
     DisclosureSchedule.objects.create(estate=estate_b, first_period_start=date(2026, 7, 1))
     period = Period(first=date(2026, 10, 1), last=date(2026, 11, 15))
     with time_machine.travel(datetime(2026, 11, 15, 9, tzinfo=SHANGHAI)):
         figures = DisclosureFigures().compute([estate_a.pk, estate_b.pk], period)
         alerts = list(DisclosureFigures().alerts([estate_a.pk, estate_b.pk], period))
-    assert figures[estate_a.pk]["latest_status"] == "按时公开" and figures[estate_a.pk]["on_time"] == 1
-    assert figures[estate_b.pk]["latest_status"] == "逾期未公开" and figures[estate_b.pk]["missing"] == 1
+    assert (
+        figures[estate_a.pk]["latest_status"] == "按时公开" and figures[estate_a.pk]["on_time"] == 1
+    )
+    assert (
+        figures[estate_b.pk]["latest_status"] == "逾期未公开"
+        and figures[estate_b.pk]["missing"] == 1
+    )
     assert [a.estate_id for a in alerts] == [estate_b.pk]
 
 
-def test_a_disclosure_published_after_its_due_day_is_late(estate_a, property_manager, committee_chair):
-    draft = actions.import_disclosure(estate_a, property_manager, workbook("2026-07-01", "2026-09-30"))
+def test_a_disclosure_published_after_its_due_day_is_late(
+    estate_a, property_manager, committee_chair
+):
+    draft = actions.import_disclosure(
+        estate_a, property_manager, workbook("2026-07-01", "2026-09-30")
+    )
     _publish(draft, property_manager, committee_chair, datetime(2026, 11, 2, 10, tzinfo=SHANGHAI))
     with time_machine.travel(datetime(2026, 11, 15, 9, tzinfo=SHANGHAI)):
-        figures = DisclosureFigures().compute([estate_a.pk], Period(first=date(2026, 10, 1), last=date(2026, 11, 15)))
+        figures = DisclosureFigures().compute(
+            [estate_a.pk], Period(first=date(2026, 10, 1), last=date(2026, 11, 15))
+        )
     assert figures[estate_a.pk]["latest_status"] == "逾期公开" and figures[estate_a.pk]["late"] == 1
 
 
-def test_a_fund_use_without_an_assembly_decision_is_flagged(client, estate_a, property_manager, committee_chair):
+def test_a_fund_use_without_an_assembly_decision_is_flagged(
+    client, estate_a, property_manager, committee_chair
+):
     rows = [r[:] for r in GOOD["专项维修资金"]]
     rows[2][3] = ""
-    draft = actions.import_disclosure(estate_a, property_manager, workbook(**{"专项维修资金": rows}))
+    draft = actions.import_disclosure(
+        estate_a, property_manager, workbook(**{"专项维修资金": rows})
+    )
     assert actions.problems_of(draft).warnings  # a warning: the import is not refused
     _publish(draft, property_manager, committee_chair, datetime(2026, 10, 10, 10, tzinfo=SHANGHAI))
     with time_machine.travel(datetime(2026, 11, 15, 9, tzinfo=SHANGHAI)):
-        figures = DisclosureFigures().compute([estate_a.pk], Period(first=date(2026, 9, 1), last=date(2026, 11, 15)))
+        figures = DisclosureFigures().compute(
+            [estate_a.pk], Period(first=date(2026, 9, 1), last=date(2026, 11, 15))
+        )
     assert figures[estate_a.pk]["fund_uses_without_decision"] == 1
     client.force_login(committee_chair)
     page = client.get(f"/disclosures/{estate_a.slug}/{draft.pk}/").content.decode()
     assert "未写明批准这笔使用的业主大会决定" in page
 
 
-def test_the_open_data_api_carries_the_disclosure_status(client, estate_a, estate_b, property_manager, committee_chair):
-    draft = actions.import_disclosure(estate_a, property_manager, workbook("2026-07-01", "2026-09-30"))
+def test_the_open_data_api_carries_the_disclosure_status(
+    client, estate_a, estate_b, property_manager, committee_chair
+):
+    draft = actions.import_disclosure(
+        estate_a, property_manager, workbook("2026-07-01", "2026-09-30")
+    )
     _publish(draft, property_manager, committee_chair, datetime(2026, 10, 20, 10, tzinfo=SHANGHAI))
     DisclosureSchedule.objects.create(estate=estate_b, first_period_start=date(2026, 7, 1))
     with time_machine.travel(datetime(2026, 11, 15, 9, tzinfo=SHANGHAI)):

@@ -17,7 +17,13 @@ from disclosures import evaluations
 from disclosures.choices import EvaluationOccasion, ServiceArea
 from disclosures.models import EvaluationResponse, ServiceEvaluation
 from portal.community import actions as community
-from tests.factories import BuildingFactory, OwnerIdentityFactory, OwnershipFactory, UnitFactory, UserFactory
+from tests.factories import (
+    BuildingFactory,
+    OwnerIdentityFactory,
+    OwnershipFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +31,12 @@ pytestmark = pytest.mark.django_db
 def _open(estate, chair, *, year=2026, days_ago=1, days_left=10):
     now = timezone.now()
     return evaluations.open_evaluation(
-        estate, chair, year=year, occasion=EvaluationOccasion.ANNUAL,
-        opens_at=now - timedelta(days=days_ago), closes_at=now + timedelta(days=days_left),
+        estate,
+        chair,
+        year=year,
+        occasion=EvaluationOccasion.ANNUAL,
+        opens_at=now - timedelta(days=days_ago),
+        closes_at=now + timedelta(days=days_left),
     )
 
 
@@ -40,7 +50,10 @@ def owner_two_units(estate_a):
     building = BuildingFactory(estate=estate_a, name="2栋")
     user = UserFactory(display_name="周伟")
     identity = OwnerIdentityFactory(estate=estate_a, name="周伟", mobile=user.phone)
-    OwnershipFactory(unit=UnitFactory(building=building, number="201", floor=2, exclusive_area=D("100.00")), identity=identity)
+    OwnershipFactory(
+        unit=UnitFactory(building=building, number="201", floor=2, exclusive_area=D("100.00")),
+        identity=identity,
+    )
     OwnershipFactory(
         unit=UnitFactory(building=building, number="202", floor=2, exclusive_area=D("60.00")),
         identity=identity,
@@ -50,11 +63,15 @@ def owner_two_units(estate_a):
     return user
 
 
-def test_results_are_weighted_by_heads_and_by_area(estate_a, committee_chair, owner, owner_building1, owner_two_units):
+def test_results_are_weighted_by_heads_and_by_area(
+    estate_a, committee_chair, owner, owner_building1, owner_two_units
+):
     evaluation = _open(estate_a, committee_chair)
     evaluations.respond(evaluation, owner, scores=_scores(5))  # 120.50 ㎡
     evaluations.respond(evaluation, owner_building1, scores=_scores(2))  # 88.00 ㎡
-    evaluations.respond(evaluation, owner_two_units, scores=_scores(4))  # 100 + 60 × 0.5 = 130.00 ㎡
+    evaluations.respond(
+        evaluation, owner_two_units, scores=_scores(4)
+    )  # 100 + 60 × 0.5 = 130.00 ㎡
     result = evaluations.results(evaluation)
     order = next(a for a in result.areas if a.area == ServiceArea.ORDER)
     # By heads: (5 + 2 + 4) / 3; by area: (5×120.5 + 2×88 + 4×130) / 338.5 = 1298.5 / 338.5.
@@ -73,7 +90,9 @@ def test_one_response_per_head_is_enforced_by_the_database(estate_a, committee_c
     with pytest.raises(ValidationError, match="每户只计一次"):
         evaluations.respond(evaluation, owner, scores=_scores(1))
     with pytest.raises(IntegrityError), transaction.atomic():
-        EvaluationResponse.objects.create(evaluation=evaluation, identity=first.identity, user=owner)
+        EvaluationResponse.objects.create(
+            evaluation=evaluation, identity=first.identity, user=owner
+        )
     assert EvaluationResponse.objects.filter(evaluation=evaluation).count() == 1
 
 
@@ -82,12 +101,17 @@ def test_responses_are_append_only_in_the_database(estate_a, committee_chair, ow
 
     evaluation = _open(estate_a, committee_chair)
     evaluations.respond(evaluation, owner, scores=_scores(5))
-    for statement in ("UPDATE disclosures_evaluationscore SET score = 1", "DELETE FROM disclosures_evaluationresponse"):
+    for statement in (
+        "UPDATE disclosures_evaluationscore SET score = 1",
+        "DELETE FROM disclosures_evaluationresponse",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
 
 
-def test_only_verified_owners_answer_while_it_is_open(estate_a, committee_chair, tenant, owner, outsider):
+def test_only_verified_owners_answer_while_it_is_open(
+    estate_a, committee_chair, tenant, owner, outsider
+):
     evaluation = _open(estate_a, committee_chair)
     for user in (tenant, committee_chair, outsider):
         with pytest.raises(PermissionDenied):
@@ -102,7 +126,10 @@ def test_only_verified_owners_answer_while_it_is_open(estate_a, committee_chair,
 def test_results_compare_with_the_previous_year(estate_a, committee_chair, owner, owner_building1):
     now = timezone.now()
     last_year = ServiceEvaluation.objects.create(
-        estate=estate_a, year=2025, opens_at=now - timedelta(days=3), closes_at=now + timedelta(days=1),
+        estate=estate_a,
+        year=2025,
+        opens_at=now - timedelta(days=3),
+        closes_at=now + timedelta(days=1),
         created_by=committee_chair,
     )
     evaluations.respond(last_year, owner, scores=_scores(2))
@@ -125,13 +152,18 @@ def test_results_are_published_after_the_close_and_the_plan_becomes_action_items
     evaluations.respond(evaluation, owner, scores=_scores(3))
     with pytest.raises(ValidationError):
         evaluations.publish_results(evaluation, committee_chair)
-    ServiceEvaluation.objects.filter(pk=evaluation.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    ServiceEvaluation.objects.filter(pk=evaluation.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1)
+    )
     evaluation.refresh_from_db()
     with pytest.raises(PermissionDenied):
         evaluations.publish_results(evaluation, property_manager)
     evaluations.publish_results(evaluation, committee_chair)
     reply = evaluations.reply(
-        evaluation, property_manager, body="感谢业主的意见。", plan=[(date.today() + timedelta(days=90), "夜间增加一次巡逻")]
+        evaluation,
+        property_manager,
+        body="感谢业主的意见。",
+        plan=[(date.today() + timedelta(days=90), "夜间增加一次巡逻")],
     )
     item = reply.items.get()
     action_item = evaluations.make_action_item(item, committee_chair)
@@ -143,7 +175,9 @@ def test_results_are_published_after_the_close_and_the_plan_becomes_action_items
     assert "感谢业主的意见" in page and "夜间增加一次巡逻" in page and "3.00" in page
 
 
-def test_the_questionnaire_page_refuses_a_missing_score_and_keeps_nothing(client, estate_a, committee_chair, owner):
+def test_the_questionnaire_page_refuses_a_missing_score_and_keeps_nothing(
+    client, estate_a, committee_chair, owner
+):
     evaluation = _open(estate_a, committee_chair)
     client.force_login(owner)
     url = f"/disclosures/{estate_a.slug}/evaluations/{evaluation.pk}/"

@@ -34,10 +34,19 @@ def test_the_portal_template_imports_as_it_is(estate_a, property_manager):
 
 
 def test_a_good_workbook_becomes_a_draft_with_exact_decimals(estate_a, property_manager):
-    disclosure = actions.import_disclosure(estate_a, property_manager, workbook(), file_name="q3.xlsx")
-    assert (disclosure.period_start.isoformat(), disclosure.period_end.isoformat()) == ("2026-07-01", "2026-09-30")
+    disclosure = actions.import_disclosure(
+        estate_a, property_manager, workbook(), file_name="q3.xlsx"
+    )
+    assert (disclosure.period_start.isoformat(), disclosure.period_end.isoformat()) == (
+        "2026-07-01",
+        "2026-09-30",
+    )
     parking = DisclosureLine.objects.get(disclosure=disclosure, label="公共道路停车")
-    assert (parking.income, parking.cost, parking.owners_share) == (D("30000.10"), D("9000.05"), D("21000.05"))
+    assert (parking.income, parking.cost, parking.owners_share) == (
+        D("30000.10"),
+        D("9000.05"),
+        D("21000.05"),
+    )
     assert isinstance(parking.income, D)
     fee = DisclosureLine.objects.get(disclosure=disclosure, section=Section.FEE, position=1)
     assert fee.rate == D("2.8000")
@@ -45,7 +54,9 @@ def test_a_good_workbook_becomes_a_draft_with_exact_decimals(estate_a, property_
     assert AuditEvent.objects.filter(action="disclosures.imported").count() == 1
 
 
-def test_bad_input_is_refused_with_every_error_listed_and_nothing_stored(estate_a, property_manager):
+def test_bad_input_is_refused_with_every_error_listed_and_nothing_stored(
+    estate_a, property_manager
+):
     actions.import_disclosure(estate_a, property_manager, workbook("2026-04-01", "2026-06-30"))
     before = (Disclosure.objects.count(), DisclosureLine.objects.count())
     book = workbook(
@@ -69,6 +80,7 @@ def test_bad_input_is_refused_with_every_error_listed_and_nothing_stored(estate_
     assert any("收费项目 · 第 2 行 · 收费标准（元/㎡·月）" in m and "负数" in m for m in messages)
     assert any("物业费收缴 · 第 2 行 · 应收（元）" in m and "不是数字" in m for m in messages)
     assert any("共有部分经营收益 · 第 3 行 · 收入合计" in m and "12,000.00" in m for m in messages)
+    assert any("基本信息" in m and "已经存在" in m for m in messages)
     assert (Disclosure.objects.count(), DisclosureLine.objects.count()) == before
 
 
@@ -79,7 +91,10 @@ def test_a_duplicate_period_alone_is_refused(estate_a, property_manager):
 
 
 def test_owners_share_must_be_income_minus_cost(estate_a, property_manager):
-    rows = [["电梯广告", D("12000"), D("1200"), D("11000")], ["合计", D("12000"), D("1200"), D("11000")]]
+    rows = [
+        ["电梯广告", D("12000"), D("1200"), D("11000")],
+        ["合计", D("12000"), D("1200"), D("11000")],
+    ]
     messages = _refusal(estate_a, property_manager, workbook(**{"共有部分经营收益": rows}))
     assert any("第 2 行 · 业主收益" in m and "10,800.00" in m for m in messages)
 
@@ -100,8 +115,13 @@ def test_more_than_two_decimals_of_a_yuan_is_refused(estate_a, property_manager)
 def test_a_missing_sheet_or_an_unreadable_file_is_refused(estate_a, property_manager):
     import io
 
-    assert any("缺少工作表“专项维修资金”" in m for m in _refusal(estate_a, property_manager, workbook(drop=("专项维修资金",))))
-    assert any("无法读取" in m for m in _refusal(estate_a, property_manager, io.BytesIO(b"not a zip")))
+    assert any(
+        "缺少工作表“专项维修资金”" in m
+        for m in _refusal(estate_a, property_manager, workbook(drop=("专项维修资金",)))
+    )
+    assert any(
+        "无法读取" in m for m in _refusal(estate_a, property_manager, io.BytesIO(b"not a zip"))
+    )
     assert Disclosure.objects.count() == 0
 
 

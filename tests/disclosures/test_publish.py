@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def _review_all(disclosure, chair, *, query: str = "") -> None:
     for line in disclosure.lines.order_by("pk"):
         if query and line.label == query:
-            actions.review_line(line, chair, decision=ReviewDecision.QUERIED, reason="广告收入为何比上季度少？")
+            actions.review_line(
+                line, chair, decision=ReviewDecision.QUERIED, reason="广告收入为何比上季度少？"
+            )
         else:
             actions.review_line(line, chair, decision=ReviewDecision.CONFIRMED)
 
@@ -35,7 +37,9 @@ def test_publishing_needs_every_line_reviewed(draft, property_manager, committee
     assert draft.state == DisclosureState.SUBMITTED and not draft.records.exists()
 
 
-def test_a_query_needs_a_reason_and_becomes_a_question_to_the_company(draft, property_manager, committee_chair):
+def test_a_query_needs_a_reason_and_becomes_a_question_to_the_company(
+    draft, property_manager, committee_chair
+):
     from deliberation.choices import IssueCategory, ThreadKind
     from portal.community.choices import Party
 
@@ -43,7 +47,9 @@ def test_a_query_needs_a_reason_and_becomes_a_question_to_the_company(draft, pro
     line = draft.lines.get(label="电梯广告")
     with pytest.raises(ValidationError):
         actions.review_line(line, committee_chair, decision=ReviewDecision.QUERIED, reason="  ")
-    actions.review_line(line, committee_chair, decision=ReviewDecision.QUERIED, reason="广告收入为何下降？")
+    actions.review_line(
+        line, committee_chair, decision=ReviewDecision.QUERIED, reason="广告收入为何下降？"
+    )
     question = line.questions.get()
     thread = question.thread
     assert question.from_review
@@ -56,7 +62,9 @@ def test_a_query_needs_a_reason_and_becomes_a_question_to_the_company(draft, pro
     assert thread.close_due_at - thread.created_at == timedelta(hours=48)
 
 
-def test_only_the_committee_reviews_and_publishes(draft, property_manager, owner, committee_chair_b):
+def test_only_the_committee_reviews_and_publishes(
+    draft, property_manager, owner, committee_chair_b
+):
     actions.submit_for_review(draft, property_manager)
     line = draft.lines.first()
     for user in (property_manager, owner, committee_chair_b):
@@ -104,7 +112,9 @@ def test_the_database_refuses_to_rewrite_a_published_disclosure(published, state
 
 def test_the_database_refuses_a_new_line_in_a_published_disclosure(published):
     with pytest.raises(DatabaseError), transaction.atomic():
-        DisclosureLine.objects.bulk_create([DisclosureLine(disclosure=published, section=Section.SERVICE, label="补一行")])
+        DisclosureLine.objects.bulk_create(
+            [DisclosureLine(disclosure=published, section=Section.SERVICE, label="补一行")]
+        )
 
 
 def test_a_draft_can_still_be_edited_in_the_database(draft):
@@ -115,7 +125,12 @@ def test_a_draft_can_still_be_edited_in_the_database(draft):
 def test_a_correction_shows_old_and_new_and_must_still_add_up(published, property_manager):
     line = published.lines.get(label="电梯广告")
     with pytest.raises(actions.Refused):
-        actions.correct(published, property_manager, changes=[{"line": line.pk, "field": "income", "new": "13000"}], reason="漏记一笔")
+        actions.correct(
+            published,
+            property_manager,
+            changes=[{"line": line.pk, "field": "income", "new": "13000"}],
+            reason="漏记一笔",
+        )
     record = actions.correct(
         published,
         property_manager,
@@ -127,8 +142,15 @@ def test_a_correction_shows_old_and_new_and_must_still_add_up(published, propert
         ],
         reason="漏记十二月的一笔广告费",
     )
-    assert record.sequence == 2 and record.previous_sha256 == published.records.get(sequence=1).sha256
-    assert {"line": line.pk, "field": "income", "old": "12000.00", "new": "13000.00"} in record.changes
+    assert (
+        record.sequence == 2 and record.previous_sha256 == published.records.get(sequence=1).sha256
+    )
+    assert {
+        "line": line.pk,
+        "field": "income",
+        "old": "12000.00",
+        "new": "13000.00",
+    } in record.changes
     assert record.sha256 == content.digest(record.content)
     # The published record is untouched; the line row keeps what was published.
     assert published.records.get(sequence=1).content != record.content
@@ -154,7 +176,16 @@ def test_every_published_table_adds_up_to_its_totals(published, property_manager
                 assert declared == summed, (record.sequence, table.section, column)
                 assert isinstance(summed, D)
             for row in table.rows:
-                for name in ("rate", "receivable", "received", "income", "cost", "owners_share", "inflow", "outflow"):
+                for name in (
+                    "rate",
+                    "receivable",
+                    "received",
+                    "income",
+                    "cost",
+                    "owners_share",
+                    "inflow",
+                    "outflow",
+                ):
                     assert row[name] is None or isinstance(row[name], D)
             if table.section == Section.FUND:
                 inflow, outflow = table.totals["inflow"][1], table.totals["outflow"][1]
@@ -174,7 +205,9 @@ def test_the_published_content_holds_no_float(published):
 def test_the_committee_review_is_frozen_with_the_publication(published):
     review = LineReview.objects.filter(line__disclosure=published).first()
     assert review is not None
-    assert {i["review"]["decision"] for i in published.records.get().content["lines"]} == {"confirmed"}
+    assert {i["review"]["decision"] for i in published.records.get().content["lines"]} == {
+        "confirmed"
+    }
 
 
 def test_the_published_page_shows_tables_totals_charts_and_the_hash(client, published, owner):
@@ -207,7 +240,9 @@ def test_drafts_are_hidden_from_owners_and_outsiders_see_nothing(client, draft, 
     assert client.get(f"/disclosures/{draft.estate.slug}/").status_code == 403
 
 
-def test_the_review_page_queries_one_line_and_confirms_the_rest(client, draft, property_manager, committee_chair):
+def test_the_review_page_queries_one_line_and_confirms_the_rest(
+    client, draft, property_manager, committee_chair
+):
     actions.submit_for_review(draft, property_manager)
     client.force_login(committee_chair)
     url = f"/disclosures/{draft.estate.slug}/{draft.pk}/review/"
@@ -221,4 +256,3 @@ def test_the_review_page_queries_one_line_and_confirms_the_rest(client, draft, p
     assert draft.is_published
     page = client.get(f"/disclosures/{draft.estate.slug}/{draft.pk}/").content.decode()
     assert "业委会质询" in page and "收入为何下降？" in page
-

@@ -29,11 +29,18 @@ def test_a_question_on_a_line_is_an_issue_report_for_the_property_company(publis
     assert thread.close_due_at == thread.created_at + timedelta(hours=48)
 
 
-def test_the_answer_shows_beside_the_line_and_counts_as_on_time(client, published, owner, property_manager):
+def test_the_answer_shows_beside_the_line_and_counts_as_on_time(
+    client, published, owner, property_manager
+):
     line = published.lines.get(label="电梯广告")
     question = actions.ask_about_line(line, owner, body="为什么少了？")
     with time_machine.travel(timezone.now() + timedelta(hours=3)):
-        deliberation.add_post(question.thread, property_manager, body="三部电梯广告合同十月到期，正在续签。", official=True)
+        deliberation.add_post(
+            question.thread,
+            property_manager,
+            body="三部电梯广告合同十月到期，正在续签。",
+            official=True,
+        )
     question.thread.refresh_from_db()
     assert question.thread.response_status() == DeadlineStatus.ON_TIME
     client.force_login(owner)
@@ -49,13 +56,17 @@ def test_an_unanswered_question_past_24_hours_is_overdue(client, published, owne
     assert question.thread.is_overdue(later)
 
 
-def test_a_hidden_answer_is_not_copied_beside_the_line(client, published, owner, property_manager, moderator):
+def test_a_hidden_answer_is_not_copied_beside_the_line(
+    client, published, owner, property_manager, moderator
+):
     from deliberation.choices import PostStatus
     from deliberation.models import Post
 
     line = published.lines.get(label="电梯广告")
     question = actions.ask_about_line(line, owner, body="为什么少了？")
-    post = deliberation.add_post(question.thread, property_manager, body="秘密答复内容", official=True)
+    post = deliberation.add_post(
+        question.thread, property_manager, body="秘密答复内容", official=True
+    )
     Post.objects.filter(pk=post.pk).update(status=PostStatus.HIDDEN)
     client.force_login(owner)
     page = client.get(f"/disclosures/{published.estate.slug}/{published.pk}/").content.decode()
@@ -74,6 +85,7 @@ def test_the_ask_form_sends_the_owner_to_the_report(client, published, owner):
     line = published.lines.get(label="公共道路停车")
     client.force_login(owner)
     response = client.post(
-        f"/disclosures/{published.estate.slug}/{published.pk}/lines/{line.pk}/ask/", {"body": "停车收入的成本是什么？"}
+        f"/disclosures/{published.estate.slug}/{published.pk}/lines/{line.pk}/ask/",
+        {"body": "停车收入的成本是什么？"},
     )
     assert response.status_code == 302 and "/discuss/" in response["Location"]
