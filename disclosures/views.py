@@ -7,17 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from disclosures import actions, content, presentation
-from disclosures.choices import DisclosureState, ReviewDecision
+from disclosures.choices import ReviewDecision
 from disclosures.forms import CorrectionForm, ImportForm, QuestionForm, ReasonForm, ReviewForm
 from disclosures.lookups import get_disclosure
-from disclosures.models import Disclosure, DisclosureLine
+from disclosures.models import DisclosureLine
 from disclosures.sheets import template_bytes
-from portal.community import permissions
 from portal.community.lookups import get_estate
 from portal.spreadsheets import XLSX_TYPE, csv_response, xlsx_response
 
@@ -230,5 +228,3 @@ def download(request, estate_slug: str, pk: int, fmt: str):
         return csv_response(rows, filename)
     return xlsx_response(rows, filename, sheet=_("信息公开"))
 
-
-__all__ = ["Disclosure", "DisclosureState", "permissions", "timezone"]
