@@ -345,15 +345,17 @@ def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
     from deliberation.demo import seed_deliberation
     from deliberation.oversight.demo import seed_oversight
 
+    from disclosures.demo import seed_disclosures
+
+    # Before the discussion area's demo: its questions are dated in the past, and the posting
+    # rate limit counts every later post of the same person.
+    counts["disclosures"] = seed_disclosures(estates)
     counts["threads"] = seed_deliberation(estates)
     seed_oversight(estates)
     from deliberation.demo_history import seed_history as seed_discussion_history
 
     counts["thread_history"] = seed_discussion_history(estates)
     seed_consultations(estates["jinxiu"])
-    from disclosures.demo import seed_disclosures
-
-    counts["disclosures"] = seed_disclosures(estates)
     from voting.demo import seed_past_assembly
 
     chair_b = User.objects.get(phone=normalize_phone("13800138012"))

@@ -83,7 +83,7 @@ def test_disclosure_import_review_publish_question_and_dashboard(
         chair.get_by_role("link", name="逐行审核").click()
         advertising = disclosure.lines.get(label="电梯广告")
         line = chair.locator(f"#line-{advertising.pk}")
-        line.get_by_label("质询").check()
+        line.get_by_label("质询", exact=True).check()
         line.get_by_label("理由（质询必填）").fill("电梯广告收入比上季度少，请说明原因。")
         line.get_by_role("button", name="保存").click()
         expect(chair.locator(f"#line-{advertising.pk} [data-review]")).to_have_text("质询")
