@@ -227,4 +227,3 @@ def download(request, estate_slug: str, pk: int, fmt: str):
     if fmt == "csv":
         return csv_response(rows, filename)
     return xlsx_response(rows, filename, sheet=_("信息公开"))
-

@@ -344,7 +344,6 @@ def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
     from consultations.demo import seed_consultations
     from deliberation.demo import seed_deliberation
     from deliberation.oversight.demo import seed_oversight
-
     from disclosures.demo import seed_disclosures
 
     # Before the discussion area's demo: its questions are dated in the past, and the posting

@@ -73,9 +73,16 @@ def test_the_company_edits_its_drafts_in_the_admin_and_never_a_published_one(
     listing = client.get("/admin/snippets/disclosures/disclosure/")
     assert listing.status_code == 200
     draft = Disclosure.objects.create(
-        estate=published.estate, period_start=published.period_end.replace(day=1), period_end=published.period_end
+        estate=published.estate,
+        period_start=published.period_end.replace(day=1),
+        period_end=published.period_end,
     )
     assert client.get(f"/admin/snippets/disclosures/disclosure/edit/{draft.pk}/").status_code == 200
-    assert client.get(f"/admin/snippets/disclosures/disclosure/edit/{published.pk}/").status_code in (302, 403)
+    assert client.get(
+        f"/admin/snippets/disclosures/disclosure/edit/{published.pk}/"
+    ).status_code in (302, 403)
     client.force_login(committee_chair_b)
-    assert client.get(f"/admin/snippets/disclosures/disclosure/edit/{draft.pk}/").status_code in (302, 403)
+    assert client.get(f"/admin/snippets/disclosures/disclosure/edit/{draft.pk}/").status_code in (
+        302,
+        403,
+    )
