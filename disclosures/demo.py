@@ -204,7 +204,12 @@ def seed_evaluation(estate, *, chair, manager, year: int) -> ServiceEvaluation |
     )
     areas = list(ServiceArea)
     for n, identity in enumerate(heads):
-        scores = {area.value: 2 + (n + i * 2) % 4 for i, area in enumerate(areas)}
+        # Order and repairs score lower than cleaning, greenery and customer service.
+        base = (3, 4, 4, 3, 4)
+        scores = {
+            area.value: min(5, max(1, base[i] + (n * 7 + i) % 3 - 1))
+            for i, area in enumerate(areas)
+        }
         evaluations.respond(
             evaluation,
             identity.user,
