@@ -57,6 +57,17 @@ def _periods(estate_ids: Sequence[int], period: Period) -> dict[int, list[dict[s
     return result
 
 
+def _settled_on(row: dict[str, Any]):
+    found = row["disclosure"]
+    if (
+        found is not None
+        and found.published_at is not None
+        and row["timeliness"] != Timeliness.MISSING
+    ):
+        return timezone.localtime(found.published_at).date()
+    return row["period"].due
+
+
 class DisclosureFigures(FigureSource):
     key = "disclosures"
     title = _("物业信息公开")
@@ -89,10 +100,12 @@ class DisclosureFigures(FigureSource):
         figures = {}
         for pk in estate_ids:
             rows = periods.get(pk, [])
+            # A period counts in the range when it was published in it, or (unpublished) fell
+            # due in it; one still missing counts until it is published.
             in_range = [
                 r
                 for r in rows
-                if period.first <= r["period"].due <= period.last
+                if period.first <= _settled_on(r) <= period.last
                 or r["timeliness"] == Timeliness.MISSING
             ]
             due = [r for r in rows if r["timeliness"] != Timeliness.NOT_DUE]

@@ -137,6 +137,12 @@ def test_disclosure_import_review_publish_question_and_dashboard(
         expect(
             table.locator(f"tr[data-estate='{estate_b.slug}'] td[data-label='公开情况']")
         ).to_have_text("逾期未公开")
+        expect(table.locator("tr[data-estate='jinxiu'] td[data-label='按时公开']")).to_have_text(
+            "1"
+        )
+        expect(
+            table.locator(f"tr[data-estate='{estate_b.slug}'] td[data-label='逾期未公开']")
+        ).to_have_text("1")
         expect(official.locator(".dashboard-alerts")).to_contain_text("至今未公开")
         table.scroll_into_view_if_needed()
         screenshot(official, "dashboard")
