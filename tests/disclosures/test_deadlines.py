@@ -143,3 +143,19 @@ def test_reminders_go_to_the_company_before_and_after_the_due_day(
     with django_capture_on_commit_callbacks(execute=True):
         assert send_reminders(today=date(2026, 10, 31)) == 1  # the day after: overdue
     assert received() == 2
+
+
+def test_a_disclosure_published_before_its_due_day_counts_in_the_range_it_was_published_in(
+    estate_a, property_manager, committee_chair
+):
+    draft = actions.import_disclosure(
+        estate_a, property_manager, workbook("2026-07-01", "2026-09-30")
+    )
+    _publish(draft, property_manager, committee_chair, datetime(2026, 10, 12, 10, tzinfo=SHANGHAI))
+    with time_machine.travel(datetime(2026, 10, 20, 9, tzinfo=SHANGHAI)):
+        figures = DisclosureFigures().compute(
+            [estate_a.pk], Period(first=date(2026, 9, 21), last=date(2026, 10, 20))
+        )
+    assert (
+        figures[estate_a.pk]["on_time"] == 1 and figures[estate_a.pk]["latest_status"] == "按时公开"
+    )
