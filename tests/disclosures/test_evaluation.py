@@ -188,3 +188,24 @@ def test_the_questionnaire_page_refuses_a_missing_score_and_keeps_nothing(
     data["score_customer"] = "5"
     assert client.post(url, data).status_code == 302
     assert EvaluationResponse.objects.get().scores.count() == 5
+
+
+def test_the_dashboard_shows_the_latest_published_evaluation(
+    estate_a, committee_chair, owner, owner_building1
+):
+    from disclosures.dashboard import EvaluationFigures
+    from portal.dashboard.period import Period
+
+    evaluation = _open(estate_a, committee_chair)
+    evaluations.respond(evaluation, owner, scores=_scores(5))
+    evaluations.respond(evaluation, owner_building1, scores=_scores(2))
+    ServiceEvaluation.objects.filter(pk=evaluation.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    evaluations.publish_results(evaluation, committee_chair)
+    today = timezone.localdate()
+    row = EvaluationFigures().compute(
+        [estate_a.pk], Period(first=today - timedelta(days=30), last=today)
+    )[estate_a.pk]
+    # Order (5 + 2) / 2 = 3.5, the other four areas 4: overall (3.5 + 4 × 4) / 5 = 3.9.
+    assert row["heads"] == 2 and row["by_heads"] == Fraction(39, 10) and row["year"] == "2026"
