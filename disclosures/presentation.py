@@ -182,6 +182,11 @@ def disclosure_page(user: Any, disclosure: Disclosure) -> dict[str, Any]:
     }
 
 
+NUMERIC = frozenset(
+    {"rate", "receivable", "received", "income", "cost", "owners_share", "inflow", "outflow"}
+)
+
+
 def _cell(column: str, row: dict[str, Any]) -> str:
     value = row.get(column)
     if column == "rate":
@@ -203,6 +208,7 @@ def _total_cells(table) -> list[dict[str, Any]] | None:
                     "text": money(declared),
                     "adds_up": declared == summed,
                     "heading": content.heading(column),
+                    "num": True,
                 }
             )
         elif column == "label":
