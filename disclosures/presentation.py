@@ -147,9 +147,12 @@ def disclosure_page(user: Any, disclosure: Disclosure) -> dict[str, Any]:
             )
         table.headings = [content.heading(c) for c in table.columns]
         for row in table.rows:
-            row["cells"] = list(
-                zip(table.headings, (_cell(c, row) for c in table.columns), strict=True)
-            )
+            row["cells"] = [
+                (h, _cell(c, row), c in NUMERIC)
+                for h, c in zip(table.headings, table.columns, strict=True)
+            ]
+        table.opening_text = money(table.opening) if table.opening is not None else ""
+        table.closing_text = money(table.closing) if table.closing is not None else ""
         table.total_cells = _total_cells(table)
         if table.section == Section.COMMON_INCOME and table.rows:
             table.chart = charts.income_by_source(table.rows, title=_("共有部分收入（按来源）"))
