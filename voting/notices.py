@@ -73,6 +73,7 @@ def publish_notice(
     from portal.notices import scope
     from portal.notices.choices import Issuer, Urgency
     from portal.notices.models import NoticeIndexPage, NoticePage
+    from portal.notifications.limits import fit_title
     from voting import actions
 
     estate = assembly.page_estate
@@ -80,7 +81,9 @@ def publish_notice(
     if index is None:
         raise ValidationError(_("本小区没有公告栏目，无法发布会议公告。"))
     notice = NoticePage(
-        title=title[:255],
+        # A notice's title must fit a notification and an SMS; the assembly's own page keeps
+        # its full name and the notice links to it.
+        title=fit_title(title),
         slug=slug,
         category=category,
         issuer=Issuer.COMMITTEE,
