@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 def searchable(estate_a, estate_b):
     """The demo knowledge base, a members-only notice of each estate, and the index."""
     from portal.home.models import HomePage
-    from portal.knowledge.demo import seed_knowledge
+    from demo.knowledge import seed_knowledge
     from search.index import rebuild
 
     seed_knowledge(HomePage.objects.first(), estate_a)

@@ -6,7 +6,7 @@ import pytest
 
 from portal.community.choices import Visibility
 from portal.home.models import HomePage
-from portal.knowledge import demo
+from demo import knowledge as demo
 from portal.knowledge.models import ArticleFeedback, ArticlePage, FAQPage
 
 
