@@ -110,11 +110,11 @@ def _recall() -> None:
     from wagtail.models import Page
 
     from demo import district as demo
+    from demo.voting import MOTIONS
     from portal.home.visibility import may_view_page
     from search import service
     from search.index import rebuild
     from tests.search.labelled_queries import A_MEETING, LABELLED_QUERIES, page_title, recall_at
-    from demo.voting import MOTIONS
 
     demo.seed()
     rebuild()

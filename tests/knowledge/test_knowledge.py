@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from demo import knowledge as demo
 from portal.community.choices import Visibility
 from portal.home.models import HomePage
-from demo import knowledge as demo
 from portal.knowledge.models import ArticleFeedback, ArticlePage, FAQPage
 
 
