@@ -10,3 +10,11 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         from consultations import signals  # noqa: F401 - connects the receivers
+        from consultations.metrics import ConsultationFigures
+        from portal.dashboard.registry import register_figures
+        from portal.home.sections import register_section
+
+        register_section(
+            "consultations.ConsultationIndexPage", title="征求意见", slug="consultations", order=20
+        )
+        register_figures(ConsultationFigures, order=70)

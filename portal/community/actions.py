@@ -23,13 +23,7 @@ from portal.community.models import (
     SubDistrict,
     Unit,
 )
-
-SECTION_TITLES = (
-    ("notices.NoticeIndexPage", "公告", "notices"),
-    ("consultations.ConsultationIndexPage", "征求意见", "consultations"),
-    ("voting.AssemblyIndexPage", "业主大会", "assemblies"),
-    ("knowledge.KnowledgeIndexPage", "知识库", "knowledge"),
-)
+from portal.home import sections  # pure registry; no import of home's models
 
 
 @transaction.atomic
@@ -42,7 +36,7 @@ def create_estate(
     property_company: str = "",
     actor: Any = None,
 ) -> Estate:
-    """Create an estate with its hub page, section pages and editor groups."""
+    """Create an estate with its hub page, the registered section pages and editor groups."""
     from django.apps import apps
 
     from portal.home.models import EstatePage, HomePage
@@ -58,9 +52,9 @@ def create_estate(
         property_company=property_company,
     )
     estate_page = home.add_child(instance=EstatePage(title=name, slug=slug, estate=estate))
-    for model_label, title, section_slug in SECTION_TITLES:
-        model = apps.get_model(model_label)
-        estate_page.add_child(instance=model(title=title, slug=section_slug))
+    for section in sections.sections():  # registered by the feature apps
+        model = apps.get_model(section.model_label)
+        estate_page.add_child(instance=model(title=section.title, slug=section.slug))
     ensure_estate_groups(estate, estate_page)
     audit.record("estate.created", actor=actor, obj=estate, estate=estate, name=name)
     return estate
