@@ -10,7 +10,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,6 +50,9 @@ from voting.models import (
 from voting.notices import publish_closing_notice, publish_opening_notice
 from voting.roll import freeze_roll
 
+if TYPE_CHECKING:
+    from portal.accounts.types import User
+
 logger = logging.getLogger(__name__)
 
 SCAN_MAX_BYTES = 5 * 1024 * 1024
@@ -84,7 +87,7 @@ def _notify(recipients, *, title: str, body: str, url: str, estate, dedupe_key: 
         )
 
 
-def _require_runner(actor: Any, assembly: AssemblyPage) -> None:
+def _require_runner(actor: User, assembly: AssemblyPage) -> None:
     if not permissions.may_run_assembly(actor, assembly.page_estate):
         raise PermissionDenied(_("只有本小区业主委员会成员可以办理此事项。"))
 
@@ -107,7 +110,7 @@ def _set_record_fields(assembly: AssemblyPage, **values: Any) -> None:
 
 @transaction.atomic
 def announce_assembly(
-    assembly: AssemblyPage, *, actor: Any, now: datetime | None = None
+    assembly: AssemblyPage, *, actor: User, now: datetime | None = None
 ) -> AssemblyPage:
     """Publish the meeting notice: freeze motions and rules, and fix the candidates."""
     now = now or timezone.now()
@@ -162,7 +165,7 @@ def announce_assembly(
 def record_residents_committee_informed(
     assembly: AssemblyPage,
     *,
-    actor: Any,
+    actor: User,
     informed_whom: str,
     informed_at: datetime | None = None,
     how: str = "",
@@ -232,7 +235,7 @@ def refusals_to_open(assembly: AssemblyPage, *, now: datetime) -> list[str]:
 
 
 @transaction.atomic
-def open_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | None = None):
+def open_voting(assembly: AssemblyPage, *, actor: User | None = None, now: datetime | None = None):
     """Open voting: freeze the roll and start the ledger. Called on schedule or by the committee."""
     now = now or timezone.now()
     if actor is not None:
@@ -274,7 +277,7 @@ def refusals_to_close(assembly: AssemblyPage, *, now: datetime) -> list[str]:
 
 
 @transaction.atomic
-def close_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | None = None):
+def close_voting(assembly: AssemblyPage, *, actor: User | None = None, now: datetime | None = None):
     """Close voting at the end of the window; later ballots are refused."""
     now = now or timezone.now()
     if actor is not None:
@@ -404,7 +407,7 @@ def _refuse_outside_window(assembly: AssemblyPage, now: datetime) -> None:
     raise ValidationError(_("投票已经结束，不能再投票。"))
 
 
-def _refuse_non_voter(user: Any, estate) -> None:
+def _refuse_non_voter(user: User, estate) -> None:
     if permissions.may_vote(user, estate):
         return
     if RoleKind.RESIDENT in permissions.roles_of(user).kinds_in(estate):
@@ -420,8 +423,8 @@ def cast_ballot(
     choices: dict[Any, Any],
     *,
     channel: str,
-    cast_by: Any,
-    entered_by: Any = None,
+    cast_by: User,
+    entered_by: User | None = None,
     scan: Any = None,
     submission_key: str = "",
     now: datetime | None = None,
@@ -615,7 +618,7 @@ def _lock_open_assembly(assembly: AssemblyPage, now: datetime) -> None:
     _refuse_outside_window(assembly, now)
 
 
-def _refuse_over_proxy_cap(assembly: AssemblyPage, right: VotingRight, agent: Any) -> None:
+def _refuse_over_proxy_cap(assembly: AssemblyPage, right: VotingRight, agent: User) -> None:
     # Lock the agent's approved authorisations: their proxy ballots are counted one at a time.
     list(
         Proxy.objects.select_for_update()
@@ -723,7 +726,7 @@ def enter_paper_ballot(
     right: VotingRight,
     choices: dict[Any, Any],
     *,
-    entered_by: Any,
+    entered_by: User,
     scan: Any,
     submission_key: str = "",
     now: datetime | None = None,
@@ -743,7 +746,7 @@ def enter_paper_ballot(
 
 
 @transaction.atomic
-def confirm_paper_ballot(ballot: Ballot, *, actor: Any) -> PaperConfirmation:
+def confirm_paper_ballot(ballot: Ballot, *, actor: User) -> PaperConfirmation:
     """Confirm an entered paper ballot as a second person; until then it does not count."""
     assembly = ballot.assembly
     _require_runner(actor, assembly)
@@ -766,7 +769,7 @@ def confirm_paper_ballot(ballot: Ballot, *, actor: Any) -> PaperConfirmation:
 
 
 @transaction.atomic
-def resolve_channels(assembly: AssemblyPage, *, actor: Any = None) -> dict[int, Ballot]:
+def resolve_channels(assembly: AssemblyPage, *, actor: User | None = None) -> dict[int, Ballot]:
     """Return the counted ballot per right id, resolving online-and-paper by the stated rule.
 
     Both records stay; every resolution is written to the audit log. A paper ballot that
@@ -822,7 +825,7 @@ def resolve_channels(assembly: AssemblyPage, *, actor: Any = None) -> dict[int, 
 
 
 @transaction.atomic
-def register_proxy(assembly: AssemblyPage, *, grantor: Any, agent_phone: str, scan: Any) -> Proxy:
+def register_proxy(assembly: AssemblyPage, *, grantor: User, agent_phone: str, scan: Any) -> Proxy:
     """Register an owner's written authorisation naming an agent (by phone number)."""
     assembly = _reload(assembly)
     estate = assembly.page_estate
@@ -860,7 +863,7 @@ def register_proxy(assembly: AssemblyPage, *, grantor: Any, agent_phone: str, sc
 
 
 @transaction.atomic
-def decide_proxy(proxy: Proxy, *, actor: Any, approve: bool, reason: str = "") -> Proxy:
+def decide_proxy(proxy: Proxy, *, actor: User, approve: bool, reason: str = "") -> Proxy:
     """Approve or reject a proxy (with a reason); the cap per agent applies on approval."""
     proxy = Proxy.objects.select_for_update().select_related("assembly").get(pk=proxy.pk)
     assembly = proxy.assembly
