@@ -12,8 +12,9 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("议事")
 
     def ready(self) -> None:
-        from deliberation import dashboard
+        from deliberation import dashboard, personal_data
         from deliberation.schedules import ensure_schedules
+        from portal.accounts.export import register_personal_data
         from portal.dashboard.registry import register_figures
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="deliberation.schedules")
@@ -23,6 +24,7 @@ class DeliberationConfig(AppConfig):
         register_figures(dashboard.PropertyResponseFigures, order=20)
         register_figures(dashboard.CommitteeResponseFigures, order=30)
         register_figures(dashboard.CommunityResponseFigures, order=40)
+        register_personal_data(personal_data.sections, order=10)
 
 
 def _describe_threads_in_references() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ("portal/community", "portal/home", "portal/dashboard")
+CORE = ("portal/community", "portal/home", "portal/dashboard", "portal/accounts")
 FEATURES = (
     "consultations",
     "voting",
