@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +32,9 @@ from consultations.models import (
 from consultations.models.responses import AREA_SCALE, UNIT_SCALE
 from portal.community import audit, permissions
 from portal.community.models import Ownership, Unit
+
+if TYPE_CHECKING:
+    from portal.accounts.types import AnyUser, User
 
 OPENING_TASK = "consultations.tasks.send_opening_notice"
 REMINDER_TASK = "consultations.tasks.send_closing_reminder"
@@ -78,7 +81,7 @@ def audience_users(consultation: ConsultationPage) -> QuerySet:
     return users_of_units(units, owners_only=consultation.audience == Audience.OWNERS)
 
 
-def is_in_audience(user: Any, consultation: ConsultationPage) -> bool:
+def is_in_audience(user: AnyUser, consultation: ConsultationPage) -> bool:
     """Return whether the user may respond: a verified owner, or (for residents) any member
     who owns or lives in a unit of the estate."""
     from portal.notices.scope import member_units
@@ -93,7 +96,7 @@ def is_in_audience(user: Any, consultation: ConsultationPage) -> bool:
     return member_units(user, estate).exists()
 
 
-def refusal(user: Any, consultation: ConsultationPage, now=None) -> str | None:
+def refusal(user: AnyUser, consultation: ConsultationPage, now=None) -> str | None:
     """Return why the user may not respond (or edit their response) now, or None."""
     if not consultation.live:
         return _("该征求意见尚未发布或已撤下。")
@@ -111,7 +114,7 @@ def refusal(user: Any, consultation: ConsultationPage, now=None) -> str | None:
     return None
 
 
-def owner_weights(user: Any, estate: Any) -> tuple[int, int]:
+def owner_weights(user: User, estate: Any) -> tuple[int, int]:
     """Return the user's units and exclusive area in the register, as exact integer weights
     (ten-thousandths of a unit, millionths of a m²), counting co-owned units by share."""
     unit_weight = 0
@@ -145,7 +148,7 @@ def _snapshot(response: Response) -> dict[str, Any]:
 @transaction.atomic
 def submit_response(
     consultation: ConsultationPage,
-    user: Any,
+    user: User,
     *,
     answers: Mapping[int, Any],
     opinions: Mapping[str, str],
@@ -233,7 +236,7 @@ def submit_response(
 # --- the response report ---------------------------------------------------------------
 
 
-def _require_manager(user: Any, consultation: ConsultationPage) -> None:
+def _require_manager(user: User, consultation: ConsultationPage) -> None:
     estate = consultation.page_estate
     if estate is None or not permissions.may(user, "manage_consultation", estate):
         raise ValidationError(_("只有本小区业主委员会可以处理意见。"))
@@ -244,7 +247,7 @@ def mark_opinions(
     consultation: ConsultationPage,
     marks: Mapping[int, tuple[str, str]],
     *,
-    actor: Any,
+    actor: User,
 ) -> int:
     """Record the committee's handling of opinions: {opinion id: (handling, reason)}.
 
@@ -315,7 +318,7 @@ def unmarked_count(consultation: ConsultationPage) -> int:
 
 @transaction.atomic
 def publish_report(
-    consultation: ConsultationPage, *, summary: str = "", actor: Any
+    consultation: ConsultationPage, *, summary: str = "", actor: User
 ) -> ResponseReport:
     """Publish how every opinion was handled and tell each participant about their own.
 
@@ -367,7 +370,9 @@ def _handling_summary(counts: Counter) -> str:
     return "，".join(parts)
 
 
-def notify_participants_of_handling(consultation: ConsultationPage, *, actor: Any = None) -> int:
+def notify_participants_of_handling(
+    consultation: ConsultationPage, *, actor: User | None = None
+) -> int:
     """Tell each participant how their own opinions were handled; return how many were told.
 
     People whose opinions were handled alike share one batch; the one dedupe key keeps a
@@ -416,7 +421,7 @@ def _schedule(name: str, func: str, pk: int, run_at) -> Any:
 
 
 @transaction.atomic
-def on_consultation_published(consultation: ConsultationPage, *, actor: Any = None) -> None:
+def on_consultation_published(consultation: ConsultationPage, *, actor: User | None = None) -> None:
     """Audit a publication and schedule the opening notice and the reminder before the close.
 
     Called for every publication (re-publishing an edit moves the schedules); the dedupe keys

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,6 +55,9 @@ from portal.community.choices import Party, RoleKind
 from portal.community.models import Estate, Role
 from themes.sanitiser import clean_html, plain_text
 
+if TYPE_CHECKING:
+    from portal.accounts.types import User
+
 AUTO_CLOSE_TASK = "deliberation.tasks.auto_close_thread"
 TITLE_MAX = Thread._meta.get_field("title").max_length
 BODY_MAX = 20_000
@@ -96,7 +99,7 @@ def moderator_user_ids(estate: Estate) -> list[int]:
     )
 
 
-def follower_ids(thread: Thread, *, exclude: Any = None) -> list[int]:
+def follower_ids(thread: Thread, *, exclude: User | None = None) -> list[int]:
     followers = Follow.objects.filter(thread=thread)
     if exclude is not None:
         followers = followers.exclude(user_id=exclude.pk)
@@ -162,12 +165,12 @@ def rate_limit() -> tuple[int, int]:
     return int(posts), int(seconds)
 
 
-def active_block(estate: Estate, user: Any, *, now: datetime | None = None) -> UserBlock | None:
+def active_block(estate: Estate, user: User, *, now: datetime | None = None) -> UserBlock | None:
     blocks = UserBlock.objects.active(now).filter(estate=estate, user=user)
     return blocks.order_by("-until").first()
 
 
-def check_may_post(estate: Estate, user: Any, *, now: datetime | None = None) -> None:
+def check_may_post(estate: Estate, user: User, *, now: datetime | None = None) -> None:
     """Refuse (PermissionDenied / ValidationError with a clear message) a post not allowed now."""
     if not permissions.may(user, "deliberate", estate):
         raise PermissionDenied(_("只有本小区成员和相关责任方可以发言。"))
@@ -199,7 +202,7 @@ def _clean_body(body: str) -> str:
     return cleaned
 
 
-def hold_reason(estate: Estate, user: Any, *texts: str) -> str:
+def hold_reason(estate: Estate, user: User, *texts: str) -> str:
     """Return why a post must wait for a moderator (sensitive word, pre-moderation), or ""."""
     if permissions.may_moderate(user, estate):
         return ""
@@ -214,7 +217,7 @@ def hold_reason(estate: Estate, user: Any, *texts: str) -> str:
 
 def _create_post(
     thread: Thread,
-    user: Any,
+    user: User,
     body_html: str,
     *,
     parent: Post | None,
@@ -255,7 +258,7 @@ def _resolve_tags(estate: Estate, names: Iterable[str]) -> list[Tag]:
 
 
 @transaction.atomic
-def may_attach_page(user: Any, estate: Estate, page: Any) -> bool:
+def may_attach_page(user: User, estate: Estate, page: Any) -> bool:
     """Return whether a thread of this estate by this user may name the page.
 
     The thread shows the page's title to every member, and the new-thread form prints it:
@@ -274,7 +277,7 @@ def attach_refused_message() -> str:
 
 def start_thread(
     estate: Estate,
-    user: Any,
+    user: User,
     *,
     kind: str,
     title: str,
@@ -354,7 +357,7 @@ def start_thread(
     return thread
 
 
-def _notify_new_report(thread: Thread, *, actor: Any) -> None:
+def _notify_new_report(thread: Thread, *, actor: User) -> None:
     _notify(
         party_user_ids(thread.estate, thread.responsible_party),
         estate=thread.estate,
@@ -369,7 +372,7 @@ def _notify_new_report(thread: Thread, *, actor: Any) -> None:
     )
 
 
-def _notify_moderators_of_hold(post: Post, *, actor: Any) -> None:
+def _notify_moderators_of_hold(post: Post, *, actor: User) -> None:
     estate = post.thread.estate
     _notify(
         moderator_user_ids(estate),
@@ -386,7 +389,7 @@ def _notify_moderators_of_hold(post: Post, *, actor: Any) -> None:
 @transaction.atomic
 def add_post(
     thread: Thread,
-    user: Any,
+    user: User,
     *,
     body: str,
     parent: Post | None = None,
@@ -432,7 +435,7 @@ def add_post(
     return post
 
 
-def _notify_followers_of_post(post: Post, *, actor: Any) -> None:
+def _notify_followers_of_post(post: Post, *, actor: User) -> None:
     thread = post.thread
     _notify(
         follower_ids(thread, exclude=post.author),
@@ -446,7 +449,7 @@ def _notify_followers_of_post(post: Post, *, actor: Any) -> None:
     )
 
 
-def _post_editable_by(post: Post, user: Any) -> None:
+def _post_editable_by(post: Post, user: User) -> None:
     if post.author_id != getattr(user, "pk", None):
         raise PermissionDenied(_("只能修改或删除自己的发言。"))
     if post.status in (PostStatus.DELETED, PostStatus.HIDDEN):
@@ -454,7 +457,7 @@ def _post_editable_by(post: Post, user: Any) -> None:
 
 
 @transaction.atomic
-def edit_post(post: Post, user: Any, *, body: str, now: datetime | None = None) -> Post:
+def edit_post(post: Post, user: User, *, body: str, now: datetime | None = None) -> Post:
     """Replace the author's post body, keeping the earlier text as a PostRevision."""
     now = now or timezone.now()
     post = Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
@@ -492,7 +495,7 @@ def edit_post(post: Post, user: Any, *, body: str, now: datetime | None = None) 
 
 
 @transaction.atomic
-def delete_post(post: Post, user: Any, *, now: datetime | None = None) -> Post:
+def delete_post(post: Post, user: User, *, now: datetime | None = None) -> Post:
     """Withdraw the author's post: a tombstone stays in its place, the text is kept for review."""
     post = Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
     if post.author_id != getattr(user, "pk", None):
@@ -510,14 +513,14 @@ def delete_post(post: Post, user: Any, *, now: datetime | None = None) -> Post:
     return post
 
 
-def follow(thread: Thread, user: Any) -> None:
+def follow(thread: Thread, user: User) -> None:
     """Have the user notified of new posts and official answers in the thread."""
     if not permissions.may(user, "view_members", thread.estate):
         raise PermissionDenied
     Follow.objects.get_or_create(thread=thread, user=user)
 
 
-def unfollow(thread: Thread, user: Any) -> None:
+def unfollow(thread: Thread, user: User) -> None:
     Follow.objects.filter(thread=thread, user=user).delete()
 
 
@@ -525,7 +528,7 @@ def unfollow(thread: Thread, user: Any) -> None:
 
 
 @transaction.atomic
-def mark_official(post: Post, user: Any, *, party: str = "", now: datetime | None = None) -> Post:
+def mark_official(post: Post, user: User, *, party: str = "", now: datetime | None = None) -> Post:
     """Mark a party member's post as the party's official answer (官方答复).
 
     The first official answer of the responsible party to an issue report is its first
@@ -598,7 +601,7 @@ def _lock_issue(thread: Thread) -> Thread:
 
 @transaction.atomic
 def assign(
-    thread: Thread, user: Any, *, party: str, reason: str, now: datetime | None = None
+    thread: Thread, user: User, *, party: str, reason: str, now: datetime | None = None
 ) -> Assignment:
     """Hand an issue report to another responsible party, saying why (shown on the thread)."""
     now = now or timezone.now()
@@ -676,7 +679,7 @@ def check_resolution(note: str, photo: Any = None) -> dict[str, list[str]]:
 @transaction.atomic
 def mark_resolved(
     thread: Thread,
-    user: Any,
+    user: User,
     *,
     note: str,
     photo: Any = None,
@@ -752,13 +755,13 @@ def schedule_auto_close(thread: Thread, *, at: datetime):
     return schedule
 
 
-def _check_reporter(thread: Thread, user: Any) -> None:
+def _check_reporter(thread: Thread, user: User) -> None:
     if thread.author_id != getattr(user, "pk", None):
         raise PermissionDenied(_("只有反映人可以这样做。"))
 
 
 @transaction.atomic
-def confirm_resolution(thread: Thread, user: Any, *, now: datetime | None = None) -> Thread:
+def confirm_resolution(thread: Thread, user: User, *, now: datetime | None = None) -> Thread:
     """The reporter confirms the fix: 已解决 → 已关闭."""
     now = now or timezone.now()
     thread = _lock_issue(thread)
@@ -774,7 +777,7 @@ def confirm_resolution(thread: Thread, user: Any, *, now: datetime | None = None
 
 
 @transaction.atomic
-def reopen(thread: Thread, user: Any, *, reason: str = "", now: datetime | None = None) -> Thread:
+def reopen(thread: Thread, user: User, *, reason: str = "", now: datetime | None = None) -> Thread:
     """The reporter says it is not fixed: back to 处理中 (from 已解决 or 已关闭)."""
     now = now or timezone.now()
     thread = _lock_issue(thread)
@@ -831,7 +834,7 @@ def auto_close(thread_id: int, *, now: datetime | None = None) -> bool:
 
 @transaction.atomic
 def rate(
-    thread: Thread, user: Any, *, score: int, comment: str = "", now: datetime | None = None
+    thread: Thread, user: User, *, score: int, comment: str = "", now: datetime | None = None
 ) -> Satisfaction:
     """The reporter rates how the report was handled, 1–5, once it is resolved or closed."""
     thread = _lock_issue(thread)

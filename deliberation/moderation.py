@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,6 +29,9 @@ from deliberation.models import (
 from portal.community import audit, permissions
 from portal.community.models import Estate
 
+if TYPE_CHECKING:
+    from portal.accounts.types import User
+
 DETAIL_MAX = PostReport._meta.get_field("detail").max_length
 APPEAL_MAX = Appeal._meta.get_field("text").max_length
 NOTE_MAX = Post._meta.get_field("hidden_note").max_length
@@ -40,7 +43,7 @@ def _lock(post: Post) -> Post:
     return Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
 
 
-def _require_moderator(user: Any, estate: Estate) -> None:
+def _require_moderator(user: User, estate: Estate) -> None:
     if not permissions.may_moderate(user, estate):
         raise PermissionDenied(_("只有本小区的版主可以处理。"))
 
@@ -76,7 +79,7 @@ def _after_status_change(post: Post) -> None:
 
 @transaction.atomic
 def report_post(
-    post: Post, user: Any, *, reason: str, detail: str = "", now: datetime | None = None
+    post: Post, user: User, *, reason: str, detail: str = "", now: datetime | None = None
 ) -> PostReport:
     """Report a post once; at the estate's threshold of distinct reporters it is hidden for review."""
     now = now or timezone.now()
@@ -167,7 +170,7 @@ def hiding_key(post: Post) -> str:
     return f"deliberation:post:{post.pk}:hidden:{int(post.hidden_at.timestamp())}"
 
 
-def _notify_author_of_hiding(post: Post, *, actor: Any = None) -> None:
+def _notify_author_of_hiding(post: Post, *, actor: User | None = None) -> None:
     # The reason is not copied: the inbox shows the post's tombstone as it stands, so a
     # reason changed on review, or a restore, reads correctly in the notice already sent.
     thread = post.thread
@@ -185,7 +188,7 @@ def _notify_author_of_hiding(post: Post, *, actor: Any = None) -> None:
 
 @transaction.atomic
 def hide_post(
-    post: Post, moderator: Any, *, reason: str, note: str = "", now: datetime | None = None
+    post: Post, moderator: User, *, reason: str, note: str = "", now: datetime | None = None
 ) -> Post:
     """Hide a post (or confirm an automatic hiding): a tombstone with the reason stays."""
     now = now or timezone.now()
@@ -236,7 +239,7 @@ def hide_post(
 
 
 @transaction.atomic
-def restore_post(post: Post, moderator: Any, *, now: datetime | None = None) -> Post:
+def restore_post(post: Post, moderator: User, *, now: datetime | None = None) -> Post:
     """Show a hidden or held post again (approving a held post publishes it)."""
     post = _lock(post)
     estate = post.thread.estate
@@ -288,7 +291,7 @@ def restore_post(post: Post, moderator: Any, *, now: datetime | None = None) -> 
 
 
 @transaction.atomic
-def dismiss_reports(post: Post, moderator: Any) -> int:
+def dismiss_reports(post: Post, moderator: User) -> int:
     """Reject the open reports of a post (and show it again if they had hidden it)."""
     post = _lock(post)
     estate = post.thread.estate
@@ -308,7 +311,7 @@ BULK_ACTIONS = ("hide", "restore", "dismiss")
 
 
 def moderate_posts(
-    posts: Iterable[Post], moderator: Any, *, action: str, reason: str = "", note: str = ""
+    posts: Iterable[Post], moderator: User, *, action: str, reason: str = "", note: str = ""
 ) -> int:
     """Apply one queue action to many posts, each in its own transaction; return how many."""
     if action not in BULK_ACTIONS:
@@ -328,7 +331,7 @@ def moderate_posts(
 
 
 @transaction.atomic
-def appeal(post: Post, user: Any, *, text: str, now: datetime | None = None) -> Appeal:
+def appeal(post: Post, user: User, *, text: str, now: datetime | None = None) -> Appeal:
     """The author appeals once against a hidden post; another moderator decides."""
     post = _lock(post)
     estate = post.thread.estate
@@ -373,7 +376,7 @@ def appeal(post: Post, user: Any, *, text: str, now: datetime | None = None) -> 
 @transaction.atomic
 def decide_appeal(
     appeal_obj: Appeal,
-    moderator: Any,
+    moderator: User,
     *,
     uphold: bool,
     note: str = "",
@@ -424,8 +427,8 @@ def decide_appeal(
 @transaction.atomic
 def block_user(
     estate: Estate,
-    moderator: Any,
-    user: Any,
+    moderator: User,
+    user: User,
     *,
     days: int,
     reason: str,
@@ -479,7 +482,7 @@ def block_user(
 
 
 @transaction.atomic
-def lift_block(block: UserBlock, moderator: Any, *, now: datetime | None = None) -> UserBlock:
+def lift_block(block: UserBlock, moderator: User, *, now: datetime | None = None) -> UserBlock:
     _require_moderator(moderator, block.estate)
     if block.lifted_at is None:
         block.lifted_at = now or timezone.now()

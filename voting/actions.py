@@ -10,7 +10,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,6 +51,9 @@ from voting.models import (
 from voting.notices import publish_closing_notice, publish_opening_notice
 from voting.roll import freeze_roll
 
+if TYPE_CHECKING:
+    from portal.accounts.types import User
+
 logger = logging.getLogger(__name__)
 
 SCAN_MAX_BYTES = 5 * 1024 * 1024
@@ -85,7 +88,7 @@ def _notify(recipients, *, title: str, body: str, url: str, estate, dedupe_key: 
         )
 
 
-def _require_runner(actor: Any, assembly: AssemblyPage) -> None:
+def _require_runner(actor: User, assembly: AssemblyPage) -> None:
     if not permissions.may_run_assembly(actor, assembly.page_estate):
         raise PermissionDenied(_("只有本小区业主委员会成员可以办理此事项。"))
 
@@ -108,7 +111,7 @@ def _set_record_fields(assembly: AssemblyPage, **values: Any) -> None:
 
 @transaction.atomic
 def announce_assembly(
-    assembly: AssemblyPage, *, actor: Any, now: datetime | None = None
+    assembly: AssemblyPage, *, actor: User, now: datetime | None = None
 ) -> AssemblyPage:
     """Publish the meeting notice: freeze motions and rules, and fix the candidates."""
     now = now or timezone.now()
@@ -163,7 +166,7 @@ def announce_assembly(
 def record_residents_committee_informed(
     assembly: AssemblyPage,
     *,
-    actor: Any,
+    actor: User,
     informed_whom: str,
     informed_at: datetime | None = None,
     how: str = "",
@@ -233,7 +236,7 @@ def refusals_to_open(assembly: AssemblyPage, *, now: datetime) -> list[str]:
 
 
 @transaction.atomic
-def open_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | None = None):
+def open_voting(assembly: AssemblyPage, *, actor: User | None = None, now: datetime | None = None):
     """Open voting: freeze the roll and start the ledger. Called on schedule or by the committee."""
     now = now or timezone.now()
     if actor is not None:
@@ -275,7 +278,7 @@ def refusals_to_close(assembly: AssemblyPage, *, now: datetime) -> list[str]:
 
 
 @transaction.atomic
-def close_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | None = None):
+def close_voting(assembly: AssemblyPage, *, actor: User | None = None, now: datetime | None = None):
     """Close voting at the end of the window; later ballots are refused."""
     now = now or timezone.now()
     if actor is not None:
@@ -405,7 +408,7 @@ def _refuse_outside_window(assembly: AssemblyPage, now: datetime) -> None:
     raise ValidationError(_("投票已经结束，不能再投票。"))
 
 
-def _refuse_non_voter(user: Any, estate) -> None:
+def _refuse_non_voter(user: User, estate) -> None:
     if permissions.may_vote(user, estate):
         return
     if RoleKind.RESIDENT in permissions.roles_of(user).kinds_in(estate):
@@ -421,8 +424,8 @@ def cast_ballot(
     choices: dict[Any, Any],
     *,
     channel: str,
-    cast_by: Any,
-    entered_by: Any = None,
+    cast_by: User,
+    entered_by: User | None = None,
     scan: Any = None,
     submission_key: str = "",
     now: datetime | None = None,
@@ -616,7 +619,7 @@ def _lock_open_assembly(assembly: AssemblyPage, now: datetime) -> None:
     _refuse_outside_window(assembly, now)
 
 
-def _refuse_over_proxy_cap(assembly: AssemblyPage, right: VotingRight, agent: Any) -> None:
+def _refuse_over_proxy_cap(assembly: AssemblyPage, right: VotingRight, agent: User) -> None:
     # Lock the agent's approved authorisations: their proxy ballots are counted one at a time.
     list(
         Proxy.objects.select_for_update()
@@ -728,7 +731,7 @@ def enter_paper_ballot(
     right: VotingRight,
     choices: dict[Any, Any],
     *,
-    entered_by: Any,
+    entered_by: User,
     scan: Any,
     submission_key: str = "",
     now: datetime | None = None,
@@ -748,7 +751,7 @@ def enter_paper_ballot(
 
 
 @transaction.atomic
-def confirm_paper_ballot(ballot: Ballot, *, actor: Any) -> PaperConfirmation:
+def confirm_paper_ballot(ballot: Ballot, *, actor: User) -> PaperConfirmation:
     """Confirm an entered paper ballot as a second person; until then it does not count."""
     assembly = ballot.assembly
     _require_runner(actor, assembly)
@@ -771,7 +774,7 @@ def confirm_paper_ballot(ballot: Ballot, *, actor: Any) -> PaperConfirmation:
 
 
 @transaction.atomic
-def resolve_channels(assembly: AssemblyPage, *, actor: Any = None) -> dict[int, Ballot]:
+def resolve_channels(assembly: AssemblyPage, *, actor: User | None = None) -> dict[int, Ballot]:
     """Return the counted ballot per right id, resolving online-and-paper by the stated rule.
 
     Both records stay; every resolution is written to the audit log. A paper ballot that
@@ -827,7 +830,7 @@ def resolve_channels(assembly: AssemblyPage, *, actor: Any = None) -> dict[int, 
 
 
 @transaction.atomic
-def register_proxy(assembly: AssemblyPage, *, grantor: Any, agent_phone: str, scan: Any) -> Proxy:
+def register_proxy(assembly: AssemblyPage, *, grantor: User, agent_phone: str, scan: Any) -> Proxy:
     """Register an owner's written authorisation naming an agent (by phone number)."""
     assembly = _reload(assembly)
     estate = assembly.page_estate
@@ -865,7 +868,7 @@ def register_proxy(assembly: AssemblyPage, *, grantor: Any, agent_phone: str, sc
 
 
 @transaction.atomic
-def decide_proxy(proxy: Proxy, *, actor: Any, approve: bool, reason: str = "") -> Proxy:
+def decide_proxy(proxy: Proxy, *, actor: User, approve: bool, reason: str = "") -> Proxy:
     """Approve or reject a proxy (with a reason); the cap per agent applies on approval."""
     proxy = Proxy.objects.select_for_update().select_related("assembly").get(pk=proxy.pk)
     assembly = proxy.assembly

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +36,9 @@ from portal.community import audit, permissions
 from portal.community.choices import Party
 from portal.community.models import Estate
 from themes.sanitiser import clean_html, plain_text
+
+if TYPE_CHECKING:
+    from portal.accounts.types import User
 
 # The convener acts for the first of these parties they hold in the estate.
 CONVENER_PARTIES = (Party.COMMUNITY, Party.SUBDISTRICT, Party.COMMITTEE)
@@ -100,7 +103,7 @@ class Attendee:
 def convene_meeting(
     estate: Estate,
     *,
-    actor: Any,
+    actor: User,
     title: str,
     starts_at: datetime,
     place: str,
@@ -215,13 +218,13 @@ def _add_agenda_item(meeting: JointMeeting, entry: AgendaEntry) -> AgendaItem:
     return item
 
 
-def _may_run(meeting: JointMeeting, actor: Any) -> None:
+def _may_run(meeting: JointMeeting, actor: User) -> None:
     if not permissions.may_convene_meetings(actor, meeting.estate):
         _refuse(_("只有召集方（社区、街道工作人员或业委会）可以记录和公开会议纪要。"))
 
 
 @transaction.atomic
-def add_agenda_item(meeting: JointMeeting, entry: AgendaEntry, *, actor: Any) -> AgendaItem:
+def add_agenda_item(meeting: JointMeeting, entry: AgendaEntry, *, actor: User) -> AgendaItem:
     """Add an item to the agenda of a meeting whose minutes are not yet published."""
     _may_run(meeting, actor)
     meeting = JointMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -240,7 +243,7 @@ def _refuse_cancelled(meeting: JointMeeting) -> None:
         raise ValidationError(_("会议已取消。"))
 
 
-def _tell_participants(change: MeetingChange, actor: Any, *, title: str, body: str) -> None:
+def _tell_participants(change: MeetingChange, actor: User, *, title: str, body: str) -> None:
     """Tell everyone seated at the meeting (but the actor) that it moved or was called off."""
     meeting = change.meeting
     _notify(
@@ -264,7 +267,7 @@ def _tell_participants(change: MeetingChange, actor: Any, *, title: str, body: s
 def reschedule_meeting(
     meeting: JointMeeting,
     *,
-    actor: Any,
+    actor: User,
     starts_at: datetime,
     place: str,
     reason: str,
@@ -322,7 +325,7 @@ def reschedule_meeting(
 
 
 @transaction.atomic
-def cancel_meeting(meeting: JointMeeting, *, actor: Any, reason: str) -> MeetingChange:
+def cancel_meeting(meeting: JointMeeting, *, actor: User, reason: str) -> MeetingChange:
     """Call off a planned meeting, with the reason; participants are told."""
     _may_run(meeting, actor)
     meeting = JointMeeting.objects.select_for_update().select_related("estate").get(pk=meeting.pk)
@@ -383,7 +386,7 @@ def minutes_as_text(html: str) -> str:
 
 
 @transaction.atomic
-def record_minutes(meeting: JointMeeting, *, actor: Any, text: str) -> JointMeeting:
+def record_minutes(meeting: JointMeeting, *, actor: User, text: str) -> JointMeeting:
     """Record (or correct) the minutes: the meeting is then held. Refused once published."""
     _may_run(meeting, actor)
     meeting = JointMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -410,7 +413,7 @@ def record_minutes(meeting: JointMeeting, *, actor: Any, text: str) -> JointMeet
 
 @transaction.atomic
 def add_decision(
-    meeting: JointMeeting, *, actor: Any, text: str, agenda_item: AgendaItem | None = None
+    meeting: JointMeeting, *, actor: User, text: str, agenda_item: AgendaItem | None = None
 ) -> Decision:
     """Record one decision of a held meeting (before its minutes are published)."""
     _may_run(meeting, actor)
@@ -441,7 +444,7 @@ def add_decision(
 
 
 @transaction.atomic
-def publish_minutes(meeting: JointMeeting, *, actor: Any) -> JointMeeting:
+def publish_minutes(meeting: JointMeeting, *, actor: User) -> JointMeeting:
     """Publish the minutes to the estate's members and tell the participants."""
     _may_run(meeting, actor)
     meeting = JointMeeting.objects.select_for_update().select_related("estate").get(pk=meeting.pk)
@@ -487,12 +490,12 @@ def _responsible_recipients(item: ActionItem) -> Any:
 def create_action_item(
     estate: Estate,
     *,
-    actor: Any,
+    actor: User,
     title: str,
     responsible_party: str,
     due_date: date,
     description: str = "",
-    responsible_person: Any = None,
+    responsible_person: User | None = None,
     source: Any = None,
     now: datetime | None = None,
 ) -> ActionItem:
@@ -570,7 +573,7 @@ def create_action_item(
 def post_update(
     item: ActionItem,
     *,
-    actor: Any,
+    actor: User,
     note: str,
     progress: int,
     state: str,
@@ -641,7 +644,7 @@ def post_update(
     return update
 
 
-def may_adjust(actor: Any, item: ActionItem) -> bool:
+def may_adjust(actor: User, item: ActionItem) -> bool:
     """Move an item's deadline or responsibility: whoever may hold its party to account.
 
     The same rule as opening the item (the committee and officials for any party, the
@@ -657,11 +660,11 @@ _UNCHANGED = object()
 def adjust_action_item(
     item: ActionItem,
     *,
-    actor: Any,
+    actor: User,
     reason: str,
     due_date: date | None = None,
     responsible_party: str | None = None,
-    responsible_person: Any = _UNCHANGED,
+    responsible_person: Any = _UNCHANGED,  # a User, None, or _UNCHANGED
     today: date | None = None,
 ) -> ActionItemChange:
     """Extend the deadline or reassign the item, keeping the old values and the reason.
@@ -744,7 +747,7 @@ def adjust_action_item(
     return change
 
 
-def _party_for_update(actor: Any, item: ActionItem) -> str:
+def _party_for_update(actor: User, item: ActionItem) -> str:
     parties = permissions.parties_of(actor, item.estate)
     if item.responsible_party in parties:
         return item.responsible_party

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +20,9 @@ from portal.community.choices import Visibility
 from portal.notices import scope
 from portal.notices.choices import TimeState
 from portal.notices.models import Acknowledgement, NoticePage
+
+if TYPE_CHECKING:
+    from portal.accounts.types import AnyUser, User
 
 REMINDER_TASK = "portal.notices.tasks.send_acknowledgement_reminder"
 
@@ -55,7 +58,7 @@ def _notify(
 
 
 @transaction.atomic
-def acknowledge(notice: NoticePage, user: Any) -> Acknowledgement:
+def acknowledge(notice: NoticePage, user: AnyUser) -> Acknowledgement:
     """Record the member's "已阅" on a notice once; a second call returns the first record.
 
     Refused (ValidationError, nothing stored) for a notice not published, not requiring
@@ -96,7 +99,7 @@ def acknowledge(notice: NoticePage, user: Any) -> Acknowledgement:
     return acknowledgement
 
 
-def _mark_inbox_read(notice: NoticePage, user: Any) -> None:
+def _mark_inbox_read(notice: NoticePage, user: User) -> None:
     """Having acknowledged the notice, the member has read what the inbox told them of it."""
     from portal.notifications.actions import mark_read_about
 
@@ -104,7 +107,7 @@ def _mark_inbox_read(notice: NoticePage, user: Any) -> None:
 
 
 @transaction.atomic
-def on_notice_published(notice: NoticePage, *, actor: Any = None) -> None:
+def on_notice_published(notice: NoticePage, *, actor: User | None = None) -> None:
     """Audit a publication, notify everyone in scope and schedule the reminder.
 
     Called for every publication, including re-publishing an edit; the dedupe key keeps a
@@ -205,7 +208,7 @@ def create_notice_from_template(
     template: Any,
     values: dict[str, str],
     *,
-    actor: Any,
+    actor: User,
     buildings: Iterable[Any] = (),
     effective_from: datetime | None = None,
     effective_until: datetime | None = None,

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "deliberation.oversight",
     "search",
     "themes",
+    "demo",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -8,7 +8,8 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from portal.community import demo, permissions
+from demo import district as demo
+from portal.community import permissions
 from portal.community.choices import IdentityKind, RoleKind
 from portal.community.models import AuditEvent, Estate, OwnerIdentity, Ownership, Role, Unit
 

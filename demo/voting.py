@@ -2,7 +2,7 @@
 typically decide; and 翠湖苑's meeting of some two months ago, voted, closed and certified,
 so the results page, the 决议公告 and the officials' dashboard have a real one to show.
 
-Development only (called from portal.community.demo.seed); idempotent by page slug. The past
+Development only (called from demo.district.seed); idempotent by page slug. The past
 meeting goes through the same actions as a real one (announce, open, cast, close, certify),
 each at its date in the past, so the roll, ledger and result are what the code would make.
 """
@@ -25,7 +25,7 @@ ASSEMBLY = {
         "特别事项须均达到四分之三以上。租户不参加投票。"
     ),
 }
-# 锦绣花园's rules of procedure, as its knowledge base states them (portal/knowledge/demo.py
+# 锦绣花园's rules of procedure, as its knowledge base states them (demo/knowledge.py
 # quotes these): the meeting is configured from the same figures, so the two cannot disagree.
 JINXIU_RULES = {"proxy_cap_per_agent": 3, "result_due_days": 3, "result_display_days": 15}
 JINXIU_RESIDENTS_COMMITTEE = "和平社区居民委员会"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 
+from demo.voting import JINXIU_RESIDENTS_COMMITTEE, JINXIU_RULES
 from portal.community.choices import Visibility
-from voting.demo import JINXIU_RESIDENTS_COMMITTEE, JINXIU_RULES
 
 REVIEWED = datetime.date(2026, 10, 15)
 

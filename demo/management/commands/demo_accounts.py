@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from portal.community import demo
+from demo import district as demo
 
 
 class Command(BaseCommand):

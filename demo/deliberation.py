@@ -1,5 +1,5 @@
 """Demo discussion for the demo estates: issue reports in each state, official answers, a
-question, a topic with a hidden post. Called from portal.community.demo.seed (idempotent:
+question, a topic with a hidden post. Called from demo.district.seed (idempotent:
 an estate that has threads already is left alone)."""
 
 from __future__ import annotations

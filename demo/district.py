@@ -12,11 +12,23 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
+from demo import notices as notices_demo
+from demo.consultations import seed_consultations
+from demo.deliberation import seed_deliberation
+from demo.discussion_history import seed_history as seed_discussion_history
+from demo.knowledge import seed_knowledge
+from demo.oversight import seed_oversight
+from demo.voting import seed_assembly, seed_past_assembly
+from portal.accounts.phone import normalize_phone
 from portal.community import actions
-from portal.community.choices import RoleKind, Visibility
-from portal.community.models import Community, Estate, SubDistrict
+from portal.community.choices import IdentityKind, RoleKind, Visibility
+from portal.community.models import Community, Estate, OwnerIdentity, SubDistrict
+from portal.community.register import import_rows
 from portal.community.register.id_numbers import check_character
+from portal.home.models import HomePage, StandardPage
+from search.index import rebuild
 
 DEMO_PASSWORD = "gongzhi-demo"
 
@@ -253,15 +265,10 @@ def seed(*, stdout=None, with_activity: bool = True) -> dict[str, int]:
     `with_activity` adds what happens on the portal: member accounts, notices today and a
     year of history. Without it, only the places, register, demo accounts and pages.
     """
-    from portal.accounts.phone import normalize_phone
-    from portal.community.register import import_rows
-
     User = get_user_model()
     sub_district, _ = SubDistrict.objects.get_or_create(
         name="阳光街道", defaults={"city": "杭州市", "district": "西湖区"}
     )
-    from portal.home.models import HomePage
-
     home = HomePage.objects.first()
     if home and home.sub_district_id != sub_district.pk:
         home.title = "阳光街道 · 共治"
@@ -304,8 +311,6 @@ def seed(*, stdout=None, with_activity: bool = True) -> dict[str, int]:
                 phone_verified=True,
                 display_name=account.name,
             )
-            from django.utils import timezone
-
             user.privacy_consent_at = timezone.now()
             user.save(update_fields=["privacy_consent_at"])
         if account.key == "admin" and not user.is_superuser:
@@ -315,8 +320,6 @@ def seed(*, stdout=None, with_activity: bool = True) -> dict[str, int]:
         actions.link_by_verified_phone(user)
 
     _ensure_demo_pages(estates["jinxiu"])
-    from portal.knowledge.demo import seed_knowledge
-
     seed_knowledge(HomePage.objects.first(), estates["jinxiu"])
     counts["accounts"] = len(ACCOUNTS)
     if with_activity:
@@ -326,12 +329,8 @@ def seed(*, stdout=None, with_activity: bool = True) -> dict[str, int]:
 
 def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
     """Add members and what they did over the past year; each part runs once."""
-    from portal.accounts.phone import normalize_phone
-
     User = get_user_model()
     counts["members"] = sum(ensure_demo_members(estate) for estate in estates.values())
-
-    from portal.notices import demo as notices_demo
 
     staff = User.objects.filter(phone=normalize_phone("13800138006")).first()
     for estate in estates.values():
@@ -341,18 +340,10 @@ def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
         counts["notices"] = counts.get("notices", 0) + notices_demo.seed_current(
             estate, publisher=staff
         )
-    from consultations.demo import seed_consultations
-    from deliberation.demo import seed_deliberation
-    from deliberation.oversight.demo import seed_oversight
-
     counts["threads"] = seed_deliberation(estates)
     seed_oversight(estates)
-    from deliberation.demo_history import seed_history as seed_discussion_history
-
     counts["thread_history"] = seed_discussion_history(estates)
     seed_consultations(estates["jinxiu"])
-    from voting.demo import seed_past_assembly
-
     chair_b = User.objects.get(phone=normalize_phone("13800138012"))
     counts["past_assemblies"] = int(seed_past_assembly(estates["cuihu"], chair=chair_b))
     seed_assembly_and_index(estates["jinxiu"])
@@ -368,9 +359,6 @@ def ensure_demo_members(estate: Estate, *, share: float = MEMBER_SHARE) -> int:
 
     They sign in by SMS code only (no password), like most owners do.
     """
-    from portal.community.choices import IdentityKind
-    from portal.community.models import OwnerIdentity
-
     User = get_user_model()
     rng = random.Random(f"members-{estate.slug}")
     added = 0
@@ -395,10 +383,6 @@ def ensure_demo_members(estate: Estate, *, share: float = MEMBER_SHARE) -> int:
 
 def seed_assembly_and_index(estate: Estate) -> None:
     """Add the estate's announced assembly meeting, then rebuild the search index."""
-    from portal.accounts.phone import normalize_phone
-    from search.index import rebuild
-    from voting.demo import seed_assembly
-
     chair = get_user_model().objects.get(phone=normalize_phone("13800138004"))
     seed_assembly(estate, convener=chair)
     # The demo dates pages back with queryset updates; index what is finally there.
@@ -421,8 +405,6 @@ def _ensure_role(user, account: DemoAccount, estates: dict[str, Estate], sub_dis
 
 
 def _ensure_demo_pages(estate: Estate) -> None:
-    from portal.home.models import StandardPage
-
     estate_page = estate.page
     if StandardPage.objects.child_of(estate_page).exists():
         return

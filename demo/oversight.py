@@ -1,7 +1,7 @@
 """Demo joint meetings and action items for the two demo estates (development only).
 
 Everything goes through the real actions, so the audit log and inboxes look as they would.
-Called from portal.community.demo.seed; running it again changes nothing.
+Called from demo.district.seed; running it again changes nothing.
 """
 
 from __future__ import annotations
