@@ -201,7 +201,7 @@ def _clean_body(body: str) -> str:
 
 def hold_reason(estate: Estate, user: Any, *texts: str) -> str:
     """Return why a post must wait for a moderator (sensitive word, pre-moderation), or ""."""
-    if permissions.may_moderate(user, estate):
+    if permissions.may(user, "moderate", estate):
         return ""
     haystack = " ".join(plain_text(t) if "<" in t else t for t in texts).lower()
     words = SensitiveWord.objects.filter(estate=estate).values_list("word", flat=True)
@@ -401,7 +401,7 @@ def add_post(
     now = now or timezone.now()
     estate = thread.estate
     check_may_post(estate, user, now=now)
-    if thread.is_held and not permissions.may_moderate(user, estate):
+    if thread.is_held and not permissions.may(user, "moderate", estate):
         raise ValidationError(_("该议题正在审核中，暂不能回复。"))
     if parent is not None:
         if parent.thread_id != thread.pk:
@@ -409,7 +409,7 @@ def add_post(
         if parent.depth >= MAX_DEPTH:
             parent = parent.parent
     body_html = _clean_body(body)
-    if official and not permissions.parties_of(user, estate):
+    if official and not permissions.may(user, "answer_officially", estate):
         raise PermissionDenied(_("只有物业、业委会和社区、街道工作人员可以发布官方答复。"))
     held = "" if official else hold_reason(estate, user, body_html)
     post = _create_post(thread, user, body_html, parent=parent, held=held, now=now)
@@ -447,7 +447,7 @@ def _notify_followers_of_post(post: Post, *, actor: Any) -> None:
 
 
 def _post_editable_by(post: Post, user: Any) -> None:
-    if post.author_id != getattr(user, "pk", None):
+    if not permissions.may(user, "edit_post", post):
         raise PermissionDenied(_("只能修改或删除自己的发言。"))
     if post.status in (PostStatus.DELETED, PostStatus.HIDDEN):
         raise ValidationError(_("该发言已删除或被隐藏，不能修改。"))
@@ -495,7 +495,7 @@ def edit_post(post: Post, user: Any, *, body: str, now: datetime | None = None) 
 def delete_post(post: Post, user: Any, *, now: datetime | None = None) -> Post:
     """Withdraw the author's post: a tombstone stays in its place, the text is kept for review."""
     post = Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
-    if post.author_id != getattr(user, "pk", None):
+    if not permissions.may(user, "delete_post", post):
         raise PermissionDenied(_("只能删除自己的发言。"))
     if post.status == PostStatus.DELETED:
         return post
@@ -535,15 +535,15 @@ def mark_official(post: Post, user: Any, *, party: str = "", now: datetime | Non
     post = Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
     thread = Thread.objects.select_for_update().select_related("estate").get(pk=post.thread_id)
     estate = thread.estate
-    mine = permissions.parties_of(user, estate)
-    if not mine:
+    if not permissions.may(user, "answer_officially", estate):
         raise PermissionDenied(_("只有物业、业委会和社区、街道工作人员可以发布官方答复。"))
     if not party:  # the responsible party if the user speaks for it, else their first
+        mine = permissions.parties_of(user, estate)
         in_order = [p for p in Party.values if p in mine]
         party = thread.responsible_party if thread.responsible_party in mine else in_order[0]
-    if party not in mine:
+    if not permissions.may(user, "speak_for", permissions.PartyTarget(estate, party)):
         raise PermissionDenied(_("您不能代表该方答复。"))
-    if party not in permissions.parties_of(post.author, estate):
+    if not permissions.may(post.author, "speak_for", permissions.PartyTarget(estate, party)):
         raise ValidationError(_("官方答复必须由该方的工作人员发布。"))
     if post.status != PostStatus.PUBLISHED:
         raise ValidationError(_("只有已发布的发言可以标为官方答复。"))
@@ -604,7 +604,7 @@ def assign(
     now = now or timezone.now()
     thread = _lock_issue(thread)
     estate = thread.estate
-    if not (permissions.parties_of(user, estate) or permissions.may_moderate(user, estate)):
+    if not permissions.may(user, "assign_issue", thread):
         raise PermissionDenied(_("只有各责任方和版主可以改派。"))
     reason = " ".join((reason or "").split())
     if party not in Party.values:
@@ -691,7 +691,7 @@ def mark_resolved(
     now = now or timezone.now()
     thread = _lock_issue(thread)
     estate = thread.estate
-    if thread.responsible_party not in permissions.parties_of(user, estate):
+    if not permissions.may(user, "resolve_issue", thread):
         raise PermissionDenied(_("只有责任方可以标记已解决。"))
     if thread.state not in OPEN_ISSUE_STATES:
         raise ValidationError(_("该问题当前状态不能标记为已解决。"))
@@ -753,7 +753,7 @@ def schedule_auto_close(thread: Thread, *, at: datetime):
 
 
 def _check_reporter(thread: Thread, user: Any) -> None:
-    if thread.author_id != getattr(user, "pk", None):
+    if not permissions.may(user, "act_as_reporter", thread):
         raise PermissionDenied(_("只有反映人可以这样做。"))
 
 

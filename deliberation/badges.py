@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from portal.community import permissions
-from portal.community.choices import Party, RoleKind
+from portal.community.choices import Party
 from portal.community.models import Estate
 
 PARTY_BADGES = {
@@ -35,12 +35,12 @@ def badge_for(user: Any, estate: Estate) -> str:
             return party_badge(party)
     from portal.notices.scope import member_units
 
-    kinds = permissions.roles_of(user).kinds_in(estate)
-    if permissions.is_verified_owner(user, estate):
+    standing = permissions.standing_in(user, estate)
+    if standing == "owner":
         label = _("业主")
-    elif RoleKind.RESIDENT in kinds:
+    elif standing == "resident":
         label = _("住户")
-    elif RoleKind.MODERATOR in kinds:
+    elif standing == "moderator":
         return _("版主")
     else:
         return ""

@@ -41,7 +41,7 @@ def _lock(post: Post) -> Post:
 
 
 def _require_moderator(user: Any, estate: Estate) -> None:
-    if not permissions.may_moderate(user, estate):
+    if not permissions.may(user, "moderate", estate):
         raise PermissionDenied(_("只有本小区的版主可以处理。"))
 
 
@@ -84,7 +84,7 @@ def report_post(
     estate = post.thread.estate
     if not permissions.may(user, "deliberate", estate):
         raise PermissionDenied(_("只有本小区成员可以举报。"))
-    if post.author_id == user.pk:
+    if not permissions.may(user, "report_post", post):  # a member, so: their own post
         raise ValidationError(_("不能举报自己的发言。"))
     if reason not in ReportReason.values:
         raise ValidationError({"reason": _("请选择举报原因。")})
@@ -332,7 +332,7 @@ def appeal(post: Post, user: Any, *, text: str, now: datetime | None = None) -> 
     """The author appeals once against a hidden post; another moderator decides."""
     post = _lock(post)
     estate = post.thread.estate
-    if post.author_id != getattr(user, "pk", None):
+    if not permissions.may(user, "appeal_post", post):
         raise PermissionDenied(_("只有发言人可以申诉。"))
     if post.status != PostStatus.HIDDEN:
         raise ValidationError(_("只有被隐藏的发言可以申诉。"))
@@ -388,7 +388,7 @@ def decide_appeal(
     post = appeal_obj.post
     estate = post.thread.estate
     _require_moderator(moderator, estate)
-    if moderator.pk in (appeal_obj.hidden_by_id, appeal_obj.author_id):
+    if not permissions.may(moderator, "decide_appeal", appeal_obj):
         raise PermissionDenied(_("申诉须由另一位版主复核，隐藏该发言的版主不能复核。"))
     if appeal_obj.status != AppealStatus.PENDING:
         raise ValidationError(_("该申诉已处理。"))

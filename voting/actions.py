@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.phone import InvalidPhone, normalize_phone
 from portal.community import audit, legal, permissions
-from portal.community.choices import RoleKind
 from portal.community.models import OwnerIdentity
 from voting import ledger
 from voting.choices import (
@@ -85,7 +84,7 @@ def _notify(recipients, *, title: str, body: str, url: str, estate, dedupe_key: 
 
 
 def _require_runner(actor: Any, assembly: AssemblyPage) -> None:
-    if not permissions.may_run_assembly(actor, assembly.page_estate):
+    if not permissions.may(actor, "run_assembly", assembly.page_estate):
         raise PermissionDenied(_("只有本小区业主委员会成员可以办理此事项。"))
 
 
@@ -405,9 +404,9 @@ def _refuse_outside_window(assembly: AssemblyPage, now: datetime) -> None:
 
 
 def _refuse_non_voter(user: Any, estate) -> None:
-    if permissions.may_vote(user, estate):
+    if permissions.may(user, "vote", estate):
         return
-    if RoleKind.RESIDENT in permissions.roles_of(user).kinds_in(estate):
+    if permissions.standing_in(user, estate) == "resident":
         raise ValidationError(_("住户（物业使用人）不享有投票权，只有业主才能投票。"))
     raise ValidationError(
         _("您的账户尚未认证为本小区业主，不能投票。请先在“我的”页面完成业主认证。")
@@ -469,7 +468,7 @@ def cast_ballot(
         if proxy is None:
             raise ValidationError(_("您没有经业委会批准的本次会议委托，不能代该业主投票。"))
     else:
-        if entered_by is None or not permissions.may_run_assembly(entered_by, estate):
+        if entered_by is None or not permissions.may(entered_by, "run_assembly", estate):
             raise ValidationError(_("只有本小区业主委员会成员可以录入书面选票。"))
         if not scan:
             raise ValidationError(_("请上传书面选票的扫描件。"))

@@ -113,7 +113,7 @@ def convene_meeting(
     Only officials over the estate and its committee may convene; participants with an
     account must act for a party in this estate.
     """
-    if not permissions.may_convene_meetings(actor, estate):
+    if not permissions.may(actor, "convene_meetings", estate):
         _refuse(_("只有本社区（街道）工作人员或本小区业委会可以召集联席会议。"))
     actor_parties = permissions.parties_of(actor, estate)
     convener_party = next((p for p in CONVENER_PARTIES if p in actor_parties), None)
@@ -216,7 +216,7 @@ def _add_agenda_item(meeting: JointMeeting, entry: AgendaEntry) -> AgendaItem:
 
 
 def _may_run(meeting: JointMeeting, actor: Any) -> None:
-    if not permissions.may_convene_meetings(actor, meeting.estate):
+    if not permissions.may(actor, "run_meeting", meeting):
         _refuse(_("只有召集方（社区、街道工作人员或业委会）可以记录和公开会议纪要。"))
 
 
@@ -507,7 +507,9 @@ def create_action_item(
     today = local_today(now)
     if responsible_party not in Party.values:
         raise ValidationError(_("请选择责任方。"))
-    if not permissions.may_assign_to_party(actor, estate, responsible_party):
+    if not permissions.may(
+        actor, "open_items_for", permissions.PartyTarget(estate, responsible_party)
+    ):
         _refuse(_("您不能为该责任方设立督办事项。"))
     title = (title or "").strip()
     if not title:
@@ -516,8 +518,8 @@ def create_action_item(
         raise ValidationError(_("请填写完成期限。"))
     if due_date < today:
         raise ValidationError(_("完成期限不能早于今天。"))
-    if responsible_person is not None and responsible_party not in permissions.parties_of(
-        responsible_person, estate
+    if responsible_person is not None and not permissions.may(
+        responsible_person, "speak_for", permissions.PartyTarget(estate, responsible_party)
     ):
         raise ValidationError(
             _("%(name)s 不属于所选责任方，请重新选择责任人。")
@@ -578,7 +580,7 @@ def post_update(
     now: datetime | None = None,
 ) -> ActionItemUpdate:
     """Append a progress report (who, when, note, progress, evidence) and move the item on."""
-    if not permissions.may_report_progress(actor, item):
+    if not permissions.may(actor, "report_progress", item):
         _refuse(_("只有责任方或责任人可以报告进展。"))
     note = (note or "").strip()
     if not note:
@@ -641,15 +643,6 @@ def post_update(
     return update
 
 
-def may_adjust(actor: Any, item: ActionItem) -> bool:
-    """Move an item's deadline or responsibility: whoever may hold its party to account.
-
-    The same rule as opening the item (the committee and officials for any party, the
-    property company for its own items), so nobody extends a deadline they could not set.
-    """
-    return permissions.may_assign_to_party(actor, item.estate, item.responsible_party)
-
-
 _UNCHANGED = object()
 
 
@@ -671,12 +664,12 @@ def adjust_action_item(
     The responsible party (old and new) is told.
     """
     item = ActionItem.objects.select_for_update().select_related("estate").get(pk=item.pk)
-    if not may_adjust(actor, item):
+    if not permissions.may(actor, "adjust_item", item):
         _refuse(_("您不能调整该督办事项。"))
     party = responsible_party or item.responsible_party
     if party not in Party.values:
         raise ValidationError(_("请选择责任方。"))
-    if not permissions.may_assign_to_party(actor, item.estate, party):
+    if not permissions.may(actor, "open_items_for", permissions.PartyTarget(item.estate, party)):
         _refuse(_("您不能把督办事项交给该责任方。"))
     if item.state == WorkState.DONE:
         raise ValidationError(_("已完成的督办事项不能再调整。"))
@@ -691,7 +684,9 @@ def adjust_action_item(
         person = item.responsible_person if party == item.responsible_party else None
     else:
         person = responsible_person
-    if person is not None and party not in permissions.parties_of(person, item.estate):
+    if person is not None and not permissions.may(
+        person, "speak_for", permissions.PartyTarget(item.estate, party)
+    ):
         raise ValidationError(
             _("%(name)s 不属于所选责任方，请重新选择责任人。") % {"name": person.display_name}
         )

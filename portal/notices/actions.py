@@ -65,7 +65,7 @@ def acknowledge(notice: NoticePage, user: Any) -> Acknowledgement:
     estate = notice.page_estate
     if not notice.live:
         raise ValidationError(_("该公告尚未发布或已撤下。"))
-    if not permissions.is_authenticated(user) or not permissions.may_participate(user, estate):
+    if not permissions.is_authenticated(user) or not permissions.may(user, "participate", estate):
         raise ValidationError(_("只有本小区的业主和住户可以确认已阅。"))
     if not notice.requires_acknowledgement:
         raise ValidationError(_("该公告不需要确认已阅。"))
@@ -240,7 +240,7 @@ def create_notice_from_template(
     )
 
     estate = parent.page_estate
-    if estate is None or not permissions.may_edit_content(actor, estate):
+    if estate is None or not permissions.may(actor, "edit_content", estate):
         raise ValidationError(_("您没有在该小区发布公告的权限。"))
     issuer = issuer or authorship.default_issuer(actor, estate)
     urgency = urgency or authorship.default_urgency(actor, estate, template)

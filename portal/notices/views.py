@@ -128,7 +128,7 @@ def notice_detail(request, notice: NoticePage):
         acknowledgement=acknowledgement,
         ack_unit=unit,
         may_acknowledge=bool(unit and notice.live and context["time_state"] != TimeState.EXPIRED),
-        may_see_report=bool(notice.pk and estate and permissions.may_edit_content(user, estate)),
+        may_see_report=bool(notice.pk and estate and permissions.may(user, "edit_content", estate)),
         subpage_urls=_subpage_urls(notice),
     )
     return notice.render(request, context_overrides=context)
