@@ -31,6 +31,7 @@ from consultations.models import (
 )
 from consultations.models.responses import AREA_SCALE, UNIT_SCALE
 from portal.community import audit, permissions
+from portal.community.membership import member_units, users_of_units
 from portal.community.models import Ownership, Unit
 
 OPENING_TASK = "consultations.tasks.send_opening_notice"
@@ -72,8 +73,6 @@ def _local(moment) -> str:
 
 def audience_users(consultation: ConsultationPage) -> QuerySet:
     """Return the accounts the consultation asks: the estate's owners (and residents)."""
-    from portal.notices.scope import users_of_units
-
     units = Unit.objects.filter(building__estate=consultation.page_estate)
     return users_of_units(units, owners_only=consultation.audience == Audience.OWNERS)
 
@@ -81,8 +80,6 @@ def audience_users(consultation: ConsultationPage) -> QuerySet:
 def is_in_audience(user: Any, consultation: ConsultationPage) -> bool:
     """Return whether the user may respond: a verified owner, or (for residents) any member
     who owns or lives in a unit of the estate."""
-    from portal.notices.scope import member_units
-
     estate = consultation.page_estate
     if estate is None or not permissions.is_authenticated(user):
         return False

@@ -50,9 +50,9 @@ from deliberation.models import (
     Thread,
     UserBlock,
 )
-from portal.community import audit, permissions
-from portal.community.choices import Party, RoleKind
-from portal.community.models import Estate, Role
+from portal.community import audit, membership, permissions
+from portal.community.choices import Party
+from portal.community.models import Estate
 from themes.sanitiser import clean_html, plain_text
 
 AUTO_CLOSE_TASK = "deliberation.tasks.auto_close_thread"
@@ -68,32 +68,8 @@ def thread_url(thread: Thread) -> str:
     return reverse("deliberation:thread_detail", args=[thread.estate.slug, thread.pk])
 
 
-def party_user_ids(estate: Estate, party: str) -> list[int]:
-    """Return the ids of the people who speak for the party over this estate."""
-    roles = Role.objects.active()
-    if party == Party.PROPERTY:
-        roles = roles.filter(estate=estate, kind__in=RoleKind.property_company())
-    elif party == Party.COMMITTEE:
-        roles = roles.filter(estate=estate, kind__in=RoleKind.committee())
-    elif party == Party.COMMUNITY:
-        roles = roles.filter(kind=RoleKind.COMMUNITY_OFFICIAL, community_id=estate.community_id)
-    elif party == Party.SUBDISTRICT:
-        roles = roles.filter(
-            kind=RoleKind.SUBDISTRICT_OFFICIAL, sub_district_id=estate.community.sub_district_id
-        )
-    else:
-        return []
-    return sorted(set(roles.values_list("user_id", flat=True)))
-
-
 def moderator_user_ids(estate: Estate) -> list[int]:
-    return sorted(
-        set(
-            Role.objects.active()
-            .filter(estate=estate, kind__in=permissions.MODERATOR_KINDS)
-            .values_list("user_id", flat=True)
-        )
-    )
+    return membership.estate_user_ids(estate, permissions.MODERATOR_KINDS)
 
 
 def follower_ids(thread: Thread, *, exclude: Any = None) -> list[int]:
@@ -356,7 +332,7 @@ def start_thread(
 
 def _notify_new_report(thread: Thread, *, actor: Any) -> None:
     _notify(
-        party_user_ids(thread.estate, thread.responsible_party),
+        membership.party_user_ids(thread.estate, thread.responsible_party),
         estate=thread.estate,
         title=_("新的问题反映"),
         body=_("请在 %(due)s 前首次响应。")
@@ -633,7 +609,7 @@ def assign(
         reason=reason,
     )
     _notify(
-        party_user_ids(estate, party),
+        membership.party_user_ids(estate, party),
         estate=estate,
         title=_("问题改派给您方处理"),
         body=reason,
@@ -794,7 +770,7 @@ def reopen(thread: Thread, user: Any, *, reason: str = "", now: datetime | None 
         "deliberation.reopened", actor=user, obj=thread, estate=thread.estate, reason=reason
     )
     _notify(
-        party_user_ids(thread.estate, thread.responsible_party),
+        membership.party_user_ids(thread.estate, thread.responsible_party),
         estate=thread.estate,
         title=_("问题被重新打开"),
         body=reason,
@@ -917,7 +893,7 @@ def _escalate(thread: Thread, deadline: str, level: int, *, now: datetime) -> in
                 thread=thread, deadline=deadline, level=level, created_at=now
             )
             party = Party.COMMITTEE if level == EscalationLevel.COMMITTEE else Party.COMMUNITY
-            recipients = party_user_ids(thread.estate, party)
+            recipients = membership.party_user_ids(thread.estate, party)
             audit.record(
                 "deliberation.escalated",
                 actor=None,

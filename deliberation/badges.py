@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from portal.community import permissions
 from portal.community.choices import Party
+from portal.community.membership import member_units
 from portal.community.models import Estate
 
 PARTY_BADGES = {
@@ -33,8 +34,6 @@ def badge_for(user: Any, estate: Estate) -> str:
     for party in (Party.COMMITTEE, Party.PROPERTY, Party.COMMUNITY, Party.SUBDISTRICT):
         if party in parties:
             return party_badge(party)
-    from portal.notices.scope import member_units
-
     standing = permissions.standing_in(user, estate)
     if standing == "owner":
         label = _("业主")

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from portal.accounts.phone import InvalidPhone, normalize_phone
 from portal.community import audit, legal, permissions
 from portal.community.models import OwnerIdentity
+from portal.community.phone import InvalidPhone, normalize_phone
 from voting import ledger
 from voting.choices import (
     AssemblyState,

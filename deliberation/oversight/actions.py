@@ -19,7 +19,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
 from deliberation.oversight import evidence as evidence_rules
-from deliberation.oversight import people, references
+from deliberation.oversight import references
 from deliberation.oversight.choices import MeetingChangeKind, MeetingState, WorkState
 from deliberation.oversight.models import (
     ActionItem,
@@ -32,7 +32,7 @@ from deliberation.oversight.models import (
     MeetingParticipant,
     local_today,
 )
-from portal.community import audit, permissions
+from portal.community import audit, membership, permissions
 from portal.community.choices import Party
 from portal.community.models import Estate
 from themes.sanitiser import clean_html, plain_text
@@ -122,7 +122,7 @@ def convene_meeting(
     title, place = (title or "").strip(), (place or "").strip()
     if not title or not place or starts_at is None:
         raise ValidationError(_("请填写会议名称、时间和地点。"))
-    eligible = {user.pk: party for user, party in people.candidates(estate)}
+    eligible = {user.pk: party for user, party in membership.party_candidates(estate)}
     seats: dict[int, tuple[Any, str]] = {actor.pk: (actor, convener_party)}
     for user in participants:
         if user.pk not in eligible:
@@ -479,7 +479,7 @@ def _responsible_recipients(item: ActionItem) -> Any:
     if item.responsible_person_id:
         return [item.responsible_person_id]
     return list(
-        people.party_users(item.estate, item.responsible_party).values_list("pk", flat=True)
+        membership.party_users(item.estate, item.responsible_party).values_list("pk", flat=True)
     )
 
 
@@ -751,7 +751,7 @@ def overdue_recipients(item: ActionItem) -> list[int]:
     party's staff), the estate's committee and the community officials over it."""
     ids = set(_responsible_recipients(item))
     ids.update(
-        people.party_users(item.estate, Party.COMMITTEE, Party.COMMUNITY).values_list(
+        membership.party_users(item.estate, Party.COMMITTEE, Party.COMMUNITY).values_list(
             "pk", flat=True
         )
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from deliberation.oversight import actions, lookups, people, references
+from deliberation.oversight import actions, lookups, references
 from deliberation.oversight.choices import MeetingState, WorkState
 from deliberation.oversight.forms import (
     ActionItemForm,
@@ -30,7 +30,7 @@ from deliberation.oversight.forms import (
     RescheduleForm,
 )
 from deliberation.oversight.models import ActionItem, Decision, JointMeeting, local_today, overdue_q
-from portal.community import permissions
+from portal.community import membership, permissions
 from portal.community.lookups import get_estate
 from portal.community.storage import private_file_response
 
@@ -335,7 +335,7 @@ def _meeting_context(request, meeting: JointMeeting, **forms: Any) -> dict[str, 
 
 def _seat_order(participant) -> tuple[int, int]:
     """Officials first, then the committee, the property company, and people without accounts."""
-    order = [*people.PARTY_ORDER, ""]
+    order = [*membership.PARTY_ORDER, ""]
     return (
         order.index(participant.party) if participant.party in order else len(order),
         participant.pk,

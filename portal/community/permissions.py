@@ -13,7 +13,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from portal.community.choices import RoleKind, Visibility
+from portal.community.choices import Party, RoleKind, Visibility
+from portal.community.membership import ESTATE_PARTIES, PARTY_ROLE_KINDS
 from portal.community.models import Community, Estate, OwnerIdentity, Role
 
 _CACHE_ATTR = "_gongzhi_role_set"
@@ -314,16 +315,10 @@ def _may_invite_residents(user: Any, estate: Estate) -> bool:
 
 def parties_of(user: Any, estate: Estate) -> set[str]:
     """Return the parties (community.choices.Party) the user acts for in this estate."""
-    from portal.community.choices import Party
-
     if not is_authenticated(user):
         return set()
     kinds = roles_of(user).kinds_in(estate)
-    parties = set()
-    if kinds & set(RoleKind.committee()):
-        parties.add(Party.COMMITTEE)
-    if kinds & set(RoleKind.property_company()):
-        parties.add(Party.PROPERTY)
+    parties = {party for party in ESTATE_PARTIES if kinds & PARTY_ROLE_KINDS[party]}
     roles = roles_of(user)
     if is_official_for(user, estate):
         community = estate.community  # read (once) by is_official_for
@@ -366,8 +361,6 @@ def _may_open_items_for(user: Any, target: PartyTarget) -> bool:
     The committee and officials may hold any party to account; the property company's staff
     only open items for their own company.
     """
-    from portal.community.choices import Party
-
     estate = target.estate
     if _may_convene_meetings(user, estate):
         return True

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.community import audit, permissions
+from portal.community import audit, membership, permissions
 from portal.community.choices import Visibility
 from portal.notices import scope
 from portal.notices.choices import TimeState
@@ -170,7 +170,7 @@ def send_acknowledgement_reminders(notice: NoticePage) -> int:
     ):
         return 0
     readers = Acknowledgement.objects.filter(notice=notice).values("user_id")
-    recipients = scope.users_of_units(
+    recipients = membership.users_of_units(
         scope.pending_units(notice), owners_only=notice.visibility == Visibility.OWNERS
     ).exclude(pk__in=readers)
     count = recipients.count()

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.community import permissions
+from portal.community import membership, permissions
 from portal.community.choices import Visibility
 from portal.community.lookups import LoginRequired, get_estate
 from portal.community.masking import mask_name
@@ -93,7 +93,9 @@ def index_context(request, index: Any) -> dict[str, Any]:
                 user=user, notice_id__in=[n.pk for n in items]
             ).values_list("notice_id", flat=True)
         )
-        my_buildings = set(scope.member_units(user, estate).values_list("building_id", flat=True))
+        my_buildings = set(
+            membership.member_units(user, estate).values_list("building_id", flat=True)
+        )
     now = timezone.now()
     for notice in items:
         notice.read_state = _read_state(notice, read_ids, my_buildings, now)

@@ -182,9 +182,7 @@ def test_every_object_action_is_in_the_matrix():
     } == set(permissions.OBJECT_ACTIONS)
 
 
-def test_a_party_member_may_mark_their_own_post_official_but_not_anothers(
-    things, property_staff
-):
+def test_a_party_member_may_mark_their_own_post_official_but_not_anothers(things, property_staff):
     staff_post = deliberation.add_post(things["roof"], property_staff, body="明天上午派人维修。")
     assert permissions.may(property_staff, "mark_own_official", staff_post)
     assert not permissions.may(property_staff, "mark_own_official", things["own_post"])
@@ -236,7 +234,10 @@ def test_consultation_results_wait_for_the_close_except_for_the_committee(
     index = ConsultationIndexPage.objects.descendant_of(estate_a.page).get()
     running = make_consultation(index)
     closed = make_consultation(
-        index, title="停车管理办法征求意见", opens_in=timedelta(days=-9), closes_in=timedelta(days=-1)
+        index,
+        title="停车管理办法征求意见",
+        opens_in=timedelta(days=-9),
+        closes_in=timedelta(days=-1),
     )
     user = _user(request, name)
     assert permissions.may(user, "view_consultation_results", running) is before_close

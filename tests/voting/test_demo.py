@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from portal.accounts.phone import normalize_phone
 from portal.community import demo
 from portal.community.models import Estate
+from portal.community.phone import normalize_phone
 from portal.dashboard.period import Period
 from voting import ledger
 from voting.choices import AssemblyState, Channel
