@@ -306,6 +306,26 @@ def mark_opinions(
     return len(changed)
 
 
+@transaction.atomic
+def save_handling(
+    consultation: ConsultationPage,
+    marks: Mapping[int, tuple[str, str]],
+    *,
+    actor: Any,
+    publish: bool = False,
+    summary: str = "",
+) -> int:
+    """Record the committee's handling of opinions and, with publish, publish the report.
+
+    "保存并发布" is one act: a refused publication saves no marks either (ValidationError,
+    nothing changed). Returns how many opinions changed.
+    """
+    changed = mark_opinions(consultation, marks, actor=actor)
+    if publish:
+        publish_report(consultation, summary=summary, actor=actor)
+    return changed
+
+
 def unmarked_count(consultation: ConsultationPage) -> int:
     return Opinion.objects.filter(consultation=consultation, handling="").count()
 

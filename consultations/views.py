@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -270,13 +269,13 @@ def handling(request, consultation: ConsultationPage):
             for pk in ids
         }
         try:
-            # "保存并发布" is one act: a refused publication saves no marks either.
-            with transaction.atomic():
-                changed = actions.mark_opinions(consultation, posted, actor=request.user)
-                if "publish" in request.POST:
-                    actions.publish_report(
-                        consultation, summary=request.POST.get("summary", ""), actor=request.user
-                    )
+            changed = actions.save_handling(
+                consultation,
+                posted,
+                actor=request.user,
+                publish="publish" in request.POST,
+                summary=request.POST.get("summary", ""),
+            )
         except ValidationError as error:
             errors = (
                 error.message_dict

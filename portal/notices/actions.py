@@ -103,6 +103,77 @@ def _mark_inbox_read(notice: NoticePage, user: Any) -> None:
     mark_read_about(user, notice)
 
 
+def notice_index(estate: Any) -> Any:
+    """Return the estate's 公告 section (its NoticeIndexPage), or None if it has none."""
+    from portal.notices.models import NoticeIndexPage
+
+    return NoticeIndexPage.objects.descendant_of(estate.page).first()
+
+
+@transaction.atomic
+def publish_notice(
+    index: Any,
+    *,
+    slug: str,
+    title: str,
+    summary: str,
+    body: list[tuple[str, Any]],
+    category: str,
+    issuer: str,
+    urgency: str,
+    visibility: str,
+    min_display_days: int,
+    actor: Any,
+    notification_category: str = "notice",
+) -> NoticePage:
+    """Create and publish a notice under the index on another app's behalf; return it.
+
+    The public way for an app to put a notice on the board (the assembly's announcements and
+    its 决议公告). The caller has checked the actor's right. The members hear of it once:
+    with a notification_category of the caller's (say "assembly") they are told under it
+    before the page goes live, under the key the publication's own announcement uses
+    (on_notice_published), so that announcement reaches nobody twice.
+    """
+    from portal.notifications.api import notify
+
+    notice = NoticePage(
+        title=title[:255],
+        slug=slug,
+        category=category,
+        issuer=issuer,
+        urgency=urgency,
+        summary=summary[:200],
+        body=body,
+        min_display_days=min_display_days,
+        visibility=visibility,
+        live=False,
+    )
+    index.add_child(instance=notice)
+    if notification_category != "notice":
+        recipients = list(scope.users_in_scope(notice))
+        if recipients:
+            notify(
+                recipients,
+                category=notification_category,
+                title=notice.title,
+                body=notice.summary,
+                url=notice.url or "",
+                urgency="normal",
+                estate=notice.page_estate,
+                dedupe_key=published_key(notice),
+                actor=actor,
+            )
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    notice.save_revision(user=user, log_action=True).publish(user=user)
+    notice.refresh_from_db()
+    return notice
+
+
+def published_key(notice: NoticePage) -> str:
+    """Return the dedupe key of a notice's publication announcement (one per notice)."""
+    return f"notice:{notice.pk}:published"
+
+
 @transaction.atomic
 def on_notice_published(notice: NoticePage, *, actor: Any = None) -> None:
     """Audit a publication, notify everyone in scope and schedule the reminder.
@@ -130,7 +201,7 @@ def on_notice_published(notice: NoticePage, *, actor: Any = None) -> None:
         notice,
         recipients,
         title=notice.title,
-        dedupe_key=f"notice:{notice.pk}:published",
+        dedupe_key=published_key(notice),
         actor=actor,
     )
     if notice.requires_acknowledgement:
