@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from portal.community import audit
-from portal.community.choices import RoleKind
-from portal.community.models import AuditEvent, Role
+from portal.community import audit, membership
+from portal.community.choices import Party
+from portal.community.models import AuditEvent
 from voting import actions, lifecycle
 from voting.choices import AssemblyState
 from voting.models import AssemblyPage, Ballot, VotingRight
@@ -43,10 +43,7 @@ def _holders_of(rights) -> object:
 
 def committee_of(assembly: AssemblyPage):
     """Return the accounts of the estate's owners' committee."""
-    members = Role.objects.active().filter(
-        estate=assembly.page_estate, kind__in=RoleKind.committee()
-    )
-    return get_user_model().objects.filter(pk__in=members.values("user_id"), is_active=True)
+    return membership.party_users(assembly.page_estate, Party.COMMITTEE)
 
 
 def _done_before(action: str, assembly: AssemblyPage, **details) -> bool:

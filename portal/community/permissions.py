@@ -410,6 +410,12 @@ def _may_read_withheld_post(user: Any, post: Any) -> bool:
     return _is_author(user, post) or _may_moderate(user, post.thread.estate)
 
 
+def _may_quote_post(user: Any, post: Any) -> bool:
+    """Quote a post's words on the forms about it (edit, report, appeal): a published post,
+    or one's own whatever its state."""
+    return post.status == "published" or _is_author(user, post)
+
+
 def _may_list_post(user: Any, post: Any) -> bool:
     """Whether the thread page lists the post: a held post only for its author and the
     moderators; hidden and deleted ones for everyone, as tombstones."""
@@ -536,6 +542,7 @@ OBJECT_ACTIONS = {
     "appeal_post": _is_author,
     "read_withheld_post": _may_read_withheld_post,
     "list_post": _may_list_post,
+    "quote_post": _may_quote_post,
     "report_post": _may_report_post,
     "block_author": _may_block_author,
     "mark_own_official": _may_mark_own_official,

@@ -179,6 +179,7 @@ def test_every_object_action_is_in_the_matrix():
         "list_post",
         "decide_appeal",
         "view_consultation_results",
+        "quote_post",
     } == set(permissions.OBJECT_ACTIONS)
 
 
@@ -195,6 +196,9 @@ def test_a_held_post_is_listed_for_its_author_and_the_moderators_only(
     assert permissions.may(tenant, "list_post", held_post)
     assert permissions.may(moderator, "list_post", held_post)
     assert not permissions.may(owner, "list_post", held_post)
+    assert permissions.may(tenant, "quote_post", held_post)
+    assert not permissions.may(moderator, "quote_post", held_post)
+    assert permissions.may(owner, "quote_post", things["tenants_post"])
     assert permissions.may(AnonymousUser(), "list_post", things["own_post"])
 
 
