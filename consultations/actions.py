@@ -1,8 +1,7 @@
 """Every state change of the consultations domain has its one entry point here.
 
 Responding, marking opinions, publishing the response report, and the notifications at the
-opening, before the close and at the report. All notifications go through `_notify`, the one
-call to portal.notifications.api.notify.
+opening, before the close and at the report, each sent with portal.notifications.api.notify.
 """
 
 from __future__ import annotations
@@ -33,35 +32,10 @@ from consultations.models.responses import AREA_SCALE, UNIT_SCALE
 from portal.community import audit, permissions
 from portal.community.membership import member_units, users_of_units
 from portal.community.models import Ownership, Unit
+from portal.notifications.api import fit_title, notify
 
 OPENING_TASK = "consultations.tasks.send_opening_notice"
 REMINDER_TASK = "consultations.tasks.send_closing_reminder"
-
-
-def _notify(
-    consultation: ConsultationPage,
-    recipients: Any,
-    *,
-    title: str,
-    body: str,
-    dedupe_key: str,
-    url: str = "",
-    actor: Any = None,
-):
-    from portal.notifications.api import TITLE_MAX, notify
-
-    if len(title) > TITLE_MAX:
-        title = title[: TITLE_MAX - 1] + "…"
-    return notify(
-        recipients,
-        category="consultation",
-        title=title,
-        body=body,
-        url=url or consultation.url or "",
-        estate=consultation.page_estate,
-        dedupe_key=dedupe_key,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
 
 
 def _local(moment) -> str:
@@ -400,10 +374,11 @@ def notify_participants_of_handling(consultation: ConsultationPage, *, actor: An
         groups[_handling_summary(counts)].append(user_id)
     url = consultation.subpage_url("report")
     for summary, user_ids in sorted(groups.items()):
-        _notify(
-            consultation,
+        notify(
             user_ids,
-            title=_("您的意见处理情况：%(title)s") % {"title": consultation.title},
+            category="consultation",
+            estate=consultation.page_estate,
+            title=fit_title(_("您的意见处理情况：%(title)s") % {"title": consultation.title}),
             body=_("您提出的意见中：%(summary)s。点击查看每条意见的处理情况和理由。")
             % {"summary": summary},
             url=url,
@@ -475,12 +450,14 @@ def send_opening_notice(consultation: ConsultationPage) -> int:
         return 0
     recipients = audience_users(consultation)
     count = recipients.count()
-    _notify(
-        consultation,
+    notify(
         recipients,
-        title=_("征求意见：%(title)s") % {"title": consultation.title},
+        category="consultation",
+        estate=consultation.page_estate,
+        title=fit_title(_("征求意见：%(title)s") % {"title": consultation.title}),
         body=_("%(purpose)s 截止时间：%(at)s。")
         % {"purpose": consultation.purpose, "at": _local(consultation.closes_at)},
+        url=consultation.url or "",
         dedupe_key=f"consultation:{consultation.pk}:opening",
     )
     return count
@@ -494,12 +471,14 @@ def send_closing_reminder(consultation: ConsultationPage) -> int:
     recipients = audience_users(consultation).exclude(pk__in=responded)
     count = recipients.count()
     if count:
-        _notify(
-            consultation,
+        notify(
             recipients,
-            title=_("征求意见即将截止：%(title)s") % {"title": consultation.title},
+            category="consultation",
+            estate=consultation.page_estate,
+            title=fit_title(_("征求意见即将截止：%(title)s") % {"title": consultation.title}),
             body=_("征求意见将于 %(at)s 截止，您还没有提交意见。")
             % {"at": _local(consultation.closes_at)},
+            url=consultation.url or "",
             dedupe_key=f"consultation:{consultation.pk}:reminder",
         )
     audit.record(

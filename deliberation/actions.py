@@ -53,6 +53,7 @@ from deliberation.models import (
 from portal.community import audit, membership, permissions
 from portal.community.choices import Party
 from portal.community.models import Estate
+from portal.notifications.api import notify
 from themes.sanitiser import clean_html, plain_text
 
 AUTO_CLOSE_TASK = "deliberation.tasks.auto_close_thread"
@@ -77,42 +78,6 @@ def follower_ids(thread: Thread, *, exclude: Any = None) -> list[int]:
     if exclude is not None:
         followers = followers.exclude(user_id=exclude.pk)
     return list(followers.values_list("user_id", flat=True))
-
-
-def _notify(
-    recipients: Iterable[int],
-    *,
-    estate: Estate,
-    title: str,
-    body: str = "",
-    url: str = "",
-    dedupe_key: str,
-    actor: Any = None,
-    urgency: str = "normal",
-    subject: Post | Thread | None = None,
-    quote_subject: bool = False,
-):
-    """Send one message about the discussion area through the one notification path.
-
-    Title and body are the portal's own words. A member's words reach the message only
-    through `subject` (the post, or the thread whose title is its opening post's), read
-    through deliberation.visibility whenever the message is shown or sent.
-    """
-    from portal.notifications.api import notify
-
-    return notify(
-        list(recipients),
-        category="deliberation",
-        title=title[:120],
-        body=body[:2000],
-        url=url,
-        urgency=urgency,
-        estate=estate,
-        dedupe_key=dedupe_key,
-        actor=actor,
-        subject=subject,
-        quote_subject=quote_subject,
-    )
 
 
 def after_status_change(post: Post) -> None:
@@ -331,8 +296,9 @@ def start_thread(
 
 
 def _notify_new_report(thread: Thread, *, actor: Any) -> None:
-    _notify(
+    notify(
         membership.party_user_ids(thread.estate, thread.responsible_party),
+        category="deliberation",
         estate=thread.estate,
         title=_("新的问题反映"),
         body=_("请在 %(due)s 前首次响应。")
@@ -347,8 +313,9 @@ def _notify_new_report(thread: Thread, *, actor: Any) -> None:
 
 def _notify_moderators_of_hold(post: Post, *, actor: Any) -> None:
     estate = post.thread.estate
-    _notify(
+    notify(
         moderator_user_ids(estate),
+        category="deliberation",
         estate=estate,
         title=_("有发言待审核"),
         body=post.held_reason,
@@ -410,8 +377,9 @@ def add_post(
 
 def _notify_followers_of_post(post: Post, *, actor: Any) -> None:
     thread = post.thread
-    _notify(
+    notify(
         follower_ids(thread, exclude=post.author),
+        category="deliberation",
         estate=thread.estate,
         title=_("有新回复"),
         url=f"{thread_url(thread)}#post-{post.pk}",
@@ -551,8 +519,9 @@ def mark_official(post: Post, user: Any, *, party: str = "", now: datetime | Non
     )
     recipients = set(follower_ids(thread, exclude=user)) | {thread.author_id}
     recipients.discard(user.pk)
-    _notify(
+    notify(
         recipients,
+        category="deliberation",
         estate=estate,
         title=_("%(party)s 官方答复") % {"party": party_badge(party)},
         url=f"{thread_url(thread)}#post-{post.pk}",
@@ -608,8 +577,9 @@ def assign(
         party=party,
         reason=reason,
     )
-    _notify(
+    notify(
         membership.party_user_ids(estate, party),
+        category="deliberation",
         estate=estate,
         title=_("问题改派给您方处理"),
         body=reason,
@@ -696,8 +666,9 @@ def mark_resolved(
         resolution=resolution.pk,
         photo=bool(resolution.photo),
     )
-    _notify(
+    notify(
         [thread.author_id],
+        category="deliberation",
         estate=estate,
         title=_("您反映的问题已处理"),
         body=_("处理说明：%(note)s。请确认是否解决并评价；%(hours)s 小时内未确认将自动关闭。")
@@ -769,8 +740,9 @@ def reopen(thread: Thread, user: Any, *, reason: str = "", now: datetime | None 
     audit.record(
         "deliberation.reopened", actor=user, obj=thread, estate=thread.estate, reason=reason
     )
-    _notify(
+    notify(
         membership.party_user_ids(thread.estate, thread.responsible_party),
+        category="deliberation",
         estate=thread.estate,
         title=_("问题被重新打开"),
         body=reason,
@@ -905,8 +877,9 @@ def _escalate(thread: Thread, deadline: str, level: int, *, now: datetime) -> in
                 recipient_count=len(recipients),
             )
             what = DeadlineKind(deadline).label
-            _notify(
+            notify(
                 recipients,
+                category="deliberation",
                 estate=thread.estate,
                 title=_("问题反映%(what)s逾期，请督办") % {"what": what},
                 body=_("责任方：%(party)s。请督促处理。")

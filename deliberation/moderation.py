@@ -28,6 +28,7 @@ from deliberation.models import (
 )
 from portal.community import audit, permissions
 from portal.community.models import Estate
+from portal.notifications.api import notify
 
 DETAIL_MAX = PostReport._meta.get_field("detail").max_length
 APPEAL_MAX = Appeal._meta.get_field("text").max_length
@@ -50,12 +51,6 @@ def _one_line(text: str, limit: int, field: str, label: str) -> str:
     if len(text) > limit:
         raise ValidationError({field: _("%(label)s最多 %(n)s 字。") % {"label": label, "n": limit}})
     return text
-
-
-def _notify(*args, **kwargs):
-    from deliberation.actions import _notify as notify
-
-    return notify(*args, **kwargs)
 
 
 def _thread_url(thread: Thread) -> str:
@@ -144,8 +139,9 @@ def report_post(
         _notify_author_of_hiding(post)
         from deliberation.actions import moderator_user_ids
 
-        _notify(
+        notify(
             moderator_user_ids(estate),
+            category="deliberation",
             estate=estate,
             title=_("有发言被举报后自动隐藏，请复核"),
             url=reverse("deliberation:moderation_queue", args=[estate.slug]),
@@ -171,8 +167,9 @@ def _notify_author_of_hiding(post: Post, *, actor: Any = None) -> None:
     # The reason is not copied: the inbox shows the post's tombstone as it stands, so a
     # reason changed on review, or a restore, reads correctly in the notice already sent.
     thread = post.thread
-    _notify(
+    notify(
         [post.author_id],
+        category="deliberation",
         estate=thread.estate,
         title=_("您的发言已被隐藏"),
         body=_("如有异议，可在议题页面对该发言申诉一次。"),
@@ -358,8 +355,9 @@ def appeal(post: Post, user: Any, *, text: str, now: datetime | None = None) -> 
     from deliberation.actions import moderator_user_ids
 
     recipients = [pk for pk in moderator_user_ids(estate) if pk not in (post.hidden_by_id, user.pk)]
-    _notify(
+    notify(
         recipients,
+        category="deliberation",
         estate=estate,
         title=_("有新的申诉待复核"),
         url=reverse("deliberation:moderation_queue", args=[estate.slug]),
@@ -408,8 +406,9 @@ def decide_appeal(
         appeal_id=appeal_obj.pk,
         upheld=uphold,
     )
-    _notify(
+    notify(
         [appeal_obj.author_id],
+        category="deliberation",
         estate=estate,
         title=_("您的申诉已处理：%(result)s") % {"result": appeal_obj.get_status_display()},
         body=note,
@@ -466,8 +465,9 @@ def block_user(
         days=days,
         reason=reason,
     )
-    _notify(
+    notify(
         [user.pk],
+        category="deliberation",
         estate=estate,
         title=_("您在%(estate)s议事区被禁言 %(days)s 天") % {"estate": estate.name, "days": days},
         body=_("原因：%(reason)s") % {"reason": reason},

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from portal.community import audit, legal, permissions
 from portal.community.models import OwnerIdentity
 from portal.community.phone import InvalidPhone, normalize_phone
+from portal.notifications.api import fit_title, notify
 from voting import ledger
 from voting.choices import (
     AssemblyState,
@@ -62,25 +63,6 @@ SCAN_SIGNATURES = {
 
 def _local(value: datetime) -> str:
     return date_format(timezone.localtime(value), "DATETIME_FORMAT")
-
-
-def _notify(recipients, *, title: str, body: str, url: str, estate, dedupe_key: str, actor=None):
-    """Send through the one notification path; imported late so apps load in any order."""
-    from portal.notifications.api import notify
-
-    recipients = [user for user in recipients if user is not None]
-    if recipients:
-        notify(
-            recipients,
-            category="assembly",
-            title=title,
-            body=body,
-            url=url,
-            urgency="normal",
-            estate=estate,
-            dedupe_key=dedupe_key,
-            actor=actor,
-        )
 
 
 def _require_runner(actor: Any, assembly: AssemblyPage) -> None:
@@ -671,7 +653,12 @@ def _notify_receipt(assembly: AssemblyPage, ballot: Ballot, cast_by, right, esta
     notify's own savepoint: a refused notification never costs the voter their ballot.
     """
     if ballot.channel == Channel.PAPER:
-        recipients = [identity.user for identity in right.holders.select_related("user")]
+        # Holders without an account yet hear nothing (nobody to tell).
+        recipients = [
+            identity.user
+            for identity in right.holders.select_related("user")
+            if identity.user is not None
+        ]
     else:
         recipients = [cast_by]
     if assembly.secret_ballot:
@@ -687,9 +674,10 @@ def _notify_receipt(assembly: AssemblyPage, ballot: Ballot, cast_by, right, esta
             "账本公开的表决意见与您所投一致。"
         ) % {"code": ballot.receipt_code}
     try:
-        _notify(
+        notify(
             recipients,
-            title=(_("投票回执：%(assembly)s") % {"assembly": assembly.title})[:120],
+            category="assembly",
+            title=fit_title(_("投票回执：%(assembly)s") % {"assembly": assembly.title}),
             body=body,
             url=reverse("voting:receipt", args=[assembly.pk]),
             estate=estate,
@@ -901,9 +889,10 @@ def decide_proxy(proxy: Proxy, *, actor: Any, approve: bool, reason: str = "") -
         else _("业委会驳回了委托，理由：%(reason)s") % {"reason": proxy.decision_reason}
     )
     transaction.on_commit(
-        lambda: _notify(
-            [proxy.grantor, proxy.agent],
-            title=title,
+        lambda: notify(
+            [user for user in (proxy.grantor, proxy.agent) if user is not None],
+            category="assembly",
+            title=fit_title(title),
             body=body,
             url=assembly.url or "",
             estate=estate,

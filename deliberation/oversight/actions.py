@@ -1,7 +1,7 @@
 """Every state change of joint meetings and action items has its one entry point here.
 
-All notifications of this app go through `_notify`, the one call to
-portal.notifications.api.notify.
+Notifications go straight through portal.notifications.api.notify, titles built around a
+meeting's or item's title fitted with fit_title.
 """
 
 from __future__ import annotations
@@ -35,38 +35,11 @@ from deliberation.oversight.models import (
 from portal.community import audit, membership, permissions
 from portal.community.choices import Party
 from portal.community.models import Estate
+from portal.notifications.api import fit_title, notify
 from themes.sanitiser import clean_html, plain_text
 
 # The convener acts for the first of these parties they hold in the estate.
 CONVENER_PARTIES = (Party.COMMUNITY, Party.SUBDISTRICT, Party.COMMITTEE)
-
-
-def _notify(
-    recipients: Any,
-    *,
-    category: str,
-    title: str,
-    body: str,
-    url: str,
-    estate: Estate,
-    dedupe_key: str,
-    actor: Any = None,
-    urgency: str = "normal",
-) -> Any:
-    """Send one notification through the one notification path."""
-    from portal.notifications.api import notify
-
-    return notify(
-        recipients,
-        category=category,
-        title=title[:120],
-        body=body[:1000],
-        url=url,
-        urgency=urgency,
-        estate=estate,
-        dedupe_key=dedupe_key,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
 
 
 def _refuse(message: str) -> None:
@@ -173,10 +146,10 @@ def convene_meeting(
         convener_party=convener_party,
     )
     local = timezone.localtime(starts_at)
-    _notify(
+    notify(
         [user for user, _party in seats.values() if user.pk != actor.pk],
         category="deliberation",
-        title=_("联席会议通知：%(title)s") % {"title": title},
+        title=fit_title(_("联席会议通知：%(title)s") % {"title": title}),
         body=_("时间：%(when)s；地点：%(place)s。")
         % {
             "when": local.strftime("%Y-%m-%d %H:%M"),
@@ -243,14 +216,14 @@ def _refuse_cancelled(meeting: JointMeeting) -> None:
 def _tell_participants(change: MeetingChange, actor: Any, *, title: str, body: str) -> None:
     """Tell everyone seated at the meeting (but the actor) that it moved or was called off."""
     meeting = change.meeting
-    _notify(
+    notify(
         list(
             meeting.participants.filter(user__isnull=False)
             .exclude(user=actor)
             .values_list("user_id", flat=True)
         ),
         category="deliberation",
-        title=title,
+        title=fit_title(title),
         body=body,
         url=meeting.get_absolute_url(),
         estate=meeting.estate,
@@ -459,10 +432,10 @@ def publish_minutes(meeting: JointMeeting, *, actor: Any) -> JointMeeting:
         obj=meeting,
         decisions=meeting.decisions.count(),
     )
-    _notify(
+    notify(
         get_user_model().objects.filter(joint_meeting_seats__meeting=meeting).exclude(pk=actor.pk),
         category="deliberation",
-        title=_("联席会议纪要已公开：%(title)s") % {"title": meeting.title},
+        title=fit_title(_("联席会议纪要已公开：%(title)s") % {"title": meeting.title}),
         body=plain_text(meeting.minutes)[:200],
         url=meeting.get_absolute_url(),
         estate=meeting.estate,
@@ -555,10 +528,10 @@ def create_action_item(
         due_date=due_date.isoformat(),
         source=f"{source._meta.label_lower}:{source.pk}" if source is not None else "",
     )
-    _notify(
+    notify(
         _responsible_recipients(item),
         category="action_item",
-        title=_("新的督办事项：%(title)s") % {"title": item.title},
+        title=fit_title(_("新的督办事项：%(title)s") % {"title": item.title}),
         body=_("完成期限：%(due)s。") % {"due": due_date.isoformat()},
         url=item.get_absolute_url(),
         estate=estate,
@@ -629,10 +602,10 @@ def post_update(
         evidence=kind,
     )
     if item.created_by_id != actor.pk:
-        _notify(
+        notify(
             [item.created_by_id],
             category="action_item",
-            title=_("督办事项有新进展：%(title)s") % {"title": item.title},
+            title=fit_title(_("督办事项有新进展：%(title)s") % {"title": item.title}),
             body=_("%(state)s，进度 %(progress)s%%。%(note)s")
             % {"state": WorkState(state).label, "progress": progress, "note": note[:200]},
             url=item.get_absolute_url(),
@@ -725,10 +698,10 @@ def adjust_action_item(
         to_party=party,
         reason=reason[:500],
     )
-    _notify(
+    notify(
         sorted(previous_recipients | set(_responsible_recipients(item))),
         category="action_item",
-        title=_("督办事项已调整：%(title)s") % {"title": item.title},
+        title=fit_title(_("督办事项已调整：%(title)s") % {"title": item.title}),
         body=_("完成期限：%(due)s；责任方：%(party)s。原因：%(reason)s")
         % {"due": new_due.isoformat(), "party": Party(party).label, "reason": reason[:200]},
         url=item.get_absolute_url(),
@@ -791,10 +764,10 @@ def notify_overdue_items(today: date | None = None) -> int:
                 days_overdue=days,
                 recipients=len(recipients),
             )
-            _notify(
+            notify(
                 recipients,
                 category="action_item",
-                title=_("督办事项已逾期：%(title)s") % {"title": item.title},
+                title=fit_title(_("督办事项已逾期：%(title)s") % {"title": item.title}),
                 body=_("完成期限 %(due)s，已逾期 %(days)s 天，当前进度 %(progress)s%%。")
                 % {"due": item.due_date.isoformat(), "days": days, "progress": item.progress},
                 url=item.get_absolute_url(),

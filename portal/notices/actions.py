@@ -1,7 +1,7 @@
 """Every state change of the notices domain has its one entry point here.
 
-All notifications of this app go through `_notify`, the one call to
-portal.notifications.api.notify (imported lazily: the notifications app is built alongside).
+Notifications go straight through portal.notifications.api.notify; `_about(notice)` gives
+what every notification about a notice says besides its title.
 """
 
 from __future__ import annotations
@@ -20,38 +20,22 @@ from portal.community.choices import Visibility
 from portal.notices import scope
 from portal.notices.choices import TimeState
 from portal.notices.models import Acknowledgement, NoticePage
+from portal.notifications.api import fit_title, notify
 
 REMINDER_TASK = "portal.notices.tasks.send_acknowledgement_reminder"
 
 
-def _notify(
-    notice: NoticePage,
-    recipients: Any,
-    *,
-    title: str,
-    dedupe_key: str,
-    actor: Any,
-    fit: bool = False,
-):
-    """Send one notification about a notice through the one notification path.
-
-    With `fit`, a title built around the notice's own title is shortened to fit.
-    """
-    from portal.notifications.api import notify
-    from portal.notifications.limits import fit_title
-
-    return notify(
-        recipients,
-        category="notice",
-        title=fit_title(title) if fit else title,
-        body=notice.summary or notice.title,
-        url=notice.url or "",
-        urgency=notice.urgency,
-        estate=notice.page_estate,
-        dedupe_key=dedupe_key,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        subject=notice,
-    )
+def _about(notice: NoticePage) -> dict[str, Any]:
+    """Return what every notification about a notice says besides its title: the notice's
+    summary, link, urgency and estate, and the notice itself as its subject."""
+    return {
+        "category": "notice",
+        "body": notice.summary or notice.title,
+        "url": notice.url or "",
+        "urgency": notice.urgency,
+        "estate": notice.page_estate,
+        "subject": notice,
+    }
 
 
 @transaction.atomic
@@ -134,8 +118,6 @@ def publish_notice(
     before the page goes live, under the key the publication's own announcement uses
     (on_notice_published), so that announcement reaches nobody twice.
     """
-    from portal.notifications.api import notify
-
     notice = NoticePage(
         title=title[:255],
         slug=slug,
@@ -197,12 +179,12 @@ def on_notice_published(notice: NoticePage, *, actor: Any = None) -> None:
         scope=notice.scope_label,
         requires_acknowledgement=notice.requires_acknowledgement,
     )
-    _notify(
-        notice,
+    notify(
         recipients,
         title=notice.title,
         dedupe_key=published_key(notice),
         actor=actor,
+        **_about(notice),
     )
     if notice.requires_acknowledgement:
         schedule_reminder(notice)
@@ -246,14 +228,12 @@ def send_acknowledgement_reminders(notice: NoticePage) -> int:
     ).exclude(pk__in=readers)
     count = recipients.count()
     if count:
-        _notify(
-            notice,
+        notify(
             recipients,
             # The notice's title may fill a notification title on its own (NoticePage.clean).
-            title=_("请确认已阅：%(title)s") % {"title": notice.title},
-            fit=True,
+            title=fit_title(_("请确认已阅：%(title)s") % {"title": notice.title}),
             dedupe_key=f"notice:{notice.pk}:reminder",
-            actor=None,
+            **_about(notice),
         )
     audit.record("notice.reminded", obj=notice, estate=notice.page_estate, recipients=count)
     return count
