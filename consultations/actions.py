@@ -30,7 +30,7 @@ from consultations.models import (
 )
 from consultations.models.responses import AREA_SCALE, UNIT_SCALE
 from portal.community import audit, permissions
-from portal.community.membership import member_units, users_of_units
+from portal.community.membership import users_of_units
 from portal.community.models import Ownership, Unit
 from portal.notifications.api import fit_title, notify
 
@@ -52,16 +52,8 @@ def audience_users(consultation: ConsultationPage) -> QuerySet:
 
 
 def is_in_audience(user: Any, consultation: ConsultationPage) -> bool:
-    """Return whether the user may respond: a verified owner, or (for residents) any member
-    who owns or lives in a unit of the estate."""
-    estate = consultation.page_estate
-    if estate is None or not permissions.is_authenticated(user):
-        return False
-    if permissions.is_verified_owner(user, estate):
-        return True
-    if consultation.audience == Audience.OWNERS:
-        return False
-    return member_units(user, estate).exists()
+    """Return whether the user is among those the consultation asks (permissions decides)."""
+    return permissions.may(user, "respond_to_consultation", consultation)
 
 
 def refusal(user: Any, consultation: ConsultationPage, now=None) -> str | None:

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from portal.community.choices import Party, RoleKind, Visibility
-from portal.community.membership import ESTATE_PARTIES, PARTY_ROLE_KINDS
+from portal.community.membership import ESTATE_PARTIES, PARTY_ROLE_KINDS, member_units
 from portal.community.models import Community, Estate, OwnerIdentity, Role
 
 _CACHE_ATTR = "_gongzhi_role_set"
@@ -509,6 +509,19 @@ def _may_view_consultation_results(user: Any, consultation: Any) -> bool:
     return bool(consultation.is_closed)
 
 
+def _may_respond_to_consultation(user: Any, consultation: Any) -> bool:
+    """Answer a consultation: a verified owner, or (when it asks residents too) any member
+    who owns or lives in a unit of the estate."""
+    estate = consultation.page_estate
+    if estate is None or not is_authenticated(user):
+        return False
+    if is_verified_owner(user, estate):
+        return True
+    if consultation.asks_owners_only:
+        return False
+    return member_units(user, estate).exists()
+
+
 # Actions asked of an estate (or of any object, through the estate it belongs to).
 ACTIONS = {
     "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),
@@ -557,6 +570,7 @@ OBJECT_ACTIONS = {
     "adjust_item": _may_adjust_item,
     "open_items_for": _may_open_items_for,
     "view_consultation_results": _may_view_consultation_results,
+    "respond_to_consultation": _may_respond_to_consultation,
 }
 
 

@@ -180,6 +180,7 @@ def test_every_object_action_is_in_the_matrix():
         "decide_appeal",
         "view_consultation_results",
         "quote_post",
+        "respond_to_consultation",
     } == set(permissions.OBJECT_ACTIONS)
 
 
@@ -277,3 +278,20 @@ def test_the_template_tag_asks_the_same_question(rf: RequestFactory, things, own
     assert template.render(Context({"request": request, "post": things["own_post"]})) == "True"
     request.user = tenant
     assert template.render(Context({"request": request, "post": things["own_post"]})) == "False"
+
+
+def test_a_consultation_asks_owners_and_residents_only_when_it_says_so(
+    estate_a, owner, tenant, outsider, committee_chair
+):
+    from consultations.choices import Audience
+    from consultations.models import ConsultationIndexPage
+
+    index = ConsultationIndexPage.objects.descendant_of(estate_a.page).get()
+    owners_only = make_consultation(index, audience=Audience.OWNERS)
+    everyone = make_consultation(index, title="垃圾分类征求意见", audience=Audience.RESIDENTS)
+    assert permissions.may(owner, "respond_to_consultation", owners_only)
+    assert not permissions.may(tenant, "respond_to_consultation", owners_only)
+    assert permissions.may(tenant, "respond_to_consultation", everyone)
+    assert not permissions.may(outsider, "respond_to_consultation", everyone)
+    # Running it is not being asked: the chair owns no flat here.
+    assert not permissions.may(committee_chair, "respond_to_consultation", everyone)
