@@ -23,7 +23,7 @@ PATTERNS = {
     "reads roles": re.compile(
         r"Role\.objects|\.roles\.|\broles?__\w|\bhas_role\b|\broles_of\(|\bkinds_in\("
     ),
-    "compares authorship": re.compile(r"\bauthor_id\s*[!=]="),
+    "compares authorship": re.compile(r"\bauthor_id\s*[!=]=|_by_id\s*[!=]=\s*(request\.)?user\.pk"),
 }
 
 # File (relative to the project root) → why it may match. Keep it short and true.

@@ -522,6 +522,13 @@ def _may_respond_to_consultation(user: Any, consultation: Any) -> bool:
     return member_units(user, estate).exists()
 
 
+def _may_confirm_paper_ballot(user: Any, ballot: Any) -> bool:
+    """Confirm an entered paper ballot: another member of the committee than who entered it."""
+    return _may_run_assembly(user, ballot.assembly.page_estate) and (
+        ballot.entered_by_id != getattr(user, "pk", None)
+    )
+
+
 # Actions asked of an estate (or of any object, through the estate it belongs to).
 ACTIONS = {
     "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),
@@ -571,6 +578,7 @@ OBJECT_ACTIONS = {
     "open_items_for": _may_open_items_for,
     "view_consultation_results": _may_view_consultation_results,
     "respond_to_consultation": _may_respond_to_consultation,
+    "confirm_paper_ballot": _may_confirm_paper_ballot,
 }
 
 

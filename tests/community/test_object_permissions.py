@@ -181,6 +181,7 @@ def test_every_object_action_is_in_the_matrix():
         "view_consultation_results",
         "quote_post",
         "respond_to_consultation",
+        "confirm_paper_ballot",
     } == set(permissions.OBJECT_ACTIONS)
 
 
@@ -295,3 +296,21 @@ def test_a_consultation_asks_owners_and_residents_only_when_it_says_so(
     assert not permissions.may(outsider, "respond_to_consultation", everyone)
     # Running it is not being asked: the chair owns no flat here.
     assert not permissions.may(committee_chair, "respond_to_consultation", everyone)
+
+
+def test_a_paper_ballot_is_confirmed_by_another_committee_member_than_who_entered_it(
+    estate_a, estate_b, committee_chair, committee_member, property_manager
+):
+    from types import SimpleNamespace
+
+    # Only the rule's inputs: the ballot's assembly (its estate) and who entered it.
+    entered_by_chair = SimpleNamespace(
+        assembly=SimpleNamespace(page_estate=estate_a), entered_by_id=committee_chair.pk
+    )
+    assert not permissions.may(committee_chair, "confirm_paper_ballot", entered_by_chair)
+    assert permissions.may(committee_member, "confirm_paper_ballot", entered_by_chair)
+    assert not permissions.may(property_manager, "confirm_paper_ballot", entered_by_chair)
+    elsewhere = SimpleNamespace(
+        assembly=SimpleNamespace(page_estate=estate_b), entered_by_id=committee_chair.pk
+    )
+    assert not permissions.may(committee_member, "confirm_paper_ballot", elsewhere)
