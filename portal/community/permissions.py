@@ -594,6 +594,10 @@ def estate_of(obj: Any) -> Estate | None:
         return obj.thread.estate
     if hasattr(obj, "item_id") and not hasattr(obj, "estate_id"):  # action item updates
         return obj.item.estate
+    if hasattr(obj, "assembly_id"):  # ballots, proxies, voting rights
+        return obj.assembly.page_estate
+    if hasattr(obj, "post_id") and not hasattr(obj, "estate_id"):  # reports, appeals
+        return obj.post.thread.estate
     return getattr(obj, "estate", None)
 
 
