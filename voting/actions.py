@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.community import audit, legal, permissions
 from portal.community.models import OwnerIdentity
@@ -612,7 +613,11 @@ def _refuse_over_proxy_cap(assembly: AssemblyPage, right: VotingRight, agent: An
     )
     if represented >= assembly.proxy_cap_per_agent:
         raise ValidationError(
-            _("每位受托人在本次会议最多代理 %(cap)s 个投票权，您已达到上限。")
+            ngettext(
+                "每位受托人在本次会议最多代理 %(cap)s 个投票权，您已达到上限。",
+                "每位受托人在本次会议最多代理 %(cap)s 个投票权，您已达到上限。",
+                assembly.proxy_cap_per_agent,
+            )
             % {"cap": assembly.proxy_cap_per_agent}
         )
 

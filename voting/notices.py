@@ -72,6 +72,7 @@ def publish_notice(
     """
     from portal.notices import actions as notices
     from portal.notices.choices import Issuer, Urgency
+    from portal.notifications.limits import fit_title
 
     index = notices.notice_index(assembly.page_estate)
     if index is None:
@@ -79,7 +80,9 @@ def publish_notice(
     return notices.publish_notice(
         index,
         slug=slug,
-        title=title,
+        # A notice's title must fit a notification and an SMS; the assembly's own page keeps
+        # its full name and the notice links to it.
+        title=fit_title(title),
         summary=summary,
         body=body,
         category=category,
