@@ -1,8 +1,7 @@
 """Every state change of the consultations domain has its one entry point here.
 
 Responding, marking opinions, publishing the response report, and the notifications at the
-opening, before the close and at the report. All notifications go through `_notify`, the one
-call to portal.notifications.api.notify.
+opening, before the close and at the report, each sent with portal.notifications.api.notify.
 """
 
 from __future__ import annotations
@@ -31,39 +30,15 @@ from consultations.models import (
 )
 from consultations.models.responses import AREA_SCALE, UNIT_SCALE
 from portal.community import audit, permissions
+from portal.community.membership import users_of_units
 from portal.community.models import Ownership, Unit
+from portal.notifications.api import fit_title, notify
 
 if TYPE_CHECKING:
     from portal.accounts.types import AnyUser, User
 
 OPENING_TASK = "consultations.tasks.send_opening_notice"
 REMINDER_TASK = "consultations.tasks.send_closing_reminder"
-
-
-def _notify(
-    consultation: ConsultationPage,
-    recipients: Any,
-    *,
-    title: str,
-    body: str,
-    dedupe_key: str,
-    url: str = "",
-    actor: Any = None,
-):
-    from portal.notifications.api import TITLE_MAX, notify
-
-    if len(title) > TITLE_MAX:
-        title = title[: TITLE_MAX - 1] + "…"
-    return notify(
-        recipients,
-        category="consultation",
-        title=title,
-        body=body,
-        url=url or consultation.url or "",
-        estate=consultation.page_estate,
-        dedupe_key=dedupe_key,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
 
 
 def _local(moment) -> str:
@@ -75,25 +50,13 @@ def _local(moment) -> str:
 
 def audience_users(consultation: ConsultationPage) -> QuerySet:
     """Return the accounts the consultation asks: the estate's owners (and residents)."""
-    from portal.notices.scope import users_of_units
-
     units = Unit.objects.filter(building__estate=consultation.page_estate)
     return users_of_units(units, owners_only=consultation.audience == Audience.OWNERS)
 
 
 def is_in_audience(user: AnyUser, consultation: ConsultationPage) -> bool:
-    """Return whether the user may respond: a verified owner, or (for residents) any member
-    who owns or lives in a unit of the estate."""
-    from portal.notices.scope import member_units
-
-    estate = consultation.page_estate
-    if estate is None or not permissions.is_authenticated(user):
-        return False
-    if permissions.is_verified_owner(user, estate):
-        return True
-    if consultation.audience == Audience.OWNERS:
-        return False
-    return member_units(user, estate).exists()
+    """Return whether the user is among those the consultation asks (permissions decides)."""
+    return permissions.may(user, "respond_to_consultation", consultation)
 
 
 def refusal(user: AnyUser, consultation: ConsultationPage, now=None) -> str | None:
@@ -312,6 +275,26 @@ def mark_opinions(
     return len(changed)
 
 
+@transaction.atomic
+def save_handling(
+    consultation: ConsultationPage,
+    marks: Mapping[int, tuple[str, str]],
+    *,
+    actor: Any,
+    publish: bool = False,
+    summary: str = "",
+) -> int:
+    """Record the committee's handling of opinions and, with publish, publish the report.
+
+    "保存并发布" is one act: a refused publication saves no marks either (ValidationError,
+    nothing changed). Returns how many opinions changed.
+    """
+    changed = mark_opinions(consultation, marks, actor=actor)
+    if publish:
+        publish_report(consultation, summary=summary, actor=actor)
+    return changed
+
+
 def unmarked_count(consultation: ConsultationPage) -> int:
     return Opinion.objects.filter(consultation=consultation, handling="").count()
 
@@ -388,10 +371,11 @@ def notify_participants_of_handling(
         groups[_handling_summary(counts)].append(user_id)
     url = consultation.subpage_url("report")
     for summary, user_ids in sorted(groups.items()):
-        _notify(
-            consultation,
+        notify(
             user_ids,
-            title=_("您的意见处理情况：%(title)s") % {"title": consultation.title},
+            category="consultation",
+            estate=consultation.page_estate,
+            title=fit_title(_("您的意见处理情况：%(title)s") % {"title": consultation.title}),
             body=_("您提出的意见中：%(summary)s。点击查看每条意见的处理情况和理由。")
             % {"summary": summary},
             url=url,
@@ -463,12 +447,14 @@ def send_opening_notice(consultation: ConsultationPage) -> int:
         return 0
     recipients = audience_users(consultation)
     count = recipients.count()
-    _notify(
-        consultation,
+    notify(
         recipients,
-        title=_("征求意见：%(title)s") % {"title": consultation.title},
+        category="consultation",
+        estate=consultation.page_estate,
+        title=fit_title(_("征求意见：%(title)s") % {"title": consultation.title}),
         body=_("%(purpose)s 截止时间：%(at)s。")
         % {"purpose": consultation.purpose, "at": _local(consultation.closes_at)},
+        url=consultation.url or "",
         dedupe_key=f"consultation:{consultation.pk}:opening",
     )
     return count
@@ -482,12 +468,14 @@ def send_closing_reminder(consultation: ConsultationPage) -> int:
     recipients = audience_users(consultation).exclude(pk__in=responded)
     count = recipients.count()
     if count:
-        _notify(
-            consultation,
+        notify(
             recipients,
-            title=_("征求意见即将截止：%(title)s") % {"title": consultation.title},
+            category="consultation",
+            estate=consultation.page_estate,
+            title=fit_title(_("征求意见即将截止：%(title)s") % {"title": consultation.title}),
             body=_("征求意见将于 %(at)s 截止，您还没有提交意见。")
             % {"at": _local(consultation.closes_at)},
+            url=consultation.url or "",
             dedupe_key=f"consultation:{consultation.pk}:reminder",
         )
     audit.record(

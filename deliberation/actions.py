@@ -50,9 +50,10 @@ from deliberation.models import (
     Thread,
     UserBlock,
 )
-from portal.community import audit, permissions
-from portal.community.choices import Party, RoleKind
-from portal.community.models import Estate, Role
+from portal.community import audit, membership, permissions
+from portal.community.choices import Party
+from portal.community.models import Estate
+from portal.notifications.api import notify
 from themes.sanitiser import clean_html, plain_text
 
 if TYPE_CHECKING:
@@ -71,32 +72,8 @@ def thread_url(thread: Thread) -> str:
     return reverse("deliberation:thread_detail", args=[thread.estate.slug, thread.pk])
 
 
-def party_user_ids(estate: Estate, party: str) -> list[int]:
-    """Return the ids of the people who speak for the party over this estate."""
-    roles = Role.objects.active()
-    if party == Party.PROPERTY:
-        roles = roles.filter(estate=estate, kind__in=RoleKind.property_company())
-    elif party == Party.COMMITTEE:
-        roles = roles.filter(estate=estate, kind__in=RoleKind.committee())
-    elif party == Party.COMMUNITY:
-        roles = roles.filter(kind=RoleKind.COMMUNITY_OFFICIAL, community_id=estate.community_id)
-    elif party == Party.SUBDISTRICT:
-        roles = roles.filter(
-            kind=RoleKind.SUBDISTRICT_OFFICIAL, sub_district_id=estate.community.sub_district_id
-        )
-    else:
-        return []
-    return sorted(set(roles.values_list("user_id", flat=True)))
-
-
 def moderator_user_ids(estate: Estate) -> list[int]:
-    return sorted(
-        set(
-            Role.objects.active()
-            .filter(estate=estate, kind__in=permissions.MODERATOR_KINDS)
-            .values_list("user_id", flat=True)
-        )
-    )
+    return membership.estate_user_ids(estate, permissions.MODERATOR_KINDS)
 
 
 def follower_ids(thread: Thread, *, exclude: User | None = None) -> list[int]:
@@ -104,42 +81,6 @@ def follower_ids(thread: Thread, *, exclude: User | None = None) -> list[int]:
     if exclude is not None:
         followers = followers.exclude(user_id=exclude.pk)
     return list(followers.values_list("user_id", flat=True))
-
-
-def _notify(
-    recipients: Iterable[int],
-    *,
-    estate: Estate,
-    title: str,
-    body: str = "",
-    url: str = "",
-    dedupe_key: str,
-    actor: Any = None,
-    urgency: str = "normal",
-    subject: Post | Thread | None = None,
-    quote_subject: bool = False,
-):
-    """Send one message about the discussion area through the one notification path.
-
-    Title and body are the portal's own words. A member's words reach the message only
-    through `subject` (the post, or the thread whose title is its opening post's), read
-    through deliberation.visibility whenever the message is shown or sent.
-    """
-    from portal.notifications.api import notify
-
-    return notify(
-        list(recipients),
-        category="deliberation",
-        title=title[:120],
-        body=body[:2000],
-        url=url,
-        urgency=urgency,
-        estate=estate,
-        dedupe_key=dedupe_key,
-        actor=actor,
-        subject=subject,
-        quote_subject=quote_subject,
-    )
 
 
 def after_status_change(post: Post) -> None:
@@ -204,7 +145,7 @@ def _clean_body(body: str) -> str:
 
 def hold_reason(estate: Estate, user: User, *texts: str) -> str:
     """Return why a post must wait for a moderator (sensitive word, pre-moderation), or ""."""
-    if permissions.may_moderate(user, estate):
+    if permissions.may(user, "moderate", estate):
         return ""
     haystack = " ".join(plain_text(t) if "<" in t else t for t in texts).lower()
     words = SensitiveWord.objects.filter(estate=estate).values_list("word", flat=True)
@@ -358,8 +299,9 @@ def start_thread(
 
 
 def _notify_new_report(thread: Thread, *, actor: User) -> None:
-    _notify(
-        party_user_ids(thread.estate, thread.responsible_party),
+    notify(
+        membership.party_user_ids(thread.estate, thread.responsible_party),
+        category="deliberation",
         estate=thread.estate,
         title=_("新的问题反映"),
         body=_("请在 %(due)s 前首次响应。")
@@ -374,8 +316,9 @@ def _notify_new_report(thread: Thread, *, actor: User) -> None:
 
 def _notify_moderators_of_hold(post: Post, *, actor: User) -> None:
     estate = post.thread.estate
-    _notify(
+    notify(
         moderator_user_ids(estate),
+        category="deliberation",
         estate=estate,
         title=_("有发言待审核"),
         body=post.held_reason,
@@ -404,7 +347,7 @@ def add_post(
     now = now or timezone.now()
     estate = thread.estate
     check_may_post(estate, user, now=now)
-    if thread.is_held and not permissions.may_moderate(user, estate):
+    if thread.is_held and not permissions.may(user, "moderate", estate):
         raise ValidationError(_("该议题正在审核中，暂不能回复。"))
     if parent is not None:
         if parent.thread_id != thread.pk:
@@ -412,7 +355,7 @@ def add_post(
         if parent.depth >= MAX_DEPTH:
             parent = parent.parent
     body_html = _clean_body(body)
-    if official and not permissions.parties_of(user, estate):
+    if official and not permissions.may(user, "answer_officially", estate):
         raise PermissionDenied(_("只有物业、业委会和社区、街道工作人员可以发布官方答复。"))
     held = "" if official else hold_reason(estate, user, body_html)
     post = _create_post(thread, user, body_html, parent=parent, held=held, now=now)
@@ -437,8 +380,9 @@ def add_post(
 
 def _notify_followers_of_post(post: Post, *, actor: User) -> None:
     thread = post.thread
-    _notify(
+    notify(
         follower_ids(thread, exclude=post.author),
+        category="deliberation",
         estate=thread.estate,
         title=_("有新回复"),
         url=f"{thread_url(thread)}#post-{post.pk}",
@@ -450,7 +394,7 @@ def _notify_followers_of_post(post: Post, *, actor: User) -> None:
 
 
 def _post_editable_by(post: Post, user: User) -> None:
-    if post.author_id != getattr(user, "pk", None):
+    if not permissions.may(user, "edit_post", post):
         raise PermissionDenied(_("只能修改或删除自己的发言。"))
     if post.status in (PostStatus.DELETED, PostStatus.HIDDEN):
         raise ValidationError(_("该发言已删除或被隐藏，不能修改。"))
@@ -498,7 +442,7 @@ def edit_post(post: Post, user: User, *, body: str, now: datetime | None = None)
 def delete_post(post: Post, user: User, *, now: datetime | None = None) -> Post:
     """Withdraw the author's post: a tombstone stays in its place, the text is kept for review."""
     post = Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
-    if post.author_id != getattr(user, "pk", None):
+    if not permissions.may(user, "delete_post", post):
         raise PermissionDenied(_("只能删除自己的发言。"))
     if post.status == PostStatus.DELETED:
         return post
@@ -538,15 +482,15 @@ def mark_official(post: Post, user: User, *, party: str = "", now: datetime | No
     post = Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
     thread = Thread.objects.select_for_update().select_related("estate").get(pk=post.thread_id)
     estate = thread.estate
-    mine = permissions.parties_of(user, estate)
-    if not mine:
+    if not permissions.may(user, "answer_officially", estate):
         raise PermissionDenied(_("只有物业、业委会和社区、街道工作人员可以发布官方答复。"))
     if not party:  # the responsible party if the user speaks for it, else their first
+        mine = permissions.parties_of(user, estate)
         in_order = [p for p in Party.values if p in mine]
         party = thread.responsible_party if thread.responsible_party in mine else in_order[0]
-    if party not in mine:
+    if not permissions.may(user, "speak_for", permissions.PartyTarget(estate, party)):
         raise PermissionDenied(_("您不能代表该方答复。"))
-    if party not in permissions.parties_of(post.author, estate):
+    if not permissions.may(post.author, "speak_for", permissions.PartyTarget(estate, party)):
         raise ValidationError(_("官方答复必须由该方的工作人员发布。"))
     if post.status != PostStatus.PUBLISHED:
         raise ValidationError(_("只有已发布的发言可以标为官方答复。"))
@@ -578,8 +522,9 @@ def mark_official(post: Post, user: User, *, party: str = "", now: datetime | No
     )
     recipients = set(follower_ids(thread, exclude=user)) | {thread.author_id}
     recipients.discard(user.pk)
-    _notify(
+    notify(
         recipients,
+        category="deliberation",
         estate=estate,
         title=_("%(party)s 官方答复") % {"party": party_badge(party)},
         url=f"{thread_url(thread)}#post-{post.pk}",
@@ -607,7 +552,7 @@ def assign(
     now = now or timezone.now()
     thread = _lock_issue(thread)
     estate = thread.estate
-    if not (permissions.parties_of(user, estate) or permissions.may_moderate(user, estate)):
+    if not permissions.may(user, "assign_issue", thread):
         raise PermissionDenied(_("只有各责任方和版主可以改派。"))
     reason = " ".join((reason or "").split())
     if party not in Party.values:
@@ -635,8 +580,9 @@ def assign(
         party=party,
         reason=reason,
     )
-    _notify(
-        party_user_ids(estate, party),
+    notify(
+        membership.party_user_ids(estate, party),
+        category="deliberation",
         estate=estate,
         title=_("问题改派给您方处理"),
         body=reason,
@@ -694,7 +640,7 @@ def mark_resolved(
     now = now or timezone.now()
     thread = _lock_issue(thread)
     estate = thread.estate
-    if thread.responsible_party not in permissions.parties_of(user, estate):
+    if not permissions.may(user, "resolve_issue", thread):
         raise PermissionDenied(_("只有责任方可以标记已解决。"))
     if thread.state not in OPEN_ISSUE_STATES:
         raise ValidationError(_("该问题当前状态不能标记为已解决。"))
@@ -723,8 +669,9 @@ def mark_resolved(
         resolution=resolution.pk,
         photo=bool(resolution.photo),
     )
-    _notify(
+    notify(
         [thread.author_id],
+        category="deliberation",
         estate=estate,
         title=_("您反映的问题已处理"),
         body=_("处理说明：%(note)s。请确认是否解决并评价；%(hours)s 小时内未确认将自动关闭。")
@@ -756,7 +703,7 @@ def schedule_auto_close(thread: Thread, *, at: datetime):
 
 
 def _check_reporter(thread: Thread, user: User) -> None:
-    if thread.author_id != getattr(user, "pk", None):
+    if not permissions.may(user, "act_as_reporter", thread):
         raise PermissionDenied(_("只有反映人可以这样做。"))
 
 
@@ -796,8 +743,9 @@ def reopen(thread: Thread, user: User, *, reason: str = "", now: datetime | None
     audit.record(
         "deliberation.reopened", actor=user, obj=thread, estate=thread.estate, reason=reason
     )
-    _notify(
-        party_user_ids(thread.estate, thread.responsible_party),
+    notify(
+        membership.party_user_ids(thread.estate, thread.responsible_party),
+        category="deliberation",
         estate=thread.estate,
         title=_("问题被重新打开"),
         body=reason,
@@ -920,7 +868,7 @@ def _escalate(thread: Thread, deadline: str, level: int, *, now: datetime) -> in
                 thread=thread, deadline=deadline, level=level, created_at=now
             )
             party = Party.COMMITTEE if level == EscalationLevel.COMMITTEE else Party.COMMUNITY
-            recipients = party_user_ids(thread.estate, party)
+            recipients = membership.party_user_ids(thread.estate, party)
             audit.record(
                 "deliberation.escalated",
                 actor=None,
@@ -932,8 +880,9 @@ def _escalate(thread: Thread, deadline: str, level: int, *, now: datetime) -> in
                 recipient_count=len(recipients),
             )
             what = DeadlineKind(deadline).label
-            _notify(
+            notify(
                 recipients,
+                category="deliberation",
                 estate=thread.estate,
                 title=_("问题反映%(what)s逾期，请督办") % {"what": what},
                 body=_("责任方：%(party)s。请督促处理。")

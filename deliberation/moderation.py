@@ -28,6 +28,7 @@ from deliberation.models import (
 )
 from portal.community import audit, permissions
 from portal.community.models import Estate
+from portal.notifications.api import notify
 
 if TYPE_CHECKING:
     from portal.accounts.types import User
@@ -44,7 +45,7 @@ def _lock(post: Post) -> Post:
 
 
 def _require_moderator(user: User, estate: Estate) -> None:
-    if not permissions.may_moderate(user, estate):
+    if not permissions.may(user, "moderate", estate):
         raise PermissionDenied(_("只有本小区的版主可以处理。"))
 
 
@@ -53,12 +54,6 @@ def _one_line(text: str, limit: int, field: str, label: str) -> str:
     if len(text) > limit:
         raise ValidationError({field: _("%(label)s最多 %(n)s 字。") % {"label": label, "n": limit}})
     return text
-
-
-def _notify(*args, **kwargs):
-    from deliberation.actions import _notify as notify
-
-    return notify(*args, **kwargs)
 
 
 def _thread_url(thread: Thread) -> str:
@@ -87,7 +82,7 @@ def report_post(
     estate = post.thread.estate
     if not permissions.may(user, "deliberate", estate):
         raise PermissionDenied(_("只有本小区成员可以举报。"))
-    if post.author_id == user.pk:
+    if not permissions.may(user, "report_post", post):  # a member, so: their own post
         raise ValidationError(_("不能举报自己的发言。"))
     if reason not in ReportReason.values:
         raise ValidationError({"reason": _("请选择举报原因。")})
@@ -147,8 +142,9 @@ def report_post(
         _notify_author_of_hiding(post)
         from deliberation.actions import moderator_user_ids
 
-        _notify(
+        notify(
             moderator_user_ids(estate),
+            category="deliberation",
             estate=estate,
             title=_("有发言被举报后自动隐藏，请复核"),
             url=reverse("deliberation:moderation_queue", args=[estate.slug]),
@@ -174,8 +170,9 @@ def _notify_author_of_hiding(post: Post, *, actor: User | None = None) -> None:
     # The reason is not copied: the inbox shows the post's tombstone as it stands, so a
     # reason changed on review, or a restore, reads correctly in the notice already sent.
     thread = post.thread
-    _notify(
+    notify(
         [post.author_id],
+        category="deliberation",
         estate=thread.estate,
         title=_("您的发言已被隐藏"),
         body=_("如有异议，可在议题页面对该发言申诉一次。"),
@@ -335,7 +332,7 @@ def appeal(post: Post, user: User, *, text: str, now: datetime | None = None) ->
     """The author appeals once against a hidden post; another moderator decides."""
     post = _lock(post)
     estate = post.thread.estate
-    if post.author_id != getattr(user, "pk", None):
+    if not permissions.may(user, "appeal_post", post):
         raise PermissionDenied(_("只有发言人可以申诉。"))
     if post.status != PostStatus.HIDDEN:
         raise ValidationError(_("只有被隐藏的发言可以申诉。"))
@@ -361,8 +358,9 @@ def appeal(post: Post, user: User, *, text: str, now: datetime | None = None) ->
     from deliberation.actions import moderator_user_ids
 
     recipients = [pk for pk in moderator_user_ids(estate) if pk not in (post.hidden_by_id, user.pk)]
-    _notify(
+    notify(
         recipients,
+        category="deliberation",
         estate=estate,
         title=_("有新的申诉待复核"),
         url=reverse("deliberation:moderation_queue", args=[estate.slug]),
@@ -391,7 +389,7 @@ def decide_appeal(
     post = appeal_obj.post
     estate = post.thread.estate
     _require_moderator(moderator, estate)
-    if moderator.pk in (appeal_obj.hidden_by_id, appeal_obj.author_id):
+    if not permissions.may(moderator, "decide_appeal", appeal_obj):
         raise PermissionDenied(_("申诉须由另一位版主复核，隐藏该发言的版主不能复核。"))
     if appeal_obj.status != AppealStatus.PENDING:
         raise ValidationError(_("该申诉已处理。"))
@@ -411,8 +409,9 @@ def decide_appeal(
         appeal_id=appeal_obj.pk,
         upheld=uphold,
     )
-    _notify(
+    notify(
         [appeal_obj.author_id],
+        category="deliberation",
         estate=estate,
         title=_("您的申诉已处理：%(result)s") % {"result": appeal_obj.get_status_display()},
         body=note,
@@ -469,8 +468,9 @@ def block_user(
         days=days,
         reason=reason,
     )
-    _notify(
+    notify(
         [user.pk],
+        category="deliberation",
         estate=estate,
         title=_("您在%(estate)s议事区被禁言 %(days)s 天") % {"estate": estate.name, "days": days},
         body=_("原因：%(reason)s") % {"reason": reason},

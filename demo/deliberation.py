@@ -15,7 +15,7 @@ from portal.community.models import Estate
 
 
 def _users(*phones: str) -> dict[str, object]:
-    from portal.accounts.phone import normalize_phone
+    from portal.community.phone import normalize_phone
 
     found = {
         u.phone: u

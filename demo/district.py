@@ -21,10 +21,10 @@ from demo.discussion_history import seed_history as seed_discussion_history
 from demo.knowledge import seed_knowledge
 from demo.oversight import seed_oversight
 from demo.voting import seed_assembly, seed_past_assembly
-from portal.accounts.phone import normalize_phone
 from portal.community import actions
 from portal.community.choices import IdentityKind, RoleKind, Visibility
 from portal.community.models import Community, Estate, OwnerIdentity, SubDistrict
+from portal.community.phone import normalize_phone
 from portal.community.register import import_rows
 from portal.community.register.id_numbers import check_character
 from portal.home.models import HomePage, StandardPage

@@ -22,10 +22,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.accounts.phone import InvalidPhone, normalize_phone
 from portal.community import audit, legal, permissions
-from portal.community.choices import RoleKind
 from portal.community.models import OwnerIdentity
+from portal.community.phone import InvalidPhone, normalize_phone
+from portal.notifications.api import fit_title, notify
 from voting import ledger
 from voting.choices import (
     AssemblyState,
@@ -69,27 +69,8 @@ def _local(value: datetime) -> str:
     return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def _notify(recipients, *, title: str, body: str, url: str, estate, dedupe_key: str, actor=None):
-    """Send through the one notification path; imported late so apps load in any order."""
-    from portal.notifications.api import notify
-
-    recipients = [user for user in recipients if user is not None]
-    if recipients:
-        notify(
-            recipients,
-            category="assembly",
-            title=title,
-            body=body,
-            url=url,
-            urgency="normal",
-            estate=estate,
-            dedupe_key=dedupe_key,
-            actor=actor,
-        )
-
-
 def _require_runner(actor: User, assembly: AssemblyPage) -> None:
-    if not permissions.may_run_assembly(actor, assembly.page_estate):
+    if not permissions.may(actor, "run_assembly", assembly.page_estate):
         raise PermissionDenied(_("只有本小区业主委员会成员可以办理此事项。"))
 
 
@@ -409,9 +390,9 @@ def _refuse_outside_window(assembly: AssemblyPage, now: datetime) -> None:
 
 
 def _refuse_non_voter(user: User, estate) -> None:
-    if permissions.may_vote(user, estate):
+    if permissions.may(user, "vote", estate):
         return
-    if RoleKind.RESIDENT in permissions.roles_of(user).kinds_in(estate):
+    if permissions.standing_in(user, estate) == "resident":
         raise ValidationError(_("住户（物业使用人）不享有投票权，只有业主才能投票。"))
     raise ValidationError(
         _("您的账户尚未认证为本小区业主，不能投票。请先在“我的”页面完成业主认证。")
@@ -473,7 +454,7 @@ def cast_ballot(
         if proxy is None:
             raise ValidationError(_("您没有经业委会批准的本次会议委托，不能代该业主投票。"))
     else:
-        if entered_by is None or not permissions.may_run_assembly(entered_by, estate):
+        if entered_by is None or not permissions.may(entered_by, "run_assembly", estate):
             raise ValidationError(_("只有本小区业主委员会成员可以录入书面选票。"))
         if not scan:
             raise ValidationError(_("请上传书面选票的扫描件。"))
@@ -680,7 +661,12 @@ def _notify_receipt(assembly: AssemblyPage, ballot: Ballot, cast_by, right, esta
     notify's own savepoint: a refused notification never costs the voter their ballot.
     """
     if ballot.channel == Channel.PAPER:
-        recipients = [identity.user for identity in right.holders.select_related("user")]
+        # Holders without an account yet hear nothing (nobody to tell).
+        recipients = [
+            identity.user
+            for identity in right.holders.select_related("user")
+            if identity.user is not None
+        ]
     else:
         recipients = [cast_by]
     if assembly.secret_ballot:
@@ -696,9 +682,10 @@ def _notify_receipt(assembly: AssemblyPage, ballot: Ballot, cast_by, right, esta
             "账本公开的表决意见与您所投一致。"
         ) % {"code": ballot.receipt_code}
     try:
-        _notify(
+        notify(
             recipients,
-            title=(_("投票回执：%(assembly)s") % {"assembly": assembly.title})[:120],
+            category="assembly",
+            title=fit_title(_("投票回执：%(assembly)s") % {"assembly": assembly.title}),
             body=body,
             url=reverse("voting:receipt", args=[assembly.pk]),
             estate=estate,
@@ -757,7 +744,7 @@ def confirm_paper_ballot(ballot: Ballot, *, actor: User) -> PaperConfirmation:
     _require_runner(actor, assembly)
     if ballot.channel != Channel.PAPER:
         raise ValidationError(_("只有书面选票需要核对。"))
-    if ballot.entered_by_id == actor.pk:
+    if not permissions.may(actor, "confirm_paper_ballot", ballot):  # a runner: so its enterer
         raise ValidationError(_("核对人不能是录入人本人，请由另一位委员核对。"))
     if PaperConfirmation.objects.filter(ballot=ballot).exists():
         raise ValidationError(_("这张书面选票已经核对过了。"))
@@ -910,9 +897,10 @@ def decide_proxy(proxy: Proxy, *, actor: User, approve: bool, reason: str = "") 
         else _("业委会驳回了委托，理由：%(reason)s") % {"reason": proxy.decision_reason}
     )
     transaction.on_commit(
-        lambda: _notify(
-            [proxy.grantor, proxy.agent],
-            title=title,
+        lambda: notify(
+            [user for user in (proxy.grantor, proxy.agent) if user is not None],
+            category="assembly",
+            title=fit_title(title),
             body=body,
             url=assembly.url or "",
             estate=estate,

@@ -167,7 +167,7 @@ def _invitable_units(user):
         ownerships__identity__user=user, ownerships__ended_at__isnull=True
     ).select_related("building__estate")
     estates = Estate.objects.filter(pk__in=units.values("building__estate_id"))
-    allowed = [e.pk for e in estates if permissions.may_invite_residents(user, e)]
+    allowed = [e.pk for e in estates if permissions.may(user, "invite_residents", e)]
     return units.filter(building__estate_id__in=allowed).distinct()
 
 

@@ -129,7 +129,7 @@ def correct_unit(unit: Unit, *, actor: User, **changes: Any) -> Unit:
     values, because areas decide votes (SPC interpretation Art. 8).
     """
     estate = unit.building.estate
-    if not permissions.may_manage_register(actor, estate):
+    if not permissions.may(actor, "manage_register", estate):
         raise PermissionDenied
     unknown = set(changes) - set(UNIT_CORRECTABLE_FIELDS)
     if unknown:
@@ -231,7 +231,7 @@ def decide_claim(
     identity: OwnerIdentity | None = None,
 ) -> MembershipClaim:
     """Approve or reject an application, with a reason; an approved owner claim links the unit's owner."""
-    if not permissions.may_decide_claims(actor, claim.estate):
+    if not permissions.may(actor, "decide_claims", claim.estate):
         raise PermissionDenied
     claim = MembershipClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != ClaimStatus.PENDING:

@@ -16,6 +16,7 @@ VIEW = {"view_members", "view_owners"}
 OVERSIGHT = VIEW | {"view_dashboard", "view_audit", "observe_assembly"}
 CONVENE = {"convene_meetings", "create_action_items"}
 PARTY = {"answer_officially", "deliberate"}  # speaks for a party in the discussion area
+PREP = {"see_meetings_in_preparation"}  # joint meetings before their minutes are public
 
 # What each member of the cast may do in estate A (their own, for estate roles).
 OWN_ESTATE = {
@@ -23,6 +24,7 @@ OWN_ESTATE = {
     "owner": VIEW | {"participate", "deliberate", "vote", "invite_residents"},
     "tenant": {"view_members", "participate", "deliberate"},
     "committee_member": OVERSIGHT
+    | PREP
     | CONVENE
     | PARTY
     | {
@@ -35,6 +37,7 @@ OWN_ESTATE = {
         "manage_consultation",
     },
     "committee_chair": OVERSIGHT
+    | PREP
     | CONVENE
     | PARTY
     | {
@@ -48,9 +51,11 @@ OWN_ESTATE = {
         "manage_consultation",
     },
     "property_staff": VIEW
+    | PREP
     | PARTY
     | {"edit_content", "participate", "view_register", "create_action_items"},
     "property_manager": OVERSIGHT
+    | PREP
     | PARTY
     | {
         "edit_content",
@@ -60,9 +65,9 @@ OWN_ESTATE = {
         "view_register",
         "create_action_items",
     },
-    "moderator": VIEW | {"moderate", "participate", "deliberate"},
-    "community_official": OVERSIGHT | CONVENE | PARTY,
-    "subdistrict_official": OVERSIGHT | CONVENE | PARTY,
+    "moderator": VIEW | PREP | {"moderate", "participate", "deliberate"},
+    "community_official": OVERSIGHT | PREP | CONVENE | PARTY,
+    "subdistrict_official": OVERSIGHT | PREP | CONVENE | PARTY,
     "outsider": set(),
     "site_admin": set(ALL_ACTIONS) - {"participate", "vote", "invite_residents"} - PARTY,
 }
@@ -70,7 +75,7 @@ OWN_ESTATE = {
 # What they may do in estate B (another community of the same sub-district).
 OTHER_ESTATE = {
     **{name: set() for name in OWN_ESTATE},
-    "subdistrict_official": OVERSIGHT | CONVENE | PARTY,
+    "subdistrict_official": OVERSIGHT | PREP | CONVENE | PARTY,
     "outsider": VIEW | {"participate", "deliberate", "vote", "invite_residents"},
     "site_admin": OWN_ESTATE["site_admin"],
 }

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 
 from demo import district as demo
 from demo.voting import PAST_ASSEMBLY, seed_past_assembly
-from portal.accounts.phone import normalize_phone
 from portal.community.models import Estate
+from portal.community.phone import normalize_phone
 from portal.dashboard.period import Period
 from voting import ledger
 from voting.choices import AssemblyState, Channel

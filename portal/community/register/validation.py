@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from portal.accounts.phone import InvalidPhone, normalize_phone
 from portal.community.choices import AreaSource, IdentityKind, UnitState
 from portal.community.models.register import hash_id_number
+from portal.community.phone import InvalidPhone, normalize_phone
 from portal.community.register.id_numbers import is_valid_resident_id
 from portal.community.register.parsing import (
     COL_AREA,
