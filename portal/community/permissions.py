@@ -382,6 +382,44 @@ def may_report_progress(user: Any, item: Any) -> bool:
     return item.responsible_party in parties_of(user, item.estate)
 
 
+# --- owners' initiative: petitions and the roll check (voting.petitions, voting.objections) --
+
+
+def may_petition(user: Any, estate: Estate) -> bool:
+    """Open or sign a petition for an extraordinary meeting: verified owners only.
+
+    物业管理条例 Art. 13 gives the initiative to owners; tenants never count (SPC Art. 16).
+    """
+    return is_verified_owner(user, estate)
+
+
+def may_enter_paper_petitions(user: Any, estate: Estate) -> bool:
+    """Enter owners' signed paper petitions with a scan, and record the meeting convened:
+    the committee, as with paper ballots."""
+    return may_run_assembly(user, estate)
+
+
+def may_see_petition_signers(user: Any, estate: Estate) -> bool:
+    """See signers' names in full: the committee that must act and the officials over it.
+
+    Other owners see them masked (PIPL)."""
+    return (
+        is_site_admin(user)
+        or has_any_kind(user, estate, frozenset(RoleKind.committee()))
+        or is_official_for(user, estate)
+    )
+
+
+def may_object_to_roll(user: Any, estate: Estate) -> bool:
+    """File an objection to one's own entries on a published roll: verified owners only."""
+    return is_verified_owner(user, estate)
+
+
+def may_decide_roll_objections(user: Any, estate: Estate) -> bool:
+    """Decide objections to the roll, and override undecided ones: the committee."""
+    return may_run_assembly(user, estate)
+
+
 ACTIONS = {
     "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),
     "view_owners": lambda u, e: may_view(u, e, Visibility.OWNERS),
@@ -403,6 +441,11 @@ ACTIONS = {
     "manage_consultation": may_manage_consultation,
     "answer_officially": may_answer_officially,
     "deliberate": may_deliberate,
+    "petition": may_petition,
+    "enter_paper_petitions": may_enter_paper_petitions,
+    "see_petition_signers": may_see_petition_signers,
+    "object_to_roll": may_object_to_roll,
+    "decide_roll_objections": may_decide_roll_objections,
 }
 
 
