@@ -196,7 +196,7 @@ def enter_paper_signature(
     estate = petition.estate
     if not permissions.may(actor, "enter_paper_petitions", estate):
         raise PermissionDenied(_("只有本小区业主委员会成员可以录入书面提议。"))
-    if identity.estate_id != estate.pk or not identity.ownerships.filter(ended_at__isnull=True).exists():
+    if identity.estate_id != estate.pk:
         raise ValidationError(_("该业主不在本小区现行业主名册中，不能计入提议。"))
     if not scan:
         raise ValidationError(_("请上传书面提议的扫描件。"))
@@ -219,6 +219,8 @@ def _sign(
     now = now or timezone.now()
     _refuse_unless_open(petition)
     heads = counting.register_heads(petition.estate)
+    if not any(identity.pk in head.holders for head in heads):
+        raise ValidationError(_("该业主不在本小区现行业主名册中，不能计入提议。"))
     _refuse_second_signature(petition, identity, heads)
     try:
         with transaction.atomic():
