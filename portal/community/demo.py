@@ -356,6 +356,11 @@ def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
     chair_b = User.objects.get(phone=normalize_phone("13800138012"))
     counts["past_assemblies"] = int(seed_past_assembly(estates["cuihu"], chair=chair_b))
     seed_assembly_and_index(estates["jinxiu"])
+    # Owners' initiative (#16 items 1, 3): petitions in both estates, objections to the roll.
+    from voting.petitions.demo import seed_petitions, seed_roll_check
+
+    counts["petitions"] = seed_petitions(estates)
+    counts["roll_objections"] = seed_roll_check(estates["jinxiu"])
 
 
 # A share of the register's owners have joined the portal (by their verified mobile), so the

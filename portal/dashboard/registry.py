@@ -15,6 +15,7 @@ SOURCE_PATHS = (
     "deliberation.dashboard.CommunityResponseFigures",
     "portal.notices.metrics.NoticeFigures",
     "voting.metrics.AssemblyFigures",
+    "voting.petitions.dashboard.PetitionFigures",
     "consultations.metrics.ConsultationFigures",
     "deliberation.oversight.dashboard.OversightFigures",
 )
