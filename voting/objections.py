@@ -135,8 +135,10 @@ def own_entries(user: Any, assembly: AssemblyPage) -> list[OwnEntry]:
     """Return the heads the user belongs to, as frozen or as the register would freeze them."""
     if assembly.state in (AssemblyState.OPEN, AssemblyState.CLOSED):
         entries = []
-        rights = assembly.rights.filter(holders__user=user).distinct().prefetch_related(
-            "holders", "units"
+        rights = (
+            assembly.rights.filter(holders__user=user)
+            .distinct()
+            .prefetch_related("holders", "units")
         )
         for right in rights:
             units = [
@@ -179,7 +181,9 @@ def blocking_objections(assembly: AssemblyPage) -> QuerySet[RollObjection]:
 
 def _refuse_unless_open(assembly: AssemblyPage) -> None:
     if not is_open_for_objections(assembly):
-        raise ValidationError(_("名册只在会议公告发布后、投票开始前接受异议；名册已冻结或会议尚未公告。"))
+        raise ValidationError(
+            _("名册只在会议公告发布后、投票开始前接受异议；名册已冻结或会议尚未公告。")
+        )
 
 
 def _notify(recipients, *, title: str, body: str, url: str, estate, key: str, actor=None) -> None:

@@ -71,7 +71,9 @@ def test_a_tenant_may_not_open_the_new_petition_form(client, estate_a, tenant):
     assert client.get(reverse("petitions:new", args=[estate_a.slug])).status_code == 403
 
 
-def test_an_empty_petition_form_is_refused_with_the_error_summary(client, estate_a, register, owner):
+def test_an_empty_petition_form_is_refused_with_the_error_summary(
+    client, estate_a, register, owner
+):
     client.force_login(owner)
     response = client.post(reverse("petitions:new", args=[estate_a.slug]), {"title": ""})
     assert response.status_code == 400

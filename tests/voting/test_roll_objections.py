@@ -94,9 +94,7 @@ def test_a_decision_needs_a_reason(announced, world_a, owner, committee_chair):
     assert Unit.objects.get(pk=world_a.building3_unit.pk).exclusive_area == Decimal("120.50")
 
 
-def test_an_override_with_a_reason_lets_the_roll_freeze(
-    announced, world_a, owner, committee_chair
-):
+def test_an_override_with_a_reason_lets_the_roll_freeze(announced, world_a, owner, committee_chair):
     object_to_area(announced, owner, world_a.building3_unit)
     with pytest.raises(ValidationError):
         objections.override_undecided(announced, actor=committee_chair, reason="")
@@ -117,9 +115,7 @@ def test_an_objection_filed_after_an_override_blocks_again(
     assert objections.blocking_objections(announced).count() == 1
 
 
-def test_only_own_units_and_only_owners_may_object(
-    announced, world_a, owner, tenant, outsider
-):
+def test_only_own_units_and_only_owners_may_object(announced, world_a, owner, tenant, outsider):
     with pytest.raises(ValidationError):
         object_to_area(announced, owner, world_a.building1_unit)  # 李强's flat
     for person in (tenant, outsider):
@@ -163,9 +159,7 @@ def test_objections_are_append_only(announced, world_a, owner):
         objection.save()
 
 
-def test_members_see_the_roll_page_and_outsiders_do_not(
-    client, announced, owner, outsider, tenant
-):
+def test_members_see_the_roll_page_and_outsiders_do_not(client, announced, owner, outsider, tenant):
     url = reverse("voting:roll", args=[announced.pk])
     client.force_login(owner)
     response = client.get(url)
@@ -174,6 +168,6 @@ def test_members_see_the_roll_page_and_outsiders_do_not(
     assert "提出异议" in response.content.decode()
     client.force_login(tenant)
     page = client.get(url).content.decode()
-    assert "各楼栋汇总" in page and "提出异议" not in page
+    assert "各楼栋汇总" in page and "提交异议" not in page
     client.force_login(outsider)
     assert client.get(url).status_code == 403

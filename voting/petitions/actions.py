@@ -35,14 +35,15 @@ from voting.petitions.models import (
 logger = logging.getLogger(__name__)
 
 
-
 def _not_an_owner() -> str:
     return _(
         "只有本小区已认证的业主可以发起或签署临时会议提议；租户、未认证用户和其他小区的业主不能签名。"
     )
 
 
-def _notify(recipients, *, title: str, body: str, url: str, estate, key: str, actor=None, urgency="normal"):
+def _notify(
+    recipients, *, title: str, body: str, url: str, estate, key: str, actor=None, urgency="normal"
+):
     """Send through the one notification path; imported late so apps load in any order."""
     from portal.notifications.api import notify
 
@@ -168,7 +169,9 @@ def open_petition(
 
 
 @transaction.atomic
-def sign_petition(petition: Petition, *, actor: Any, now: datetime | None = None) -> PetitionSignature:
+def sign_petition(
+    petition: Petition, *, actor: Any, now: datetime | None = None
+) -> PetitionSignature:
     """Sign a petition online as the verified owner one is."""
     petition = _lock(petition)
     estate = petition.estate
@@ -248,7 +251,9 @@ def _sign(
     return signature
 
 
-def _check_threshold(petition: Petition, *, heads, now: datetime, actor: Any = None) -> PetitionCheck:
+def _check_threshold(
+    petition: Petition, *, heads, now: datetime, actor: Any = None
+) -> PetitionCheck:
     """Record the milestone, start the deadline and tell the committee once both tests pass."""
     check = counting.progress(petition, heads=heads)
     if not check.reached:
@@ -307,13 +312,16 @@ def _check_threshold(petition: Petition, *, heads, now: datetime, actor: Any = N
 
 
 @transaction.atomic
-def withdraw_signature(petition: Petition, *, actor: Any, now: datetime | None = None) -> SignatureWithdrawal:
+def withdraw_signature(
+    petition: Petition, *, actor: Any, now: datetime | None = None
+) -> SignatureWithdrawal:
     """Take back one's own signature, until the petition reaches the threshold."""
     petition = _lock(petition)
     identity = counting.identity_of(actor, petition.estate)
     signature = (
-        PetitionSignature.objects.filter(petition=petition, identity=identity, withdrawal__isnull=True)
-        .first()
+        PetitionSignature.objects.filter(
+            petition=petition, identity=identity, withdrawal__isnull=True
+        ).first()
         if identity
         else None
     )
@@ -336,7 +344,9 @@ def withdraw_signature(petition: Petition, *, actor: Any, now: datetime | None =
 
 
 @transaction.atomic
-def withdraw_petition(petition: Petition, *, actor: Any, now: datetime | None = None) -> PetitionEvent:
+def withdraw_petition(
+    petition: Petition, *, actor: Any, now: datetime | None = None
+) -> PetitionEvent:
     """Withdraw the whole petition: its opener, until the threshold is reached."""
     petition = _lock(petition)
     if petition.opened_by_id != getattr(actor, "pk", None):
@@ -351,7 +361,9 @@ def withdraw_petition(petition: Petition, *, actor: Any, now: datetime | None = 
 
 
 @transaction.atomic
-def record_meeting_announced(petition: Petition, *, actor: Any, assembly: Any, now: datetime | None = None) -> PetitionEvent:
+def record_meeting_announced(
+    petition: Petition, *, actor: Any, assembly: Any, now: datetime | None = None
+) -> PetitionEvent:
     """Record that the committee announced the meeting the petition asked for."""
     from voting.choices import AssemblyState
 
@@ -465,7 +477,9 @@ def petitions_awaiting(user: Any, *, now: datetime | None = None) -> list[dict[s
     """
     if not permissions.is_authenticated(user):
         return []
-    identities = OwnerIdentity.objects.filter(user=user, ownerships__ended_at__isnull=True).distinct()
+    identities = OwnerIdentity.objects.filter(
+        user=user, ownerships__ended_at__isnull=True
+    ).distinct()
     result = []
     for identity in identities.select_related("estate"):
         estate = identity.estate

@@ -128,19 +128,14 @@ def seed_petitions(estates: dict[str, Estate]) -> int:
                 .order_by("pk")
                 .first()
             )
-            for identity in (unlinked,):
-                if identity is None:
-                    continue
-                try:
-                    actions.enter_paper_signature(
-                        opened,
-                        actor=chair,
-                        identity=identity,
-                        scan=SimpleUploadedFile("paper-petition.png", PNG),
-                        now=now - timedelta(days=2),
-                    )
-                except Exception:
-                    pass
+            if unlinked is not None:  # a paper petition the committee entered with its scan
+                actions.enter_paper_signature(
+                    opened,
+                    actor=chair,
+                    identity=unlinked,
+                    scan=SimpleUploadedFile("paper-petition.png", PNG),
+                    now=now - timedelta(days=2),
+                )
         made += 2
     if cuihu is not None and not Petition.objects.filter(estate=cuihu).exists():
         from voting.demo import PAST_ASSEMBLY
@@ -152,9 +147,7 @@ def seed_petitions(estates: dict[str, Estate]) -> int:
         petition = actions.open_petition(
             cuihu, actor=owner_b or members[0], now=started, **CUIHU_PETITION
         )
-        _sign_until(
-            petition, members, start=started, step=timedelta(minutes=40), stop_short=False
-        )
+        _sign_until(petition, members, start=started, step=timedelta(minutes=40), stop_short=False)
         assembly = AssemblyPage.objects.filter(slug=PAST_ASSEMBLY["slug"]).first()
         petition = Petition.objects.prefetch_related("events").get(pk=petition.pk)
         if assembly is not None and chair_b is not None and not petition.is_open:

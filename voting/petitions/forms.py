@@ -44,7 +44,9 @@ class IdentityChoiceField(forms.ModelChoiceField):
 class PaperSignatureForm(forms.Form):
     """The committee enters a signed paper petition: whose, and the scan."""
 
-    identity = IdentityChoiceField(label=_("签名业主（按名册）"), queryset=OwnerIdentity.objects.none())
+    identity = IdentityChoiceField(
+        label=_("签名业主（按名册）"), queryset=OwnerIdentity.objects.none()
+    )
     scan = forms.FileField(
         label=_("书面提议扫描件"), help_text=_("JPG、PNG 或 PDF，不超过 5 MB，须有业主本人签名。")
     )
@@ -60,7 +62,9 @@ class PaperSignatureForm(forms.Form):
             OwnerIdentity.objects.filter(estate=estate)
             .filter(Q(ownerships__ended_at__isnull=True) | Q(kind=IdentityKind.DEVELOPER))
             .distinct()
-            .prefetch_related(Prefetch("ownerships", queryset=current, to_attr="current_ownerships"))
+            .prefetch_related(
+                Prefetch("ownerships", queryset=current, to_attr="current_ownerships")
+            )
             .order_by("kind", "name", "pk")
         )
         self.fields["identity"].empty_label = _("请选择业主")

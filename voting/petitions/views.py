@@ -90,7 +90,9 @@ def petition_new(request, estate_slug: str):
     )
 
 
-def petition_detail(request, estate_slug: str, pk: int, *, paper_form=None, meeting_form=None, status=200):
+def petition_detail(
+    request, estate_slug: str, pk: int, *, paper_form=None, meeting_form=None, status=200
+):
     """The petition page: its text, both bars with the threshold line, signers and what one may do."""
     petition = lookups.get_petition(request, estate_slug, pk)
     estate = petition.estate
