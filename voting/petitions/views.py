@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +19,7 @@ from voting.petitions import actions, counting, lookups
 from voting.petitions.choices import PetitionState
 from voting.petitions.forms import AnnouncedMeetingForm, PaperSignatureForm, PetitionForm
 from voting.petitions.models import Petition, PetitionSignature
+from voting.rules import as_percent
 
 
 def _error_messages(request, error: ValidationError | PermissionDenied) -> None:
@@ -29,18 +32,15 @@ def _bar(part, whole, threshold) -> dict:
     """Return one progress bar: the share reached and where the threshold line sits (percent)."""
     share = part / whole if whole else 0
     return {
-        "percent": petition_rules_percent(share),
+        "percent": _percent(share),
         "width": min(100, float(share) * 100),
         "threshold": float(threshold) * 100,
-        "threshold_percent": petition_rules_percent(threshold),
+        "threshold_percent": _percent(threshold),
     }
 
 
-def petition_rules_percent(share) -> str:
-    from fractions import Fraction
-
-    from voting.rules import as_percent
-
+def _percent(share) -> str:
+    """Return a share as a percentage, truncated (voting.rules.as_percent never overstates)."""
     return str(as_percent(Fraction(share)))
 
 
