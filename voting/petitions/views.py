@@ -30,7 +30,7 @@ def _error_messages(request, error: ValidationError | PermissionDenied) -> None:
 
 def _bar(part, whole, threshold) -> dict:
     """Return one progress bar: the share reached and where the threshold line sits (percent)."""
-    share = part / whole if whole else 0
+    share = Fraction(part) / Fraction(whole) if whole else Fraction(0)  # exact, never a float
     return {
         "percent": _percent(share),
         "width": min(100, float(share) * 100),
