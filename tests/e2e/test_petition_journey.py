@@ -74,7 +74,7 @@ def test_a_petition_reaches_the_threshold_and_escalates_when_the_committee_does_
     progress = wang.locator(".petition-progress")
     expect(progress).to_contain_text("1 / 10 人")
     expect(progress).to_contain_text("还需至少 1 人")
-    expect(wang.locator(".petition-bar-mark").first).to_contain_text("门槛 20.00%")
+    expect(wang.locator(".petition-bar-mark").first).to_contain_text("红线为门槛 20.00%")
     assert_fits_screen(wang)
     screenshot(wang, "opened")
     petition_url = wang.url
