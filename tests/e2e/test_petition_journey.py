@@ -170,6 +170,7 @@ def test_an_objection_to_the_area_is_upheld_and_the_frozen_roll_has_the_new_area
         voting_actions.open_voting(assembly)
         frozen = VotingRightUnit.objects.get(assembly=assembly, unit=world_a.building3_unit)
         assert frozen.exclusive_area == Decimal("118.30")
+        log_in_by_sms_code(wang, owner.phone)  # sixteen days on, her session has expired
         wang.goto(f"/assemblies/{assembly.pk}/roll/")
         expect(wang.get_by_role("heading", level=1)).to_have_text("选民名册（已冻结）")
         expect(wang.locator(".roll-own")).to_contain_text("3栋502 · 118.30 ㎡")
