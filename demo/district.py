@@ -20,6 +20,7 @@ from demo.deliberation import seed_deliberation
 from demo.discussion_history import seed_history as seed_discussion_history
 from demo.knowledge import seed_knowledge
 from demo.oversight import seed_oversight
+from demo.petitions import seed_petitions, seed_roll_check
 from demo.voting import seed_assembly, seed_past_assembly
 from portal.community import actions
 from portal.community.choices import IdentityKind, RoleKind, Visibility
@@ -347,6 +348,9 @@ def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
     chair_b = User.objects.get(phone=normalize_phone("13800138012"))
     counts["past_assemblies"] = int(seed_past_assembly(estates["cuihu"], chair=chair_b))
     seed_assembly_and_index(estates["jinxiu"])
+    # Owners' initiative: petitions in both estates, objections to the roll.
+    counts["petitions"] = seed_petitions(estates)
+    counts["roll_objections"] = seed_roll_check(estates["jinxiu"])
 
 
 # A share of the register's owners have joined the portal (by their verified mobile), so the

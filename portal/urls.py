@@ -32,6 +32,7 @@ urlpatterns = [
     path("oversight/", include("deliberation.oversight.urls")),
     path("knowledge/", include("portal.knowledge.urls")),
     path("assemblies/", include("voting.urls")),
+    path("petitions/", include("voting.petitions.urls")),
     path("dashboard/", include("portal.dashboard.urls")),
     path("api/v2/", api_router.urls),
     path("api/open/estates.json", dashboard_views.open_data, name="open_data_estates"),

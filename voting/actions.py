@@ -207,6 +207,19 @@ def refusals_to_open(assembly: AssemblyPage, *, now: datetime) -> list[str]:
             _("尚未记录告知社区居委会，不能开始投票。%(citation)s。")
             % {"citation": _(legal.NOTICE_DAYS.citation)}
         )
+    # Issue #16 item 3: the roll does not freeze while owners' objections to it are undecided,
+    # unless the committee recorded why it will not wait (voting.objections).
+    from voting.objections import blocking_objections
+
+    undecided = blocking_objections(assembly).count()
+    if undecided:
+        refusals.append(
+            _(
+                "名册公示期间还有 %(n)s 项业主异议未作决定，不能冻结名册、开始投票。"
+                "请逐项作出决定，或由业主委员会记录理由后决定不再等待。"
+            )
+            % {"n": undecided}
+        )
     if now < assembly.voting_opens_at and not notice_running:
         refusals.append(
             _("尚未到投票开始时间 %(opens)s。") % {"opens": _local(assembly.voting_opens_at)}

@@ -529,6 +529,56 @@ def _may_confirm_paper_ballot(user: Any, ballot: Any) -> bool:
     )
 
 
+# --- owners' initiative: petitions and the roll check (voting.petitions, voting.objections) --
+
+
+def _may_petition(user: Any, estate: Estate) -> bool:
+    """Open or sign a petition for an extraordinary meeting: verified owners only.
+
+    物业管理条例 Art. 13 gives the initiative to owners; tenants never count (SPC Art. 16).
+    """
+    return is_verified_owner(user, estate)
+
+
+def _may_enter_paper_petitions(user: Any, estate: Estate) -> bool:
+    """Enter owners' signed paper petitions with a scan, and record the meeting convened:
+    the committee, as with paper ballots."""
+    return _may_run_assembly(user, estate)
+
+
+def _may_see_petition_signers(user: Any, estate: Estate) -> bool:
+    """See signers' names in full: the committee that must act and the officials over it.
+
+    Other owners see them masked (PIPL)."""
+    return (
+        is_site_admin(user)
+        or has_any_kind(user, estate, frozenset(RoleKind.committee()))
+        or is_official_for(user, estate)
+    )
+
+
+def _may_object_to_roll(user: Any, estate: Estate) -> bool:
+    """File an objection to one's own entries on a published roll: verified owners only."""
+    return is_verified_owner(user, estate)
+
+
+def _may_decide_roll_objections(user: Any, estate: Estate) -> bool:
+    """Decide objections to the roll, and override undecided ones: the committee."""
+    return _may_run_assembly(user, estate)
+
+
+def _may_withdraw_petition(user: Any, petition: Any) -> bool:
+    """Withdraw a whole petition: its opener, while it is open (before the threshold)."""
+    return bool(petition.is_open) and petition.opened_by_id == getattr(user, "pk", None)
+
+
+def _may_see_objection_evidence(user: Any, objection: Any) -> bool:
+    """An objection's evidence: the committee that decides it and the owner who filed it."""
+    return _may_decide_roll_objections(user, objection.assembly.page_estate) or (
+        objection.filed_by_id == getattr(user, "pk", None)
+    )
+
+
 # Actions asked of an estate (or of any object, through the estate it belongs to).
 ACTIONS = {
     "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),
@@ -552,6 +602,11 @@ ACTIONS = {
     "answer_officially": _may_answer_officially,
     "deliberate": _may_deliberate,
     "see_meetings_in_preparation": _may_see_meetings_in_preparation,
+    "petition": _may_petition,
+    "enter_paper_petitions": _may_enter_paper_petitions,
+    "see_petition_signers": _may_see_petition_signers,
+    "object_to_roll": _may_object_to_roll,
+    "decide_roll_objections": _may_decide_roll_objections,
 }
 
 # Actions asked of one object: the rule needs the object itself (its author, state, party).
@@ -579,6 +634,8 @@ OBJECT_ACTIONS = {
     "view_consultation_results": _may_view_consultation_results,
     "respond_to_consultation": _may_respond_to_consultation,
     "confirm_paper_ballot": _may_confirm_paper_ballot,
+    "withdraw_petition": _may_withdraw_petition,
+    "see_objection_evidence": _may_see_objection_evidence,
 }
 
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "portal.dashboard",
     "consultations",
     "voting",
+    "voting.petitions",
     "deliberation",
     "deliberation.oversight",
     "search",

@@ -182,6 +182,9 @@ def test_every_object_action_is_in_the_matrix():
         "quote_post",
         "respond_to_consultation",
         "confirm_paper_ballot",
+        # tested beside their features: tests/voting/test_petitions.py, test_roll_objections.py
+        "withdraw_petition",
+        "see_objection_evidence",
     } == set(permissions.OBJECT_ACTIONS)
 
 

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class PetitionsConfig(AppConfig):
+    """Petitions for an extraordinary meeting of the owners' assembly (临时会议提议)."""
+
+    name = "voting.petitions"
+    label = "petitions"
+    verbose_name = _("临时会议提议")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal.dashboard.registry import register_figures
+        from voting.petitions.dashboard import PetitionFigures
+        from voting.petitions.schedules import ensure_schedules
+
+        register_figures(PetitionFigures, order=65)
+
+        post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="petitions.schedules")
