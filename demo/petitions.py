@@ -6,7 +6,7 @@ of the announced meeting (one corrected, one rejected, one waiting for a decisio
 翠湖苑: a petition that reached the threshold and led to its (past, certified) meeting.
 
 Everything goes through the actions, at its date in the past, so the records and the audit log
-are what the code would have made. Called from portal.community.demo.seed_activity.
+are what the code would have made. Called from demo.district.seed_activity.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from portal.accounts.phone import normalize_phone
 from portal.community.models import Estate, OwnerIdentity
+from portal.community.phone import normalize_phone
 from voting.petitions import actions, counting
 from voting.petitions.models import Petition
 
@@ -138,7 +138,7 @@ def seed_petitions(estates: dict[str, Estate]) -> int:
                 )
         made += 2
     if cuihu is not None and not Petition.objects.filter(estate=cuihu).exists():
-        from voting.demo import PAST_ASSEMBLY
+        from demo.voting import PAST_ASSEMBLY
         from voting.models import AssemblyPage
 
         owner_b, chair_b = _user("13800138011"), _user("13800138012")
@@ -165,7 +165,7 @@ def seed_roll_check(estate: Estate) -> int:
     """Add objections to the roll of the estate's announced meeting; return how many were added."""
     from voting import objections
     from voting.choices import AssemblyState
-    from voting.demo import ASSEMBLY
+    from demo.voting import ASSEMBLY
     from voting.models import AssemblyPage, RollObjection
 
     assembly = AssemblyPage.objects.filter(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.community import demo
+from demo import district as demo
 from voting.models import RollObjection
 from voting.petitions import counting
 from voting.petitions.choices import PetitionState

@@ -16,6 +16,7 @@ def test_the_features_register_their_tables_in_the_order_officials_read_them():
         "issues-community",
         "notices",
         "assemblies",
+        "petitions",
         "consultations",
         "oversight",
     ]
