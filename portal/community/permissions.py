@@ -382,6 +382,29 @@ def may_report_progress(user: Any, item: Any) -> bool:
     return item.responsible_party in parties_of(user, item.estate)
 
 
+
+# --- owners' proposals and supports (proposals) -------------------------------------------
+
+
+def may_propose(user: Any, estate: Estate) -> bool:
+    """Put forward an owners' proposal (业主提案): verified owners of the estate only."""
+    return is_verified_owner(user, estate)
+
+
+def may_support_proposals(user: Any, estate: Estate) -> bool:
+    """Support a proposal: verified owners, since supports count heads of owners."""
+    return is_verified_owner(user, estate)
+
+
+def may_answer_proposals(user: Any, estate: Estate) -> bool:
+    """Give the public answer to a proposal: the owners' committee or the property company."""
+    return is_site_admin(user) or has_any_kind(user, estate, EDITOR_KINDS)
+
+
+def may_support_content(user: Any, estate: Estate) -> bool:
+    """Support a discussion post or a consultation opinion: any member of the estate."""
+    return may_participate(user, estate)
+
 ACTIONS = {
     "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),
     "view_owners": lambda u, e: may_view(u, e, Visibility.OWNERS),
@@ -403,6 +426,10 @@ ACTIONS = {
     "manage_consultation": may_manage_consultation,
     "answer_officially": may_answer_officially,
     "deliberate": may_deliberate,
+    "propose": may_propose,
+    "support_proposals": may_support_proposals,
+    "answer_proposals": may_answer_proposals,
+    "support_content": may_support_content,
 }
 
 

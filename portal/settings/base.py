@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "voting",
     "deliberation",
     "deliberation.oversight",
+    "proposals",
     "search",
     "themes",
     # Wagtail
