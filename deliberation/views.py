@@ -246,6 +246,12 @@ def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None 
         if user.is_authenticated and post_ids
         else {}
     )
+    from proposals import supports
+    from proposals.choices import SupportTarget
+
+    supports.annotate(
+        SupportTarget.POST, all_posts, user, is_own=lambda post: post.author_id == user.pk
+    )
     for post in all_posts:
         post.reported_by_me = post.pk in reported
         post.my_appeal = appeals.get(post.pk)
@@ -270,6 +276,7 @@ def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None 
         else None,
         "is_following": Follow.objects.filter(thread=thread, user=user).exists(),
         "may_post": permissions.may(user, "deliberate", estate),
+        "may_support": permissions.may(user, "support_content", estate),
         "may_moderate": moderator,
         "parties": parties,
         "may_answer": bool(parties),

@@ -278,29 +278,6 @@ def support_content(target: str, obj: Any, user: Any, *, now: datetime | None = 
     return SupportResult(row, total)
 
 
-def support_counts(target: str, ids) -> dict[int, int]:
-    """Return {object id: supports} for many objects in one query."""
-    from django.db.models import Count
-
-    return dict(
-        Support.objects.filter(target=target, object_id__in=list(ids))
-        .values("object_id")
-        .annotate(n=Count("pk"))
-        .values_list("object_id", "n")
-    )
-
-
-def supported_by(target: str, ids, user: Any) -> set[int]:
-    """Return the ids among `ids` the user has supported."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(
-        Support.objects.filter(target=target, object_id__in=list(ids), user=user).values_list(
-            "object_id", flat=True
-        )
-    )
-
-
 # --- answering ------------------------------------------------------------------------------
 
 

@@ -11,7 +11,12 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("业主提案")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from deliberation.oversight import references
+        from proposals.schedules import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="proposals.schedules")
 
         def describe(proposal):
             return references.Reference(

@@ -206,17 +206,21 @@ def _content(request, target: str, pk: int):
         get_estate_for_member(request, post.thread.estate.slug)
         if post.thread.is_held or not visibility.is_shown(post):
             raise Http404
-        return post, f"{post.thread.get_absolute_url()}#post-{post.pk}"
+        return post, post.thread.get_absolute_url()
     if target == SupportTarget.OPINION:
-        from consultations.models import Opinion
+        from consultations.models import Opinion, ResponseReport
         from portal.home.visibility import may_view_live_page
 
         opinion = get_object_or_404(
             Opinion.objects.select_related("consultation", "response"), pk=pk
         )
-        if not may_view_live_page(request.user, opinion.consultation):
+        consultation = opinion.consultation
+        # Others' opinions are shown to members in the published report only.
+        if not may_view_live_page(request.user, consultation) or not ResponseReport.objects.filter(
+            consultation=consultation
+        ).exists():
             raise Http404
-        return opinion, opinion.consultation.url or "/"
+        return opinion, consultation.subpage_url("report") or "/"
     raise Http404
 
 
@@ -236,4 +240,5 @@ def support_content(request, target: str, pk: int):
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         back = wanted
-    return redirect(back)
+    anchor = f"#post-{obj.pk}" if target == SupportTarget.POST else f"#opinion-{obj.pk}"
+    return redirect(back.split("#")[0] + anchor)

@@ -17,6 +17,7 @@ SOURCE_PATHS = (
     "voting.metrics.AssemblyFigures",
     "consultations.metrics.ConsultationFigures",
     "deliberation.oversight.dashboard.OversightFigures",
+    "proposals.dashboard.ProposalFigures",
 )
 
 
