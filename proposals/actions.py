@@ -140,14 +140,18 @@ def support(target: str, obj: Any, user: Any, *, now: datetime | None = None) ->
 
 
 @transaction.atomic
-def support_proposal(proposal: Proposal, user: Any, *, now: datetime | None = None) -> SupportResult:
+def support_proposal(
+    proposal: Proposal, user: Any, *, now: datetime | None = None
+) -> SupportResult:
     """Add one head's support; at the threshold, start the answer deadline and tell the parties."""
     if not permissions.may(user, "support_proposals", proposal.estate):
         raise PermissionDenied(_("只有本小区已认证的业主可以支持提案（每户计一人）。"))
     return _support_proposal(proposal, user, now=now or timezone.now())
 
 
-def _support_proposal(proposal: Proposal, user: Any, *, now: datetime | None = None) -> SupportResult:
+def _support_proposal(
+    proposal: Proposal, user: Any, *, now: datetime | None = None
+) -> SupportResult:
     now = now or timezone.now()
     # The row lock serialises supports of one proposal, so the threshold is crossed once.
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -244,7 +248,9 @@ def _content_estate(target: str, obj: Any) -> Estate:
 
 
 @transaction.atomic
-def support_content(target: str, obj: Any, user: Any, *, now: datetime | None = None) -> SupportResult:
+def support_content(
+    target: str, obj: Any, user: Any, *, now: datetime | None = None
+) -> SupportResult:
     """Support a discussion post or a consultation opinion: one per member, never one's own."""
     estate = _content_estate(target, obj)
     if not permissions.may(user, "support_content", estate):

@@ -45,7 +45,11 @@ class AnswerForm(forms.Form):
     )
     party = forms.ChoiceField(
         label=_("答复方"),
-        choices=[("", _("按我的身份")), (Party.COMMITTEE, Party.COMMITTEE.label), (Party.PROPERTY, Party.PROPERTY.label)],
+        choices=[
+            ("", _("按我的身份")),
+            (Party.COMMITTEE, Party.COMMITTEE.label),
+            (Party.PROPERTY, Party.PROPERTY.label),
+        ],
         required=False,
     )
     text = forms.CharField(
@@ -60,7 +64,9 @@ class AnswerForm(forms.Form):
         choices=[("", "—"), *Outcome.choices],
         required=False,
     )
-    assembly = forms.TypedChoiceField(label=_("业主大会会议"), coerce=int, required=False, empty_value=None)
+    assembly = forms.TypedChoiceField(
+        label=_("业主大会会议"), coerce=int, required=False, empty_value=None
+    )
     motion_title = forms.CharField(label=_("表决事项"), max_length=200, required=False)
     action_item_party = forms.ChoiceField(
         label=_("督办责任方"), choices=[("", "—"), *Party.choices], required=False

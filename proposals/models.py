@@ -128,9 +128,7 @@ class Proposal(models.Model):
         _("答复方"), max_length=20, choices=Party.choices, blank=True
     )
     answer = models.TextField(_("答复"), blank=True)
-    referred_party = models.CharField(
-        _("转交给"), max_length=20, choices=Party.choices, blank=True
-    )
+    referred_party = models.CharField(_("转交给"), max_length=20, choices=Party.choices, blank=True)
     outcome = models.CharField(_("采纳方式"), max_length=20, choices=Outcome.choices, blank=True)
     consultation = models.ForeignKey(
         "consultations.ConsultationPage",
@@ -205,7 +203,6 @@ class Proposal(models.Model):
 
     def is_overdue(self, now=None) -> bool:
         return rules.is_overdue(self.answer_due_at, self.answered_at, now or timezone.now())
-
 
 
 class Support(AppendOnlyModel):

@@ -25,9 +25,7 @@ def proposals_to_support(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]
     allowed = {e.pk: e for e in estates if permissions.may(user, "support_proposals", e)}
     if not allowed:
         return []
-    supported = Support.objects.filter(target=SupportTarget.PROPOSAL, user=user).values(
-        "object_id"
-    )
+    supported = Support.objects.filter(target=SupportTarget.PROPOSAL, user=user).values("object_id")
     proposals = (
         Proposal.objects.filter(estate_id__in=allowed, status__in=OPEN_STATES)
         .exclude(pk__in=supported)

@@ -67,7 +67,10 @@ def proposal_create(request, estate_slug: str):
     if request.method == "POST" and form.is_valid():
         try:
             proposal = actions.submit_proposal(
-                estate, request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+                estate,
+                request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -102,9 +105,13 @@ def proposal_detail(request, estate_slug: str, pk: int, *, answer_form: AnswerFo
     share = rules.share_of(config.threshold_percent)
     heads = heads_for(estate, user)
     progress = _progress(proposal, heads.total, share)
-    supported = Support.objects.filter(
-        target=SupportTarget.PROPOSAL, object_id=proposal.pk, user=user
-    ).exists() if user.is_authenticated else False
+    supported = (
+        Support.objects.filter(
+            target=SupportTarget.PROPOSAL, object_id=proposal.pk, user=user
+        ).exists()
+        if user.is_authenticated
+        else False
+    )
     household_supported = bool(
         heads.head
         and not supported
@@ -154,7 +161,9 @@ def proposal_support(request, estate_slug: str, pk: int):
             messages.error(request, message)
     else:
         if result.reached_now:
-            messages.success(request, _("感谢支持！提案已达到支持门槛，业委会或物业须按时公开答复。"))
+            messages.success(
+                request, _("感谢支持！提案已达到支持门槛，业委会或物业须按时公开答复。")
+            )
         else:
             messages.success(request, _("感谢支持！"))
     return redirect(proposal.get_absolute_url())
@@ -216,9 +225,10 @@ def _content(request, target: str, pk: int):
         )
         consultation = opinion.consultation
         # Others' opinions are shown to members in the published report only.
-        if not may_view_live_page(request.user, consultation) or not ResponseReport.objects.filter(
-            consultation=consultation
-        ).exists():
+        if (
+            not may_view_live_page(request.user, consultation)
+            or not ResponseReport.objects.filter(consultation=consultation).exists()
+        ):
             raise Http404
         return opinion, consultation.subpage_url("report") or "/"
     raise Http404

@@ -20,6 +20,7 @@ from portal.community.models import (
 # `sections(user)` function in its personal_data module, applying its own visibility rules.
 APP_SECTIONS = (
     "deliberation.personal_data.sections",
+    "proposals.personal_data.sections",
     "consultations.personal_data.sections",
     "voting.personal_data.sections",
     "portal.notifications.personal_data.sections",

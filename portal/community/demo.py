@@ -355,6 +355,9 @@ def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
 
     chair_b = User.objects.get(phone=normalize_phone("13800138012"))
     counts["past_assemblies"] = int(seed_past_assembly(estates["cuihu"], chair=chair_b))
+    from proposals.demo import seed_proposals
+
+    counts["proposals"] = seed_proposals(estates)
     seed_assembly_and_index(estates["jinxiu"])
 
 

@@ -382,7 +382,6 @@ def may_report_progress(user: Any, item: Any) -> bool:
     return item.responsible_party in parties_of(user, item.estate)
 
 
-
 # --- owners' proposals and supports (proposals) -------------------------------------------
 
 
@@ -404,6 +403,7 @@ def may_answer_proposals(user: Any, estate: Estate) -> bool:
 def may_support_content(user: Any, estate: Estate) -> bool:
     """Support a discussion post or a consultation opinion: any member of the estate."""
     return may_participate(user, estate)
+
 
 ACTIONS = {
     "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),

@@ -136,11 +136,7 @@ def open_votes(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]:
     for estate in estates:
         if (hub := _estate_page(estate)) is None:
             continue
-        assemblies = (
-            AssemblyPage.objects.live()
-            .filter(state=AssemblyState.OPEN)
-            .descendant_of(hub)
-        )
+        assemblies = AssemblyPage.objects.live().filter(state=AssemblyState.OPEN).descendant_of(hub)
         for assembly in assemblies:
             if not assembly.is_voting_window(now):
                 continue
@@ -153,7 +149,9 @@ def open_votes(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]:
                 )
             )
             if rights - voted:
-                yield Todo(_("投票"), assembly.title, assembly.url, estate, assembly.voting_closes_at)
+                yield Todo(
+                    _("投票"), assembly.title, assembly.url, estate, assembly.voting_closes_at
+                )
 
 
 def open_consultations(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]:

@@ -58,7 +58,9 @@ def test_everything_waiting_is_in_one_list_soonest_deadline_first(owner, estate_
 
 def test_done_things_leave_the_list(owner, estate_a, waiting):
     notice, consultation, proposal, report = waiting
-    Acknowledgement.objects.create(notice=notice, user=owner, unit=owner.owner_identities.first().ownerships.first().unit)
+    Acknowledgement.objects.create(
+        notice=notice, user=owner, unit=owner.owner_identities.first().ownerships.first().unit
+    )
     proposals.support_proposal(proposal, owner)
     deliberation.confirm_resolution(report, owner)
     assert kinds(todo.todos_for(owner, estate_a)) == ["征求意见"]

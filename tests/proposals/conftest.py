@@ -58,5 +58,7 @@ def forty_heads(estate_a, world_a):
     return add_owners(estate_a, 38)
 
 
-def propose(estate, user, *, title="在 3 栋旁增设快递柜", body="<p>快递常堆在门岗，建议增设快递柜。</p>"):
+def propose(
+    estate, user, *, title="在 3 栋旁增设快递柜", body="<p>快递常堆在门岗，建议增设快递柜。</p>"
+):
     return actions.submit_proposal(estate, user, title=title, body=body)

@@ -52,7 +52,11 @@ def test_an_unverified_account_may_not_propose(estate_a):
 
 @pytest.mark.parametrize(
     ("title", "body", "field"),
-    [("", "<p>内容</p>", "title"), ("快递柜", "<p> </p>", "body"), ("长" * 81, "<p>x</p>", "title")],
+    [
+        ("", "<p>内容</p>", "title"),
+        ("快递柜", "<p> </p>", "body"),
+        ("长" * 81, "<p>x</p>", "title"),
+    ],
 )
 def test_a_proposal_without_title_or_content_is_refused_and_nothing_is_saved(
     owner, estate_a, title, body, field
@@ -173,9 +177,12 @@ def test_supports_are_append_only_in_the_database(owner, estate_a):
     from django.db import connection, transaction
 
     propose(estate_a, owner)
-    with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM proposals_support")
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM proposals_support")
     assert Support.objects.count() == 1
 
 
@@ -286,11 +293,15 @@ def test_a_proposal_is_answered_once(reached, committee_chair):
     )
     with pytest.raises(ValidationError, match="已经答复过"):
         actions.answer_proposal(
-            reached, committee_chair, actions.Answer(kind=AnswerKind.REFER, referred_party="community")
+            reached,
+            committee_chair,
+            actions.Answer(kind=AnswerKind.REFER, referred_party="community"),
         )
 
 
-def test_the_author_and_supporters_are_told_of_the_answer(reached, committee_chair, owner, forty_heads):
+def test_the_author_and_supporters_are_told_of_the_answer(
+    reached, committee_chair, owner, forty_heads
+):
     actions.answer_proposal(
         reached, committee_chair, actions.Answer(kind=AnswerKind.REJECT, text="预算不足")
     )

@@ -14,7 +14,7 @@ FIVE = rules.share_of(Decimal("5"))
 
 
 def test_five_percent_is_exactly_one_twentieth():
-    assert FIVE == Fraction(1, 20)
+    assert rules.share_of(Decimal("5")) == Fraction(1, 20)
 
 
 def test_threshold_is_met_at_exactly_five_percent_of_heads():

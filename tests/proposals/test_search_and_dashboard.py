@@ -25,7 +25,12 @@ def titles(user, text):
 
 
 def test_members_find_a_proposal_and_its_answer_outsiders_do_not(
-    estate_a, owner, owner_building1, outsider, forty_heads, committee_chair,
+    estate_a,
+    owner,
+    owner_building1,
+    outsider,
+    forty_heads,
+    committee_chair,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -73,7 +78,10 @@ def test_a_proposal_not_yet_due_is_neither_late_nor_overdue(estate_a, owner, for
     reached(estate_a, owner, forty_heads[0], "快递柜")
     figures = ProposalFigures().compute([estate_a.pk], Period.default())[estate_a.pk]
     assert (figures["reached"], figures["in_time"], figures["late"], figures["overdue"]) == (
-        1, 0, 0, 0
+        1,
+        0,
+        0,
+        0,
     )
     assert figures["in_time_share"] is None
     assert timezone.now()

@@ -27,7 +27,9 @@ def test_an_owner_proposes_through_the_form(client, owner, estate_a, forty_heads
 
 def test_an_empty_form_shows_chinese_errors_and_saves_nothing(client, owner, estate_a):
     client.force_login(owner)
-    response = client.post(reverse("proposals:create", args=[estate_a.slug]), {"title": "", "body": ""})
+    response = client.post(
+        reverse("proposals:create", args=[estate_a.slug]), {"title": "", "body": ""}
+    )
     text = response.content.decode()
     assert "请填写提案标题" in text and "请写明提案内容" in text
     assert not Proposal.objects.exists()
@@ -45,7 +47,9 @@ def test_a_tenant_sees_proposals_but_may_not_propose(client, tenant, owner, esta
 def test_a_tenants_support_is_refused_with_a_message(client, tenant, owner, estate_a):
     proposal = propose(estate_a, owner)
     client.force_login(tenant)
-    response = client.post(reverse("proposals:support", args=[estate_a.slug, proposal.pk]), follow=True)
+    response = client.post(
+        reverse("proposals:support", args=[estate_a.slug, proposal.pk]), follow=True
+    )
     assert "只有本小区已认证的业主可以支持提案" in response.content.decode()
     assert Support.objects.count() == 1
 
@@ -54,7 +58,10 @@ def test_an_outsider_may_not_open_the_estates_proposals(client, outsider, owner,
     proposal = propose(estate_a, owner)
     client.force_login(outsider)
     assert client.get(proposal.get_absolute_url()).status_code == 403
-    assert client.post(reverse("proposals:support", args=[estate_a.slug, proposal.pk])).status_code == 403
+    assert (
+        client.post(reverse("proposals:support", args=[estate_a.slug, proposal.pk])).status_code
+        == 403
+    )
     assert Support.objects.count() == 1
 
 
@@ -63,7 +70,9 @@ def test_support_to_the_threshold_then_the_committee_answers(
 ):
     proposal = propose(estate_a, owner)
     client.force_login(forty_heads[0])
-    response = client.post(reverse("proposals:support", args=[estate_a.slug, proposal.pk]), follow=True)
+    response = client.post(
+        reverse("proposals:support", args=[estate_a.slug, proposal.pk]), follow=True
+    )
     assert "提案已达到支持门槛" in response.content.decode()
     client.force_login(committee_chair)
     answer_url = reverse("proposals:answer", args=[estate_a.slug, proposal.pk])
@@ -80,9 +89,13 @@ def test_the_answer_form_is_only_for_the_committee_and_property_company(
 ):
     proposal = propose(estate_a, owner)
     client.force_login(owner)
-    assert client.post(
-        reverse("proposals:answer", args=[estate_a.slug, proposal.pk]), {"kind": "rejected", "text": "x"}
-    ).status_code == 403
+    assert (
+        client.post(
+            reverse("proposals:answer", args=[estate_a.slug, proposal.pk]),
+            {"kind": "rejected", "text": "x"},
+        ).status_code
+        == 403
+    )
 
 
 def test_supporting_a_post_once_per_member(client, owner, owner_building1, estate_a):
@@ -102,4 +115,7 @@ def test_supporting_a_post_once_per_member(client, owner, owner_building1, estat
 def test_get_on_a_support_url_changes_nothing(client, owner, estate_a):
     proposal = propose(estate_a, owner)
     client.force_login(owner)
-    assert client.get(reverse("proposals:support", args=[estate_a.slug, proposal.pk])).status_code == 405
+    assert (
+        client.get(reverse("proposals:support", args=[estate_a.slug, proposal.pk])).status_code
+        == 405
+    )
