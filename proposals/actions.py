@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from portal.community import audit, permissions
@@ -109,8 +110,12 @@ def submit_proposal(
         user,
         kind=ThreadKind.TOPIC,
         title=(_("提案讨论：%(title)s") % {"title": title})[:120],
-        body=_("<p>关于业主提案《%(title)s》的讨论。提案全文见 %(url)s</p>")
-        % {"title": title, "url": proposal.get_absolute_url()},
+        body=format_html(
+            '<p>{} <a href="{}">{}</a></p>',
+            _("关于业主提案《%(title)s》的讨论。") % {"title": title},
+            proposal.get_absolute_url(),
+            _("查看提案全文"),
+        ),
         now=now,
     )
     proposal.thread = thread
@@ -298,6 +303,7 @@ class Answer:
     outcome: str = ""
     assembly: Any = None
     motion_title: str = ""
+    motion_matter: str = ""
     action_item_title: str = ""
     action_item_party: str = ""
     action_item_due: date | None = None
@@ -420,6 +426,10 @@ def _check_outcome(proposal: Proposal, actor: Any, answer: Answer, *, now) -> di
             return {"assembly": _("该次会议的表决事项已经公告，不能再增加。")}
         if not (answer.motion_title or "").strip():
             return {"motion_title": _("请填写表决事项。")}
+        from voting.choices import Matter
+
+        if answer.motion_matter not in Matter.values:
+            return {"motion_matter": _("请选择表决事项的类别（民法典第二百七十八条）。")}
     if answer.outcome == Outcome.ACTION_ITEM:
         if answer.action_item_due is None:
             return {"action_item_due": _("请填写完成期限。")}
@@ -445,6 +455,7 @@ def _make_outcome(proposal: Proposal, actor: Any, answer: Answer, *, now) -> lis
     if answer.outcome == Outcome.MOTION:
         proposal.assembly = answer.assembly
         proposal.motion_title = answer.motion_title.strip()[:200]
+        _add_motion(proposal, actor, answer)
         return ["assembly", "motion_title"]
     from deliberation.oversight.actions import create_action_item
 
@@ -459,6 +470,28 @@ def _make_outcome(proposal: Proposal, actor: Any, answer: Answer, *, now) -> lis
         now=now,
     )
     return ["action_item"]
+
+
+def _add_motion(proposal: Proposal, actor: Any, answer: Answer) -> None:
+    """Add the motion to the draft meeting's latest revision, for the committee to publish.
+
+    The meeting is still a draft (its motions are not frozen); the motion goes into a new
+    revision rather than the live page, so the committee sees it among its motions in the
+    admin and publishes it with the rest.
+    """
+    from voting.models import Motion
+
+    draft = answer.assembly.get_latest_revision_as_object()
+    draft.motions.add(
+        Motion(
+            title=proposal.motion_title,
+            text=_("源自业主提案《%(title)s》：%(text)s")
+            % {"title": proposal.title, "text": plain_text(proposal.body)[:1500]},
+            matter=answer.motion_matter,
+            sort_order=len(draft.motions.all()),
+        )
+    )
+    draft.save_revision(user=actor)
 
 
 def _draft_consultation(proposal: Proposal, *, now):

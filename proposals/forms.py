@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.community.choices import Party
 from proposals.actions import ANSWER_MAX, BODY_MAX, REFERRABLE, TITLE_MAX
 from proposals.choices import AnswerKind, Outcome
+from voting.choices import Matter
 
 
 class ProposalForm(forms.Form):
@@ -68,6 +69,11 @@ class AnswerForm(forms.Form):
         label=_("业主大会会议"), coerce=int, required=False, empty_value=None
     )
     motion_title = forms.CharField(label=_("表决事项"), max_length=200, required=False)
+    motion_matter = forms.ChoiceField(
+        label=_("事项类别（民法典第二百七十八条）"),
+        choices=[("", "—"), *Matter.choices],
+        required=False,
+    )
     action_item_party = forms.ChoiceField(
         label=_("督办责任方"), choices=[("", "—"), *Party.choices], required=False
     )

@@ -140,7 +140,6 @@ def proposal_detail(request, estate_slug: str, pk: int, *, answer_form: AnswerFo
             "may_answer": may_answer,
             "answer_form": answer_form if may_answer else None,
             "overdue": proposal.is_overdue(),
-            "thread_title_shown": proposal.thread and proposal.thread.shown_title,
         },
         status=400 if answer_form is not None and answer_form.errors else 200,
     )
@@ -188,6 +187,7 @@ def proposal_answer(request, estate_slug: str, pk: int):
             outcome=data["outcome"],
             assembly=assembly,
             motion_title=data["motion_title"],
+            motion_matter=data["motion_matter"],
             action_item_party=data["action_item_party"],
             action_item_due=data["action_item_due"],
         )

@@ -66,7 +66,7 @@ def test_an_owner_supports_a_proposal_to_the_threshold_and_the_committee_answers
     proposal = Proposal.objects.get()
     chair.goto(proposal.get_absolute_url())
     form = chair.locator("form.answer-form")
-    form.get_by_label("采纳").check()
+    form.get_by_label("采纳", exact=True).check()
     form.get_by_label("答复内容").fill("业委会采纳，先就选址和运营方式征求全体业主意见。")
     form.get_by_label("采纳后转为").select_option(label="征求意见")
     assert_fits_screen(chair)

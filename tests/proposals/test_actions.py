@@ -337,3 +337,61 @@ def test_due_date_in_the_past_for_an_action_item_is_refused(reached, property_ma
         )
     reached.refresh_from_db()
     assert reached.status == ProposalStatus.AWAITING_ANSWER
+
+
+def _assembly(estate, **options):
+    from tests.voting.conftest import make_assembly
+
+    now = timezone.now()
+    return make_assembly(
+        estate, opens_at=now + timedelta(days=20), closes_at=now + timedelta(days=30), **options
+    )
+
+
+def test_adopting_into_a_motion_adds_it_to_the_draft_meetings_next_revision(
+    reached, committee_chair, estate_a
+):
+    from voting.choices import Matter
+
+    assembly = _assembly(estate_a)
+    proposal = actions.answer_proposal(
+        reached,
+        committee_chair,
+        actions.Answer(
+            kind=AnswerKind.ADOPT,
+            outcome=Outcome.MOTION,
+            assembly=assembly,
+            motion_title="关于增设智能快递柜的议案",
+            motion_matter=Matter.CHANGE_COMMON_USE,
+        ),
+    )
+    draft = assembly.get_latest_revision_as_object()
+    assert [m.title for m in draft.motions.all()][-1] == "关于增设智能快递柜的议案"
+    assert list(assembly.source_proposals.all()) == [proposal]
+
+
+def test_a_motion_needs_its_matter_and_a_draft_meeting(reached, committee_chair, estate_a):
+    from voting.choices import AssemblyState
+
+    assembly = _assembly(estate_a)
+    answer = actions.Answer(
+        kind=AnswerKind.ADOPT, outcome=Outcome.MOTION, assembly=assembly, motion_title="快递柜"
+    )
+    with pytest.raises(ValidationError, match="请选择表决事项的类别"):
+        actions.answer_proposal(reached, committee_chair, answer)
+    type(assembly).objects.filter(pk=assembly.pk).update(state=AssemblyState.ANNOUNCED)
+    assembly.refresh_from_db()
+    with pytest.raises(ValidationError, match="已经公告"):
+        actions.answer_proposal(
+            reached,
+            committee_chair,
+            actions.Answer(
+                kind=AnswerKind.ADOPT,
+                outcome=Outcome.MOTION,
+                assembly=assembly,
+                motion_title="快递柜",
+                motion_matter="8",
+            ),
+        )
+    reached.refresh_from_db()
+    assert reached.status == ProposalStatus.AWAITING_ANSWER
