@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from proposals.choices import ProposalStatus, SupportTarget
 from proposals.models import Proposal, Support
@@ -119,3 +123,30 @@ def test_get_on_a_support_url_changes_nothing(client, owner, estate_a):
         client.get(reverse("proposals:support", args=[estate_a.slug, proposal.pk])).status_code
         == 405
     )
+
+
+def test_members_support_opinions_in_a_published_report_once(
+    client, estate_a, owner, owner_building1, committee_chair
+):
+    from consultations import actions as consultation_actions
+    from consultations.models import ConsultationIndexPage, Opinion
+    from tests.consultations.conftest import make_consultation, valid_answers
+
+    page = make_consultation(ConsultationIndexPage.objects.descendant_of(estate_a.page).get())
+    consultation_actions.submit_response(
+        page, owner, answers=valid_answers(page), opinions={"": "<p>建议增加充电桩。</p>"}
+    )
+    opinion = Opinion.objects.get()
+    url = reverse("proposals:support_content", args=[SupportTarget.OPINION, opinion.pk])
+    client.force_login(owner_building1)
+    assert client.post(url).status_code == 404  # no published report: not shown to members
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        consultation_actions.mark_opinions(
+            page, {opinion.pk: ("adopted", "")}, actor=committee_chair
+        )
+        consultation_actions.publish_report(page, summary="已逐条答复。", actor=committee_chair)
+        client.post(url)
+        client.post(url)
+        report = client.get(page.subpage_url("report")).content.decode()
+    assert Support.objects.filter(target=SupportTarget.OPINION, object_id=opinion.pk).count() == 1
+    assert "已支持" in report
