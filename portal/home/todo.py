@@ -4,13 +4,10 @@ Each capability contributes a provider, `provider(user, estates) -> Iterable[Tod
 PROVIDER_PATHS (like the dashboard's sources). The estate page shows the list for that estate,
 /me/ for all the member's estates, nearest deadline first (items without one last).
 
-Another app plugs in by adding its provider's dotted path to PROVIDER_PATHS, or by wrapping a
-function that returns objects with `title`, `url` and `due_at` (a petition the member may sign):
-
-    PROVIDER_PATHS += ("petitions.todo.petitions_to_sign",)
-
-    def petitions_to_sign(user, estates):
-        return todo.from_objects(petitions_awaiting(user), kind=_("联名提议"), estates=estates)
+Another app plugs in by adding its provider's dotted path to PROVIDER_PATHS; `from_objects`
+turns whatever a capability already returns (objects or dicts with a title, url, estate and
+deadline) into items, as `petitions_to_sign` does with the petitions' `petitions_awaiting(user)`
+(listed now, silent until voting.petitions is installed).
 """
 
 from __future__ import annotations
@@ -33,6 +30,7 @@ PROVIDER_PATHS: tuple[str, ...] = (
     "portal.home.todo.open_votes",
     "portal.home.todo.open_consultations",
     "proposals.todo.proposals_to_support",
+    "portal.home.todo.petitions_to_sign",
     "portal.home.todo.reports_to_confirm",
 )
 LIMIT = 30
@@ -77,15 +75,22 @@ def todos_for(user: Any, estate: Estate | None = None) -> list[Todo]:
 
 
 def from_objects(objects: Iterable[Any], *, kind: Any, estates: Sequence[Estate]) -> list[Todo]:
-    """Wrap objects with `title`, `url` (or get_absolute_url) and `due_at` as to-do items."""
+    """Wrap objects or dicts as to-do items of the given estates (others are left out).
+
+    Each has a title, a url (or get_absolute_url()), an estate (or estate_id) and a deadline
+    (`due_at` or `deadline`, None for none).
+    """
     wanted = {e.pk: e for e in estates}
     items = []
     for obj in objects:
-        estate = wanted.get(getattr(obj, "estate_id", None))
+        read = obj.get if isinstance(obj, dict) else lambda name, o=obj: getattr(o, name, None)
+        estate_id = read("estate_id") or getattr(read("estate"), "pk", None)
+        estate = wanted.get(estate_id)
         if estate is None:
             continue
-        url = getattr(obj, "url", "") or obj.get_absolute_url()
-        items.append(Todo(kind, str(obj.title), url, estate, getattr(obj, "due_at", None)))
+        url = read("url") or obj.get_absolute_url()
+        due = read("due_at") or read("deadline")
+        items.append(Todo(kind, str(read("title")), url, estate, due))
     return items
 
 
@@ -173,6 +178,20 @@ def open_consultations(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]:
         for page in pages:
             if is_in_audience(user, page):
                 yield Todo(_("征求意见"), page.title, page.url, estate, page.closes_at)
+
+
+PETITIONS_MODULE = "voting.petitions.actions"
+
+
+def petitions_to_sign(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]:
+    """Petitions for an extraordinary meeting the owner may sign (#16 item 1), once that
+    capability is installed: its `petitions_awaiting(user)` answers, this only lists."""
+    from importlib.util import find_spec
+
+    if find_spec("voting.petitions") is None:
+        return []
+    awaiting = import_string(f"{PETITIONS_MODULE}.petitions_awaiting")
+    return from_objects(awaiting(user), kind=_("联名提议"), estates=estates)
 
 
 def reports_to_confirm(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]:

@@ -87,9 +87,19 @@ def test_a_new_provider_plugs_in(owner, estate_a, waiting, monkeypatch):
     def petitions(user, estates):
         return todo.from_objects([Petition()], kind="联名提议", estates=estates)
 
+    def as_dicts(user, estates):  # the shape petitions_awaiting(user) returns
+        return todo.from_objects(
+            [{"title": "罢免业委会委员", "url": "/p/2/", "estate": estate_a, "deadline": None}],
+            kind="联名提议",
+            estates=estates,
+        )
+
     original = todo.providers()
-    monkeypatch.setattr(todo, "providers", lambda: (petitions, *original))
-    assert kinds(todo.todos_for(owner, estate_a))[0] == "联名提议"
+    monkeypatch.setattr(todo, "providers", lambda: (petitions, as_dicts, *original))
+    items = todo.todos_for(owner, estate_a)
+    assert kinds(items)[0] == "联名提议"
+    dict_item = next(item for item in items if item.title == "罢免业委会委员")
+    assert dict_item.due_at is None and dict_item.estate == estate_a
 
 
 def test_the_estate_page_and_me_show_the_list(client, owner, estate_a, waiting):
