@@ -16,15 +16,20 @@ VIEW = {"view_members", "view_owners"}
 OVERSIGHT = VIEW | {"view_dashboard", "view_audit", "observe_assembly"}
 CONVENE = {"convene_meetings", "create_action_items"}
 PARTY = {"answer_officially", "deliberate"}  # speaks for a party in the discussion area
+PROPOSE = {"propose", "support_proposals"}  # owners' proposals: verified owners only
+SUPPORT = {"support_content"}  # supports on posts and opinions: any member
+ANSWER = {"answer_proposals"}  # the committee or the property company answers proposals
 
 # What each member of the cast may do in estate A (their own, for estate roles).
 OWN_ESTATE = {
     "anonymous": set(),
-    "owner": VIEW | {"participate", "deliberate", "vote", "invite_residents"},
-    "tenant": {"view_members", "participate", "deliberate"},
+    "owner": VIEW | PROPOSE | SUPPORT | {"participate", "deliberate", "vote", "invite_residents"},
+    "tenant": SUPPORT | {"view_members", "participate", "deliberate"},
     "committee_member": OVERSIGHT
     | CONVENE
     | PARTY
+    | SUPPORT
+    | ANSWER
     | {
         "edit_content",
         "decide_claims",
@@ -37,6 +42,8 @@ OWN_ESTATE = {
     "committee_chair": OVERSIGHT
     | CONVENE
     | PARTY
+    | SUPPORT
+    | ANSWER
     | {
         "edit_content",
         "decide_claims",
@@ -49,9 +56,13 @@ OWN_ESTATE = {
     },
     "property_staff": VIEW
     | PARTY
+    | SUPPORT
+    | ANSWER
     | {"edit_content", "participate", "view_register", "create_action_items"},
     "property_manager": OVERSIGHT
     | PARTY
+    | SUPPORT
+    | ANSWER
     | {
         "edit_content",
         "decide_claims",
@@ -60,18 +71,25 @@ OWN_ESTATE = {
         "view_register",
         "create_action_items",
     },
-    "moderator": VIEW | {"moderate", "participate", "deliberate"},
+    "moderator": VIEW | SUPPORT | {"moderate", "participate", "deliberate"},
     "community_official": OVERSIGHT | CONVENE | PARTY,
     "subdistrict_official": OVERSIGHT | CONVENE | PARTY,
     "outsider": set(),
-    "site_admin": set(ALL_ACTIONS) - {"participate", "vote", "invite_residents"} - PARTY,
+    "site_admin": set(ALL_ACTIONS)
+    - {"participate", "vote", "invite_residents"}
+    - PARTY
+    - PROPOSE
+    - SUPPORT,
 }
 
 # What they may do in estate B (another community of the same sub-district).
 OTHER_ESTATE = {
     **{name: set() for name in OWN_ESTATE},
     "subdistrict_official": OVERSIGHT | CONVENE | PARTY,
-    "outsider": VIEW | {"participate", "deliberate", "vote", "invite_residents"},
+    "outsider": VIEW
+    | PROPOSE
+    | SUPPORT
+    | {"participate", "deliberate", "vote", "invite_residents"},
     "site_admin": OWN_ESTATE["site_admin"],
 }
 
