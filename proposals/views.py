@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -246,9 +246,14 @@ def support_content(request, target: str, pk: int):
     else:
         messages.success(request, _("已支持。"))
     wanted = request.POST.get("next", "")
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path of this site (never a bare word, which redirect() would take for a view name).
+    if (
+        wanted.startswith("/")
+        and not wanted.startswith("//")
+        and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         back = wanted
     anchor = f"#post-{obj.pk}" if target == SupportTarget.POST else f"#opinion-{obj.pk}"
-    return redirect(back.split("#")[0] + anchor)
+    return HttpResponseRedirect(back.split("#")[0] + anchor)

@@ -150,3 +150,17 @@ def test_members_support_opinions_in_a_published_report_once(
         report = client.get(page.subpage_url("report")).content.decode()
     assert Support.objects.filter(target=SupportTarget.OPINION, object_id=opinion.pk).count() == 1
     assert "已支持" in report
+
+
+@pytest.mark.parametrize("next_url", ["0000-00-00", "//evil.example/", "https://evil.example/"])
+def test_a_support_goes_back_only_to_a_path_of_this_site(
+    client, owner, owner_building1, estate_a, next_url
+):
+    proposal = propose(estate_a, owner)
+    post = proposal.thread.posts.get()
+    client.force_login(owner_building1)
+    response = client.post(
+        reverse("proposals:support_content", args=[SupportTarget.POST, post.pk]), {"next": next_url}
+    )
+    assert response.status_code == 302
+    assert response.url == f"{proposal.thread.get_absolute_url()}#post-{post.pk}"
