@@ -350,11 +350,15 @@ def report(request, consultation: ConsultationPage):
             ).values_list("pk", flat=True)
         )
     counts = dict.fromkeys(Handling.values, 0)
-    for group in groups:
-        for opinion in group.opinions:
-            opinion.is_mine = opinion.pk in mine
-            if opinion.handling:
-                counts[opinion.handling] += 1
+    from proposals import supports
+    from proposals.choices import SupportTarget
+
+    shown = [opinion for group in groups for opinion in group.opinions]
+    for opinion in shown:
+        opinion.is_mine = opinion.pk in mine
+        if opinion.handling:
+            counts[opinion.handling] += 1
+    supports.annotate(SupportTarget.OPINION, shown, request.user, is_own=lambda o: o.is_mine)
     return consultation.render(
         request,
         template="consultations/consultation_report.html",
@@ -363,5 +367,7 @@ def report(request, consultation: ConsultationPage):
             "groups": groups,
             "counts": [(Handling(v).label, v, n) for v, n in counts.items()],
             "follow_ups": list(consultation.follow_ups.select_related("target_page")),
+            "may_support": published is not None
+            and permissions.may(request.user, "support_content", consultation.page_estate),
         },
     )

@@ -14,8 +14,10 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         from deliberation import dashboard, personal_data
         from deliberation.schedules import ensure_schedules
+        from deliberation.todo import reports_to_confirm
         from portal.accounts.export import register_personal_data
         from portal.dashboard.registry import register_figures
+        from portal.home.todo import register_todo
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="deliberation.schedules")
         _describe_threads_in_references()
@@ -25,6 +27,7 @@ class DeliberationConfig(AppConfig):
         register_figures(dashboard.CommitteeResponseFigures, order=30)
         register_figures(dashboard.CommunityResponseFigures, order=40)
         register_personal_data(personal_data.sections, order=10)
+        register_todo(reports_to_confirm, order=60)
 
 
 def _describe_threads_in_references() -> None:

@@ -240,6 +240,15 @@ def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None 
         if user.is_authenticated and post_ids
         else {}
     )
+    from proposals import supports
+    from proposals.choices import SupportTarget
+
+    supports.annotate(
+        SupportTarget.POST,
+        all_posts,
+        user,
+        is_own=lambda post: not permissions.may(user, "support_item", post),
+    )
     for post in all_posts:
         post.reported_by_me = post.pk in reported
         post.my_appeal = appeals.get(post.pk)
@@ -262,6 +271,7 @@ def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None 
         else None,
         "is_following": Follow.objects.filter(thread=thread, user=user).exists(),
         "may_post": permissions.may(user, "deliberate", estate),
+        "may_support": permissions.may(user, "support_content", estate),
         "may_moderate": moderator,
         "may_answer": permissions.may(user, "answer_officially", estate),
         "is_reporter": permissions.may(user, "act_as_reporter", thread),

@@ -21,6 +21,7 @@ from demo.discussion_history import seed_history as seed_discussion_history
 from demo.knowledge import seed_knowledge
 from demo.oversight import seed_oversight
 from demo.petitions import seed_petitions, seed_roll_check
+from demo.proposals import seed_proposals
 from demo.voting import seed_assembly, seed_past_assembly
 from portal.community import actions
 from portal.community.choices import IdentityKind, RoleKind, Visibility
@@ -347,6 +348,7 @@ def seed_activity(estates: dict[str, Estate], counts: dict[str, int]) -> None:
     seed_consultations(estates["jinxiu"])
     chair_b = User.objects.get(phone=normalize_phone("13800138012"))
     counts["past_assemblies"] = int(seed_past_assembly(estates["cuihu"], chair=chair_b))
+    counts["proposals"] = seed_proposals(estates)
     seed_assembly_and_index(estates["jinxiu"])
     # Owners' initiative: petitions in both estates, objections to the roll.
     counts["petitions"] = seed_petitions(estates)

@@ -163,9 +163,9 @@ def seed_petitions(estates: dict[str, Estate]) -> int:
 
 def seed_roll_check(estate: Estate) -> int:
     """Add objections to the roll of the estate's announced meeting; return how many were added."""
+    from demo.voting import ASSEMBLY
     from voting import objections
     from voting.choices import AssemblyState
-    from demo.voting import ASSEMBLY
     from voting.models import AssemblyPage, RollObjection
 
     assembly = AssemblyPage.objects.filter(

@@ -30,6 +30,7 @@ urlpatterns = [
     path("community/", include("portal.community.urls")),
     path("discuss/", include("deliberation.urls")),
     path("oversight/", include("deliberation.oversight.urls")),
+    path("proposals/", include("proposals.urls")),
     path("knowledge/", include("portal.knowledge.urls")),
     path("assemblies/", include("voting.urls")),
     path("petitions/", include("voting.petitions.urls")),

@@ -63,8 +63,27 @@ def profile(request):
             "claims": claims,
             "role_set": permissions.roles_of(request.user),
             "may_invite": bool(_invitable_units(request.user).exists()),
+            "my_proposals": _my_proposals(request.user),
         },
     )
+
+
+def _my_proposals(user) -> list:
+    """Return the member's own proposals with their supports, status and answer timing."""
+    from django.utils import timezone
+
+    from proposals.models import Proposal
+
+    proposals = list(
+        Proposal.objects.filter(author=user)
+        .with_support_counts()
+        .select_related("estate")
+        .order_by("-created_at")[:20]
+    )
+    now = timezone.now()
+    for proposal in proposals:
+        proposal.overdue = proposal.is_overdue(now)
+    return proposals
 
 
 def privacy(request):

@@ -579,6 +579,38 @@ def _may_see_objection_evidence(user: Any, objection: Any) -> bool:
     )
 
 
+# --- owners' proposals and supports (proposals) -------------------------------------------
+
+
+def _may_propose(user: Any, estate: Estate) -> bool:
+    """Put forward an owners' proposal (业主提案): verified owners of the estate only."""
+    return is_verified_owner(user, estate)
+
+
+def _may_support_proposals(user: Any, estate: Estate) -> bool:
+    """Support a proposal: verified owners, since supports count heads of owners."""
+    return is_verified_owner(user, estate)
+
+
+def _may_answer_proposals(user: Any, estate: Estate) -> bool:
+    """Give the public answer to a proposal: the owners' committee or the property company."""
+    return is_site_admin(user) or has_any_kind(user, estate, EDITOR_KINDS)
+
+
+def _may_support_content(user: Any, estate: Estate) -> bool:
+    """Support a discussion post or a consultation opinion: any member of the estate."""
+    return _may_participate(user, estate)
+
+
+def _may_support_item(user: Any, item: Any) -> bool:
+    """Support a discussion post or a consultation opinion: never one's own. (Membership of
+    the estate is the estate action `support_content`.)"""
+    author_id = getattr(item, "author_id", None)
+    if author_id is None and hasattr(item, "response"):
+        author_id = item.response.user_id
+    return author_id != getattr(user, "pk", None)
+
+
 # Actions asked of an estate (or of any object, through the estate it belongs to).
 ACTIONS = {
     "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),
@@ -607,6 +639,10 @@ ACTIONS = {
     "see_petition_signers": _may_see_petition_signers,
     "object_to_roll": _may_object_to_roll,
     "decide_roll_objections": _may_decide_roll_objections,
+    "propose": _may_propose,
+    "support_proposals": _may_support_proposals,
+    "answer_proposals": _may_answer_proposals,
+    "support_content": _may_support_content,
 }
 
 # Actions asked of one object: the rule needs the object itself (its author, state, party).
@@ -636,6 +672,7 @@ OBJECT_ACTIONS = {
     "confirm_paper_ballot": _may_confirm_paper_ballot,
     "withdraw_petition": _may_withdraw_petition,
     "see_objection_evidence": _may_see_objection_evidence,
+    "support_item": _may_support_item,
 }
 
 

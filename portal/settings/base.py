@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "voting.petitions",
     "deliberation",
     "deliberation.oversight",
+    "proposals",
     "search",
     "themes",
     "demo",

@@ -185,6 +185,7 @@ def test_every_object_action_is_in_the_matrix():
         # tested beside their features: tests/voting/test_petitions.py, test_roll_objections.py
         "withdraw_petition",
         "see_objection_evidence",
+        "support_item",  # tests/proposals (no support for one's own post or opinion)
     } == set(permissions.OBJECT_ACTIONS)
 
 

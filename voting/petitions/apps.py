@@ -15,9 +15,12 @@ class PetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.dashboard.registry import register_figures
+        from portal.home.todo import register_todo
         from voting.petitions.dashboard import PetitionFigures
         from voting.petitions.schedules import ensure_schedules
+        from voting.petitions.todo import petitions_to_sign
 
         register_figures(PetitionFigures, order=65)
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="petitions.schedules")
+        register_todo(petitions_to_sign, order=50)
