@@ -11,6 +11,12 @@ class DisclosuresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from disclosures.dashboard import DisclosureFigures, EvaluationFigures
         from disclosures.tasks import ensure_schedule
+        from portal.dashboard.registry import register_figures
+
+        # The evaluation sits beside the property company's response figures of the same period.
+        register_figures(EvaluationFigures, order=25)
+        register_figures(DisclosureFigures, order=100)
 
         post_migrate.connect(ensure_schedule, sender=self, dispatch_uid="disclosures.reminders")

@@ -17,22 +17,12 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from deliberation.wagtail_hooks import EstateRulePolicy
 from disclosures.choices import DisclosureState
 from disclosures.models import Disclosure, DisclosureSchedule
-from portal.community import permissions
-from portal.community.models import Estate
+from portal.community.admin.policies import EstateScopedPolicy
 
 
-def _company(user, estate) -> bool:
-    return permissions.may(user, "enter_disclosures", estate)
-
-
-def _committee(user, estate) -> bool:
-    return permissions.may(user, "review_disclosures", estate)
-
-
-class DraftDisclosurePolicy(EstateRulePolicy):
+class DraftDisclosurePolicy(EstateScopedPolicy):
     """The company's rights over its estates' disclosures, and only while they are drafts."""
 
     def user_has_permission_for_instance(self, user, action, instance):
@@ -41,9 +31,10 @@ class DraftDisclosurePolicy(EstateRulePolicy):
         return super().user_has_permission_for_instance(user, action, instance)
 
 
+# The company enters drafts (Civil Code Art. 943); the committee sets the schedule.
 _POLICIES = {
-    Disclosure: DraftDisclosurePolicy(Disclosure, _company),
-    DisclosureSchedule: EstateRulePolicy(DisclosureSchedule, _committee),
+    Disclosure: DraftDisclosurePolicy.for_action(Disclosure, "enter_disclosures"),
+    DisclosureSchedule: EstateScopedPolicy.for_action(DisclosureSchedule, "review_disclosures"),
 }
 
 
@@ -52,9 +43,7 @@ class EstateScopedForm(WagtailAdminModelForm):
         super().__init__(*args, for_user=for_user, **kwargs)
         if for_user is not None and "estate" in self.fields:
             policy = _POLICIES[self._meta.model]
-            self.fields["estate"].queryset = Estate.objects.filter(
-                pk__in=policy.estate_ids(for_user)
-            )
+            self.fields["estate"].queryset = policy.estates_for(for_user)
 
 
 for model, policy in _POLICIES.items():
@@ -86,7 +75,9 @@ class _Scoped(SnippetViewSet):
     delete_view_class = CheckedDeleteView
 
     def get_queryset(self, request):
-        return _POLICIES[self.model].instances_user_has_any_permission_for(request.user, None)
+        return _POLICIES[self.model].instances_user_has_any_permission_for(
+            request.user, ["view", "change"]
+        )
 
 
 class DisclosureViewSet(_Scoped):

@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
+from demo.disclosures import _last_quarters, quarter_workbook
 from disclosures import actions
-from disclosures.demo import _last_quarters, quarter_workbook
 
 pytestmark = pytest.mark.django_db
 
