@@ -73,7 +73,7 @@ def _notify(
 
 
 def _party_ids(estate: Estate, party: str) -> list[int]:
-    from deliberation.actions import party_user_ids
+    from portal.community.membership import party_user_ids
 
     return party_user_ids(estate, party)
 

@@ -56,7 +56,7 @@ def _notify(recipients, *, estate: Estate, title: str, body: str = "", url: str,
 
 def answering_user_ids(estate: Estate) -> list[int]:
     """Return the people of the committee and the property company over the estate."""
-    from deliberation.actions import party_user_ids
+    from portal.community.membership import party_user_ids
 
     return [uid for party in ANSWERING_PARTIES for uid in party_user_ids(estate, party)]
 
@@ -390,7 +390,7 @@ def answer_proposal(
         actor=actor,
     )
     if answer.kind == AnswerKind.REFER:
-        from deliberation.actions import party_user_ids
+        from portal.community.membership import party_user_ids
 
         _notify(
             party_user_ids(proposal.estate, answer.referred_party),

@@ -661,6 +661,9 @@ ACTIONS = {
     "support_proposals": _may_support_proposals,
     "answer_proposals": _may_answer_proposals,
     "support_content": _may_support_content,
+    "enter_disclosures": _may_enter_disclosures,
+    "review_disclosures": _may_review_disclosures,
+    "see_disclosure_drafts": _may_see_disclosure_drafts,
 }
 
 # Actions asked of one object: the rule needs the object itself (its author, state, party).
@@ -691,9 +694,6 @@ OBJECT_ACTIONS = {
     "withdraw_petition": _may_withdraw_petition,
     "see_objection_evidence": _may_see_objection_evidence,
     "support_item": _may_support_item,
-    "enter_disclosures": _may_enter_disclosures,
-    "review_disclosures": _may_review_disclosures,
-    "see_disclosure_drafts": _may_see_disclosure_drafts,
 }
 
 
