@@ -40,6 +40,9 @@ K_LIFT = "锦绣花园电梯维修与更新：流程和分摊"
 # Discussion threads of the demo (demo/deliberation.py), members-only
 D_ROOF = "3栋顶楼屋面漏水"
 D_LIFT3 = "3栋 2 号电梯频繁停运"
+# Owners' proposals of the demo (demo/proposals.py) and their discussion threads
+P_LOCKER = "在 3 栋和 5 栋之间增设智能快递柜"
+D_LOCKER = "提案讨论：在 3 栋和 5 栋之间增设智能快递柜"
 # The assembly meeting and its motions
 A_MEETING = "锦绣花园2026年第二次业主大会会议"
 M_FUND = "关于使用专项维修资金更换3栋、4栋电梯的议案"
@@ -57,7 +60,18 @@ LABELLED_QUERIES: dict[str, set[str]] = {
     "管理规约": {K_COVENANT, M_COVENANT},
     "投票门槛": {K_VOTING},
     # Anything about building 3: today's and past notices scoped to it, its threads.
-    "3号楼": {N_WATER, M_FUND, N_MEETING, H_WATER, H_POWER, H_TYPHOON, D_ROOF, D_LIFT3},
+    "3号楼": {
+        N_WATER,
+        M_FUND,
+        N_MEETING,
+        H_WATER,
+        H_POWER,
+        H_TYPHOON,
+        D_ROOF,
+        D_LIFT3,
+        P_LOCKER,
+        D_LOCKER,
+    },
     "电梯": {N_LIFT, K_LIFT, M_FUND, N_MEETING},
     "停电": {H_POWER},
     "业主大会": {A_MEETING, N_MEETING, K_VOTING, K_RULES},
