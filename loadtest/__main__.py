@@ -180,7 +180,7 @@ def step(n_users: int, index: int, offset: int, env, config, port, servers) -> d
         ],
         env=step_env,
         cwd=ROOT,
-        stdout=open(OUT / f"locust-{n_users}.log", "w"),
+        stdout=open(OUT / f"locust-{n_users}.log", "w"),  # noqa: SIM115 - closed at exit
         stderr=subprocess.STDOUT,
     )
     groups = process_groups(*servers)
@@ -252,21 +252,44 @@ def report(steps: list[dict], checks: dict, config: dict, took: float) -> str:
         )
         lines += ["", f"CPU over the step ({cores:.0f} core-seconds available): {split}", ""]
     lines += ["## In-process profile after the run (one owner, median of 5)", ""]
-    lines += ["| endpoint | ms | SQL ms | queries | rest (Python, templates) ms |", "|---|---|---|---|---|"]
+    lines += [
+        "| endpoint | ms | SQL ms | queries | rest (Python, templates) ms |",
+        "|---|---|---|---|---|",
+    ]
     for row in checks["profile"]:
         lines.append(
             f"| {row['endpoint']} | {row['ms']} | {row['sql_ms']} | {row['queries']} |"
             f" {row['python_ms']} |"
         )
-    lines += ["", "## Database check", "", "```", json.dumps({k: v for k, v in checks.items() if k != "profile"}, ensure_ascii=False, indent=1), "```", "", f"Whole run: {took:.0f} s"]
+    lines += [
+        "",
+        "## Database check",
+        "",
+        "```",
+        json.dumps(
+            {k: v for k, v in checks.items() if k != "profile"}, ensure_ascii=False, indent=1
+        ),
+        "```",
+        "",
+        f"Whole run: {took:.0f} s",
+    ]
     return "\n".join(lines)
 
 
 def checks_pass(checks: dict) -> bool:
-    keys = ["online_match", "second_submissions_stored_nothing", "paper_match", "counted_once",
-            "ledger_ok", "ledger_covers_every_ballot"]
+    keys = [
+        "online_match",
+        "second_submissions_stored_nothing",
+        "paper_match",
+        "counted_once",
+        "ledger_ok",
+        "ledger_covers_every_ballot",
+    ]
     notices_ok = all(
-        n["inbox_once_each"] and n["sms_once_each"] and n["outbox_once_each"] and not n["sms_not_sent"]
+        n["inbox_once_each"]
+        and n["sms_once_each"]
+        and n["outbox_once_each"]
+        and not n["sms_not_sent"]
         for n in checks["urgent_notices"]
     )
     return all(checks[k] for k in keys) and checks["ledger_pending"] == 0 and notices_ok
@@ -284,15 +307,32 @@ def main() -> int:
     fresh_services(env)
     run([*manage, "migrate", "--noinput"], env)
     run([*manage, "collectstatic", "--noinput"], env)
-    print(f"[loadtest] migrated ({time.monotonic() - started:.0f} s); building the estate", flush=True)
+    print(
+        f"[loadtest] migrated ({time.monotonic() - started:.0f} s); building the estate", flush=True
+    )
     config = json.loads(run([sys.executable, "-m", "loadtest.build"], env).strip().splitlines()[-1])
-    print(f"[loadtest] built {config['units']} units ({time.monotonic() - started:.0f} s)", flush=True)
-    logs = open(OUT / "servers.log", "w")
-    qcluster = subprocess.Popen([*manage, "qcluster"], env=env, cwd=ROOT, stdout=logs, stderr=subprocess.STDOUT)
+    print(
+        f"[loadtest] built {config['units']} units ({time.monotonic() - started:.0f} s)", flush=True
+    )
+    logs = open(OUT / "servers.log", "w")  # noqa: SIM115 - the servers write to it until the end
+    qcluster = subprocess.Popen(
+        [*manage, "qcluster"], env=env, cwd=ROOT, stdout=logs, stderr=subprocess.STDOUT
+    )
     gunicorn = subprocess.Popen(
-        [str(BIN / "gunicorn"), "portal.wsgi:application", "-w", str(WEB_WORKERS),
-         "-b", f"127.0.0.1:{port}", "--timeout", "60"],
-        env=env, cwd=ROOT, stdout=logs, stderr=subprocess.STDOUT,
+        [
+            str(BIN / "gunicorn"),
+            "portal.wsgi:application",
+            "-w",
+            str(WEB_WORKERS),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=logs,
+        stderr=subprocess.STDOUT,
     )
     steps = []
     try:
@@ -311,10 +351,18 @@ def main() -> int:
         gunicorn.terminate()
         checks = json.loads(
             run(
-                [sys.executable, "-m", "loadtest.check", json.dumps(config), str(OUT / "results.json"),
-                 ",".join(s["urgent_id"] for s in steps if s["urgent_id"])],
+                [
+                    sys.executable,
+                    "-m",
+                    "loadtest.check",
+                    json.dumps(config),
+                    str(OUT / "results.json"),
+                    ",".join(s["urgent_id"] for s in steps if s["urgent_id"]),
+                ],
                 env,
-            ).strip().splitlines()[-1]
+            )
+            .strip()
+            .splitlines()[-1]
         )
     finally:
         for process in (gunicorn, qcluster):

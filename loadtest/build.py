@@ -36,19 +36,25 @@ def build() -> dict:
     from allauth.mfa.totp.internal.auth import TOTP
     from django.contrib.auth import get_user_model
     from django.utils import timezone
+    from wagtail.models import Page, Site
 
     from deliberation import actions as deliberation_actions
     from deliberation.choices import ThreadKind
     from portal.community.actions import create_estate, grant_role, link_identity
     from portal.community.choices import IdentityKind, RoleKind
-    from portal.community.models import Building, Community, OwnerIdentity, Ownership, SubDistrict
-    from portal.community.models import Unit
+    from portal.community.models import (
+        Building,
+        Community,
+        OwnerIdentity,
+        Ownership,
+        SubDistrict,
+        Unit,
+    )
     from portal.home.models import HomePage
     from portal.notices.models import NoticeIndexPage, NoticePage
     from voting import actions
     from voting.choices import Matter, MotionKind
     from voting.models import AssemblyIndexPage, AssemblyPage, Motion
-    from wagtail.models import Page, Site
 
     now = timezone.now()
     root = Page.get_first_root_node()

@@ -177,9 +177,7 @@ class Owner(Person):
         vote_url = f"/assemblies/{CONFIG['assembly_id']}/vote/"
         form = self.client.get(vote_url, name="vote: ballot form")
         ballot = ballot_fields(form.text)
-        with self.form_post(
-            vote_url, ballot, name="vote: review", page_text=form.text
-        ) as response:
+        with self.form_post(vote_url, ballot, name="vote: review", page_text=form.text) as response:
             key = SUBMISSION_KEY.search(response.text)
             if not key:
                 response.failure("no confirmation step")
