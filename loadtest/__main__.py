@@ -12,6 +12,7 @@ The report is printed and written to test-artifacts/loadtest/report.md.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import secrets
@@ -77,13 +78,56 @@ def run(args: list[str], env: dict[str, str], **kwargs) -> str:
     return done.stdout
 
 
+def schema_key() -> str:
+    """Return a key of the migrations in force: this repository's and the installed apps'."""
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("**/migrations/*.py")):
+        if ".venv" not in path.parts:
+            digest.update(path.read_bytes())
+    for package in ("django", "wagtail", "django-allauth", "django-q2", "django-taggit"):
+        digest.update(metadata.version(package).encode())
+    return digest.hexdigest()[:10]
+
+
 def fresh_services(env: dict[str, str]) -> None:
+    """Create the database afresh, from a migrated empty template when the schema is known.
+
+    Migrating from nothing takes minutes on a busy 2-core machine; a copy of an empty
+    database migrated by an earlier run with the same migrations takes seconds.
+    """
     import redis
 
     host = PG.rsplit("@", 1)[1].split(":")[0]
     pg = ["-h", host, "-U", "postgres"]
+    template = f"{DATABASE}_tpl_{schema_key()}"
     subprocess.run(["dropdb", *pg, "--if-exists", "--force", DATABASE], check=True)
-    subprocess.run(["createdb", *pg, DATABASE], check=True)
+    exists = subprocess.run(
+        ["psql", *pg, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{template}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        for old in subprocess.run(
+            [
+                "psql",
+                *pg,
+                "-tAc",
+                f"SELECT datname FROM pg_database WHERE datname LIKE '{DATABASE}_tpl_%'",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split():
+            subprocess.run(["dropdb", *pg, "--if-exists", old], check=True)
+        subprocess.run(["createdb", *pg, template], check=True)
+        run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            {**env, "DATABASE_URL": f"{PG}/{template}"},
+        )
+    subprocess.run(["createdb", *pg, "-T", template, DATABASE], check=True)
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
@@ -305,7 +349,7 @@ def main() -> int:
     manage = [sys.executable, "manage.py"]
     print(f"[loadtest] fresh database {DATABASE}, Redis {REDIS_URL}", flush=True)
     fresh_services(env)
-    run([*manage, "migrate", "--noinput"], env)
+    run([*manage, "migrate", "--noinput"], env)  # nothing to do unless the template is stale
     run([*manage, "collectstatic", "--noinput"], env)
     print(
         f"[loadtest] migrated ({time.monotonic() - started:.0f} s); building the estate", flush=True

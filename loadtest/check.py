@@ -40,6 +40,7 @@ def wait_for_queue(timeout: float = 300) -> float:
 
 def check(config: dict, results: dict, urgent_ids: list[int]) -> dict:
     from django.core.management import call_command
+    from django.db.models import Max
 
     from loadtest.sms import SMS_COUNTS, client
     from portal.notices.models import NoticePage
@@ -99,9 +100,13 @@ def check(config: dict, results: dict, urgent_ids: list[int]) -> dict:
             for key, count in sms_counts.items()
             if notice.title[:8] in key.split("\t", 1)[1]
         }
+        last_sent = sms.aggregate(last=Max("sent_at"))["last"]
+        fan_out = (last_sent - batch.created_at).total_seconds() if last_sent else None
         notices.append(
             {
                 "notice": notice.title,
+                "fan_out_seconds": round(fan_out, 1) if fan_out else None,
+                "sms_per_second": round(len(sent) / fan_out, 1) if fan_out else None,
                 "members": len(members),
                 "inbox_items": len(inbox),
                 "inbox_once_each": sorted(inbox) == sorted(members),
