@@ -242,6 +242,7 @@ def step(n_users: int, index: int, offset: int, env, config, port, servers) -> d
     rows = read_stats(prefix)
     return {
         "users": n_users,
+        "load": os.getloadavg()[0],
         "rows": rows,
         "cpu": cpu,
         "seconds": elapsed,
@@ -294,7 +295,14 @@ def report(steps: list[dict], checks: dict, config: dict, took: float) -> str:
             f"{name} {seconds:.0f} s ({seconds / cores:.0%})"
             for name, seconds in sorted(result["cpu"].items(), key=lambda kv: -kv[1])
         )
-        lines += ["", f"CPU over the step ({cores:.0f} core-seconds available): {split}", ""]
+        others = max(0.0, cores - sum(result["cpu"].values()))
+        lines += [
+            "",
+            f"CPU over the step ({cores:.0f} core-seconds on 2 cores): {split};"
+            f" everything else on the machine at most {others:.0f} s"
+            f" (load average {result['load']:.1f} at the end of the step)",
+            "",
+        ]
     lines += ["## In-process profile after the run (one owner, median of 5)", ""]
     lines += [
         "| endpoint | ms | SQL ms | queries | rest (Python, templates) ms |",
