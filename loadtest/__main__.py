@@ -131,7 +131,7 @@ def fresh_services(env: dict[str, str]) -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def wait_http(url: str, timeout: float = 60) -> None:
+def wait_http(url: str, timeout: float = 180) -> None:
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         try:
@@ -380,6 +380,10 @@ def main() -> int:
             f"127.0.0.1:{port}",
             "--timeout",
             "60",
+            # Load the application once, then fork: workers answer at once on a busy machine.
+            "--preload",
+            "--control-socket",
+            str(OUT / "gunicorn.ctl"),
         ],
         env=env,
         cwd=ROOT,
