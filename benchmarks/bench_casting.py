@@ -18,7 +18,7 @@ Two more figures, in the same run:
   (sessions, CSRF, authentication, the site's own), against a trivial view served the same
   way; with the statements the POST runs. Also measured on SQLite.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python -m benchmarks casting
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python -m benchmarks bench_casting
     BENCH_CASTING_RIGHTS=2000 ...   (default 960 rights)
     BENCH_CASTING_HTTP=300 ...      (default 100 voters through the endpoint)
 """
