@@ -330,9 +330,13 @@ def report(steps: list[dict], checks: dict, config: dict, took: float) -> str:
 
 def checks_pass(checks: dict) -> bool:
     keys = [
-        "online_match",
+        "online_none_lost",
+        "online_nothing_else",
+        "online_once_per_right",
         "second_submissions_stored_nothing",
-        "paper_match",
+        "paper_none_lost",
+        "paper_nothing_else",
+        "paper_once_per_right",
         "counted_once",
         "ledger_ok",
         "ledger_covers_every_ballot",

@@ -67,6 +67,8 @@ def check(config: dict, results: dict, urgent_ids: list[int]) -> dict:
 
     unit_numbers = {unit_of(n): n for n in range(config["units"])}
     stored_paper = sorted(unit_numbers[(b, u)] for b, u in paper)
+    attempted_online = set(results.get("online_attempted", []))
+    attempted_paper = set(results.get("paper_attempted", []))
     repeats_not_stored = all(n in set(told_online) for n in results["online_repeat"]) and len(
         stored_online
     ) == len(set(stored_online))
@@ -78,7 +80,8 @@ def check(config: dict, results: dict, urgent_ids: list[int]) -> dict:
     assembly.refresh_from_db()
     counted = tally.counted_ballots(assembly).count()
     paper_counts = not assembly.paper_needs_confirmation
-    expected_counted = len(set(told_online) | (set(told_paper) if paper_counts else set()))
+    # Every stored ballot's right voted once in the count: online, or paper where no online.
+    expected_counted = len(set(stored_online) | (set(stored_paper) if paper_counts else set()))
     result = tally.tally(assembly)
 
     out = io.StringIO()
@@ -124,12 +127,18 @@ def check(config: dict, results: dict, urgent_ids: list[int]) -> dict:
         "acknowledged": len(results["acknowledged"]),
         "online_accepted": len(told_online),
         "online_stored": len(stored_online),
-        "online_match": told_online == stored_online,
+        # None lost: every cast the voter was told was accepted is stored. Nothing else: every
+        # stored ballot was sent by the run (one whose answer the end cut off may be stored).
+        "online_none_lost": set(told_online) <= set(stored_online),
+        "online_nothing_else": set(stored_online) <= attempted_online,
+        "online_once_per_right": len(stored_online) == len(set(stored_online)),
         "second_submissions": len(results["online_repeat"]),
         "second_submissions_stored_nothing": repeats_not_stored,
         "paper_accepted": len(told_paper),
         "paper_stored": len(stored_paper),
-        "paper_match": told_paper == stored_paper,
+        "paper_none_lost": set(told_paper) <= set(stored_paper),
+        "paper_nothing_else": set(stored_paper) <= attempted_paper,
+        "paper_once_per_right": len(stored_paper) == len(set(stored_paper)),
         "paper_and_online": len(set(told_paper) & set(told_online)),
         "paper_counts_before_confirmation": paper_counts,
         "counted": counted,

@@ -42,6 +42,9 @@ _paper_numbers = itertools.count(0)
 _redis = redis.Redis.from_url(os.environ["REDIS_URL"], decode_responses=True)
 
 RESULTS: dict[str, list] = {
+    # Casts sent; a cast whose answer the run's end cut off may be stored without being told.
+    "online_attempted": [],
+    "paper_attempted": [],
     "online_created": [],  # owner numbers whose cast was accepted as a new ballot
     "online_repeat": [],  # owner numbers whose second submission got the first receipt
     "paper_created": [],  # owner numbers whose paper ballot the committee entered
@@ -183,6 +186,7 @@ class Owner(Person):
                 response.failure("no confirmation step")
                 return
             review = response.text
+        RESULTS["online_attempted"].append(self.number)
         with self.form_post(
             vote_url,
             {**ballot, "step": "confirm", "submission_key": key.group(1)},
@@ -262,6 +266,7 @@ class CommitteeMember(Person):
             "unit_number": unit_number,
             "submission_key": key.group(1) if key else "",
         }
+        RESULTS["paper_attempted"].append(number)
         scan = ("ballot.pdf", b"%PDF-1.4\n% loadtest paper ballot\n%%EOF\n", "application/pdf")
         with self.form_post(
             self.paper_url,
