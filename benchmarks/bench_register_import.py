@@ -15,7 +15,7 @@ from benchmarks.harness import report
 
 def run() -> None:
     from benchmarks.harness import make_estate
-    from portal.community import demo
+    from demo import district as demo
     from portal.community.models import Building, Unit
     from portal.community.register import import_rows
 

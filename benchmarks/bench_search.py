@@ -109,12 +109,12 @@ def _recall() -> None:
     from django.core.management import call_command
     from wagtail.models import Page
 
-    from portal.community import demo
+    from demo import district as demo
+    from demo.voting import MOTIONS
     from portal.home.visibility import may_view_page
     from search import service
     from search.index import rebuild
     from tests.search.labelled_queries import A_MEETING, LABELLED_QUERIES, page_title, recall_at
-    from voting.demo import MOTIONS
 
     demo.seed()
     rebuild()

@@ -1,8 +1,7 @@
 """Every state change of the consultations domain has its one entry point here.
 
 Responding, marking opinions, publishing the response report, and the notifications at the
-opening, before the close and at the report. All notifications go through `_notify`, the one
-call to portal.notifications.api.notify.
+opening, before the close and at the report, each sent with portal.notifications.api.notify.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
@@ -31,36 +30,15 @@ from consultations.models import (
 )
 from consultations.models.responses import AREA_SCALE, UNIT_SCALE
 from portal.community import audit, permissions
+from portal.community.membership import users_of_units
 from portal.community.models import Ownership, Unit
+from portal.notifications.api import fit_title, notify
+
+if TYPE_CHECKING:
+    from portal.accounts.types import AnyUser, User
 
 OPENING_TASK = "consultations.tasks.send_opening_notice"
 REMINDER_TASK = "consultations.tasks.send_closing_reminder"
-
-
-def _notify(
-    consultation: ConsultationPage,
-    recipients: Any,
-    *,
-    title: str,
-    body: str,
-    dedupe_key: str,
-    url: str = "",
-    actor: Any = None,
-):
-    from portal.notifications.api import TITLE_MAX, notify
-
-    if len(title) > TITLE_MAX:
-        title = title[: TITLE_MAX - 1] + "…"
-    return notify(
-        recipients,
-        category="consultation",
-        title=title,
-        body=body,
-        url=url or consultation.url or "",
-        estate=consultation.page_estate,
-        dedupe_key=dedupe_key,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
 
 
 def _local(moment) -> str:
@@ -72,28 +50,16 @@ def _local(moment) -> str:
 
 def audience_users(consultation: ConsultationPage) -> QuerySet:
     """Return the accounts the consultation asks: the estate's owners (and residents)."""
-    from portal.notices.scope import users_of_units
-
     units = Unit.objects.filter(building__estate=consultation.page_estate)
     return users_of_units(units, owners_only=consultation.audience == Audience.OWNERS)
 
 
-def is_in_audience(user: Any, consultation: ConsultationPage) -> bool:
-    """Return whether the user may respond: a verified owner, or (for residents) any member
-    who owns or lives in a unit of the estate."""
-    from portal.notices.scope import member_units
-
-    estate = consultation.page_estate
-    if estate is None or not permissions.is_authenticated(user):
-        return False
-    if permissions.is_verified_owner(user, estate):
-        return True
-    if consultation.audience == Audience.OWNERS:
-        return False
-    return member_units(user, estate).exists()
+def is_in_audience(user: AnyUser, consultation: ConsultationPage) -> bool:
+    """Return whether the user is among those the consultation asks (permissions decides)."""
+    return permissions.may(user, "respond_to_consultation", consultation)
 
 
-def refusal(user: Any, consultation: ConsultationPage, now=None) -> str | None:
+def refusal(user: AnyUser, consultation: ConsultationPage, now=None) -> str | None:
     """Return why the user may not respond (or edit their response) now, or None."""
     if not consultation.live:
         return _("该征求意见尚未发布或已撤下。")
@@ -111,7 +77,7 @@ def refusal(user: Any, consultation: ConsultationPage, now=None) -> str | None:
     return None
 
 
-def owner_weights(user: Any, estate: Any) -> tuple[int, int]:
+def owner_weights(user: User, estate: Any) -> tuple[int, int]:
     """Return the user's units and exclusive area in the register, as exact integer weights
     (ten-thousandths of a unit, millionths of a m²), counting co-owned units by share."""
     unit_weight = 0
@@ -145,7 +111,7 @@ def _snapshot(response: Response) -> dict[str, Any]:
 @transaction.atomic
 def submit_response(
     consultation: ConsultationPage,
-    user: Any,
+    user: User,
     *,
     answers: Mapping[int, Any],
     opinions: Mapping[str, str],
@@ -233,7 +199,7 @@ def submit_response(
 # --- the response report ---------------------------------------------------------------
 
 
-def _require_manager(user: Any, consultation: ConsultationPage) -> None:
+def _require_manager(user: User, consultation: ConsultationPage) -> None:
     estate = consultation.page_estate
     if estate is None or not permissions.may(user, "manage_consultation", estate):
         raise ValidationError(_("只有本小区业主委员会可以处理意见。"))
@@ -244,7 +210,7 @@ def mark_opinions(
     consultation: ConsultationPage,
     marks: Mapping[int, tuple[str, str]],
     *,
-    actor: Any,
+    actor: User,
 ) -> int:
     """Record the committee's handling of opinions: {opinion id: (handling, reason)}.
 
@@ -309,13 +275,33 @@ def mark_opinions(
     return len(changed)
 
 
+@transaction.atomic
+def save_handling(
+    consultation: ConsultationPage,
+    marks: Mapping[int, tuple[str, str]],
+    *,
+    actor: Any,
+    publish: bool = False,
+    summary: str = "",
+) -> int:
+    """Record the committee's handling of opinions and, with publish, publish the report.
+
+    "保存并发布" is one act: a refused publication saves no marks either (ValidationError,
+    nothing changed). Returns how many opinions changed.
+    """
+    changed = mark_opinions(consultation, marks, actor=actor)
+    if publish:
+        publish_report(consultation, summary=summary, actor=actor)
+    return changed
+
+
 def unmarked_count(consultation: ConsultationPage) -> int:
     return Opinion.objects.filter(consultation=consultation, handling="").count()
 
 
 @transaction.atomic
 def publish_report(
-    consultation: ConsultationPage, *, summary: str = "", actor: Any
+    consultation: ConsultationPage, *, summary: str = "", actor: User
 ) -> ResponseReport:
     """Publish how every opinion was handled and tell each participant about their own.
 
@@ -367,7 +353,9 @@ def _handling_summary(counts: Counter) -> str:
     return "，".join(parts)
 
 
-def notify_participants_of_handling(consultation: ConsultationPage, *, actor: Any = None) -> int:
+def notify_participants_of_handling(
+    consultation: ConsultationPage, *, actor: User | None = None
+) -> int:
     """Tell each participant how their own opinions were handled; return how many were told.
 
     People whose opinions were handled alike share one batch; the one dedupe key keeps a
@@ -383,10 +371,11 @@ def notify_participants_of_handling(consultation: ConsultationPage, *, actor: An
         groups[_handling_summary(counts)].append(user_id)
     url = consultation.subpage_url("report")
     for summary, user_ids in sorted(groups.items()):
-        _notify(
-            consultation,
+        notify(
             user_ids,
-            title=_("您的意见处理情况：%(title)s") % {"title": consultation.title},
+            category="consultation",
+            estate=consultation.page_estate,
+            title=fit_title(_("您的意见处理情况：%(title)s") % {"title": consultation.title}),
             body=_("您提出的意见中：%(summary)s。点击查看每条意见的处理情况和理由。")
             % {"summary": summary},
             url=url,
@@ -416,7 +405,7 @@ def _schedule(name: str, func: str, pk: int, run_at) -> Any:
 
 
 @transaction.atomic
-def on_consultation_published(consultation: ConsultationPage, *, actor: Any = None) -> None:
+def on_consultation_published(consultation: ConsultationPage, *, actor: User | None = None) -> None:
     """Audit a publication and schedule the opening notice and the reminder before the close.
 
     Called for every publication (re-publishing an edit moves the schedules); the dedupe keys
@@ -458,12 +447,14 @@ def send_opening_notice(consultation: ConsultationPage) -> int:
         return 0
     recipients = audience_users(consultation)
     count = recipients.count()
-    _notify(
-        consultation,
+    notify(
         recipients,
-        title=_("征求意见：%(title)s") % {"title": consultation.title},
+        category="consultation",
+        estate=consultation.page_estate,
+        title=fit_title(_("征求意见：%(title)s") % {"title": consultation.title}),
         body=_("%(purpose)s 截止时间：%(at)s。")
         % {"purpose": consultation.purpose, "at": _local(consultation.closes_at)},
+        url=consultation.url or "",
         dedupe_key=f"consultation:{consultation.pk}:opening",
     )
     return count
@@ -477,12 +468,14 @@ def send_closing_reminder(consultation: ConsultationPage) -> int:
     recipients = audience_users(consultation).exclude(pk__in=responded)
     count = recipients.count()
     if count:
-        _notify(
-            consultation,
+        notify(
             recipients,
-            title=_("征求意见即将截止：%(title)s") % {"title": consultation.title},
+            category="consultation",
+            estate=consultation.page_estate,
+            title=fit_title(_("征求意见即将截止：%(title)s") % {"title": consultation.title}),
             body=_("征求意见将于 %(at)s 截止，您还没有提交意见。")
             % {"at": _local(consultation.closes_at)},
+            url=consultation.url or "",
             dedupe_key=f"consultation:{consultation.pk}:reminder",
         )
     audit.record(

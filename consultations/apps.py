@@ -9,4 +9,20 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from consultations import signals  # noqa: F401 - connects the receivers
+        from consultations import (
+            personal_data,
+            signals,  # noqa: F401 - connects the receivers
+        )
+        from consultations.metrics import ConsultationFigures
+        from consultations.todo import open_consultations
+        from portal.accounts.export import register_personal_data
+        from portal.dashboard.registry import register_figures
+        from portal.home.sections import register_section
+        from portal.home.todo import register_todo
+
+        register_section(
+            "consultations.ConsultationIndexPage", title="征求意见", slug="consultations", order=20
+        )
+        register_figures(ConsultationFigures, order=70)
+        register_personal_data(personal_data.sections, order=20)
+        register_todo(open_consultations, order=30)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from consultations import actions
 from consultations import results as figures_of
 from consultations.answers import opinion_field_name
-from consultations.choices import SCALE_MIN, Handling, Phase, QuestionKind
+from consultations.choices import SCALE_MIN, Handling, QuestionKind
 from consultations.models import ConsultationPage, Opinion, Response, ResponseReport
 from portal.community import permissions
 from portal.community.lookups import LoginRequired
@@ -31,11 +30,7 @@ def _manages(request, consultation: ConsultationPage) -> bool:
 
 
 def _require_manager(request, consultation: ConsultationPage) -> None:
-    if _manages(request, consultation):
-        return
-    if not request.user.is_authenticated:
-        raise LoginRequired
-    raise PermissionDenied
+    permissions.require(request.user, _manages(request, consultation))
 
 
 def _urls(consultation: ConsultationPage) -> dict[str, str]:
@@ -187,11 +182,10 @@ def respond(request, consultation: ConsultationPage):
 
 def results(request, consultation: ConsultationPage):
     """The figures: live for the committee; for every reader of the page after the close."""
+    permissions.require(
+        request.user, permissions.may(request.user, "view_consultation_results", consultation)
+    )
     manages = _manages(request, consultation)
-    if not manages and consultation.phase() != Phase.CLOSED:
-        if not request.user.is_authenticated:
-            raise LoginRequired
-        raise PermissionDenied
     figures = figures_of.compute(
         consultation, show_names=figures_of.names_shown(consultation, viewer_manages=manages)
     )
@@ -275,13 +269,13 @@ def handling(request, consultation: ConsultationPage):
             for pk in ids
         }
         try:
-            # "保存并发布" is one act: a refused publication saves no marks either.
-            with transaction.atomic():
-                changed = actions.mark_opinions(consultation, posted, actor=request.user)
-                if "publish" in request.POST:
-                    actions.publish_report(
-                        consultation, summary=request.POST.get("summary", ""), actor=request.user
-                    )
+            changed = actions.save_handling(
+                consultation,
+                posted,
+                actor=request.user,
+                publish="publish" in request.POST,
+                summary=request.POST.get("summary", ""),
+            )
         except ValidationError as error:
             errors = (
                 error.message_dict
@@ -356,11 +350,15 @@ def report(request, consultation: ConsultationPage):
             ).values_list("pk", flat=True)
         )
     counts = dict.fromkeys(Handling.values, 0)
-    for group in groups:
-        for opinion in group.opinions:
-            opinion.is_mine = opinion.pk in mine
-            if opinion.handling:
-                counts[opinion.handling] += 1
+    from proposals import supports
+    from proposals.choices import SupportTarget
+
+    shown = [opinion for group in groups for opinion in group.opinions]
+    for opinion in shown:
+        opinion.is_mine = opinion.pk in mine
+        if opinion.handling:
+            counts[opinion.handling] += 1
+    supports.annotate(SupportTarget.OPINION, shown, request.user, is_own=lambda o: o.is_mine)
     return consultation.render(
         request,
         template="consultations/consultation_report.html",
@@ -369,5 +367,7 @@ def report(request, consultation: ConsultationPage):
             "groups": groups,
             "counts": [(Handling(v).label, v, n) for v, n in counts.items()],
             "follow_ups": list(consultation.follow_ups.select_related("target_page")),
+            "may_support": published is not None
+            and permissions.may(request.user, "support_content", consultation.page_estate),
         },
     )

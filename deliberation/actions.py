@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,10 +50,14 @@ from deliberation.models import (
     Thread,
     UserBlock,
 )
-from portal.community import audit, permissions
-from portal.community.choices import Party, RoleKind
-from portal.community.models import Estate, Role
+from portal.community import audit, membership, permissions
+from portal.community.choices import Party
+from portal.community.models import Estate
+from portal.notifications.api import notify
 from themes.sanitiser import clean_html, plain_text
+
+if TYPE_CHECKING:
+    from portal.accounts.types import User
 
 AUTO_CLOSE_TASK = "deliberation.tasks.auto_close_thread"
 TITLE_MAX = Thread._meta.get_field("title").max_length
@@ -68,75 +72,15 @@ def thread_url(thread: Thread) -> str:
     return reverse("deliberation:thread_detail", args=[thread.estate.slug, thread.pk])
 
 
-def party_user_ids(estate: Estate, party: str) -> list[int]:
-    """Return the ids of the people who speak for the party over this estate."""
-    roles = Role.objects.active()
-    if party == Party.PROPERTY:
-        roles = roles.filter(estate=estate, kind__in=RoleKind.property_company())
-    elif party == Party.COMMITTEE:
-        roles = roles.filter(estate=estate, kind__in=RoleKind.committee())
-    elif party == Party.COMMUNITY:
-        roles = roles.filter(kind=RoleKind.COMMUNITY_OFFICIAL, community_id=estate.community_id)
-    elif party == Party.SUBDISTRICT:
-        roles = roles.filter(
-            kind=RoleKind.SUBDISTRICT_OFFICIAL, sub_district_id=estate.community.sub_district_id
-        )
-    else:
-        return []
-    return sorted(set(roles.values_list("user_id", flat=True)))
-
-
 def moderator_user_ids(estate: Estate) -> list[int]:
-    return sorted(
-        set(
-            Role.objects.active()
-            .filter(estate=estate, kind__in=permissions.MODERATOR_KINDS)
-            .values_list("user_id", flat=True)
-        )
-    )
+    return membership.estate_user_ids(estate, permissions.MODERATOR_KINDS)
 
 
-def follower_ids(thread: Thread, *, exclude: Any = None) -> list[int]:
+def follower_ids(thread: Thread, *, exclude: User | None = None) -> list[int]:
     followers = Follow.objects.filter(thread=thread)
     if exclude is not None:
         followers = followers.exclude(user_id=exclude.pk)
     return list(followers.values_list("user_id", flat=True))
-
-
-def _notify(
-    recipients: Iterable[int],
-    *,
-    estate: Estate,
-    title: str,
-    body: str = "",
-    url: str = "",
-    dedupe_key: str,
-    actor: Any = None,
-    urgency: str = "normal",
-    subject: Post | Thread | None = None,
-    quote_subject: bool = False,
-):
-    """Send one message about the discussion area through the one notification path.
-
-    Title and body are the portal's own words. A member's words reach the message only
-    through `subject` (the post, or the thread whose title is its opening post's), read
-    through deliberation.visibility whenever the message is shown or sent.
-    """
-    from portal.notifications.api import notify
-
-    return notify(
-        list(recipients),
-        category="deliberation",
-        title=title[:120],
-        body=body[:2000],
-        url=url,
-        urgency=urgency,
-        estate=estate,
-        dedupe_key=dedupe_key,
-        actor=actor,
-        subject=subject,
-        quote_subject=quote_subject,
-    )
 
 
 def after_status_change(post: Post) -> None:
@@ -162,12 +106,12 @@ def rate_limit() -> tuple[int, int]:
     return int(posts), int(seconds)
 
 
-def active_block(estate: Estate, user: Any, *, now: datetime | None = None) -> UserBlock | None:
+def active_block(estate: Estate, user: User, *, now: datetime | None = None) -> UserBlock | None:
     blocks = UserBlock.objects.active(now).filter(estate=estate, user=user)
     return blocks.order_by("-until").first()
 
 
-def check_may_post(estate: Estate, user: Any, *, now: datetime | None = None) -> None:
+def check_may_post(estate: Estate, user: User, *, now: datetime | None = None) -> None:
     """Refuse (PermissionDenied / ValidationError with a clear message) a post not allowed now."""
     if not permissions.may(user, "deliberate", estate):
         raise PermissionDenied(_("只有本小区成员和相关责任方可以发言。"))
@@ -199,9 +143,9 @@ def _clean_body(body: str) -> str:
     return cleaned
 
 
-def hold_reason(estate: Estate, user: Any, *texts: str) -> str:
+def hold_reason(estate: Estate, user: User, *texts: str) -> str:
     """Return why a post must wait for a moderator (sensitive word, pre-moderation), or ""."""
-    if permissions.may_moderate(user, estate):
+    if permissions.may(user, "moderate", estate):
         return ""
     haystack = " ".join(plain_text(t) if "<" in t else t for t in texts).lower()
     words = SensitiveWord.objects.filter(estate=estate).values_list("word", flat=True)
@@ -214,7 +158,7 @@ def hold_reason(estate: Estate, user: Any, *texts: str) -> str:
 
 def _create_post(
     thread: Thread,
-    user: Any,
+    user: User,
     body_html: str,
     *,
     parent: Post | None,
@@ -255,7 +199,7 @@ def _resolve_tags(estate: Estate, names: Iterable[str]) -> list[Tag]:
 
 
 @transaction.atomic
-def may_attach_page(user: Any, estate: Estate, page: Any) -> bool:
+def may_attach_page(user: User, estate: Estate, page: Any) -> bool:
     """Return whether a thread of this estate by this user may name the page.
 
     The thread shows the page's title to every member, and the new-thread form prints it:
@@ -274,7 +218,7 @@ def attach_refused_message() -> str:
 
 def start_thread(
     estate: Estate,
-    user: Any,
+    user: User,
     *,
     kind: str,
     title: str,
@@ -354,9 +298,10 @@ def start_thread(
     return thread
 
 
-def _notify_new_report(thread: Thread, *, actor: Any) -> None:
-    _notify(
-        party_user_ids(thread.estate, thread.responsible_party),
+def _notify_new_report(thread: Thread, *, actor: User) -> None:
+    notify(
+        membership.party_user_ids(thread.estate, thread.responsible_party),
+        category="deliberation",
         estate=thread.estate,
         title=_("新的问题反映"),
         body=_("请在 %(due)s 前首次响应。")
@@ -369,10 +314,11 @@ def _notify_new_report(thread: Thread, *, actor: Any) -> None:
     )
 
 
-def _notify_moderators_of_hold(post: Post, *, actor: Any) -> None:
+def _notify_moderators_of_hold(post: Post, *, actor: User) -> None:
     estate = post.thread.estate
-    _notify(
+    notify(
         moderator_user_ids(estate),
+        category="deliberation",
         estate=estate,
         title=_("有发言待审核"),
         body=post.held_reason,
@@ -386,7 +332,7 @@ def _notify_moderators_of_hold(post: Post, *, actor: Any) -> None:
 @transaction.atomic
 def add_post(
     thread: Thread,
-    user: Any,
+    user: User,
     *,
     body: str,
     parent: Post | None = None,
@@ -401,7 +347,7 @@ def add_post(
     now = now or timezone.now()
     estate = thread.estate
     check_may_post(estate, user, now=now)
-    if thread.is_held and not permissions.may_moderate(user, estate):
+    if thread.is_held and not permissions.may(user, "moderate", estate):
         raise ValidationError(_("该议题正在审核中，暂不能回复。"))
     if parent is not None:
         if parent.thread_id != thread.pk:
@@ -409,7 +355,7 @@ def add_post(
         if parent.depth >= MAX_DEPTH:
             parent = parent.parent
     body_html = _clean_body(body)
-    if official and not permissions.parties_of(user, estate):
+    if official and not permissions.may(user, "answer_officially", estate):
         raise PermissionDenied(_("只有物业、业委会和社区、街道工作人员可以发布官方答复。"))
     held = "" if official else hold_reason(estate, user, body_html)
     post = _create_post(thread, user, body_html, parent=parent, held=held, now=now)
@@ -432,10 +378,11 @@ def add_post(
     return post
 
 
-def _notify_followers_of_post(post: Post, *, actor: Any) -> None:
+def _notify_followers_of_post(post: Post, *, actor: User) -> None:
     thread = post.thread
-    _notify(
+    notify(
         follower_ids(thread, exclude=post.author),
+        category="deliberation",
         estate=thread.estate,
         title=_("有新回复"),
         url=f"{thread_url(thread)}#post-{post.pk}",
@@ -446,15 +393,15 @@ def _notify_followers_of_post(post: Post, *, actor: Any) -> None:
     )
 
 
-def _post_editable_by(post: Post, user: Any) -> None:
-    if post.author_id != getattr(user, "pk", None):
+def _post_editable_by(post: Post, user: User) -> None:
+    if not permissions.may(user, "edit_post", post):
         raise PermissionDenied(_("只能修改或删除自己的发言。"))
     if post.status in (PostStatus.DELETED, PostStatus.HIDDEN):
         raise ValidationError(_("该发言已删除或被隐藏，不能修改。"))
 
 
 @transaction.atomic
-def edit_post(post: Post, user: Any, *, body: str, now: datetime | None = None) -> Post:
+def edit_post(post: Post, user: User, *, body: str, now: datetime | None = None) -> Post:
     """Replace the author's post body, keeping the earlier text as a PostRevision."""
     now = now or timezone.now()
     post = Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
@@ -492,10 +439,10 @@ def edit_post(post: Post, user: Any, *, body: str, now: datetime | None = None) 
 
 
 @transaction.atomic
-def delete_post(post: Post, user: Any, *, now: datetime | None = None) -> Post:
+def delete_post(post: Post, user: User, *, now: datetime | None = None) -> Post:
     """Withdraw the author's post: a tombstone stays in its place, the text is kept for review."""
     post = Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
-    if post.author_id != getattr(user, "pk", None):
+    if not permissions.may(user, "delete_post", post):
         raise PermissionDenied(_("只能删除自己的发言。"))
     if post.status == PostStatus.DELETED:
         return post
@@ -510,14 +457,14 @@ def delete_post(post: Post, user: Any, *, now: datetime | None = None) -> Post:
     return post
 
 
-def follow(thread: Thread, user: Any) -> None:
+def follow(thread: Thread, user: User) -> None:
     """Have the user notified of new posts and official answers in the thread."""
     if not permissions.may(user, "view_members", thread.estate):
         raise PermissionDenied
     Follow.objects.get_or_create(thread=thread, user=user)
 
 
-def unfollow(thread: Thread, user: Any) -> None:
+def unfollow(thread: Thread, user: User) -> None:
     Follow.objects.filter(thread=thread, user=user).delete()
 
 
@@ -525,7 +472,7 @@ def unfollow(thread: Thread, user: Any) -> None:
 
 
 @transaction.atomic
-def mark_official(post: Post, user: Any, *, party: str = "", now: datetime | None = None) -> Post:
+def mark_official(post: Post, user: User, *, party: str = "", now: datetime | None = None) -> Post:
     """Mark a party member's post as the party's official answer (官方答复).
 
     The first official answer of the responsible party to an issue report is its first
@@ -535,15 +482,15 @@ def mark_official(post: Post, user: Any, *, party: str = "", now: datetime | Non
     post = Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
     thread = Thread.objects.select_for_update().select_related("estate").get(pk=post.thread_id)
     estate = thread.estate
-    mine = permissions.parties_of(user, estate)
-    if not mine:
+    if not permissions.may(user, "answer_officially", estate):
         raise PermissionDenied(_("只有物业、业委会和社区、街道工作人员可以发布官方答复。"))
     if not party:  # the responsible party if the user speaks for it, else their first
+        mine = permissions.parties_of(user, estate)
         in_order = [p for p in Party.values if p in mine]
         party = thread.responsible_party if thread.responsible_party in mine else in_order[0]
-    if party not in mine:
+    if not permissions.may(user, "speak_for", permissions.PartyTarget(estate, party)):
         raise PermissionDenied(_("您不能代表该方答复。"))
-    if party not in permissions.parties_of(post.author, estate):
+    if not permissions.may(post.author, "speak_for", permissions.PartyTarget(estate, party)):
         raise ValidationError(_("官方答复必须由该方的工作人员发布。"))
     if post.status != PostStatus.PUBLISHED:
         raise ValidationError(_("只有已发布的发言可以标为官方答复。"))
@@ -575,8 +522,9 @@ def mark_official(post: Post, user: Any, *, party: str = "", now: datetime | Non
     )
     recipients = set(follower_ids(thread, exclude=user)) | {thread.author_id}
     recipients.discard(user.pk)
-    _notify(
+    notify(
         recipients,
+        category="deliberation",
         estate=estate,
         title=_("%(party)s 官方答复") % {"party": party_badge(party)},
         url=f"{thread_url(thread)}#post-{post.pk}",
@@ -598,13 +546,13 @@ def _lock_issue(thread: Thread) -> Thread:
 
 @transaction.atomic
 def assign(
-    thread: Thread, user: Any, *, party: str, reason: str, now: datetime | None = None
+    thread: Thread, user: User, *, party: str, reason: str, now: datetime | None = None
 ) -> Assignment:
     """Hand an issue report to another responsible party, saying why (shown on the thread)."""
     now = now or timezone.now()
     thread = _lock_issue(thread)
     estate = thread.estate
-    if not (permissions.parties_of(user, estate) or permissions.may_moderate(user, estate)):
+    if not permissions.may(user, "assign_issue", thread):
         raise PermissionDenied(_("只有各责任方和版主可以改派。"))
     reason = " ".join((reason or "").split())
     if party not in Party.values:
@@ -632,8 +580,9 @@ def assign(
         party=party,
         reason=reason,
     )
-    _notify(
-        party_user_ids(estate, party),
+    notify(
+        membership.party_user_ids(estate, party),
+        category="deliberation",
         estate=estate,
         title=_("问题改派给您方处理"),
         body=reason,
@@ -676,7 +625,7 @@ def check_resolution(note: str, photo: Any = None) -> dict[str, list[str]]:
 @transaction.atomic
 def mark_resolved(
     thread: Thread,
-    user: Any,
+    user: User,
     *,
     note: str,
     photo: Any = None,
@@ -691,7 +640,7 @@ def mark_resolved(
     now = now or timezone.now()
     thread = _lock_issue(thread)
     estate = thread.estate
-    if thread.responsible_party not in permissions.parties_of(user, estate):
+    if not permissions.may(user, "resolve_issue", thread):
         raise PermissionDenied(_("只有责任方可以标记已解决。"))
     if thread.state not in OPEN_ISSUE_STATES:
         raise ValidationError(_("该问题当前状态不能标记为已解决。"))
@@ -720,8 +669,9 @@ def mark_resolved(
         resolution=resolution.pk,
         photo=bool(resolution.photo),
     )
-    _notify(
+    notify(
         [thread.author_id],
+        category="deliberation",
         estate=estate,
         title=_("您反映的问题已处理"),
         body=_("处理说明：%(note)s。请确认是否解决并评价；%(hours)s 小时内未确认将自动关闭。")
@@ -752,13 +702,13 @@ def schedule_auto_close(thread: Thread, *, at: datetime):
     return schedule
 
 
-def _check_reporter(thread: Thread, user: Any) -> None:
-    if thread.author_id != getattr(user, "pk", None):
+def _check_reporter(thread: Thread, user: User) -> None:
+    if not permissions.may(user, "act_as_reporter", thread):
         raise PermissionDenied(_("只有反映人可以这样做。"))
 
 
 @transaction.atomic
-def confirm_resolution(thread: Thread, user: Any, *, now: datetime | None = None) -> Thread:
+def confirm_resolution(thread: Thread, user: User, *, now: datetime | None = None) -> Thread:
     """The reporter confirms the fix: 已解决 → 已关闭."""
     now = now or timezone.now()
     thread = _lock_issue(thread)
@@ -774,7 +724,7 @@ def confirm_resolution(thread: Thread, user: Any, *, now: datetime | None = None
 
 
 @transaction.atomic
-def reopen(thread: Thread, user: Any, *, reason: str = "", now: datetime | None = None) -> Thread:
+def reopen(thread: Thread, user: User, *, reason: str = "", now: datetime | None = None) -> Thread:
     """The reporter says it is not fixed: back to 处理中 (from 已解决 or 已关闭)."""
     now = now or timezone.now()
     thread = _lock_issue(thread)
@@ -793,8 +743,9 @@ def reopen(thread: Thread, user: Any, *, reason: str = "", now: datetime | None 
     audit.record(
         "deliberation.reopened", actor=user, obj=thread, estate=thread.estate, reason=reason
     )
-    _notify(
-        party_user_ids(thread.estate, thread.responsible_party),
+    notify(
+        membership.party_user_ids(thread.estate, thread.responsible_party),
+        category="deliberation",
         estate=thread.estate,
         title=_("问题被重新打开"),
         body=reason,
@@ -831,7 +782,7 @@ def auto_close(thread_id: int, *, now: datetime | None = None) -> bool:
 
 @transaction.atomic
 def rate(
-    thread: Thread, user: Any, *, score: int, comment: str = "", now: datetime | None = None
+    thread: Thread, user: User, *, score: int, comment: str = "", now: datetime | None = None
 ) -> Satisfaction:
     """The reporter rates how the report was handled, 1–5, once it is resolved or closed."""
     thread = _lock_issue(thread)
@@ -917,7 +868,7 @@ def _escalate(thread: Thread, deadline: str, level: int, *, now: datetime) -> in
                 thread=thread, deadline=deadline, level=level, created_at=now
             )
             party = Party.COMMITTEE if level == EscalationLevel.COMMITTEE else Party.COMMUNITY
-            recipients = party_user_ids(thread.estate, party)
+            recipients = membership.party_user_ids(thread.estate, party)
             audit.record(
                 "deliberation.escalated",
                 actor=None,
@@ -929,8 +880,9 @@ def _escalate(thread: Thread, deadline: str, level: int, *, now: datetime) -> in
                 recipient_count=len(recipients),
             )
             what = DeadlineKind(deadline).label
-            _notify(
+            notify(
                 recipients,
+                category="deliberation",
                 estate=thread.estate,
                 title=_("问题反映%(what)s逾期，请督办") % {"what": what},
                 body=_("责任方：%(party)s。请督促处理。")

@@ -12,10 +12,22 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("议事")
 
     def ready(self) -> None:
+        from deliberation import dashboard, personal_data
         from deliberation.schedules import ensure_schedules
+        from deliberation.todo import reports_to_confirm
+        from portal.accounts.export import register_personal_data
+        from portal.dashboard.registry import register_figures
+        from portal.home.todo import register_todo
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="deliberation.schedules")
         _describe_threads_in_references()
+        # The issue-report tables lead the dashboard: they are what officials act on daily.
+        register_figures(dashboard.IssueReportFigures, order=10)
+        register_figures(dashboard.PropertyResponseFigures, order=20)
+        register_figures(dashboard.CommitteeResponseFigures, order=30)
+        register_figures(dashboard.CommunityResponseFigures, order=40)
+        register_personal_data(personal_data.sections, order=10)
+        register_todo(reports_to_confirm, order=60)
 
 
 def _describe_threads_in_references() -> None:

@@ -7,7 +7,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from portal.community import permissions
-from portal.community.choices import Party, RoleKind
+from portal.community.choices import Party
+from portal.community.membership import member_units
 from portal.community.models import Estate
 
 PARTY_BADGES = {
@@ -33,14 +34,12 @@ def badge_for(user: Any, estate: Estate) -> str:
     for party in (Party.COMMITTEE, Party.PROPERTY, Party.COMMUNITY, Party.SUBDISTRICT):
         if party in parties:
             return party_badge(party)
-    from portal.notices.scope import member_units
-
-    kinds = permissions.roles_of(user).kinds_in(estate)
-    if permissions.is_verified_owner(user, estate):
+    standing = permissions.standing_in(user, estate)
+    if standing == "owner":
         label = _("业主")
-    elif RoleKind.RESIDENT in kinds:
+    elif standing == "resident":
         label = _("住户")
-    elif RoleKind.MODERATOR in kinds:
+    elif standing == "moderator":
         return _("版主")
     else:
         return ""

@@ -18,6 +18,8 @@ class IssueCategory(models.TextChoices):
     REPAIR = "repair", _("报修")
     COMPLAINT = "complaint", _("投诉")
     SUGGESTION = "suggestion", _("建议")
+    # A question about a line of the property company's disclosure (disclosures app).
+    INQUIRY = "inquiry", _("询问")
 
 
 # Who answers an issue report unless someone reassigns it: repairs and complaints about
@@ -27,6 +29,7 @@ DEFAULT_PARTY = {
     IssueCategory.REPAIR: Party.PROPERTY,
     IssueCategory.COMPLAINT: Party.PROPERTY,
     IssueCategory.SUGGESTION: Party.COMMITTEE,
+    IssueCategory.INQUIRY: Party.PROPERTY,
 }
 
 

@@ -11,12 +11,6 @@ from portal.community import permissions
 from portal.community.lookups import get_estate_for_member
 
 
-def may_see_held(user, thread: Thread) -> bool:
-    return thread.author_id == getattr(user, "pk", None) or permissions.may_moderate(
-        user, thread.estate
-    )
-
-
 def get_thread(request, estate_slug: str, pk: int) -> Thread:
     """Return the thread if the reader may read the estate's discussion area (403 otherwise).
 
@@ -27,7 +21,7 @@ def get_thread(request, estate_slug: str, pk: int) -> Thread:
         Thread.objects.select_related("author", "page"), pk=pk, estate=estate
     )
     thread.estate = estate
-    if thread.is_held and not may_see_held(request.user, thread):
+    if thread.is_held and not permissions.may(request.user, "view_held_thread", thread):
         raise Http404
     return thread
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -28,6 +28,10 @@ from deliberation.models import (
 )
 from portal.community import audit, permissions
 from portal.community.models import Estate
+from portal.notifications.api import notify
+
+if TYPE_CHECKING:
+    from portal.accounts.types import User
 
 DETAIL_MAX = PostReport._meta.get_field("detail").max_length
 APPEAL_MAX = Appeal._meta.get_field("text").max_length
@@ -40,8 +44,8 @@ def _lock(post: Post) -> Post:
     return Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
 
 
-def _require_moderator(user: Any, estate: Estate) -> None:
-    if not permissions.may_moderate(user, estate):
+def _require_moderator(user: User, estate: Estate) -> None:
+    if not permissions.may(user, "moderate", estate):
         raise PermissionDenied(_("只有本小区的版主可以处理。"))
 
 
@@ -50,12 +54,6 @@ def _one_line(text: str, limit: int, field: str, label: str) -> str:
     if len(text) > limit:
         raise ValidationError({field: _("%(label)s最多 %(n)s 字。") % {"label": label, "n": limit}})
     return text
-
-
-def _notify(*args, **kwargs):
-    from deliberation.actions import _notify as notify
-
-    return notify(*args, **kwargs)
 
 
 def _thread_url(thread: Thread) -> str:
@@ -76,7 +74,7 @@ def _after_status_change(post: Post) -> None:
 
 @transaction.atomic
 def report_post(
-    post: Post, user: Any, *, reason: str, detail: str = "", now: datetime | None = None
+    post: Post, user: User, *, reason: str, detail: str = "", now: datetime | None = None
 ) -> PostReport:
     """Report a post once; at the estate's threshold of distinct reporters it is hidden for review."""
     now = now or timezone.now()
@@ -84,7 +82,7 @@ def report_post(
     estate = post.thread.estate
     if not permissions.may(user, "deliberate", estate):
         raise PermissionDenied(_("只有本小区成员可以举报。"))
-    if post.author_id == user.pk:
+    if not permissions.may(user, "report_post", post):  # a member, so: their own post
         raise ValidationError(_("不能举报自己的发言。"))
     if reason not in ReportReason.values:
         raise ValidationError({"reason": _("请选择举报原因。")})
@@ -144,8 +142,9 @@ def report_post(
         _notify_author_of_hiding(post)
         from deliberation.actions import moderator_user_ids
 
-        _notify(
+        notify(
             moderator_user_ids(estate),
+            category="deliberation",
             estate=estate,
             title=_("有发言被举报后自动隐藏，请复核"),
             url=reverse("deliberation:moderation_queue", args=[estate.slug]),
@@ -167,12 +166,13 @@ def hiding_key(post: Post) -> str:
     return f"deliberation:post:{post.pk}:hidden:{int(post.hidden_at.timestamp())}"
 
 
-def _notify_author_of_hiding(post: Post, *, actor: Any = None) -> None:
+def _notify_author_of_hiding(post: Post, *, actor: User | None = None) -> None:
     # The reason is not copied: the inbox shows the post's tombstone as it stands, so a
     # reason changed on review, or a restore, reads correctly in the notice already sent.
     thread = post.thread
-    _notify(
+    notify(
         [post.author_id],
+        category="deliberation",
         estate=thread.estate,
         title=_("您的发言已被隐藏"),
         body=_("如有异议，可在议题页面对该发言申诉一次。"),
@@ -185,7 +185,7 @@ def _notify_author_of_hiding(post: Post, *, actor: Any = None) -> None:
 
 @transaction.atomic
 def hide_post(
-    post: Post, moderator: Any, *, reason: str, note: str = "", now: datetime | None = None
+    post: Post, moderator: User, *, reason: str, note: str = "", now: datetime | None = None
 ) -> Post:
     """Hide a post (or confirm an automatic hiding): a tombstone with the reason stays."""
     now = now or timezone.now()
@@ -236,7 +236,7 @@ def hide_post(
 
 
 @transaction.atomic
-def restore_post(post: Post, moderator: Any, *, now: datetime | None = None) -> Post:
+def restore_post(post: Post, moderator: User, *, now: datetime | None = None) -> Post:
     """Show a hidden or held post again (approving a held post publishes it)."""
     post = _lock(post)
     estate = post.thread.estate
@@ -288,7 +288,7 @@ def restore_post(post: Post, moderator: Any, *, now: datetime | None = None) -> 
 
 
 @transaction.atomic
-def dismiss_reports(post: Post, moderator: Any) -> int:
+def dismiss_reports(post: Post, moderator: User) -> int:
     """Reject the open reports of a post (and show it again if they had hidden it)."""
     post = _lock(post)
     estate = post.thread.estate
@@ -308,7 +308,7 @@ BULK_ACTIONS = ("hide", "restore", "dismiss")
 
 
 def moderate_posts(
-    posts: Iterable[Post], moderator: Any, *, action: str, reason: str = "", note: str = ""
+    posts: Iterable[Post], moderator: User, *, action: str, reason: str = "", note: str = ""
 ) -> int:
     """Apply one queue action to many posts, each in its own transaction; return how many."""
     if action not in BULK_ACTIONS:
@@ -328,11 +328,11 @@ def moderate_posts(
 
 
 @transaction.atomic
-def appeal(post: Post, user: Any, *, text: str, now: datetime | None = None) -> Appeal:
+def appeal(post: Post, user: User, *, text: str, now: datetime | None = None) -> Appeal:
     """The author appeals once against a hidden post; another moderator decides."""
     post = _lock(post)
     estate = post.thread.estate
-    if post.author_id != getattr(user, "pk", None):
+    if not permissions.may(user, "appeal_post", post):
         raise PermissionDenied(_("只有发言人可以申诉。"))
     if post.status != PostStatus.HIDDEN:
         raise ValidationError(_("只有被隐藏的发言可以申诉。"))
@@ -358,8 +358,9 @@ def appeal(post: Post, user: Any, *, text: str, now: datetime | None = None) -> 
     from deliberation.actions import moderator_user_ids
 
     recipients = [pk for pk in moderator_user_ids(estate) if pk not in (post.hidden_by_id, user.pk)]
-    _notify(
+    notify(
         recipients,
+        category="deliberation",
         estate=estate,
         title=_("有新的申诉待复核"),
         url=reverse("deliberation:moderation_queue", args=[estate.slug]),
@@ -373,7 +374,7 @@ def appeal(post: Post, user: Any, *, text: str, now: datetime | None = None) -> 
 @transaction.atomic
 def decide_appeal(
     appeal_obj: Appeal,
-    moderator: Any,
+    moderator: User,
     *,
     uphold: bool,
     note: str = "",
@@ -388,7 +389,7 @@ def decide_appeal(
     post = appeal_obj.post
     estate = post.thread.estate
     _require_moderator(moderator, estate)
-    if moderator.pk in (appeal_obj.hidden_by_id, appeal_obj.author_id):
+    if not permissions.may(moderator, "decide_appeal", appeal_obj):
         raise PermissionDenied(_("申诉须由另一位版主复核，隐藏该发言的版主不能复核。"))
     if appeal_obj.status != AppealStatus.PENDING:
         raise ValidationError(_("该申诉已处理。"))
@@ -408,8 +409,9 @@ def decide_appeal(
         appeal_id=appeal_obj.pk,
         upheld=uphold,
     )
-    _notify(
+    notify(
         [appeal_obj.author_id],
+        category="deliberation",
         estate=estate,
         title=_("您的申诉已处理：%(result)s") % {"result": appeal_obj.get_status_display()},
         body=note,
@@ -424,8 +426,8 @@ def decide_appeal(
 @transaction.atomic
 def block_user(
     estate: Estate,
-    moderator: Any,
-    user: Any,
+    moderator: User,
+    user: User,
     *,
     days: int,
     reason: str,
@@ -466,8 +468,9 @@ def block_user(
         days=days,
         reason=reason,
     )
-    _notify(
+    notify(
         [user.pk],
+        category="deliberation",
         estate=estate,
         title=_("您在%(estate)s议事区被禁言 %(days)s 天") % {"estate": estate.name, "days": days},
         body=_("原因：%(reason)s") % {"reason": reason},
@@ -479,7 +482,7 @@ def block_user(
 
 
 @transaction.atomic
-def lift_block(block: UserBlock, moderator: Any, *, now: datetime | None = None) -> UserBlock:
+def lift_block(block: UserBlock, moderator: User, *, now: datetime | None = None) -> UserBlock:
     _require_moderator(moderator, block.estate)
     if block.lifted_at is None:
         block.lifted_at = now or timezone.now()

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import actions, metrics, visibility
+from deliberation import actions, metrics
 from deliberation.choices import AppealStatus, PostStatus, ReportStatus, ThreadState
 from deliberation.forms import (
     AppealForm,
@@ -37,7 +37,7 @@ from deliberation.forms import (
     ThreadFilterForm,
     ThreadForm,
 )
-from deliberation.lookups import get_attachable_page, get_post, get_thread, may_see_held
+from deliberation.lookups import get_attachable_page, get_post, get_thread
 from deliberation.models import (
     Appeal,
     Assignment,
@@ -135,7 +135,7 @@ def thread_list(request, estate_slug: str):
             "figures": metrics.report_figures([estate.pk], period, now=now)[estate.pk].by_party(),
             "figures_period": period,
             "may_post": permissions.may(user, "deliberate", estate),
-            "may_moderate": permissions.may_moderate(user, estate),
+            "may_moderate": permissions.may(user, "moderate", estate),
         },
     )
 
@@ -198,18 +198,16 @@ def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None 
     """Render the thread page; with a refused resolve_form, show it again with its errors."""
     estate = thread.estate
     user = request.user
-    moderator = permissions.may_moderate(user, estate)
+    moderator = permissions.may(user, "moderate", estate)
     top_level = (
         Post.objects.filter(thread=thread, depth=0)
         .select_related("author")
         .order_by("created_at", "pk")
     )
     page_obj = Paginator(top_level, POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    tops = [
-        p
-        for p in page_obj.object_list
-        if visibility.may_see_in_thread(p, user, moderator=moderator)
-    ]
+    for post in page_obj.object_list:
+        post.thread = thread  # the rules below read the estate through it: no query
+    tops = [p for p in page_obj.object_list if permissions.may(user, "list_post", p)]
     top_ids = [p.pk for p in tops]
     replies = (
         Post.objects.filter(Q(parent_id__in=top_ids) | Q(parent__parent_id__in=top_ids))
@@ -221,7 +219,8 @@ def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None 
     children: dict[int, list[Post]] = {}
     all_posts = list(tops)
     for reply in replies:
-        if visibility.may_see_in_thread(reply, user, moderator=moderator):
+        reply.thread = thread
+        if permissions.may(user, "list_post", reply):
             children.setdefault(reply.parent_id, []).append(reply)
             all_posts.append(reply)
     for post in all_posts:
@@ -237,21 +236,23 @@ def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None 
         else set()
     )
     appeals = (
-        {
-            a.post_id: a
-            for a in Appeal.objects.filter(
-                post_id__in=[p.pk for p in all_posts if p.author_id == user.pk]
-            )
-        }
+        {a.post_id: a for a in Appeal.objects.filter(post_id__in=post_ids, author=user)}
         if user.is_authenticated and post_ids
         else {}
+    )
+    from proposals import supports
+    from proposals.choices import SupportTarget
+
+    supports.annotate(
+        SupportTarget.POST,
+        all_posts,
+        user,
+        is_own=lambda post: not permissions.may(user, "support_item", post),
     )
     for post in all_posts:
         post.reported_by_me = post.pk in reported
         post.my_appeal = appeals.get(post.pk)
-        post.readable_original = visibility.may_read_withheld(post, user, moderator=moderator)
-    parties = permissions.parties_of(user, estate)
-    is_reporter = thread.author_id == user.pk
+        post.readable_original = permissions.may(user, "read_withheld_post", post)
     context = {
         "estate": estate,
         "thread": thread,
@@ -270,12 +271,12 @@ def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None 
         else None,
         "is_following": Follow.objects.filter(thread=thread, user=user).exists(),
         "may_post": permissions.may(user, "deliberate", estate),
+        "may_support": permissions.may(user, "support_content", estate),
         "may_moderate": moderator,
-        "parties": parties,
-        "may_answer": bool(parties),
-        "is_reporter": is_reporter,
-        "is_responsible": thread.responsible_party in parties,
-        "may_assign": thread.is_issue and (bool(parties) or moderator),
+        "may_answer": permissions.may(user, "answer_officially", estate),
+        "is_reporter": permissions.may(user, "act_as_reporter", thread),
+        "is_responsible": permissions.may(user, "resolve_issue", thread),
+        "may_assign": permissions.may(user, "assign_issue", thread),
         "reply_form": PostForm(),
         "assign_form": AssignForm(),
         "rate_form": RateForm(),
@@ -406,7 +407,7 @@ thread_rate = _thread_action(actions.rate, _("感谢您的评价。"), form_clas
 
 def post_edit(request, estate_slug: str, pk: int):
     post = get_post(request, estate_slug, pk)
-    if post.author_id != request.user.pk:
+    if not permissions.may(request.user, "edit_post", post):
         raise PermissionDenied
     form = EditPostForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
@@ -464,7 +465,7 @@ def post_report(request, estate_slug: str, pk: int):
 
 def post_appeal(request, estate_slug: str, pk: int):
     post = get_post(request, estate_slug, pk)
-    if post.author_id != request.user.pk:
+    if not permissions.may(request.user, "appeal_post", post):
         raise PermissionDenied
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -486,10 +487,9 @@ def post_history(request, estate_slug: str, pk: int):
     """The post's earlier versions: for its author and the estate's moderators."""
     post = get_post(request, estate_slug, pk)
     estate = post.thread.estate
-    moderator = permissions.may_moderate(request.user, estate)
     # Earlier versions may hold words that were never shown: the same readers as a hidden
     # post's original.
-    if not visibility.may_read_withheld(post, request.user, moderator=moderator):
+    if not permissions.may(request.user, "read_withheld_post", post):
         raise PermissionDenied
     return render(
         request,
@@ -628,6 +628,3 @@ def block_lift(request, estate_slug: str, pk: int):
     actions.lift_block(block, request.user)
     messages.success(request, _("已解除禁言。"))
     return redirect("deliberation:moderation_queue", estate.slug)
-
-
-__all__ = ["may_see_held"]

@@ -74,20 +74,3 @@ def excerpt(post: Any, length: int = EXCERPT_LENGTH) -> str:
         return ""
     text = plain_text(post.body)
     return text if len(text) <= length else text[: length - 1] + "…"
-
-
-def may_see_in_thread(post: Any, user: Any, *, moderator: bool) -> bool:
-    """Return whether the thread page lists the post for this reader.
-
-    Held posts are listed only for their author and the moderators; hidden and deleted
-    ones are listed for everyone, as tombstones.
-    """
-    if post.status != PostStatus.HELD:
-        return True
-    return moderator or post.author_id == getattr(user, "pk", None)
-
-
-def may_read_withheld(post: Any, user: Any, *, moderator: bool) -> bool:
-    """Return whether this reader may open a hidden post's original words on the thread page
-    (its author and the moderators, who review it; never a copy elsewhere)."""
-    return moderator or post.author_id == getattr(user, "pk", None)

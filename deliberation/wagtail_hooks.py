@@ -1,15 +1,15 @@
 """Admin: each estate's deadline policies, moderation settings and sensitive words.
 
-Who may edit is asked of portal.community.permissions, per estate: the committee (and the
-site administrators) for deadlines and settings, the estate's moderators for sensitive words.
+Who may edit is asked of portal.community.permissions, per estate, through the one policy
+base (portal.community.admin.policies): the committee (and the site administrators) for
+deadlines and settings, the estate's moderators for sensitive words. Rows of no estate (the
+district defaults) are the site administrators'.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
@@ -20,51 +20,15 @@ from wagtail.snippets.views.snippets import (
 )
 
 from deliberation.models import DeadlinePolicy, DeliberationSettings, SensitiveWord
-from portal.community import permissions
-from portal.community.models import Estate
+from portal.community.admin.policies import EstateScopedPolicy
 
-
-def _committee(user, estate) -> bool:
-    return permissions.may(user, "run_assembly", estate)
-
-
-def _moderators(user, estate) -> bool:
-    return permissions.may(user, "moderate", estate)
-
-
-class EstateRulePolicy(BasePermissionPolicy):
-    """Rights over a per-estate rule row: decided per estate by a permissions question."""
-
-    def __init__(self, model, check):
-        super().__init__(model)
-        self.check = check
-
-    def estate_ids(self, user) -> list[int]:
-        if permissions.is_site_admin(user):
-            return list(Estate.objects.values_list("pk", flat=True))
-        candidates = permissions.estates_where(user, "view_members").select_related("community")
-        return [estate.pk for estate in candidates if self.check(user, estate)]
-
-    def user_has_permission(self, user, action):
-        return bool(self.estate_ids(user))
-
-    def user_has_any_permission(self, user, actions):
-        return self.user_has_permission(user, None)
-
-    def users_with_any_permission(self, actions):
-        return get_user_model().objects.none()
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return instance.estate_id is None or instance.estate_id in self.estate_ids(user)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_permission_for_instance(user, None, instance)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        return self.model.objects.filter(estate_id__in=self.estate_ids(user))
-
-    def users_with_any_permission_for_instance(self, actions, instance):
-        return get_user_model().objects.none()
+# Deadlines and settings are the committee's (those who run the estate's assembly),
+# sensitive words the moderators'.
+_POLICIES = {
+    DeadlinePolicy: EstateScopedPolicy.for_action(DeadlinePolicy, "run_assembly"),
+    DeliberationSettings: EstateScopedPolicy.for_action(DeliberationSettings, "run_assembly"),
+    SensitiveWord: EstateScopedPolicy.for_action(SensitiveWord, "moderate"),
+}
 
 
 class EstateRuleForm(WagtailAdminModelForm):
@@ -74,16 +38,9 @@ class EstateRuleForm(WagtailAdminModelForm):
         super().__init__(*args, for_user=for_user, **kwargs)
         if for_user is not None and "estate" in self.fields:
             policy = _POLICIES[self._meta.model]
-            self.fields["estate"].queryset = Estate.objects.filter(
-                pk__in=policy.estate_ids(for_user)
-            )
+            self.fields["estate"].queryset = policy.estates_for(for_user)
 
 
-_POLICIES = {
-    DeadlinePolicy: EstateRulePolicy(DeadlinePolicy, _committee),
-    DeliberationSettings: EstateRulePolicy(DeliberationSettings, _committee),
-    SensitiveWord: EstateRulePolicy(SensitiveWord, _moderators),
-}
 for model, policy in _POLICIES.items():
     register_permission_policy(model, policy)
     model.base_form_class = EstateRuleForm
@@ -96,7 +53,9 @@ class _InstanceChecked:
         from django.core.exceptions import PermissionDenied
 
         obj = super().get_object(queryset)
-        if not _POLICIES[type(obj)].user_has_permission_for_instance(self.request.user, None, obj):
+        if not _POLICIES[type(obj)].user_has_permission_for_instance(
+            self.request.user, "change", obj
+        ):
             raise PermissionDenied
         return obj
 
@@ -114,7 +73,7 @@ class _Scoped(SnippetViewSet):
     delete_view_class = ScopedDeleteView
 
     def get_queryset(self, request):
-        return _POLICIES[self.model].instances_user_has_any_permission_for(request.user, None)
+        return _POLICIES[self.model].instances_user_has_any_permission_for(request.user, ["change"])
 
 
 class DeadlinePolicyViewSet(_Scoped):

@@ -14,6 +14,7 @@ class DocumentKind(models.TextChoices):
     ASSEMBLY = "assembly", _("业主大会")
     KNOWLEDGE = "knowledge", _("知识库")
     DELIBERATION = "deliberation", _("议事")
+    PROPOSAL = "proposal", _("业主提案")
 
 
 class Ordering(models.TextChoices):

@@ -132,10 +132,17 @@ def segment_document(text: str) -> str:
 
 @dataclass(frozen=True)
 class Term:
-    """One query word and the words that may stand for it."""
+    """One query word and the words that may stand for it.
+
+    `parts` are the dictionary words that spell a word the dictionary keeps whole
+    (委托投票 → 委托, 投票), each with its own synonyms: a document holding every part matches
+    too (委托他人投票, 委托代理人表决), ranked below the documents holding the word itself or
+    one of its alternatives.
+    """
 
     word: str
     alternatives: tuple[str, ...]
+    parts: tuple[tuple[str, ...], ...] = ()
 
     @property
     def is_prefix(self) -> bool:
@@ -158,7 +165,13 @@ class ParsedQuery:
     def highlight_words(self) -> tuple[str, ...]:
         """Return every word worth marking in a snippet, longest first."""
         seen = {alt for term in self.terms for alt in term.alternatives}
+        seen |= {alt for term in self.terms for part in term.parts for alt in part}
         return tuple(sorted(seen, key=len, reverse=True))
+
+    @property
+    def has_parts(self) -> bool:
+        """True when some term also matches by its parts, so exact matches rank first."""
+        return any(term.parts for term in self.terms)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -174,13 +187,10 @@ def domain_words() -> frozenset[str]:
     return _domain_words
 
 
-def _split_compound(word: str) -> list[str] | None:
-    """Return the fewest dictionary words (two characters or more) that spell `word`.
-
-    Only for general words: a query for 电梯维修 then finds 电梯的维修 and 维修电梯 too,
-    while our own terms (维修资金, 业主大会) stay whole.
-    """
-    if len(word) < 4 or not _CJK.search(word) or word in domain_words():
+def _spelling(word: str) -> list[str] | None:
+    """Return the fewest dictionary words (two characters or more, never `word` itself) that
+    spell `word`, or None."""
+    if len(word) < 4 or not _CJK.search(word):
         return None
     best: list[list[str] | None] = [[]] + [None] * len(word)
     for end in range(2, len(word) + 1):
@@ -194,6 +204,26 @@ def _split_compound(word: str) -> list[str] | None:
     return best[len(word)]
 
 
+def _split_compound(word: str) -> list[str] | None:
+    """Return the words to require instead of a general compound, or None to keep it whole.
+
+    Only for general words: a query for 电梯维修 then finds 电梯的维修 and 维修电梯 too,
+    while our own terms (维修资金, 业主大会) stay whole and match by their parts only as a
+    fallback (see `Term.parts`).
+    """
+    if word in domain_words():
+        return None
+    return _spelling(word)
+
+
+def _with_synonyms(word: str) -> tuple[str, ...]:
+    """Return the word and its synonyms, the word first when it is not a group's own."""
+    alternatives = _SYNONYMS.get(word, (word,))
+    if word not in alternatives:
+        alternatives = (word, *alternatives)
+    return tuple(dict.fromkeys(alternatives))
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Cut a query into required terms: filler words dropped, synonyms attached."""
     text = normalise(text).strip()[:200]
@@ -205,10 +235,14 @@ def parse_query(text: str) -> ParsedQuery:
     kept = [t for t in tokens if t not in QUERY_STOPWORDS] or tokens
     terms: list[Term] = []
     for token in dict.fromkeys(kept):
-        alternatives = _SYNONYMS.get(token, (token,))
-        if token not in alternatives:
-            alternatives = (token, *alternatives)
-        terms.append(Term(word=token, alternatives=tuple(dict.fromkeys(alternatives))))
+        parts = _spelling(token) if token in domain_words() else None
+        terms.append(
+            Term(
+                word=token,
+                alternatives=_with_synonyms(token),
+                parts=tuple(_with_synonyms(part) for part in parts or ()),
+            )
+        )
     return ParsedQuery(text=text, terms=tuple(terms))
 
 

@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.utils.safestring import SafeString
 
 from portal.replica import replica_reads
+from search import suggest
 from search.backends import get_backend
 from search.choices import DocumentKind, Ordering
 from search.models import SearchDocument
@@ -42,6 +43,8 @@ class Outcome:
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     relaxed: bool = False
+    # When nothing is found: near queries that do find something for this reader.
+    suggestions: list[str] = field(default_factory=list)
     kind_counts: dict[str, int] = field(default_factory=dict)
     estate_counts: dict[int | None, int] = field(default_factory=dict)
     page: Page | None = None
@@ -90,6 +93,8 @@ def search(
         request = replace(request, offset=(last - 1) * per_page)
         result = backend.search(request)
     outcome.total = result.total
+    if (outcome.relaxed or not result.total) and not (request.kind or request.estate_id):
+        outcome.suggestions = suggest.suggestions(query, replace(request, match_all=True))
     outcome.kind_counts = result.kind_counts
     outcome.estate_counts = result.estate_counts
     # The hits' rows from the same copy the index was read from (portal.replica).

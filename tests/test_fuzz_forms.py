@@ -33,7 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.community import demo
+from demo import district as demo
 
 pytestmark = pytest.mark.django_db
 

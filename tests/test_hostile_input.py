@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from consultations.models import Response
 from deliberation.choices import ThreadState
+from demo import knowledge as knowledge_demo
 from portal.home.models import HomePage
-from portal.knowledge import demo as knowledge_demo
 from portal.knowledge.models import ArticlePage
 from tests.consultations.conftest import make_consultation, question
 from tests.deliberation.conftest import report_issue

@@ -16,7 +16,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("zh_Hans", "en")
-SOURCE_DIRS = ("portal", "consultations", "voting", "search", "deliberation", "themes")
+# Every app in INSTALLED_APPS that lives in this repository (makemessages loads them all).
+SOURCE_DIRS = (
+    "portal",
+    "consultations",
+    "voting",
+    "search",
+    "deliberation",
+    "themes",
+    "demo",
+    "proposals",
+    "disclosures",
+)
 
 
 def _catalogue(language: str) -> polib.POFile:

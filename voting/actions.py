@@ -10,7 +10,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from portal.accounts.phone import InvalidPhone, normalize_phone
 from portal.community import audit, legal, permissions
-from portal.community.choices import RoleKind
 from portal.community.models import OwnerIdentity
+from portal.community.phone import InvalidPhone, normalize_phone
+from portal.notifications.api import fit_title, notify
 from voting import ledger
 from voting.choices import (
     AssemblyState,
@@ -50,6 +51,9 @@ from voting.models import (
 from voting.notices import publish_closing_notice, publish_opening_notice
 from voting.roll import freeze_roll
 
+if TYPE_CHECKING:
+    from portal.accounts.types import User
+
 logger = logging.getLogger(__name__)
 
 SCAN_MAX_BYTES = 5 * 1024 * 1024
@@ -65,27 +69,8 @@ def _local(value: datetime) -> str:
     return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def _notify(recipients, *, title: str, body: str, url: str, estate, dedupe_key: str, actor=None):
-    """Send through the one notification path; imported late so apps load in any order."""
-    from portal.notifications.api import notify
-
-    recipients = [user for user in recipients if user is not None]
-    if recipients:
-        notify(
-            recipients,
-            category="assembly",
-            title=title,
-            body=body,
-            url=url,
-            urgency="normal",
-            estate=estate,
-            dedupe_key=dedupe_key,
-            actor=actor,
-        )
-
-
-def _require_runner(actor: Any, assembly: AssemblyPage) -> None:
-    if not permissions.may_run_assembly(actor, assembly.page_estate):
+def _require_runner(actor: User, assembly: AssemblyPage) -> None:
+    if not permissions.may(actor, "run_assembly", assembly.page_estate):
         raise PermissionDenied(_("只有本小区业主委员会成员可以办理此事项。"))
 
 
@@ -107,7 +92,7 @@ def _set_record_fields(assembly: AssemblyPage, **values: Any) -> None:
 
 @transaction.atomic
 def announce_assembly(
-    assembly: AssemblyPage, *, actor: Any, now: datetime | None = None
+    assembly: AssemblyPage, *, actor: User, now: datetime | None = None
 ) -> AssemblyPage:
     """Publish the meeting notice: freeze motions and rules, and fix the candidates."""
     now = now or timezone.now()
@@ -162,7 +147,7 @@ def announce_assembly(
 def record_residents_committee_informed(
     assembly: AssemblyPage,
     *,
-    actor: Any,
+    actor: User,
     informed_whom: str,
     informed_at: datetime | None = None,
     how: str = "",
@@ -222,6 +207,19 @@ def refusals_to_open(assembly: AssemblyPage, *, now: datetime) -> list[str]:
             _("尚未记录告知社区居委会，不能开始投票。%(citation)s。")
             % {"citation": _(legal.NOTICE_DAYS.citation)}
         )
+    # Issue #16 item 3: the roll does not freeze while owners' objections to it are undecided,
+    # unless the committee recorded why it will not wait (voting.objections).
+    from voting.objections import blocking_objections
+
+    undecided = blocking_objections(assembly).count()
+    if undecided:
+        refusals.append(
+            _(
+                "名册公示期间还有 %(n)s 项业主异议未作决定，不能冻结名册、开始投票。"
+                "请逐项作出决定，或由业主委员会记录理由后决定不再等待。"
+            )
+            % {"n": undecided}
+        )
     if now < assembly.voting_opens_at and not notice_running:
         refusals.append(
             _("尚未到投票开始时间 %(opens)s。") % {"opens": _local(assembly.voting_opens_at)}
@@ -232,7 +230,7 @@ def refusals_to_open(assembly: AssemblyPage, *, now: datetime) -> list[str]:
 
 
 @transaction.atomic
-def open_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | None = None):
+def open_voting(assembly: AssemblyPage, *, actor: User | None = None, now: datetime | None = None):
     """Open voting: freeze the roll and start the ledger. Called on schedule or by the committee."""
     now = now or timezone.now()
     if actor is not None:
@@ -274,7 +272,7 @@ def refusals_to_close(assembly: AssemblyPage, *, now: datetime) -> list[str]:
 
 
 @transaction.atomic
-def close_voting(assembly: AssemblyPage, *, actor: Any = None, now: datetime | None = None):
+def close_voting(assembly: AssemblyPage, *, actor: User | None = None, now: datetime | None = None):
     """Close voting at the end of the window; later ballots are refused."""
     now = now or timezone.now()
     if actor is not None:
@@ -404,10 +402,10 @@ def _refuse_outside_window(assembly: AssemblyPage, now: datetime) -> None:
     raise ValidationError(_("投票已经结束，不能再投票。"))
 
 
-def _refuse_non_voter(user: Any, estate) -> None:
-    if permissions.may_vote(user, estate):
+def _refuse_non_voter(user: User, estate) -> None:
+    if permissions.may(user, "vote", estate):
         return
-    if RoleKind.RESIDENT in permissions.roles_of(user).kinds_in(estate):
+    if permissions.standing_in(user, estate) == "resident":
         raise ValidationError(_("住户（物业使用人）不享有投票权，只有业主才能投票。"))
     raise ValidationError(
         _("您的账户尚未认证为本小区业主，不能投票。请先在“我的”页面完成业主认证。")
@@ -420,8 +418,8 @@ def cast_ballot(
     choices: dict[Any, Any],
     *,
     channel: str,
-    cast_by: Any,
-    entered_by: Any = None,
+    cast_by: User,
+    entered_by: User | None = None,
     scan: Any = None,
     submission_key: str = "",
     now: datetime | None = None,
@@ -469,7 +467,7 @@ def cast_ballot(
         if proxy is None:
             raise ValidationError(_("您没有经业委会批准的本次会议委托，不能代该业主投票。"))
     else:
-        if entered_by is None or not permissions.may_run_assembly(entered_by, estate):
+        if entered_by is None or not permissions.may(entered_by, "run_assembly", estate):
             raise ValidationError(_("只有本小区业主委员会成员可以录入书面选票。"))
         if not scan:
             raise ValidationError(_("请上传书面选票的扫描件。"))
@@ -615,7 +613,7 @@ def _lock_open_assembly(assembly: AssemblyPage, now: datetime) -> None:
     _refuse_outside_window(assembly, now)
 
 
-def _refuse_over_proxy_cap(assembly: AssemblyPage, right: VotingRight, agent: Any) -> None:
+def _refuse_over_proxy_cap(assembly: AssemblyPage, right: VotingRight, agent: User) -> None:
     # Lock the agent's approved authorisations: their proxy ballots are counted one at a time.
     list(
         Proxy.objects.select_for_update()
@@ -631,7 +629,11 @@ def _refuse_over_proxy_cap(assembly: AssemblyPage, right: VotingRight, agent: An
     )
     if represented >= assembly.proxy_cap_per_agent:
         raise ValidationError(
-            _("每位受托人在本次会议最多代理 %(cap)s 个投票权，您已达到上限。")
+            ngettext(
+                "每位受托人在本次会议最多代理 %(cap)s 个投票权，您已达到上限。",
+                "每位受托人在本次会议最多代理 %(cap)s 个投票权，您已达到上限。",
+                assembly.proxy_cap_per_agent,
+            )
             % {"cap": assembly.proxy_cap_per_agent}
         )
 
@@ -672,7 +674,12 @@ def _notify_receipt(assembly: AssemblyPage, ballot: Ballot, cast_by, right, esta
     notify's own savepoint: a refused notification never costs the voter their ballot.
     """
     if ballot.channel == Channel.PAPER:
-        recipients = [identity.user for identity in right.holders.select_related("user")]
+        # Holders without an account yet hear nothing (nobody to tell).
+        recipients = [
+            identity.user
+            for identity in right.holders.select_related("user")
+            if identity.user is not None
+        ]
     else:
         recipients = [cast_by]
     if assembly.secret_ballot:
@@ -688,9 +695,10 @@ def _notify_receipt(assembly: AssemblyPage, ballot: Ballot, cast_by, right, esta
             "账本公开的表决意见与您所投一致。"
         ) % {"code": ballot.receipt_code}
     try:
-        _notify(
+        notify(
             recipients,
-            title=(_("投票回执：%(assembly)s") % {"assembly": assembly.title})[:120],
+            category="assembly",
+            title=fit_title(_("投票回执：%(assembly)s") % {"assembly": assembly.title}),
             body=body,
             url=reverse("voting:receipt", args=[assembly.pk]),
             estate=estate,
@@ -723,7 +731,7 @@ def enter_paper_ballot(
     right: VotingRight,
     choices: dict[Any, Any],
     *,
-    entered_by: Any,
+    entered_by: User,
     scan: Any,
     submission_key: str = "",
     now: datetime | None = None,
@@ -743,13 +751,13 @@ def enter_paper_ballot(
 
 
 @transaction.atomic
-def confirm_paper_ballot(ballot: Ballot, *, actor: Any) -> PaperConfirmation:
+def confirm_paper_ballot(ballot: Ballot, *, actor: User) -> PaperConfirmation:
     """Confirm an entered paper ballot as a second person; until then it does not count."""
     assembly = ballot.assembly
     _require_runner(actor, assembly)
     if ballot.channel != Channel.PAPER:
         raise ValidationError(_("只有书面选票需要核对。"))
-    if ballot.entered_by_id == actor.pk:
+    if not permissions.may(actor, "confirm_paper_ballot", ballot):  # a runner: so its enterer
         raise ValidationError(_("核对人不能是录入人本人，请由另一位委员核对。"))
     if PaperConfirmation.objects.filter(ballot=ballot).exists():
         raise ValidationError(_("这张书面选票已经核对过了。"))
@@ -766,7 +774,7 @@ def confirm_paper_ballot(ballot: Ballot, *, actor: Any) -> PaperConfirmation:
 
 
 @transaction.atomic
-def resolve_channels(assembly: AssemblyPage, *, actor: Any = None) -> dict[int, Ballot]:
+def resolve_channels(assembly: AssemblyPage, *, actor: User | None = None) -> dict[int, Ballot]:
     """Return the counted ballot per right id, resolving online-and-paper by the stated rule.
 
     Both records stay; every resolution is written to the audit log. A paper ballot that
@@ -822,7 +830,7 @@ def resolve_channels(assembly: AssemblyPage, *, actor: Any = None) -> dict[int, 
 
 
 @transaction.atomic
-def register_proxy(assembly: AssemblyPage, *, grantor: Any, agent_phone: str, scan: Any) -> Proxy:
+def register_proxy(assembly: AssemblyPage, *, grantor: User, agent_phone: str, scan: Any) -> Proxy:
     """Register an owner's written authorisation naming an agent (by phone number)."""
     assembly = _reload(assembly)
     estate = assembly.page_estate
@@ -860,7 +868,7 @@ def register_proxy(assembly: AssemblyPage, *, grantor: Any, agent_phone: str, sc
 
 
 @transaction.atomic
-def decide_proxy(proxy: Proxy, *, actor: Any, approve: bool, reason: str = "") -> Proxy:
+def decide_proxy(proxy: Proxy, *, actor: User, approve: bool, reason: str = "") -> Proxy:
     """Approve or reject a proxy (with a reason); the cap per agent applies on approval."""
     proxy = Proxy.objects.select_for_update().select_related("assembly").get(pk=proxy.pk)
     assembly = proxy.assembly
@@ -902,9 +910,10 @@ def decide_proxy(proxy: Proxy, *, actor: Any, approve: bool, reason: str = "") -
         else _("业委会驳回了委托，理由：%(reason)s") % {"reason": proxy.decision_reason}
     )
     transaction.on_commit(
-        lambda: _notify(
-            [proxy.grantor, proxy.agent],
-            title=title,
+        lambda: notify(
+            [user for user in (proxy.grantor, proxy.agent) if user is not None],
+            category="assembly",
+            title=fit_title(title),
             body=body,
             url=assembly.url or "",
             estate=estate,

@@ -9,4 +9,15 @@ class VotingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from voting import signals  # noqa: F401
+        from portal.accounts.export import register_personal_data
+        from portal.dashboard.registry import register_figures
+        from portal.home.sections import register_section
+        from portal.home.todo import register_todo
+        from voting import personal_data, signals  # noqa: F401 - signals connects the receivers
+        from voting.metrics import AssemblyFigures
+        from voting.todo import open_votes
+
+        register_section("voting.AssemblyIndexPage", title="业主大会", slug="assemblies", order=30)
+        register_figures(AssemblyFigures, order=60)
+        register_personal_data(personal_data.sections, order=30)
+        register_todo(open_votes, order=20)

@@ -92,7 +92,7 @@ def certify_result(
 
     now = now or timezone.now()
     estate = assembly.page_estate
-    if not permissions.may_run_assembly(actor, estate):
+    if not permissions.may(actor, "run_assembly", estate):
         raise PermissionDenied(_("只有本小区业主委员会成员可以核定表决结果。"))
     fresh = AssemblyPage.objects.select_for_update().get(pk=assembly.pk)
     refusals = refusals_to_certify(fresh)

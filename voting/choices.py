@@ -79,3 +79,12 @@ class ProxyStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("已批准")
     REJECTED = "rejected", _("已驳回")
+
+
+class ObjectionKind(models.TextChoices):
+    """What an owner says is wrong with their entries on the published roll (名册异议)."""
+
+    WRONG_AREA = "area", _("专有部分面积有误")
+    MISSING_UNIT = "missing_unit", _("漏登房屋")
+    WRONG_GROUPING = "grouping", _("人数归并有误")
+    OTHER = "other", _("其他")

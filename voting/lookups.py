@@ -5,31 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from portal.community import permissions
-from portal.community.lookups import LoginRequired
 from portal.home.visibility import may_view_page
 from voting.choices import Channel, ProxyStatus
 from voting.models import AssemblyPage, Ballot, Proxy, VotingRight, VotingRightUnit
 
 
-def _require(request, allowed: bool) -> None:
-    if allowed:
-        return
-    if not request.user.is_authenticated:
-        raise LoginRequired
-    raise PermissionDenied
-
-
 def get_assembly(request, page_id: int) -> AssemblyPage:
     """Return the live assembly if the reader may open its page; 403 (or login) otherwise."""
     assembly = get_object_or_404(AssemblyPage.objects.live(), pk=page_id)
-    _require(request, may_view_page(request.user, assembly))
+    permissions.require(request.user, may_view_page(request.user, assembly))
     request.current_estate = assembly.page_estate
     return assembly
 
@@ -37,7 +28,7 @@ def get_assembly(request, page_id: int) -> AssemblyPage:
 def get_assembly_for_runner(request, page_id: int) -> AssemblyPage:
     """Return the assembly if the user runs assemblies in its estate (the committee)."""
     assembly = get_object_or_404(AssemblyPage, pk=page_id)
-    _require(request, permissions.may_run_assembly(request.user, assembly.page_estate))
+    permissions.require(request.user, permissions.may(request.user, "run_assembly", assembly))
     request.current_estate = assembly.page_estate
     return assembly
 
@@ -60,7 +51,7 @@ def rights_for_voter(user: Any, assembly: AssemblyPage) -> list[VoterRight]:
     if not permissions.is_authenticated(user) or not assembly.pk:
         return []
     result: list[VoterRight] = []
-    if permissions.may_vote(user, assembly.page_estate):
+    if permissions.may(user, "vote", assembly):
         own = VotingRight.objects.filter(assembly=assembly, holders__user=user).distinct()
         result.extend(VoterRight(right, Channel.ONLINE) for right in own)
     proxies = Proxy.objects.filter(
@@ -76,7 +67,7 @@ def rights_for_voter(user: Any, assembly: AssemblyPage) -> list[VoterRight]:
 def get_voter_right(request, assembly: AssemblyPage, key: str | None) -> VoterRight:
     """Return the chosen right of the voter (by pseudonym), or their first; 403 if none."""
     rights = rights_for_voter(request.user, assembly)
-    _require(request, bool(rights))
+    permissions.require(request.user, bool(rights))
     if not key:
         return rights[0]
     for voter_right in rights:
@@ -135,7 +126,7 @@ def ballots_for_receipts(user: Any, assembly: AssemblyPage):
 def get_assembly_for_observer(request, page_id: int) -> AssemblyPage:
     """Return the assembly if the user follows it for the estate: committee, officials."""
     assembly = get_object_or_404(AssemblyPage, pk=page_id)
-    _require(request, permissions.may_observe_assembly(request.user, assembly.page_estate))
+    permissions.require(request.user, permissions.may(request.user, "observe_assembly", assembly))
     request.current_estate = assembly.page_estate
     return assembly
 
@@ -154,9 +145,9 @@ def get_assembly_for_results(request, page_id: int) -> AssemblyPage:
     estate = assembly.page_estate
     request.current_estate = estate
     if assembly.state != AssemblyState.CLOSED:
-        _require(request, False)
-    if permissions.may_observe_assembly(request.user, estate):
+        permissions.require(request.user, False)
+    if permissions.may(request.user, "observe_assembly", estate):
         return assembly
     certified = AssemblyResult.objects.filter(assembly=assembly).exists()
-    _require(request, certified and may_view_page(request.user, assembly))
+    permissions.require(request.user, certified and may_view_page(request.user, assembly))
     return assembly

@@ -65,46 +65,34 @@ def publish_notice(
     category: str,
     actor: Any,
 ):
-    """Create, publish and announce one notice of the assembly; return it.
+    """Publish one notice of the assembly through the notices app's action; return it.
 
-    The members hear of it once, as an assembly notification under the key the notice's own
-    publication uses, so the notices app's announcement of the same page reaches nobody twice.
+    The committee issues it, as an important notice on display for the assembly's result
+    period; the members hear of it once, as an assembly notification.
     """
-    from portal.notices import scope
+    from portal.notices import actions as notices
     from portal.notices.choices import Issuer, Urgency
-    from portal.notices.models import NoticeIndexPage, NoticePage
-    from voting import actions
+    from portal.notifications.limits import fit_title
 
-    estate = assembly.page_estate
-    index = NoticeIndexPage.objects.descendant_of(estate.page).first()
+    index = notices.notice_index(assembly.page_estate)
     if index is None:
         raise ValidationError(_("本小区没有公告栏目，无法发布会议公告。"))
-    notice = NoticePage(
-        title=title[:255],
+    return notices.publish_notice(
+        index,
         slug=slug,
+        # A notice's title must fit a notification and an SMS; the assembly's own page keeps
+        # its full name and the notice links to it.
+        title=fit_title(title),
+        summary=summary,
+        body=body,
         category=category,
         issuer=Issuer.COMMITTEE,
         urgency=Urgency.IMPORTANT,
-        summary=summary[:200],
-        body=body,
-        min_display_days=max(MIN_DISPLAY_DAYS, assembly.result_display_days),
         visibility=assembly.visibility,
-        live=False,
-    )
-    index.add_child(instance=notice)
-    actions._notify(
-        scope.users_in_scope(notice),
-        title=notice.title,
-        body=notice.summary,
-        url=notice.url or "",
-        estate=estate,
-        dedupe_key=f"notice:{notice.pk}:published",
+        min_display_days=max(MIN_DISPLAY_DAYS, assembly.result_display_days),
         actor=actor,
+        notification_category="assembly",
     )
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    notice.save_revision(user=user, log_action=True).publish(user=user)
-    notice.refresh_from_db()
-    return notice
 
 
 def _record(assembly: AssemblyPage, moment: str, notice, line: str, now) -> LedgerPublication:

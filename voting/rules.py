@@ -164,6 +164,8 @@ class Failure(Enum):
     QUORUM_HEADS = "quorum_heads"
     APPROVAL_AREA = "approval_area"
     APPROVAL_HEADS = "approval_heads"
+    PETITION_AREA = "petition_area"  # voting/petition_rules.py
+    PETITION_HEADS = "petition_heads"
 
 
 FAILURE_QUORUM_AREA = gettext_noop(

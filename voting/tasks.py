@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from portal.community import audit
-from portal.community.choices import RoleKind
-from portal.community.models import AuditEvent, Role
+from portal.community import audit, membership
+from portal.community.choices import Party
+from portal.community.models import AuditEvent
+from portal.notifications.api import fit_title, notify
 from voting import actions, lifecycle
 from voting.choices import AssemblyState
 from voting.models import AssemblyPage, Ballot, VotingRight
@@ -43,10 +44,7 @@ def _holders_of(rights) -> object:
 
 def committee_of(assembly: AssemblyPage):
     """Return the accounts of the estate's owners' committee."""
-    members = Role.objects.active().filter(
-        estate=assembly.page_estate, kind__in=RoleKind.committee()
-    )
-    return get_user_model().objects.filter(pk__in=members.values("user_id"), is_active=True)
+    return membership.party_users(assembly.page_estate, Party.COMMITTEE)
 
 
 def _done_before(action: str, assembly: AssemblyPage, **details) -> bool:
@@ -76,9 +74,10 @@ def open_assembly_voting(assembly_id: int) -> str:
         )
         # The committee must fix what is missing (e.g. record informing the residents'
         # committee) and then open voting from the manage page.
-        actions._notify(
+        notify(
             committee_of(assembly),
-            title=_("投票未能按时开始：%(assembly)s") % {"assembly": assembly.title},
+            category="assembly",
+            title=fit_title(_("投票未能按时开始：%(assembly)s") % {"assembly": assembly.title}),
             body=reason,
             url=reverse("voting:manage", args=[assembly.pk]),
             estate=assembly.page_estate,
@@ -102,9 +101,10 @@ def remind_non_voters(assembly_id: int, days: int) -> str:
     recipients = _holders_of(waiting)
     count = recipients.count()
     if count:
-        actions._notify(
+        notify(
             recipients,
-            title=_("请尽快投票：%(assembly)s") % {"assembly": assembly.title},
+            category="assembly",
+            title=fit_title(_("请尽快投票：%(assembly)s") % {"assembly": assembly.title}),
             body=_("您的投票权尚未投票，投票将于 %(closes)s 结束。")
             % {"closes": _local(assembly.voting_closes_at)},
             url=assembly.url or "",
@@ -159,9 +159,10 @@ def tally_assembly(assembly_id: int) -> str:
         counted_ballots=result.counted,
         result_due_by=assembly.result_due_by,
     )
-    actions._notify(
+    notify(
         committee_of(assembly),
-        title=_("请核定表决结果：%(assembly)s") % {"assembly": assembly.title},
+        category="assembly",
+        title=fit_title(_("请核定表决结果：%(assembly)s") % {"assembly": assembly.title}),
         body=_("投票已结束并完成计票，请在 %(due)s 前核定结果并公布决议公告。")
         % {"due": _local(assembly.result_due_by)},
         url=reverse("voting:manage", args=[assembly.pk]),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from voting import result_views, views
+from voting import result_views, roll_views, views
 
 app_name = "voting"
 urlpatterns = [
@@ -24,4 +24,18 @@ urlpatterns = [
     path("<int:page_id>/results.<str:kind>", result_views.results_file, name="results_file"),
     path("<int:page_id>/certify/", result_views.certify, name="certify"),
     path("<int:page_id>/turnout/", result_views.turnout_page, name="turnout"),
+    path("<int:page_id>/roll/", roll_views.roll_check, name="roll"),
+    path("<int:page_id>/roll/object/", roll_views.roll_object, name="roll_object"),
+    path("<int:page_id>/roll/objections/", roll_views.roll_objections, name="roll_objections"),
+    path(
+        "<int:page_id>/roll/objections/<int:objection_id>/decide/",
+        roll_views.roll_decide,
+        name="roll_decide",
+    ),
+    path("<int:page_id>/roll/override/", roll_views.roll_override, name="roll_override"),
+    path(
+        "<int:page_id>/roll/objections/<int:objection_id>/evidence/",
+        roll_views.roll_evidence,
+        name="roll_evidence",
+    ),
 ]

@@ -208,6 +208,8 @@ def paper_entry(request, page_id: int):
         .prefetch_related("right__units")
         .order_by("-id")
     )
+    for ballot in paper:
+        ballot.assembly = assembly  # who may confirm is asked of it: no query per ballot
     return render(
         request,
         "voting/paper_entry.html",

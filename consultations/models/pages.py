@@ -188,6 +188,10 @@ class ConsultationPage(RoutablePageMixin, VisibilityMixin, Page):
         return self.phase() == Phase.OPEN
 
     @property
+    def asks_owners_only(self) -> bool:
+        return self.audience == Audience.OWNERS
+
+    @property
     def is_closed(self) -> bool:
         return self.phase() == Phase.CLOSED
 

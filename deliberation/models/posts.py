@@ -75,6 +75,11 @@ class Post(models.Model):
         return f"#{self.pk} · {self.thread_id}"
 
     @property
+    def is_held(self) -> bool:
+        """Waiting for a moderator: listed only for its author and the moderators."""
+        return self.status == PostStatus.HELD
+
+    @property
     def is_visible(self) -> bool:
         return self.status == PostStatus.PUBLISHED
 

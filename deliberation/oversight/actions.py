@@ -1,14 +1,14 @@
 """Every state change of joint meetings and action items has its one entry point here.
 
-All notifications of this app go through `_notify`, the one call to
-portal.notifications.api.notify.
+Notifications go straight through portal.notifications.api.notify, titles built around a
+meeting's or item's title fitted with fit_title.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +19,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
 from deliberation.oversight import evidence as evidence_rules
-from deliberation.oversight import people, references
+from deliberation.oversight import references
 from deliberation.oversight.choices import MeetingChangeKind, MeetingState, WorkState
 from deliberation.oversight.models import (
     ActionItem,
@@ -32,41 +32,17 @@ from deliberation.oversight.models import (
     MeetingParticipant,
     local_today,
 )
-from portal.community import audit, permissions
+from portal.community import audit, membership, permissions
 from portal.community.choices import Party
 from portal.community.models import Estate
+from portal.notifications.api import fit_title, notify
 from themes.sanitiser import clean_html, plain_text
+
+if TYPE_CHECKING:
+    from portal.accounts.types import User
 
 # The convener acts for the first of these parties they hold in the estate.
 CONVENER_PARTIES = (Party.COMMUNITY, Party.SUBDISTRICT, Party.COMMITTEE)
-
-
-def _notify(
-    recipients: Any,
-    *,
-    category: str,
-    title: str,
-    body: str,
-    url: str,
-    estate: Estate,
-    dedupe_key: str,
-    actor: Any = None,
-    urgency: str = "normal",
-) -> Any:
-    """Send one notification through the one notification path."""
-    from portal.notifications.api import notify
-
-    return notify(
-        recipients,
-        category=category,
-        title=title[:120],
-        body=body[:1000],
-        url=url,
-        urgency=urgency,
-        estate=estate,
-        dedupe_key=dedupe_key,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
 
 
 def _refuse(message: str) -> None:
@@ -100,7 +76,7 @@ class Attendee:
 def convene_meeting(
     estate: Estate,
     *,
-    actor: Any,
+    actor: User,
     title: str,
     starts_at: datetime,
     place: str,
@@ -113,7 +89,7 @@ def convene_meeting(
     Only officials over the estate and its committee may convene; participants with an
     account must act for a party in this estate.
     """
-    if not permissions.may_convene_meetings(actor, estate):
+    if not permissions.may(actor, "convene_meetings", estate):
         _refuse(_("只有本社区（街道）工作人员或本小区业委会可以召集联席会议。"))
     actor_parties = permissions.parties_of(actor, estate)
     convener_party = next((p for p in CONVENER_PARTIES if p in actor_parties), None)
@@ -122,7 +98,7 @@ def convene_meeting(
     title, place = (title or "").strip(), (place or "").strip()
     if not title or not place or starts_at is None:
         raise ValidationError(_("请填写会议名称、时间和地点。"))
-    eligible = {user.pk: party for user, party in people.candidates(estate)}
+    eligible = {user.pk: party for user, party in membership.party_candidates(estate)}
     seats: dict[int, tuple[Any, str]] = {actor.pk: (actor, convener_party)}
     for user in participants:
         if user.pk not in eligible:
@@ -173,10 +149,10 @@ def convene_meeting(
         convener_party=convener_party,
     )
     local = timezone.localtime(starts_at)
-    _notify(
+    notify(
         [user for user, _party in seats.values() if user.pk != actor.pk],
         category="deliberation",
-        title=_("联席会议通知：%(title)s") % {"title": title},
+        title=fit_title(_("联席会议通知：%(title)s") % {"title": title}),
         body=_("时间：%(when)s；地点：%(place)s。")
         % {
             "when": local.strftime("%Y-%m-%d %H:%M"),
@@ -215,13 +191,13 @@ def _add_agenda_item(meeting: JointMeeting, entry: AgendaEntry) -> AgendaItem:
     return item
 
 
-def _may_run(meeting: JointMeeting, actor: Any) -> None:
-    if not permissions.may_convene_meetings(actor, meeting.estate):
+def _may_run(meeting: JointMeeting, actor: User) -> None:
+    if not permissions.may(actor, "run_meeting", meeting):
         _refuse(_("只有召集方（社区、街道工作人员或业委会）可以记录和公开会议纪要。"))
 
 
 @transaction.atomic
-def add_agenda_item(meeting: JointMeeting, entry: AgendaEntry, *, actor: Any) -> AgendaItem:
+def add_agenda_item(meeting: JointMeeting, entry: AgendaEntry, *, actor: User) -> AgendaItem:
     """Add an item to the agenda of a meeting whose minutes are not yet published."""
     _may_run(meeting, actor)
     meeting = JointMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -240,17 +216,17 @@ def _refuse_cancelled(meeting: JointMeeting) -> None:
         raise ValidationError(_("会议已取消。"))
 
 
-def _tell_participants(change: MeetingChange, actor: Any, *, title: str, body: str) -> None:
+def _tell_participants(change: MeetingChange, actor: User, *, title: str, body: str) -> None:
     """Tell everyone seated at the meeting (but the actor) that it moved or was called off."""
     meeting = change.meeting
-    _notify(
+    notify(
         list(
             meeting.participants.filter(user__isnull=False)
             .exclude(user=actor)
             .values_list("user_id", flat=True)
         ),
         category="deliberation",
-        title=title,
+        title=fit_title(title),
         body=body,
         url=meeting.get_absolute_url(),
         estate=meeting.estate,
@@ -264,7 +240,7 @@ def _tell_participants(change: MeetingChange, actor: Any, *, title: str, body: s
 def reschedule_meeting(
     meeting: JointMeeting,
     *,
-    actor: Any,
+    actor: User,
     starts_at: datetime,
     place: str,
     reason: str,
@@ -322,7 +298,7 @@ def reschedule_meeting(
 
 
 @transaction.atomic
-def cancel_meeting(meeting: JointMeeting, *, actor: Any, reason: str) -> MeetingChange:
+def cancel_meeting(meeting: JointMeeting, *, actor: User, reason: str) -> MeetingChange:
     """Call off a planned meeting, with the reason; participants are told."""
     _may_run(meeting, actor)
     meeting = JointMeeting.objects.select_for_update().select_related("estate").get(pk=meeting.pk)
@@ -383,7 +359,7 @@ def minutes_as_text(html: str) -> str:
 
 
 @transaction.atomic
-def record_minutes(meeting: JointMeeting, *, actor: Any, text: str) -> JointMeeting:
+def record_minutes(meeting: JointMeeting, *, actor: User, text: str) -> JointMeeting:
     """Record (or correct) the minutes: the meeting is then held. Refused once published."""
     _may_run(meeting, actor)
     meeting = JointMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -410,7 +386,7 @@ def record_minutes(meeting: JointMeeting, *, actor: Any, text: str) -> JointMeet
 
 @transaction.atomic
 def add_decision(
-    meeting: JointMeeting, *, actor: Any, text: str, agenda_item: AgendaItem | None = None
+    meeting: JointMeeting, *, actor: User, text: str, agenda_item: AgendaItem | None = None
 ) -> Decision:
     """Record one decision of a held meeting (before its minutes are published)."""
     _may_run(meeting, actor)
@@ -441,7 +417,7 @@ def add_decision(
 
 
 @transaction.atomic
-def publish_minutes(meeting: JointMeeting, *, actor: Any) -> JointMeeting:
+def publish_minutes(meeting: JointMeeting, *, actor: User) -> JointMeeting:
     """Publish the minutes to the estate's members and tell the participants."""
     _may_run(meeting, actor)
     meeting = JointMeeting.objects.select_for_update().select_related("estate").get(pk=meeting.pk)
@@ -459,10 +435,10 @@ def publish_minutes(meeting: JointMeeting, *, actor: Any) -> JointMeeting:
         obj=meeting,
         decisions=meeting.decisions.count(),
     )
-    _notify(
+    notify(
         get_user_model().objects.filter(joint_meeting_seats__meeting=meeting).exclude(pk=actor.pk),
         category="deliberation",
-        title=_("联席会议纪要已公开：%(title)s") % {"title": meeting.title},
+        title=fit_title(_("联席会议纪要已公开：%(title)s") % {"title": meeting.title}),
         body=plain_text(meeting.minutes)[:200],
         url=meeting.get_absolute_url(),
         estate=meeting.estate,
@@ -479,7 +455,7 @@ def _responsible_recipients(item: ActionItem) -> Any:
     if item.responsible_person_id:
         return [item.responsible_person_id]
     return list(
-        people.party_users(item.estate, item.responsible_party).values_list("pk", flat=True)
+        membership.party_users(item.estate, item.responsible_party).values_list("pk", flat=True)
     )
 
 
@@ -487,12 +463,12 @@ def _responsible_recipients(item: ActionItem) -> Any:
 def create_action_item(
     estate: Estate,
     *,
-    actor: Any,
+    actor: User,
     title: str,
     responsible_party: str,
     due_date: date,
     description: str = "",
-    responsible_person: Any = None,
+    responsible_person: User | None = None,
     source: Any = None,
     now: datetime | None = None,
 ) -> ActionItem:
@@ -507,7 +483,9 @@ def create_action_item(
     today = local_today(now)
     if responsible_party not in Party.values:
         raise ValidationError(_("请选择责任方。"))
-    if not permissions.may_assign_to_party(actor, estate, responsible_party):
+    if not permissions.may(
+        actor, "open_items_for", permissions.PartyTarget(estate, responsible_party)
+    ):
         _refuse(_("您不能为该责任方设立督办事项。"))
     title = (title or "").strip()
     if not title:
@@ -516,8 +494,8 @@ def create_action_item(
         raise ValidationError(_("请填写完成期限。"))
     if due_date < today:
         raise ValidationError(_("完成期限不能早于今天。"))
-    if responsible_person is not None and responsible_party not in permissions.parties_of(
-        responsible_person, estate
+    if responsible_person is not None and not permissions.may(
+        responsible_person, "speak_for", permissions.PartyTarget(estate, responsible_party)
     ):
         raise ValidationError(
             _("%(name)s 不属于所选责任方，请重新选择责任人。")
@@ -553,10 +531,10 @@ def create_action_item(
         due_date=due_date.isoformat(),
         source=f"{source._meta.label_lower}:{source.pk}" if source is not None else "",
     )
-    _notify(
+    notify(
         _responsible_recipients(item),
         category="action_item",
-        title=_("新的督办事项：%(title)s") % {"title": item.title},
+        title=fit_title(_("新的督办事项：%(title)s") % {"title": item.title}),
         body=_("完成期限：%(due)s。") % {"due": due_date.isoformat()},
         url=item.get_absolute_url(),
         estate=estate,
@@ -570,7 +548,7 @@ def create_action_item(
 def post_update(
     item: ActionItem,
     *,
-    actor: Any,
+    actor: User,
     note: str,
     progress: int,
     state: str,
@@ -578,7 +556,7 @@ def post_update(
     now: datetime | None = None,
 ) -> ActionItemUpdate:
     """Append a progress report (who, when, note, progress, evidence) and move the item on."""
-    if not permissions.may_report_progress(actor, item):
+    if not permissions.may(actor, "report_progress", item):
         _refuse(_("只有责任方或责任人可以报告进展。"))
     note = (note or "").strip()
     if not note:
@@ -627,10 +605,10 @@ def post_update(
         evidence=kind,
     )
     if item.created_by_id != actor.pk:
-        _notify(
+        notify(
             [item.created_by_id],
             category="action_item",
-            title=_("督办事项有新进展：%(title)s") % {"title": item.title},
+            title=fit_title(_("督办事项有新进展：%(title)s") % {"title": item.title}),
             body=_("%(state)s，进度 %(progress)s%%。%(note)s")
             % {"state": WorkState(state).label, "progress": progress, "note": note[:200]},
             url=item.get_absolute_url(),
@@ -641,15 +619,6 @@ def post_update(
     return update
 
 
-def may_adjust(actor: Any, item: ActionItem) -> bool:
-    """Move an item's deadline or responsibility: whoever may hold its party to account.
-
-    The same rule as opening the item (the committee and officials for any party, the
-    property company for its own items), so nobody extends a deadline they could not set.
-    """
-    return permissions.may_assign_to_party(actor, item.estate, item.responsible_party)
-
-
 _UNCHANGED = object()
 
 
@@ -657,11 +626,11 @@ _UNCHANGED = object()
 def adjust_action_item(
     item: ActionItem,
     *,
-    actor: Any,
+    actor: User,
     reason: str,
     due_date: date | None = None,
     responsible_party: str | None = None,
-    responsible_person: Any = _UNCHANGED,
+    responsible_person: Any = _UNCHANGED,  # a User, None, or _UNCHANGED
     today: date | None = None,
 ) -> ActionItemChange:
     """Extend the deadline or reassign the item, keeping the old values and the reason.
@@ -671,12 +640,12 @@ def adjust_action_item(
     The responsible party (old and new) is told.
     """
     item = ActionItem.objects.select_for_update().select_related("estate").get(pk=item.pk)
-    if not may_adjust(actor, item):
+    if not permissions.may(actor, "adjust_item", item):
         _refuse(_("您不能调整该督办事项。"))
     party = responsible_party or item.responsible_party
     if party not in Party.values:
         raise ValidationError(_("请选择责任方。"))
-    if not permissions.may_assign_to_party(actor, item.estate, party):
+    if not permissions.may(actor, "open_items_for", permissions.PartyTarget(item.estate, party)):
         _refuse(_("您不能把督办事项交给该责任方。"))
     if item.state == WorkState.DONE:
         raise ValidationError(_("已完成的督办事项不能再调整。"))
@@ -691,7 +660,9 @@ def adjust_action_item(
         person = item.responsible_person if party == item.responsible_party else None
     else:
         person = responsible_person
-    if person is not None and party not in permissions.parties_of(person, item.estate):
+    if person is not None and not permissions.may(
+        person, "speak_for", permissions.PartyTarget(item.estate, party)
+    ):
         raise ValidationError(
             _("%(name)s 不属于所选责任方，请重新选择责任人。") % {"name": person.display_name}
         )
@@ -730,10 +701,10 @@ def adjust_action_item(
         to_party=party,
         reason=reason[:500],
     )
-    _notify(
+    notify(
         sorted(previous_recipients | set(_responsible_recipients(item))),
         category="action_item",
-        title=_("督办事项已调整：%(title)s") % {"title": item.title},
+        title=fit_title(_("督办事项已调整：%(title)s") % {"title": item.title}),
         body=_("完成期限：%(due)s；责任方：%(party)s。原因：%(reason)s")
         % {"due": new_due.isoformat(), "party": Party(party).label, "reason": reason[:200]},
         url=item.get_absolute_url(),
@@ -744,7 +715,7 @@ def adjust_action_item(
     return change
 
 
-def _party_for_update(actor: Any, item: ActionItem) -> str:
+def _party_for_update(actor: User, item: ActionItem) -> str:
     parties = permissions.parties_of(actor, item.estate)
     if item.responsible_party in parties:
         return item.responsible_party
@@ -756,7 +727,7 @@ def overdue_recipients(item: ActionItem) -> list[int]:
     party's staff), the estate's committee and the community officials over it."""
     ids = set(_responsible_recipients(item))
     ids.update(
-        people.party_users(item.estate, Party.COMMITTEE, Party.COMMUNITY).values_list(
+        membership.party_users(item.estate, Party.COMMITTEE, Party.COMMUNITY).values_list(
             "pk", flat=True
         )
     )
@@ -796,10 +767,10 @@ def notify_overdue_items(today: date | None = None) -> int:
                 days_overdue=days,
                 recipients=len(recipients),
             )
-            _notify(
+            notify(
                 recipients,
                 category="action_item",
-                title=_("督办事项已逾期：%(title)s") % {"title": item.title},
+                title=fit_title(_("督办事项已逾期：%(title)s") % {"title": item.title}),
                 body=_("完成期限 %(due)s，已逾期 %(days)s 天，当前进度 %(progress)s%%。")
                 % {"due": item.due_date.isoformat(), "days": days, "progress": item.progress},
                 url=item.get_absolute_url(),

@@ -14,7 +14,10 @@ class OversightConfig(AppConfig):
 
     def ready(self) -> None:
         from deliberation.oversight import references
+        from deliberation.oversight.dashboard import OversightFigures
         from deliberation.oversight.schedules import ensure_schedules
+        from portal.dashboard.registry import register_figures
 
         references.register_defaults()
+        register_figures(OversightFigures, order=80)
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="oversight.schedules")

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.oversight import evidence as evidence_rules
-from deliberation.oversight import people, references
+from deliberation.oversight import references
 from deliberation.oversight.actions import AgendaEntry, Attendee
 from deliberation.oversight.choices import ActionStatus, WorkState
+from portal.community import membership
 from portal.community.choices import Party
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -57,11 +58,11 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, estate: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.estate = estate
-        pairs = people.candidates(estate)
+        pairs = membership.party_candidates(estate)
         parties = {user.pk: party for user, party in pairs}
         self.fields["participants"] = PeopleChoiceField(
             label=_("参会人员（各方）"),
-            queryset=people.party_users(estate, *Party.values).order_by("pk"),
+            queryset=membership.party_users(estate, *Party.values).order_by("pk"),
             parties=parties,
             required=False,
             widget=forms.CheckboxSelectMultiple,
@@ -202,10 +203,10 @@ class ActionItemForm(forms.Form):
     def __init__(self, *args: Any, estate: Any, with_source_link: bool = True, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.estate = estate
-        parties = {user.pk: party for user, party in people.candidates(estate)}
+        parties = {user.pk: party for user, party in membership.party_candidates(estate)}
         self.fields["responsible_person"] = ResponsibleChoiceField(
             label=_("责任人（选填）"),
-            queryset=people.party_users(estate, *Party.values).order_by("pk"),
+            queryset=membership.party_users(estate, *Party.values).order_by("pk"),
             parties=parties,
             required=False,
             empty_label=_("由责任方指定"),
@@ -283,10 +284,10 @@ class AdjustForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        parties = {user.pk: party for user, party in people.candidates(item.estate)}
+        parties = {user.pk: party for user, party in membership.party_candidates(item.estate)}
         self.fields["responsible_person"] = ResponsibleChoiceField(
             label=_("责任人"),
-            queryset=people.party_users(item.estate, *Party.values).order_by("pk"),
+            queryset=membership.party_users(item.estate, *Party.values).order_by("pk"),
             parties=parties,
             required=False,
             empty_label=_("由责任方指定"),

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from deliberation.oversight.choices import MeetingState
 from deliberation.oversight.models import ActionItem, ActionItemUpdate, JointMeeting
 from portal.community import permissions
-from portal.community.lookups import LoginRequired, get_estate
+from portal.community.lookups import get_estate
 from portal.community.models import Estate
-
-
-def _require(request, allowed: bool) -> None:
-    if allowed:
-        return
-    if not request.user.is_authenticated:
-        raise LoginRequired
-    raise PermissionDenied
 
 
 def estate_for_meetings(request, slug: str) -> Estate:
     """Return the estate if the reader may see any of its meetings (members and officials)."""
     return get_estate(request, slug, action="view_members")
-
-
-def may_see_meeting(user, meeting: JointMeeting) -> bool:
-    """Published minutes are for the estate's members; before that, participants and staff."""
-    estate = meeting.estate
-    if meeting.state == MeetingState.PUBLISHED:
-        return permissions.may(user, "view_members", estate)
-    if permissions.may_see_meetings_in_preparation(user, estate):
-        return True
-    return bool(
-        permissions.is_authenticated(user) and meeting.participants.filter(user=user).exists()
-    )
 
 
 def get_meeting(request, slug: str, pk: int) -> JointMeeting:
@@ -43,14 +21,14 @@ def get_meeting(request, slug: str, pk: int) -> JointMeeting:
         estate__slug=slug,
         pk=pk,
     )
-    _require(request, may_see_meeting(request.user, meeting))
+    permissions.require(request.user, permissions.may(request.user, "view_meeting", meeting))
     request.current_estate = meeting.estate
     return meeting
 
 
 def get_meeting_for_convener(request, slug: str, pk: int) -> JointMeeting:
     meeting = get_meeting(request, slug, pk)
-    _require(request, permissions.may_convene_meetings(request.user, meeting.estate))
+    permissions.require(request.user, permissions.may(request.user, "run_meeting", meeting))
     return meeting
 
 
@@ -70,15 +48,13 @@ def get_item(request, slug: str, pk: int) -> ActionItem:
 
 def get_item_for_reporter(request, slug: str, pk: int) -> ActionItem:
     item = get_item(request, slug, pk)
-    _require(request, permissions.may_report_progress(request.user, item))
+    permissions.require(request.user, permissions.may(request.user, "report_progress", item))
     return item
 
 
 def get_item_for_adjuster(request, slug: str, pk: int) -> ActionItem:
-    from deliberation.oversight.actions import may_adjust
-
     item = get_item(request, slug, pk)
-    _require(request, may_adjust(request.user, item))
+    permissions.require(request.user, permissions.may(request.user, "adjust_item", item))
     return item
 
 

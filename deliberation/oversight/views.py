@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from deliberation.oversight import actions, lookups, people, references
+from deliberation.oversight import actions, lookups, references
 from deliberation.oversight.choices import MeetingState, WorkState
 from deliberation.oversight.forms import (
     ActionItemForm,
@@ -30,7 +30,7 @@ from deliberation.oversight.forms import (
     RescheduleForm,
 )
 from deliberation.oversight.models import ActionItem, Decision, JointMeeting, local_today, overdue_q
-from portal.community import permissions
+from portal.community import membership, permissions
 from portal.community.lookups import get_estate
 from portal.community.storage import private_file_response
 
@@ -102,8 +102,8 @@ def _render_item(request, item: ActionItem, *, progress_form=None, adjust_form=N
             "-changed_at", "-pk"
         )
     )
-    may_report = permissions.may_report_progress(request.user, item)
-    may_adjust = item.state != WorkState.DONE and actions.may_adjust(request.user, item)
+    may_report = permissions.may(request.user, "report_progress", item)
+    may_adjust = item.state != WorkState.DONE and permissions.may(request.user, "adjust_item", item)
     source = None
     if item.source_content_type_id:
         obj = item.source
@@ -237,7 +237,7 @@ def evidence(request, estate_slug: str, pk: int, update_id: int):
 
 def meeting_list(request, estate_slug: str):
     estate = lookups.estate_for_meetings(request, estate_slug)
-    staff = permissions.may_see_meetings_in_preparation(request.user, estate)
+    staff = permissions.may(request.user, "see_meetings_in_preparation", estate)
     meetings = (
         JointMeeting.objects.filter(estate=estate)
         .visible_to(request.user, estate, staff=staff)
@@ -253,7 +253,7 @@ def meeting_list(request, estate_slug: str):
         {
             "estate": estate,
             "meetings": page_obj,
-            "may_convene": permissions.may_convene_meetings(request.user, estate),
+            "may_convene": permissions.may(request.user, "convene_meetings", estate),
         },
     )
 
@@ -301,7 +301,7 @@ def _meeting_context(request, meeting: JointMeeting, **forms: Any) -> dict[str, 
             spawned.setdefault(item.source_object_id, []).append(item)
     for decision in decisions:
         decision.action_items = spawned.get(decision.pk, [])
-    may_run = permissions.may_convene_meetings(request.user, meeting.estate)
+    may_run = permissions.may(request.user, "run_meeting", meeting)
     editable = may_run and meeting.state not in (MeetingState.PUBLISHED, MeetingState.CANCELLED)
     context = {
         "estate": meeting.estate,
@@ -335,7 +335,7 @@ def _meeting_context(request, meeting: JointMeeting, **forms: Any) -> dict[str, 
 
 def _seat_order(participant) -> tuple[int, int]:
     """Officials first, then the committee, the property company, and people without accounts."""
-    order = [*people.PARTY_ORDER, ""]
+    order = [*membership.PARTY_ORDER, ""]
     return (
         order.index(participant.party) if participant.party in order else len(order),
         participant.pk,

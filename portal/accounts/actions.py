@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -14,9 +14,12 @@ from portal.community import audit, permissions
 from portal.community.choices import ClaimStatus
 from portal.community.models import MembershipClaim, OwnerIdentity, ResidentInvitation, Role
 
+if TYPE_CHECKING:
+    from portal.accounts.types import User
+
 
 @transaction.atomic
-def close_account(user: Any, *, actor: Any) -> None:
+def close_account(user: User, *, actor: User) -> None:
     """Close an account: erase its personal data, detach it from the register, end its roles.
 
     The user row stays, because audit events and ballots point at it; the owner identity

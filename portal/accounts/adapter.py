@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.accounts import limits
-from portal.accounts.phone import InvalidPhone, normalize_phone
 from portal.accounts.sms import send_sms
+from portal.community.phone import InvalidPhone, normalize_phone
 
 logger = logging.getLogger("gongzhi.accounts")
 

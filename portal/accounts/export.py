@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from portal.community.models import (
     AuditEvent,
@@ -17,13 +17,20 @@ from portal.community.models import (
 )
 
 # The other apps hold the rest of a member's data; each hands over its own sections through a
-# `sections(user)` function in its personal_data module, applying its own visibility rules.
-APP_SECTIONS = (
-    "deliberation.personal_data.sections",
-    "consultations.personal_data.sections",
-    "voting.personal_data.sections",
-    "portal.notifications.personal_data.sections",
-)
+# `sections(user)` function in its personal_data module, applying its own visibility rules, and
+# registers it from its AppConfig.ready(): `register_personal_data(sections, order=…)`.
+Sections = Callable[[Any], dict[str, Any]]
+_app_sections: dict[str, tuple[int, Sections]] = {}
+
+
+def register_personal_data(sections: Sections, *, order: int) -> None:
+    """Add an app's sections to every member's copy of their data (idempotent per function)."""
+    _app_sections[f"{sections.__module__}.{sections.__qualname__}"] = (order, sections)
+
+
+def app_sections() -> list[Sections]:
+    """Return the registered sections functions in their order in the document."""
+    return [fn for _order, fn in sorted(_app_sections.values(), key=lambda item: item[0])]
 
 
 def _when(value: Any) -> str | None:
@@ -140,6 +147,6 @@ def personal_data(user: Any) -> dict[str, Any]:
             for event in events
         ],
     }
-    for path in APP_SECTIONS:
-        data |= import_string(path)(user)
+    for sections in app_sections():
+        data |= sections(user)
     return data

@@ -63,8 +63,27 @@ def profile(request):
             "claims": claims,
             "role_set": permissions.roles_of(request.user),
             "may_invite": bool(_invitable_units(request.user).exists()),
+            "my_proposals": _my_proposals(request.user),
         },
     )
+
+
+def _my_proposals(user) -> list:
+    """Return the member's own proposals with their supports, status and answer timing."""
+    from django.utils import timezone
+
+    from proposals.models import Proposal
+
+    proposals = list(
+        Proposal.objects.filter(author=user)
+        .with_support_counts()
+        .select_related("estate")
+        .order_by("-created_at")[:20]
+    )
+    now = timezone.now()
+    for proposal in proposals:
+        proposal.overdue = proposal.is_overdue(now)
+    return proposals
 
 
 def privacy(request):
@@ -167,7 +186,7 @@ def _invitable_units(user):
         ownerships__identity__user=user, ownerships__ended_at__isnull=True
     ).select_related("building__estate")
     estates = Estate.objects.filter(pk__in=units.values("building__estate_id"))
-    allowed = [e.pk for e in estates if permissions.may_invite_residents(user, e)]
+    allowed = [e.pk for e in estates if permissions.may(user, "invite_residents", e)]
     return units.filter(building__estate_id__in=allowed).distinct()
 
 

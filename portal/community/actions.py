@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,13 +23,10 @@ from portal.community.models import (
     SubDistrict,
     Unit,
 )
+from portal.home import sections  # pure registry; no import of home's models
 
-SECTION_TITLES = (
-    ("notices.NoticeIndexPage", "公告", "notices"),
-    ("consultations.ConsultationIndexPage", "征求意见", "consultations"),
-    ("voting.AssemblyIndexPage", "业主大会", "assemblies"),
-    ("knowledge.KnowledgeIndexPage", "知识库", "knowledge"),
-)
+if TYPE_CHECKING:
+    from portal.accounts.types import User
 
 
 @transaction.atomic
@@ -40,9 +37,9 @@ def create_estate(
     slug: str,
     address: str = "",
     property_company: str = "",
-    actor: Any = None,
+    actor: User | None = None,
 ) -> Estate:
-    """Create an estate with its hub page, section pages and editor groups."""
+    """Create an estate with its hub page, the registered section pages and editor groups."""
     from django.apps import apps
 
     from portal.home.models import EstatePage, HomePage
@@ -58,9 +55,9 @@ def create_estate(
         property_company=property_company,
     )
     estate_page = home.add_child(instance=EstatePage(title=name, slug=slug, estate=estate))
-    for model_label, title, section_slug in SECTION_TITLES:
-        model = apps.get_model(model_label)
-        estate_page.add_child(instance=model(title=title, slug=section_slug))
+    for section in sections.sections():  # registered by the feature apps
+        model = apps.get_model(section.model_label)
+        estate_page.add_child(instance=model(title=section.title, slug=section.slug))
     ensure_estate_groups(estate, estate_page)
     audit.record("estate.created", actor=actor, obj=estate, estate=estate, name=name)
     return estate
@@ -68,14 +65,14 @@ def create_estate(
 
 @transaction.atomic
 def grant_role(
-    user: Any,
+    user: User,
     kind: str,
     *,
     estate: Estate | None = None,
     community: Community | None = None,
     sub_district: SubDistrict | None = None,
     unit: Unit | None = None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> Role:
     """Give the user a role (idempotent) and, for staff, the estate's editor group."""
     role, created = Role.objects.get_or_create(
@@ -101,7 +98,7 @@ def grant_role(
 
 
 @transaction.atomic
-def revoke_role(role: Role, *, actor: Any = None) -> None:
+def revoke_role(role: Role, *, actor: User | None = None) -> None:
     """End a role; the row stays as history."""
     if role.revoked_at is not None:
         return
@@ -125,14 +122,14 @@ UNIT_CORRECTABLE_FIELDS = ("number", "floor", "exclusive_area", "area_source", "
 
 
 @transaction.atomic
-def correct_unit(unit: Unit, *, actor: Any, **changes: Any) -> Unit:
+def correct_unit(unit: Unit, *, actor: User, **changes: Any) -> Unit:
     """Correct a unit's register facts (number, floor, exclusive area, area source, state).
 
     Only those who manage the estate's register may; the audit event keeps the old and new
     values, because areas decide votes (SPC interpretation Art. 8).
     """
     estate = unit.building.estate
-    if not permissions.may_manage_register(actor, estate):
+    if not permissions.may(actor, "manage_register", estate):
         raise PermissionDenied
     unknown = set(changes) - set(UNIT_CORRECTABLE_FIELDS)
     if unknown:
@@ -158,7 +155,9 @@ def correct_unit(unit: Unit, *, actor: Any, **changes: Any) -> Unit:
 
 
 @transaction.atomic
-def link_identity(identity: OwnerIdentity, user: Any, *, actor: Any = None, how: str) -> None:
+def link_identity(
+    identity: OwnerIdentity, user: User, *, actor: User | None = None, how: str
+) -> None:
     """Link a register identity to an account and make the account a verified owner."""
     if identity.kind != IdentityKind.PERSON:
         raise ValidationError(_("建设单位的房屋不能关联到个人账户。"))
@@ -179,7 +178,7 @@ def link_identity(identity: OwnerIdentity, user: Any, *, actor: Any = None, how:
     grant_role(user, RoleKind.OWNER, estate=identity.estate, actor=actor)
 
 
-def link_by_verified_phone(user: Any) -> list[OwnerIdentity]:
+def link_by_verified_phone(user: User) -> list[OwnerIdentity]:
     """Link every register identity whose mobile matches the user's verified mobile."""
     if not (user.phone and user.phone_verified):
         return []
@@ -195,7 +194,7 @@ def link_by_verified_phone(user: Any) -> list[OwnerIdentity]:
 
 @transaction.atomic
 def submit_claim(
-    user: Any,
+    user: User,
     *,
     unit: Unit,
     kind: str,
@@ -228,11 +227,11 @@ def decide_claim(
     *,
     approve: bool,
     reason: str,
-    actor: Any,
+    actor: User,
     identity: OwnerIdentity | None = None,
 ) -> MembershipClaim:
     """Approve or reject an application, with a reason; an approved owner claim links the unit's owner."""
-    if not permissions.may_decide_claims(actor, claim.estate):
+    if not permissions.may(actor, "decide_claims", claim.estate):
         raise PermissionDenied
     claim = MembershipClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != ClaimStatus.PENDING:
@@ -271,7 +270,7 @@ def decide_claim(
 
 
 @transaction.atomic
-def create_invitation(owner: Any, unit: Unit, *, days: int = 7) -> ResidentInvitation:
+def create_invitation(owner: User, unit: Unit, *, days: int = 7) -> ResidentInvitation:
     """Let a verified owner invite a resident of one of their own units."""
     estate = unit.building.estate
     owns_unit = unit.ownerships.filter(identity__user=owner, ended_at__isnull=True).exists()
@@ -285,7 +284,7 @@ def create_invitation(owner: Any, unit: Unit, *, days: int = 7) -> ResidentInvit
 
 
 @transaction.atomic
-def accept_invitation(code: str, user: Any) -> Role:
+def accept_invitation(code: str, user: User) -> Role:
     """Accept an owner's invitation: the user becomes a resident of the unit."""
     invitation = ResidentInvitation.objects.select_for_update().filter(code=code).first()
     if invitation is None or not invitation.is_usable:

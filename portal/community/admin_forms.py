@@ -8,9 +8,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.phone import InvalidPhone, normalize_phone
 from portal.community.choices import RoleKind
 from portal.community.models import Community, Estate, MembershipClaim, Role, SubDistrict, Unit
+from portal.community.phone import InvalidPhone, normalize_phone
 
 
 class EstateCreateForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, npgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.community.legal import Bound, Unit
@@ -34,8 +34,14 @@ def citation(bound: Bound) -> str:
     return lazy(gettext, str)(bound.citation)
 
 
-def _unit_word(bound: Bound) -> Any:
-    return {Unit.DAYS: _("日"), Unit.HOURS: _("小时"), Unit.RIGHTS: _("个投票权")}[bound.unit]
+def _unit_word(bound: Bound, count: int) -> Any:
+    # Plural-aware so English reads "1 voting right" / "3 voting rights"; Chinese has one form.
+    words = {
+        Unit.DAYS: npgettext_lazy("legal bound unit", "日", "日", count),
+        Unit.HOURS: npgettext_lazy("legal bound unit", "小时", "小时", count),
+        Unit.RIGHTS: npgettext_lazy("legal bound unit", "个投票权", "个投票权", count),
+    }
+    return words[bound.unit]
 
 
 def too_low_message(bound: Bound) -> str:
@@ -43,7 +49,7 @@ def too_low_message(bound: Bound) -> str:
     return lazy_format(
         _("不得少于 %(limit)s %(unit)s。%(citation)s。"),
         limit=bound.minimum,
-        unit=_unit_word(bound),
+        unit=_unit_word(bound, bound.minimum),
         citation=citation(bound),
     )
 
@@ -53,7 +59,7 @@ def too_high_message(bound: Bound) -> str:
     return lazy_format(
         _("不得超过 %(limit)s %(unit)s。%(citation)s。"),
         limit=bound.maximum,
-        unit=_unit_word(bound),
+        unit=_unit_word(bound, bound.maximum),
         citation=citation(bound),
     )
 
@@ -68,7 +74,7 @@ def out_of_range_message(bound: Bound) -> str:
         _("须在 %(low)s 至 %(high)s %(unit)s之间。%(citation)s。"),
         low=bound.minimum,
         high=bound.maximum,
-        unit=_unit_word(bound),
+        unit=_unit_word(bound, bound.maximum),
         citation=citation(bound),
     )
 

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from portal.community import permissions
 from portal.community.models import Estate
-
-
-class LoginRequired(Exception):
-    """Raised where an anonymous reader must sign in first (handled by middleware)."""
-
-
-def _require(request, allowed: bool) -> None:
-    if allowed:
-        return
-    if not request.user.is_authenticated:
-        raise LoginRequired
-    raise PermissionDenied
+from portal.community.permissions import LoginRequired
 
 
 def get_estate(request, slug: str, *, action: str) -> Estate:
     """Return the estate if the user may perform the action there; 403 (or login) otherwise."""
     estate = get_object_or_404(Estate.objects.select_related("community"), slug=slug)
-    _require(request, permissions.may(request.user, action, estate))
+    permissions.require(request.user, permissions.may(request.user, action, estate))
     request.current_estate = estate
     return estate
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from portal.community.choices import RoleKind, Visibility
+from portal.community.choices import Party, RoleKind, Visibility
+from portal.community.membership import ESTATE_PARTIES, PARTY_ROLE_KINDS, member_units
 from portal.community.models import Community, Estate, OwnerIdentity, Role
 
 _CACHE_ATTR = "_gongzhi_role_set"
@@ -142,6 +144,19 @@ def is_member(user: Any, estate: Estate) -> bool:
     return bool(roles_of(user).kinds_in(estate))
 
 
+def standing_in(user: Any, estate: Estate) -> str:
+    """Return how the user belongs to the estate as a person, not as staff: "owner" (a
+    verified owner), "resident", "moderator", or "" (for labels and refusal messages)."""
+    if is_verified_owner(user, estate):
+        return "owner"
+    kinds = roles_of(user).kinds_in(estate)
+    if RoleKind.RESIDENT in kinds:
+        return "resident"
+    if RoleKind.MODERATOR in kinds:
+        return "moderator"
+    return ""
+
+
 def is_official_for(user: Any, estate: Estate) -> bool:
     """Return whether the user is a community or sub-district official over this estate."""
     roles = roles_of(user)
@@ -201,46 +216,46 @@ def is_authenticated(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def may_edit_content(user: Any, estate: Estate) -> bool:
+def _may_edit_content(user: Any, estate: Estate) -> bool:
     """Write and publish the estate's pages (notices, consultations, knowledge) in the admin."""
     return is_site_admin(user) or has_any_kind(user, estate, EDITOR_KINDS)
 
 
-def may_manage_register(user: Any, estate: Estate) -> bool:
+def _may_manage_register(user: Any, estate: Estate) -> bool:
     """Import and correct the owner register."""
     return is_site_admin(user) or has_any_kind(user, estate, REGISTER_KINDS)
 
 
-def may_view_register(user: Any, estate: Estate) -> bool:
+def _may_view_register(user: Any, estate: Estate) -> bool:
     """See the estate's buildings, units and (masked) owner register: committee and property company."""
     return is_site_admin(user) or has_any_kind(user, estate, EDITOR_KINDS)
 
 
-def may_decide_claims(user: Any, estate: Estate) -> bool:
+def _may_decide_claims(user: Any, estate: Estate) -> bool:
     """Approve or reject ownership and residence applications."""
     return is_site_admin(user) or has_any_kind(user, estate, CLAIM_DECIDER_KINDS)
 
 
-def may_assign_roles(user: Any, estate: Estate) -> bool:
+def _may_assign_roles(user: Any, estate: Estate) -> bool:
     """Grant and revoke estate roles: the platform operator only."""
     return is_site_admin(user)
 
 
-def may_moderate(user: Any, estate: Estate) -> bool:
+def _may_moderate(user: Any, estate: Estate) -> bool:
     return is_site_admin(user) or has_any_kind(user, estate, MODERATOR_KINDS)
 
 
-def may_participate(user: Any, estate: Estate) -> bool:
+def _may_participate(user: Any, estate: Estate) -> bool:
     """Post, report issues, acknowledge notices: any member of the estate."""
     return is_member(user, estate)
 
 
-def may_vote(user: Any, estate: Estate) -> bool:
+def _may_vote(user: Any, estate: Estate) -> bool:
     """Vote in the owners' assembly: verified owners only (SPC interpretation Art. 16)."""
     return is_verified_owner(user, estate)
 
 
-def may_run_assembly(user: Any, estate: Estate) -> bool:
+def _may_run_assembly(user: Any, estate: Estate) -> bool:
     """Run the owners' assembly: announce, open and close it, decide proxies, enter paper ballots.
 
     The owners' committee convenes the assembly (Civil Code Art. 277, 280), not the property
@@ -249,16 +264,16 @@ def may_run_assembly(user: Any, estate: Estate) -> bool:
     return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
 
 
-def may_observe_assembly(user: Any, estate: Estate) -> bool:
+def _may_observe_assembly(user: Any, estate: Estate) -> bool:
     """Follow an assembly's turnout live and see its results before certification.
 
     The committee that runs it and whoever sees the estate's dashboard (community and
     sub-district officials, the property manager). Choice counts still wait for the close.
     """
-    return may_run_assembly(user, estate) or may_view_dashboard(user, estate)
+    return _may_run_assembly(user, estate) or _may_view_dashboard(user, estate)
 
 
-def may_manage_consultation(user: Any, estate: Estate) -> bool:
+def _may_manage_consultation(user: Any, estate: Estate) -> bool:
     """Write consultations, see live results, mark opinions and publish the response report.
 
     The owners' committee consults the owners; the property company does not run it.
@@ -266,7 +281,25 @@ def may_manage_consultation(user: Any, estate: Estate) -> bool:
     return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
 
 
-def may_view_dashboard(user: Any, estate: Estate) -> bool:
+def _may_enter_disclosures(user: Any, estate: Estate) -> bool:
+    """Enter and import the periodic disclosure (信息公开): the property company (Civil Code
+    Art. 943 puts the duty on the property service provider)."""
+    return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.property_company()))
+
+
+def _may_review_disclosures(user: Any, estate: Estate) -> bool:
+    """Confirm or query each line of a disclosure, publish it and run the service evaluation:
+    the owners' committee, which answers for the owners."""
+    return is_site_admin(user) or has_any_kind(user, estate, frozenset(RoleKind.committee()))
+
+
+def _may_see_disclosure_drafts(user: Any, estate: Estate) -> bool:
+    """See a disclosure before it is published: the company that writes it, the committee that
+    reviews it."""
+    return _may_enter_disclosures(user, estate) or _may_review_disclosures(user, estate)
+
+
+def _may_view_dashboard(user: Any, estate: Estate) -> bool:
     """See outcome figures for the estate: officials over it, its committee and manager."""
     return (
         is_site_admin(user)
@@ -287,11 +320,11 @@ def may_view_any_dashboard(user: Any) -> bool:
     )
 
 
-def may_view_audit(user: Any, estate: Estate) -> bool:
-    return may_view_dashboard(user, estate)
+def _may_view_audit(user: Any, estate: Estate) -> bool:
+    return _may_view_dashboard(user, estate)
 
 
-def may_invite_residents(user: Any, estate: Estate) -> bool:
+def _may_invite_residents(user: Any, estate: Estate) -> bool:
     return is_verified_owner(user, estate)
 
 
@@ -300,16 +333,10 @@ def may_invite_residents(user: Any, estate: Estate) -> bool:
 
 def parties_of(user: Any, estate: Estate) -> set[str]:
     """Return the parties (community.choices.Party) the user acts for in this estate."""
-    from portal.community.choices import Party
-
     if not is_authenticated(user):
         return set()
     kinds = roles_of(user).kinds_in(estate)
-    parties = set()
-    if kinds & set(RoleKind.committee()):
-        parties.add(Party.COMMITTEE)
-    if kinds & set(RoleKind.property_company()):
-        parties.add(Party.PROPERTY)
+    parties = {party for party in ESTATE_PARTIES if kinds & PARTY_ROLE_KINDS[party]}
     roles = roles_of(user)
     if is_official_for(user, estate):
         community = estate.community  # read (once) by is_official_for
@@ -320,17 +347,17 @@ def parties_of(user: Any, estate: Estate) -> set[str]:
     return parties
 
 
-def may_answer_officially(user: Any, estate: Estate) -> bool:
+def _may_answer_officially(user: Any, estate: Estate) -> bool:
     """Post and mark official answers (官方答复) for a party: its members over this estate."""
     return bool(parties_of(user, estate))
 
 
-def may_deliberate(user: Any, estate: Estate) -> bool:
+def _may_deliberate(user: Any, estate: Estate) -> bool:
     """Write in the estate's discussion area: its members, and the parties that answer them."""
-    return may_participate(user, estate) or may_answer_officially(user, estate)
+    return _may_participate(user, estate) or _may_answer_officially(user, estate)
 
 
-def may_convene_meetings(user: Any, estate: Estate) -> bool:
+def _may_convene_meetings(user: Any, estate: Estate) -> bool:
     """Convene a joint meeting (三方联席会议): officials over the estate, or its committee."""
     return (
         is_site_admin(user)
@@ -339,29 +366,28 @@ def may_convene_meetings(user: Any, estate: Estate) -> bool:
     )
 
 
-def may_create_action_items(user: Any, estate: Estate) -> bool:
+def _may_create_action_items(user: Any, estate: Estate) -> bool:
     """Open action items (督办事项): the committee, the property company, officials over it."""
-    return may_convene_meetings(user, estate) or has_any_kind(
+    return _may_convene_meetings(user, estate) or has_any_kind(
         user, estate, frozenset(RoleKind.property_company())
     )
 
 
-def may_assign_to_party(user: Any, estate: Estate, party: str) -> bool:
-    """Open an action item for this responsible party.
+def _may_open_items_for(user: Any, target: PartyTarget) -> bool:
+    """Open (or move) an action item for this responsible party.
 
     The committee and officials may hold any party to account; the property company's staff
     only open items for their own company.
     """
-    from portal.community.choices import Party
-
-    if may_convene_meetings(user, estate):
+    estate = target.estate
+    if _may_convene_meetings(user, estate):
         return True
-    return party == Party.PROPERTY and has_any_kind(
+    return target.party == Party.PROPERTY and has_any_kind(
         user, estate, frozenset(RoleKind.property_company())
     )
 
 
-def may_see_meetings_in_preparation(user: Any, estate: Estate) -> bool:
+def _may_see_meetings_in_preparation(user: Any, estate: Estate) -> bool:
     """See joint meetings before their minutes are published: the estate's staff and officials.
 
     Participants see their own meetings too (JointMeetingQuerySet.visible_to).
@@ -373,7 +399,108 @@ def may_see_meetings_in_preparation(user: Any, estate: Estate) -> bool:
     )
 
 
-def may_report_progress(user: Any, item: Any) -> bool:
+# --- what someone may do to one object ---------------------------------------------------
+# Authorship and state belong to the decision as much as roles do: "may edit this post" is
+# "is its author", "may see these results" is "runs it, or it has closed". Each rule takes
+# the object; its estate comes from the object.
+
+
+@dataclass(frozen=True)
+class PartyTarget:
+    """A responsible party in an estate: the object of "open an action item for them"."""
+
+    estate: Estate
+    party: str
+
+
+def _is_author(user: Any, obj: Any) -> bool:
+    return is_authenticated(user) and obj.author_id == user.pk
+
+
+def _may_view_held_thread(user: Any, thread: Any) -> bool:
+    """A thread held for review: its author and the moderators."""
+    return _is_author(user, thread) or _may_moderate(user, thread.estate)
+
+
+def _may_read_withheld_post(user: Any, post: Any) -> bool:
+    """A hidden post's original words and a post's earlier versions (which may hold words
+    never shown): its author and the moderators, who review it; never a copy elsewhere."""
+    return _is_author(user, post) or _may_moderate(user, post.thread.estate)
+
+
+def _may_quote_post(user: Any, post: Any) -> bool:
+    """Quote a post's words on the forms about it (edit, report, appeal): a published post,
+    or one's own whatever its state."""
+    return post.status == "published" or _is_author(user, post)
+
+
+def _may_list_post(user: Any, post: Any) -> bool:
+    """Whether the thread page lists the post: a held post only for its author and the
+    moderators; hidden and deleted ones for everyone, as tombstones."""
+    return not post.is_held or _may_read_withheld_post(user, post)
+
+
+def _may_report_post(user: Any, post: Any) -> bool:
+    """Report someone else's post: whoever may write in the discussion area."""
+    return not _is_author(user, post) and _may_deliberate(user, post.thread.estate)
+
+
+def _may_block_author(user: Any, post: Any) -> bool:
+    """Block a post's author from posting: a moderator, never against themselves."""
+    return not _is_author(user, post) and _may_moderate(user, post.thread.estate)
+
+
+def _may_mark_own_official(user: Any, post: Any) -> bool:
+    """Mark one's own post as one's party's official answer (官方答复)."""
+    return _is_author(user, post) and _may_answer_officially(user, post.thread.estate)
+
+
+def _may_decide_appeal(user: Any, appeal: Any) -> bool:
+    """Decide an appeal: another moderator than the one who hid the post, never its author."""
+    return _may_moderate(user, appeal.post.thread.estate) and user.pk not in (
+        appeal.hidden_by_id,
+        appeal.author_id,
+    )
+
+
+def _may_speak_for(user: Any, target: PartyTarget) -> bool:
+    """Act for the party over the estate (answer for it, report its progress, be its
+    responsible person): its members there."""
+    return target.party in parties_of(user, target.estate)
+
+
+def _may_assign_issue(user: Any, thread: Any) -> bool:
+    """Hand an issue report to another party: any party over the estate, or a moderator."""
+    estate = thread.estate
+    return bool(thread.is_issue) and (bool(parties_of(user, estate)) or _may_moderate(user, estate))
+
+
+def _may_resolve_issue(user: Any, thread: Any) -> bool:
+    """Report an issue solved: the responsible party, and nobody else."""
+    return bool(thread.is_issue) and thread.responsible_party in parties_of(user, thread.estate)
+
+
+def _may_act_as_reporter(user: Any, thread: Any) -> bool:
+    """Confirm the fix, reopen, rate: the person who reported the issue."""
+    return _is_author(user, thread)
+
+
+def _may_view_meeting(user: Any, meeting: Any) -> bool:
+    """Published minutes are for the estate's members; before that, participants and staff."""
+    estate = meeting.estate
+    if meeting.minutes_published:
+        return may_view(user, estate, Visibility.MEMBERS)
+    if _may_see_meetings_in_preparation(user, estate):
+        return True
+    return bool(is_authenticated(user) and meeting.participants.filter(user=user).exists())
+
+
+def _may_run_meeting(user: Any, meeting: Any) -> bool:
+    """Record the agenda, minutes and decisions of a joint meeting: whoever may convene one."""
+    return _may_convene_meetings(user, meeting.estate)
+
+
+def _may_report_progress(user: Any, item: Any) -> bool:
     """Post a progress update on an action item: its responsible person or party."""
     if not is_authenticated(user):
         return False
@@ -382,39 +509,248 @@ def may_report_progress(user: Any, item: Any) -> bool:
     return item.responsible_party in parties_of(user, item.estate)
 
 
+def _may_adjust_item(user: Any, item: Any) -> bool:
+    """Move an item's deadline or responsibility: whoever may hold its party to account.
+
+    The same rule as opening the item (the committee and officials for any party, the
+    property company for its own items), so nobody extends a deadline they could not set.
+    """
+    return _may_open_items_for(user, PartyTarget(item.estate, item.responsible_party))
+
+
+def _may_view_consultation_results(user: Any, consultation: Any) -> bool:
+    """A consultation's figures: live for the committee that runs it, for every reader after
+    the close (the page's own visibility is checked where the page is served)."""
+    estate = consultation.page_estate
+    if estate is not None and _may_manage_consultation(user, estate):
+        return True
+    return bool(consultation.is_closed)
+
+
+def _may_respond_to_consultation(user: Any, consultation: Any) -> bool:
+    """Answer a consultation: a verified owner, or (when it asks residents too) any member
+    who owns or lives in a unit of the estate."""
+    estate = consultation.page_estate
+    if estate is None or not is_authenticated(user):
+        return False
+    if is_verified_owner(user, estate):
+        return True
+    if consultation.asks_owners_only:
+        return False
+    return member_units(user, estate).exists()
+
+
+def _may_confirm_paper_ballot(user: Any, ballot: Any) -> bool:
+    """Confirm an entered paper ballot: another member of the committee than who entered it."""
+    return _may_run_assembly(user, ballot.assembly.page_estate) and (
+        ballot.entered_by_id != getattr(user, "pk", None)
+    )
+
+
+# --- owners' initiative: petitions and the roll check (voting.petitions, voting.objections) --
+
+
+def _may_petition(user: Any, estate: Estate) -> bool:
+    """Open or sign a petition for an extraordinary meeting: verified owners only.
+
+    物业管理条例 Art. 13 gives the initiative to owners; tenants never count (SPC Art. 16).
+    """
+    return is_verified_owner(user, estate)
+
+
+def _may_enter_paper_petitions(user: Any, estate: Estate) -> bool:
+    """Enter owners' signed paper petitions with a scan, and record the meeting convened:
+    the committee, as with paper ballots."""
+    return _may_run_assembly(user, estate)
+
+
+def _may_see_petition_signers(user: Any, estate: Estate) -> bool:
+    """See signers' names in full: the committee that must act and the officials over it.
+
+    Other owners see them masked (PIPL)."""
+    return (
+        is_site_admin(user)
+        or has_any_kind(user, estate, frozenset(RoleKind.committee()))
+        or is_official_for(user, estate)
+    )
+
+
+def _may_object_to_roll(user: Any, estate: Estate) -> bool:
+    """File an objection to one's own entries on a published roll: verified owners only."""
+    return is_verified_owner(user, estate)
+
+
+def _may_decide_roll_objections(user: Any, estate: Estate) -> bool:
+    """Decide objections to the roll, and override undecided ones: the committee."""
+    return _may_run_assembly(user, estate)
+
+
+def _may_withdraw_petition(user: Any, petition: Any) -> bool:
+    """Withdraw a whole petition: its opener, while it is open (before the threshold)."""
+    return bool(petition.is_open) and petition.opened_by_id == getattr(user, "pk", None)
+
+
+def _may_see_objection_evidence(user: Any, objection: Any) -> bool:
+    """An objection's evidence: the committee that decides it and the owner who filed it."""
+    return _may_decide_roll_objections(user, objection.assembly.page_estate) or (
+        objection.filed_by_id == getattr(user, "pk", None)
+    )
+
+
+# --- owners' proposals and supports (proposals) -------------------------------------------
+
+
+def _may_propose(user: Any, estate: Estate) -> bool:
+    """Put forward an owners' proposal (业主提案): verified owners of the estate only."""
+    return is_verified_owner(user, estate)
+
+
+def _may_support_proposals(user: Any, estate: Estate) -> bool:
+    """Support a proposal: verified owners, since supports count heads of owners."""
+    return is_verified_owner(user, estate)
+
+
+def _may_answer_proposals(user: Any, estate: Estate) -> bool:
+    """Give the public answer to a proposal: the owners' committee or the property company."""
+    return is_site_admin(user) or has_any_kind(user, estate, EDITOR_KINDS)
+
+
+def _may_support_content(user: Any, estate: Estate) -> bool:
+    """Support a discussion post or a consultation opinion: any member of the estate."""
+    return _may_participate(user, estate)
+
+
+def _may_support_item(user: Any, item: Any) -> bool:
+    """Support a discussion post or a consultation opinion: never one's own. (Membership of
+    the estate is the estate action `support_content`.)"""
+    author_id = getattr(item, "author_id", None)
+    if author_id is None and hasattr(item, "response"):
+        author_id = item.response.user_id
+    return author_id != getattr(user, "pk", None)
+
+
+# Actions asked of an estate (or of any object, through the estate it belongs to).
 ACTIONS = {
     "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),
     "view_owners": lambda u, e: may_view(u, e, Visibility.OWNERS),
-    "edit_content": may_edit_content,
-    "view_register": may_view_register,
-    "manage_register": may_manage_register,
-    "decide_claims": may_decide_claims,
-    "assign_roles": may_assign_roles,
-    "moderate": may_moderate,
-    "participate": may_participate,
-    "vote": may_vote,
-    "run_assembly": may_run_assembly,
-    "view_dashboard": may_view_dashboard,
-    "view_audit": may_view_audit,
-    "invite_residents": may_invite_residents,
-    "observe_assembly": may_observe_assembly,
-    "convene_meetings": may_convene_meetings,
-    "create_action_items": may_create_action_items,
-    "manage_consultation": may_manage_consultation,
-    "answer_officially": may_answer_officially,
-    "deliberate": may_deliberate,
+    "edit_content": _may_edit_content,
+    "view_register": _may_view_register,
+    "manage_register": _may_manage_register,
+    "decide_claims": _may_decide_claims,
+    "assign_roles": _may_assign_roles,
+    "moderate": _may_moderate,
+    "participate": _may_participate,
+    "vote": _may_vote,
+    "run_assembly": _may_run_assembly,
+    "view_dashboard": _may_view_dashboard,
+    "view_audit": _may_view_audit,
+    "invite_residents": _may_invite_residents,
+    "observe_assembly": _may_observe_assembly,
+    "convene_meetings": _may_convene_meetings,
+    "create_action_items": _may_create_action_items,
+    "manage_consultation": _may_manage_consultation,
+    "answer_officially": _may_answer_officially,
+    "deliberate": _may_deliberate,
+    "see_meetings_in_preparation": _may_see_meetings_in_preparation,
+    "petition": _may_petition,
+    "enter_paper_petitions": _may_enter_paper_petitions,
+    "see_petition_signers": _may_see_petition_signers,
+    "object_to_roll": _may_object_to_roll,
+    "decide_roll_objections": _may_decide_roll_objections,
+    "propose": _may_propose,
+    "support_proposals": _may_support_proposals,
+    "answer_proposals": _may_answer_proposals,
+    "support_content": _may_support_content,
+    "enter_disclosures": _may_enter_disclosures,
+    "review_disclosures": _may_review_disclosures,
+    "see_disclosure_drafts": _may_see_disclosure_drafts,
+}
+
+# Actions asked of one object: the rule needs the object itself (its author, state, party).
+OBJECT_ACTIONS = {
+    "view_held_thread": _may_view_held_thread,
+    "edit_post": _is_author,
+    "delete_post": _is_author,
+    "appeal_post": _is_author,
+    "read_withheld_post": _may_read_withheld_post,
+    "list_post": _may_list_post,
+    "quote_post": _may_quote_post,
+    "report_post": _may_report_post,
+    "block_author": _may_block_author,
+    "mark_own_official": _may_mark_own_official,
+    "decide_appeal": _may_decide_appeal,
+    "speak_for": _may_speak_for,
+    "assign_issue": _may_assign_issue,
+    "resolve_issue": _may_resolve_issue,
+    "act_as_reporter": _may_act_as_reporter,
+    "view_meeting": _may_view_meeting,
+    "run_meeting": _may_run_meeting,
+    "report_progress": _may_report_progress,
+    "adjust_item": _may_adjust_item,
+    "open_items_for": _may_open_items_for,
+    "view_consultation_results": _may_view_consultation_results,
+    "respond_to_consultation": _may_respond_to_consultation,
+    "confirm_paper_ballot": _may_confirm_paper_ballot,
+    "withdraw_petition": _may_withdraw_petition,
+    "see_objection_evidence": _may_see_objection_evidence,
+    "support_item": _may_support_item,
 }
 
 
-def may(user: Any, action: str, estate: Estate | None) -> bool:
-    """Return whether the user may perform the named action in the estate."""
-    if estate is None:
-        return is_site_admin(user)
+def estate_of(obj: Any) -> Estate | None:
+    """Return the estate an object belongs to (None for district-wide things)."""
+    if obj is None or isinstance(obj, Estate):
+        return obj
+    if isinstance(obj, PartyTarget):
+        return obj.estate
+    if hasattr(type(obj), "page_estate"):  # Wagtail pages of the estate's subtree
+        return obj.page_estate
+    if hasattr(obj, "thread_id") and not hasattr(obj, "estate_id"):  # posts
+        return obj.thread.estate
+    if hasattr(obj, "item_id") and not hasattr(obj, "estate_id"):  # action item updates
+        return obj.item.estate
+    if hasattr(obj, "assembly_id"):  # ballots, proxies, voting rights
+        return obj.assembly.page_estate
+    if hasattr(obj, "post_id") and not hasattr(obj, "estate_id"):  # reports, appeals
+        return obj.post.thread.estate
+    return getattr(obj, "estate", None)
+
+
+def may(user: Any, action: str, obj: Any = None) -> bool:
+    """Return whether the user may perform the named action on the object (or in the estate).
+
+    `obj` is an estate or anything that belongs to one (a thread, post, meeting, action
+    item, consultation, assembly, ...). Object actions (OBJECT_ACTIONS) read the object
+    itself; estate actions (ACTIONS) ask about the estate the object belongs to. Without an
+    estate, estate actions are for the platform operator only.
+    """
+    object_rule = OBJECT_ACTIONS.get(action)
+    if object_rule is not None:
+        return obj is not None and bool(object_rule(user, obj))
     try:
         check = ACTIONS[action]
     except KeyError as exc:
         raise ValueError(f"Unknown action {action!r}") from exc
-    return check(user, estate)
+    estate = estate_of(obj)
+    if estate is None:
+        return is_site_admin(user)
+    return bool(check(user, estate))
+
+
+class LoginRequired(Exception):
+    """Raised where an anonymous reader must sign in first (handled by middleware)."""
+
+
+def require(user: Any, allowed: bool) -> None:
+    """Refuse a request the user may not make: sign in first if anonymous, else 403.
+
+    The one refusal for every permission-checked lookup: `require(request.user, may(...))`.
+    """
+    if allowed:
+        return
+    if not getattr(user, "is_authenticated", False):
+        raise LoginRequired
+    raise PermissionDenied
 
 
 def estates_where(user: Any, action: str):
@@ -439,6 +775,12 @@ def estates_where(user: Any, action: str):
 
 __all__ = [
     "ACTIONS",
+    "OBJECT_ACTIONS",
+    "LoginRequired",
+    "PartyTarget",
+    "estate_of",
+    "parties_of",
+    "require",
     "RoleSet",
     "estates_visible_to_official",
     "estates_where",
@@ -451,6 +793,7 @@ __all__ = [
     "may",
     "may_view",
     "roles_of",
+    "standing_in",
     "staff_roles_suspended",
     "suspend_staff_roles",
 ]

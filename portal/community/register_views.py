@@ -30,7 +30,7 @@ def manageable_estates(user: Any) -> list[Estate]:
         candidates = Estate.objects.all()
     else:
         candidates = Estate.objects.filter(pk__in=permissions.member_estate_ids(user))
-    return [e for e in candidates.order_by("name") if permissions.may_manage_register(user, e)]
+    return [e for e in candidates.order_by("name") if permissions.may(user, "manage_register", e)]
 
 
 class RegisterUploadForm(forms.Form):
@@ -100,7 +100,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _get_job(request: HttpRequest, pk: int) -> RegisterImportJob:
     """Return the job if the user may manage its estate's register; 403 otherwise."""
     job = get_object_or_404(RegisterImportJob.objects.select_related("estate", "created_by"), pk=pk)
-    if not permissions.may_manage_register(request.user, job.estate):
+    if not permissions.may(request.user, "manage_register", job.estate):
         raise PermissionDenied
     return job
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, classproperty
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from portal.community.models import Estate, SubDistrict
+from portal.home import sections
 from portal.home.blocks import BodyBlock
 from portal.home.mixins import AnonymousCacheMixin, VisibilityMixin
 
@@ -28,13 +29,17 @@ class HomePage(AnonymousCacheMixin, Page):
     intro = RichTextField(_("简介"), blank=True, features=["bold", "link", "ul"])
 
     content_panels = [*Page.content_panels, FieldPanel("sub_district"), FieldPanel("intro")]
-    subpage_types = ["home.EstatePage", "knowledge.KnowledgeIndexPage", "home.StandardPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     template = "home/home_page.html"
 
     class Meta:
         verbose_name = _("首页")
+
+    @classproperty
+    def subpage_types(cls) -> list[str]:
+        # Feature apps register the district-wide sections (portal/home/sections.py).
+        return ["home.EstatePage", *sections.district_page_types(), "home.StandardPage"]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -55,17 +60,15 @@ class EstatePage(AnonymousCacheMixin, VisibilityMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     settings_panels = [*Page.settings_panels, *VisibilityMixin.visibility_panels]
     parent_page_types = ["home.HomePage"]
-    subpage_types = [
-        "notices.NoticeIndexPage",
-        "consultations.ConsultationIndexPage",
-        "voting.AssemblyIndexPage",
-        "knowledge.KnowledgeIndexPage",
-        "home.StandardPage",
-    ]
     template = "home/estate_page.html"
 
     class Meta:
         verbose_name = _("小区主页")
+
+    @classproperty
+    def subpage_types(cls) -> list[str]:
+        # Feature apps register their index pages (portal/home/sections.py).
+        return [*sections.estate_page_types(), "home.StandardPage"]
 
     @property
     def page_estate(self) -> Estate:

@@ -138,6 +138,6 @@ def may_view_document(user: Any, document: Any) -> bool:
         if may_view_live_page(user, page):
             return True
         estate = getattr(page, "page_estate", None)
-        if estate is not None and permissions.may_edit_content(user, estate):
+        if estate is not None and permissions.may(user, "edit_content", estate):
             return True
     return False

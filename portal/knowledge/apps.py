@@ -7,3 +7,15 @@ class KnowledgeConfig(AppConfig):
     name = "portal.knowledge"
     label = "knowledge"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal.home.sections import register_section
+
+        # Each estate has its knowledge base, and the district one of its own (laws, guides).
+        register_section(
+            "knowledge.KnowledgeIndexPage",
+            title="知识库",
+            slug="knowledge",
+            order=40,
+            district=True,
+        )

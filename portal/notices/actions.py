@@ -1,61 +1,48 @@
 """Every state change of the notices domain has its one entry point here.
 
-All notifications of this app go through `_notify`, the one call to
-portal.notifications.api.notify (imported lazily: the notifications app is built alongside).
+Notifications go straight through portal.notifications.api.notify; `_about(notice)` gives
+what every notification about a notice says besides its title.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.community import audit, permissions
+from portal.community import audit, membership, permissions
 from portal.community.choices import Visibility
 from portal.notices import scope
 from portal.notices.choices import TimeState
 from portal.notices.models import Acknowledgement, NoticePage
+from portal.notifications.api import fit_title, notify
+
+if TYPE_CHECKING:
+    from portal.accounts.types import AnyUser, User
 
 REMINDER_TASK = "portal.notices.tasks.send_acknowledgement_reminder"
 
 
-def _notify(
-    notice: NoticePage,
-    recipients: Any,
-    *,
-    title: str,
-    dedupe_key: str,
-    actor: Any,
-    fit: bool = False,
-):
-    """Send one notification about a notice through the one notification path.
-
-    With `fit`, a title built around the notice's own title is shortened to fit.
-    """
-    from portal.notifications.api import notify
-    from portal.notifications.limits import fit_title
-
-    return notify(
-        recipients,
-        category="notice",
-        title=fit_title(title) if fit else title,
-        body=notice.summary or notice.title,
-        url=notice.url or "",
-        urgency=notice.urgency,
-        estate=notice.page_estate,
-        dedupe_key=dedupe_key,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        subject=notice,
-    )
+def _about(notice: NoticePage) -> dict[str, Any]:
+    """Return what every notification about a notice says besides its title: the notice's
+    summary, link, urgency and estate, and the notice itself as its subject."""
+    return {
+        "category": "notice",
+        "body": notice.summary or notice.title,
+        "url": notice.url or "",
+        "urgency": notice.urgency,
+        "estate": notice.page_estate,
+        "subject": notice,
+    }
 
 
 @transaction.atomic
-def acknowledge(notice: NoticePage, user: Any) -> Acknowledgement:
+def acknowledge(notice: NoticePage, user: AnyUser) -> Acknowledgement:
     """Record the member's "已阅" on a notice once; a second call returns the first record.
 
     Refused (ValidationError, nothing stored) for a notice not published, not requiring
@@ -65,7 +52,7 @@ def acknowledge(notice: NoticePage, user: Any) -> Acknowledgement:
     estate = notice.page_estate
     if not notice.live:
         raise ValidationError(_("该公告尚未发布或已撤下。"))
-    if not permissions.is_authenticated(user) or not permissions.may_participate(user, estate):
+    if not permissions.is_authenticated(user) or not permissions.may(user, "participate", estate):
         raise ValidationError(_("只有本小区的业主和住户可以确认已阅。"))
     if not notice.requires_acknowledgement:
         raise ValidationError(_("该公告不需要确认已阅。"))
@@ -96,15 +83,84 @@ def acknowledge(notice: NoticePage, user: Any) -> Acknowledgement:
     return acknowledgement
 
 
-def _mark_inbox_read(notice: NoticePage, user: Any) -> None:
+def _mark_inbox_read(notice: NoticePage, user: User) -> None:
     """Having acknowledged the notice, the member has read what the inbox told them of it."""
     from portal.notifications.actions import mark_read_about
 
     mark_read_about(user, notice)
 
 
+def notice_index(estate: Any) -> Any:
+    """Return the estate's 公告 section (its NoticeIndexPage), or None if it has none."""
+    from portal.notices.models import NoticeIndexPage
+
+    return NoticeIndexPage.objects.descendant_of(estate.page).first()
+
+
 @transaction.atomic
-def on_notice_published(notice: NoticePage, *, actor: Any = None) -> None:
+def publish_notice(
+    index: Any,
+    *,
+    slug: str,
+    title: str,
+    summary: str,
+    body: list[tuple[str, Any]],
+    category: str,
+    issuer: str,
+    urgency: str,
+    visibility: str,
+    min_display_days: int,
+    actor: Any,
+    notification_category: str = "notice",
+) -> NoticePage:
+    """Create and publish a notice under the index on another app's behalf; return it.
+
+    The public way for an app to put a notice on the board (the assembly's announcements and
+    its 决议公告). The caller has checked the actor's right. The members hear of it once:
+    with a notification_category of the caller's (say "assembly") they are told under it
+    before the page goes live, under the key the publication's own announcement uses
+    (on_notice_published), so that announcement reaches nobody twice.
+    """
+    notice = NoticePage(
+        title=title[:255],
+        slug=slug,
+        category=category,
+        issuer=issuer,
+        urgency=urgency,
+        summary=summary[:200],
+        body=body,
+        min_display_days=min_display_days,
+        visibility=visibility,
+        live=False,
+    )
+    index.add_child(instance=notice)
+    if notification_category != "notice":
+        recipients = list(scope.users_in_scope(notice))
+        if recipients:
+            notify(
+                recipients,
+                category=notification_category,
+                title=notice.title,
+                body=notice.summary,
+                url=notice.url or "",
+                urgency="normal",
+                estate=notice.page_estate,
+                dedupe_key=published_key(notice),
+                actor=actor,
+            )
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    notice.save_revision(user=user, log_action=True).publish(user=user)
+    notice.refresh_from_db()
+    return notice
+
+
+def published_key(notice: NoticePage) -> str:
+    """Return the dedupe key of a notice's publication announcement (one per notice)."""
+    return f"notice:{notice.pk}:published"
+
+
+@transaction.atomic
+def on_notice_published(notice: NoticePage, *, actor: User | None = None) -> None:
     """Audit a publication, notify everyone in scope and schedule the reminder.
 
     Called for every publication, including re-publishing an edit; the dedupe key keeps a
@@ -126,12 +182,12 @@ def on_notice_published(notice: NoticePage, *, actor: Any = None) -> None:
         scope=notice.scope_label,
         requires_acknowledgement=notice.requires_acknowledgement,
     )
-    _notify(
-        notice,
+    notify(
         recipients,
         title=notice.title,
-        dedupe_key=f"notice:{notice.pk}:published",
+        dedupe_key=published_key(notice),
         actor=actor,
+        **_about(notice),
     )
     if notice.requires_acknowledgement:
         schedule_reminder(notice)
@@ -170,19 +226,17 @@ def send_acknowledgement_reminders(notice: NoticePage) -> int:
     ):
         return 0
     readers = Acknowledgement.objects.filter(notice=notice).values("user_id")
-    recipients = scope.users_of_units(
+    recipients = membership.users_of_units(
         scope.pending_units(notice), owners_only=notice.visibility == Visibility.OWNERS
     ).exclude(pk__in=readers)
     count = recipients.count()
     if count:
-        _notify(
-            notice,
+        notify(
             recipients,
             # The notice's title may fill a notification title on its own (NoticePage.clean).
-            title=_("请确认已阅：%(title)s") % {"title": notice.title},
-            fit=True,
+            title=fit_title(_("请确认已阅：%(title)s") % {"title": notice.title}),
             dedupe_key=f"notice:{notice.pk}:reminder",
-            actor=None,
+            **_about(notice),
         )
     audit.record("notice.reminded", obj=notice, estate=notice.page_estate, recipients=count)
     return count
@@ -205,7 +259,7 @@ def create_notice_from_template(
     template: Any,
     values: dict[str, str],
     *,
-    actor: Any,
+    actor: User,
     buildings: Iterable[Any] = (),
     effective_from: datetime | None = None,
     effective_until: datetime | None = None,
@@ -240,7 +294,7 @@ def create_notice_from_template(
     )
 
     estate = parent.page_estate
-    if estate is None or not permissions.may_edit_content(actor, estate):
+    if estate is None or not permissions.may(actor, "edit_content", estate):
         raise ValidationError(_("您没有在该小区发布公告的权限。"))
     issuer = issuer or authorship.default_issuer(actor, estate)
     urgency = urgency or authorship.default_urgency(actor, estate, template)

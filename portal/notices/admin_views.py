@@ -81,7 +81,7 @@ def from_template(request, parent_id: int):
     estate = parent.page_estate
     if not (
         estate is not None
-        and permissions.may_edit_content(request.user, estate)
+        and permissions.may(request.user, "edit_content", estate)
         and parent.permissions_for_user(request.user).can_add_subpage()
     ):
         raise PermissionDenied

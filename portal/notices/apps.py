@@ -9,4 +9,13 @@ class NoticesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from portal.dashboard.registry import register_figures
+        from portal.home.sections import register_section
+        from portal.home.todo import register_todo
         from portal.notices import signals  # noqa: F401 - connects the receivers
+        from portal.notices.metrics import NoticeFigures
+        from portal.notices.todo import notices_to_acknowledge
+
+        register_section("notices.NoticeIndexPage", title="公告", slug="notices", order=10)
+        register_figures(NoticeFigures, order=50)
+        register_todo(notices_to_acknowledge, order=10)

@@ -9,11 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
-from portal.community.choices import RoleKind, Visibility
-from portal.community.models import Estate, Ownership, Role, Unit
+from portal.community.choices import Visibility
+from portal.community.membership import (
+    lived_in_by_any,
+    member_units,
+    owned_by_any,
+    users_of_units,
+)
+from portal.community.models import Unit
 
 
 def scoped_units(notice: Any) -> QuerySet[Unit]:
@@ -25,25 +30,6 @@ def scoped_units(notice: Any) -> QuerySet[Unit]:
     return units
 
 
-def member_units(user: Any, estate: Estate) -> QuerySet[Unit]:
-    """Return the units of the estate the user owns or lives in."""
-    if not getattr(user, "is_authenticated", False):
-        return Unit.objects.none()
-    owned = Ownership.objects.filter(
-        identity__user=user, identity__estate=estate, ended_at__isnull=True
-    ).values("unit_id")
-    lived_in = (
-        Role.objects.active()
-        .filter(user=user, estate=estate, kind=RoleKind.RESIDENT, unit__isnull=False)
-        .values("unit_id")
-    )
-    return (
-        Unit.objects.filter(Q(pk__in=owned) | Q(pk__in=lived_in))
-        .select_related("building")
-        .order_by("building__sort_key", "building__name", "floor", "number")
-    )
-
-
 def unit_in_scope(user: Any, notice: Any) -> Unit | None:
     """Return the first of the user's units that the notice concerns, or None."""
     building_ids = {b.pk for b in notice.buildings.all()}
@@ -51,20 +37,6 @@ def unit_in_scope(user: Any, notice: Any) -> Unit | None:
         if not building_ids or unit.building_id in building_ids:
             return unit
     return None
-
-
-def users_of_units(units: QuerySet[Unit], *, owners_only: bool = False) -> QuerySet:
-    """Return the active accounts of the owners (and, unless owners_only, residents) of units."""
-    owners = Ownership.objects.filter(
-        unit__in=units, ended_at__isnull=True, identity__user__isnull=False
-    ).values("identity__user_id")
-    condition = Q(pk__in=owners)
-    if not owners_only:
-        residents = (
-            Role.objects.active().filter(kind=RoleKind.RESIDENT, unit__in=units).values("user_id")
-        )
-        condition |= Q(pk__in=residents)
-    return get_user_model().objects.filter(condition, is_active=True)
 
 
 def users_in_scope(notice: Any) -> QuerySet:
@@ -78,16 +50,8 @@ def _with_acknowledged_flags(notice: Any, units: QuerySet[Unit]) -> QuerySet[Uni
 
     readers = Acknowledgement.objects.filter(notice_id=notice.pk).values("user_id")
     return units.annotate(
-        read_by_owner=Exists(
-            Ownership.objects.filter(
-                unit=OuterRef("pk"), ended_at__isnull=True, identity__user_id__in=readers
-            )
-        ),
-        read_by_resident=Exists(
-            Role.objects.active().filter(
-                kind=RoleKind.RESIDENT, unit=OuterRef("pk"), user_id__in=readers
-            )
-        ),
+        read_by_owner=owned_by_any(readers),
+        read_by_resident=lived_in_by_any(readers),
     )
 
 

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.community import permissions
+from portal.community import membership, permissions
 from portal.community.choices import Visibility
 from portal.community.lookups import LoginRequired, get_estate
 from portal.community.masking import mask_name
@@ -93,7 +93,9 @@ def index_context(request, index: Any) -> dict[str, Any]:
                 user=user, notice_id__in=[n.pk for n in items]
             ).values_list("notice_id", flat=True)
         )
-        my_buildings = set(scope.member_units(user, estate).values_list("building_id", flat=True))
+        my_buildings = set(
+            membership.member_units(user, estate).values_list("building_id", flat=True)
+        )
     now = timezone.now()
     for notice in items:
         notice.read_state = _read_state(notice, read_ids, my_buildings, now)
@@ -128,7 +130,7 @@ def notice_detail(request, notice: NoticePage):
         acknowledgement=acknowledgement,
         ack_unit=unit,
         may_acknowledge=bool(unit and notice.live and context["time_state"] != TimeState.EXPIRED),
-        may_see_report=bool(notice.pk and estate and permissions.may_edit_content(user, estate)),
+        may_see_report=bool(notice.pk and estate and permissions.may(user, "edit_content", estate)),
         subpage_urls=_subpage_urls(notice),
     )
     return notice.render(request, context_overrides=context)

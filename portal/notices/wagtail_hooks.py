@@ -19,13 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import BaseButton, Button, HeaderButton
-from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView, SnippetViewSet
 
 from portal.community import permissions
-from portal.community.models import Estate
+from portal.community.admin.policies import EstateScopedPolicy
 from portal.notices import admin_views
 from portal.notices.models import NoticeIndexPage, NoticePage, NoticeTemplate
 
@@ -53,32 +52,14 @@ def refuse_delete_of_acknowledged_notice(request, page):
     return _refuse_removal(request, page, deleting=True)
 
 
+# Templates of an estate are maintained by whoever edits its content; the district-wide
+# library (estate empty) by site administrators. Rights per estate through the one base.
+template_policy = EstateScopedPolicy.for_action(NoticeTemplate, "edit_content")
+
+
 def editable_estate_ids(user) -> list[int]:
     """Return the estates whose templates the user may maintain (through permissions)."""
-    return [e.pk for e in Estate.objects.all() if permissions.may_edit_content(user, e)]
-
-
-class NoticeTemplatePermissionPolicy(ModelPermissionPolicy):
-    """Model rights from the groups, narrowed per instance: staff touch their estate's only.
-
-    The district-wide library (estate empty) is maintained by site administrators.
-    """
-
-    def _may_touch(self, user, instance) -> bool:
-        if permissions.is_site_admin(user):
-            return True
-        return instance.estate_id is not None and permissions.may_edit_content(
-            user, instance.estate
-        )
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and self._may_touch(user, instance)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        instances = super().instances_user_has_any_permission_for(user, actions)
-        if permissions.is_site_admin(user):
-            return instances
-        return instances.filter(estate_id__in=editable_estate_ids(user))
+    return list(template_policy.estates_for(user).values_list("pk", flat=True))
 
 
 class _InstanceCheckedMixin:
@@ -160,7 +141,7 @@ class NoticeTemplateViewSet(SnippetViewSet):
         )
 
 
-register_permission_policy(NoticeTemplate, NoticeTemplatePermissionPolicy(NoticeTemplate))
+register_permission_policy(NoticeTemplate, template_policy)
 register_snippet(NoticeTemplateViewSet)
 
 

@@ -18,9 +18,8 @@ from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTa
 from portal.community.choices import RoleKind
 from portal.community.groups import group_name
 from portal.community.models import Estate
+from portal.community.permissions import EDITOR_KINDS
 
-# Estate editor roles who may maintain their estate's scenario templates.
-TEMPLATE_EDITOR_KINDS = (*RoleKind.committee(), *RoleKind.property_company())
 TEMPLATE_PERMISSIONS = ("add_noticetemplate", "change_noticetemplate", "delete_noticetemplate")
 
 
@@ -60,14 +59,15 @@ def ensure_template_permissions(estate: Estate) -> None:
     """Let the estate's committee and property groups maintain notice templates.
 
     Which templates they may touch (their own estate's only) is decided per instance by
-    wagtail_hooks.NoticeTemplatePermissionPolicy through the permissions module.
+    wagtail_hooks.template_policy through the permissions module; the groups granted here are
+    the editors of the estate's content (permissions.EDITOR_KINDS), named once there.
     """
     permissions = list(
         Permission.objects.filter(
             content_type__app_label="notices", codename__in=TEMPLATE_PERMISSIONS
         )
     )
-    for kind in TEMPLATE_EDITOR_KINDS:
+    for kind in sorted(EDITOR_KINDS):
         group, _created = Group.objects.get_or_create(name=group_name(estate, kind))
         group.permissions.add(*permissions)
 

@@ -7,7 +7,7 @@ Acknowledging a notice (已读回执) is a different, audited act in portal/noti
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -17,6 +17,9 @@ from portal.community import audit
 from portal.notifications.choices import Channel, EmailMode, NotificationCategory
 from portal.notifications.models import EmailSetting, Notification, NotificationPreference
 from portal.notifications.preferences import all_switches, preferences_of
+
+if TYPE_CHECKING:
+    from portal.accounts.types import User
 
 
 def mark_read(notification: Notification) -> bool:
@@ -31,7 +34,7 @@ def mark_read(notification: Notification) -> bool:
     return bool(changed)
 
 
-def mark_all_read(user: Any) -> int:
+def mark_all_read(user: User) -> int:
     """Mark every unread item in the person's inbox read; return how many."""
     with transaction.atomic():
         return Notification.objects.filter(user=user, read_at__isnull=True).update(
@@ -39,7 +42,7 @@ def mark_all_read(user: Any) -> int:
         )
 
 
-def mark_read_about(user: Any, subject: models.Model) -> int:
+def mark_read_about(user: User, subject: models.Model) -> int:
     """Mark read the person's unread items about this content; return how many.
 
     Called when the person has dealt with the content itself (acknowledged a notice), so
@@ -54,7 +57,7 @@ def mark_read_about(user: Any, subject: models.Model) -> int:
         ).update(read_at=timezone.now())
 
 
-def save_preferences(user: Any, *, email_mode: str, enabled: dict[tuple[str, str], bool]) -> list:
+def save_preferences(user: User, *, email_mode: str, enabled: dict[tuple[str, str], bool]) -> list:
     """Store the person's switches and email mode; return the (category, channel) turned off.
 
     `enabled` maps (category, channel) to on/off for email and SMS; the in-site inbox has

@@ -24,6 +24,9 @@ TITLE_WEIGHT = 6.0
 PHRASE_BOOST = 2.0
 # Discussion threads rank below published pages for an equal match (see kind_weight_sql).
 DISCUSSION_WEIGHT = 0.35
+# Added to the score of a document found only by a word's parts (委托他人投票 for 委托投票):
+# larger than any text score, so every document holding the word itself comes first.
+PARTS_ONLY_PENALTY = 1000.0
 
 
 def audience_sql(audience: Audience, alias: str = "d") -> tuple[str, list]:
@@ -64,21 +67,29 @@ def _fts_word(word: str, *, prefix: bool = False) -> str:
     return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
 
 
-def _fts_term(term: Term) -> str:
+def _any_of(options: list[str], joiner: str) -> str:
+    return options[0] if len(options) == 1 else "(" + joiner.join(options) + ")"
+
+
+def _fts_term(term: Term, *, parts: bool = True) -> str:
     options = [
         _fts_word(alt, prefix=term.is_prefix and alt == term.word) for alt in term.alternatives
     ]
-    return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
+    if parts and term.parts:
+        groups = [_any_of([_fts_word(alt) for alt in group], " OR ") for group in term.parts]
+        options.append("(" + " AND ".join(groups) + ")")
+    return _any_of(options, " OR ")
 
 
-def fts_match(request: SearchRequest) -> str:
+def fts_match(request: SearchRequest, *, parts: bool = True) -> str:
     """Return the FTS5 MATCH expression: all (or any) terms, plus the phrase for ranking.
 
     A document containing the phrase contains every word, so OR-ing the phrase in changes
-    no match; it adds to bm25, which ranks phrase matches first.
+    no match; it adds to bm25, which ranks phrase matches first. Without `parts`, the
+    expression matches only the documents that hold each word whole (or a synonym).
     """
     joiner = " AND " if request.match_all else " OR "
-    expression = joiner.join(_fts_term(term) for term in request.query.terms)
+    expression = joiner.join(_fts_term(term, parts=parts) for term in request.query.terms)
     words = request.query.words
     if len(words) > 1:
         phrase = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
@@ -93,20 +104,25 @@ def _ts_word(word: str, *, prefix: bool = False) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
 
 
-def ts_query(request: SearchRequest) -> tuple[str, str, str]:
+def _ts_term(term: Term, *, parts: bool = True) -> str:
+    options = [
+        _ts_word(alt, prefix=term.is_prefix and alt == term.word) for alt in term.alternatives
+    ]
+    if parts and term.parts:
+        groups = [_any_of([_ts_word(alt) for alt in group], " | ") for group in term.parts]
+        options.append("(" + " & ".join(groups) + ")")
+    return _any_of(options, " | ")
+
+
+def ts_query(request: SearchRequest, *, parts: bool = True) -> tuple[str, str, str]:
     """Return the tsquery texts for the match, the rank and the phrase bonus.
 
     The rank uses the terms OR-ed: ts_rank scores an AND query by how close its words stand,
     which would put every short notice above the article that explains the subject.
     """
-    parts = []
-    for term in request.query.terms:
-        options = [
-            _ts_word(alt, prefix=term.is_prefix and alt == term.word) for alt in term.alternatives
-        ]
-        parts.append(options[0] if len(options) == 1 else "(" + " | ".join(options) + ")")
-    match = (" & " if request.match_all else " | ").join(parts)
-    rank = " | ".join(parts)
+    terms = [_ts_term(term, parts=parts) for term in request.query.terms]
+    match = (" & " if request.match_all else " | ").join(terms)
+    rank = " | ".join(terms)
     words = request.query.words
     phrase = " <-> ".join(_ts_word(w) for w in words) if len(words) > 1 else rank
     return match, rank, phrase
@@ -138,19 +154,25 @@ class DatabaseBackend(SearchBackend):
         if not request.query:
             return BackendResult(ids=[], total=0)
         if connection.vendor == "postgresql":
-            source, match_sql, match_params, score = self._postgres(request)
+            source, match_sql, match_params, score, whole = self._postgres(request)
         else:
-            source, match_sql, match_params, score = self._sqlite(request)
+            source, match_sql, match_params, score, whole = self._sqlite(request)
         audience, audience_params = audience_sql(request.audience)
         filters, filter_params = _filters_sql(request)
         score_sql, score_params = score
+        tier_sql, tier_params = "0", []
+        if request.query.has_parts:
+            # Documents holding each word whole first; those found by its parts after them.
+            tier_sql = f"CASE WHEN {whole[0]} THEN 0 ELSE {PARTS_ONLY_PENALTY} END"
+            tier_params = whole[1]
         if request.ordering == Ordering.NEWEST:
             order = "m.date DESC NULLS LAST, m.id DESC"
         else:
             order = "m.score ASC, m.date DESC NULLS LAST, m.id DESC"
         sql = (
             "WITH m AS MATERIALIZED ("
-            f"SELECT d.id, d.kind, d.estate_id, d.date, ({score_sql}) * {kind_weight_sql()} AS score "
+            "SELECT d.id, d.kind, d.estate_id, d.date, "
+            f"({score_sql}) * {kind_weight_sql()} + ({tier_sql}) AS score "
             f"FROM {source} WHERE {match_sql} AND {audience}"
             ") "
             "SELECT 'facet', m.kind, m.estate_id, COUNT(*), 0 FROM m GROUP BY m.kind, m.estate_id "
@@ -164,6 +186,7 @@ class DatabaseBackend(SearchBackend):
         )
         params = [
             *score_params,
+            *tier_params,
             *match_params,
             *audience_params,
             *filter_params,
@@ -187,7 +210,11 @@ class DatabaseBackend(SearchBackend):
         )
         # bm25 is lower for better matches, so results sort ascending.
         score = (f"bm25(search_fts, {TITLE_WEIGHT}, 1.0)", [])
-        return source, "search_fts MATCH %s", [fts_match(request)], score
+        whole = (
+            "d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
+            [fts_match(request, parts=False)],
+        )
+        return source, "search_fts MATCH %s", [fts_match(request)], score, whole
 
     def _postgres(self, request: SearchRequest):
         match, rank, phrase = ts_query(request)
@@ -198,4 +225,5 @@ class DatabaseBackend(SearchBackend):
             f" + {PHRASE_BOOST} * ts_rank(d.search_vector, to_tsquery('simple', %s)))",
             [rank, phrase],
         )
-        return source, "d.search_vector @@ to_tsquery('simple', %s)", [match], score
+        whole = ("d.search_vector @@ to_tsquery('simple', %s)", [ts_query(request, parts=False)[0]])
+        return source, "d.search_vector @@ to_tsquery('simple', %s)", [match], score, whole

@@ -40,6 +40,9 @@ from search.segment import Term
 segmented = analyzer("gongzhi_segmented", tokenizer="whitespace", filter=["lowercase"])
 TITLE_BOOST = 6
 PHRASE_BOOST = 2
+# A document found only by a word's parts (委托他人投票 for 委托投票) scores far less than one
+# holding the word; Elasticsearch has no tiers, so the weight does the ranking.
+PARTS_BOOST = 0.1
 NO_ESTATE = 0  # the aggregation bucket of district-wide documents
 
 
@@ -114,11 +117,18 @@ def audience_filter(audience: Audience) -> Q | None:
     return Q("bool", should=should, minimum_should_match=1)
 
 
+def _any_word(words: tuple[str, ...]) -> Q:
+    options = [Q("multi_match", query=word, fields=FIELDS, type="phrase") for word in words]
+    return options[0] if len(options) == 1 else Q("bool", should=options, minimum_should_match=1)
+
+
 def _term_query(term: Term) -> Q:
     options = []
     for alternative in term.alternatives:
         kind = "phrase_prefix" if term.is_prefix and alternative == term.word else "phrase"
         options.append(Q("multi_match", query=alternative, fields=FIELDS, type=kind))
+    if term.parts:
+        options.append(Q("bool", must=[_any_word(g) for g in term.parts], boost=PARTS_BOOST))
     return options[0] if len(options) == 1 else Q("bool", should=options, minimum_should_match=1)
 
 

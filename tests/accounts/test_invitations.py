@@ -29,7 +29,7 @@ def test_owner_creates_code_and_another_user_joins_as_resident(client, owner, wo
     role = Role.objects.active().get(user=guest)
     assert (role.kind, role.unit) == (RoleKind.RESIDENT, world_a.building3_unit)
     assert permissions.is_member(guest, world_a.estate)
-    assert not permissions.may_vote(guest, world_a.estate)
+    assert not permissions.may(guest, "vote", world_a.estate)
 
 
 def test_used_code_is_refused_in_chinese(client, owner, world_a):

@@ -114,8 +114,8 @@ def test_a_chairs_sms_login_asks_no_code_and_he_may_vote(client, chair_who_owns,
     assert client.session["_auth_user_id"] == str(chair_who_owns.pk)
     # As the owner he is, this session may vote; as chair, not yet.
     request = client.get("/").wsgi_request
-    assert permissions.may_vote(request.user, chair_who_owns.roles.first().estate)
-    assert not permissions.may_moderate(request.user, chair_who_owns.roles.first().estate)
+    assert permissions.may(request.user, "vote", chair_who_owns.roles.first().estate)
+    assert not permissions.may(request.user, "moderate", chair_who_owns.roles.first().estate)
 
 
 def test_a_staff_password_login_asks_no_code(client, committee_chair, chair_secret):

@@ -4,7 +4,7 @@ import pytest
 from django import forms
 
 from portal.accounts.adapter import AccountAdapter
-from portal.accounts.phone import InvalidPhone, normalize_phone
+from portal.community.phone import InvalidPhone, normalize_phone
 
 
 @pytest.mark.parametrize(

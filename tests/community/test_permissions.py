@@ -16,15 +16,33 @@ VIEW = {"view_members", "view_owners"}
 OVERSIGHT = VIEW | {"view_dashboard", "view_audit", "observe_assembly"}
 CONVENE = {"convene_meetings", "create_action_items"}
 PARTY = {"answer_officially", "deliberate"}  # speaks for a party in the discussion area
+PREP = {"see_meetings_in_preparation"}  # joint meetings before their minutes are public
+PROPOSE = {"propose", "support_proposals"}  # owners' proposals: verified owners only
+SUPPORT = {"support_content"}  # supports on posts and opinions: any member
+ANSWER = {"answer_proposals"}  # the committee or the property company answers proposals
+PETITION = {"petition", "object_to_roll"}  # owners' initiative: verified owners only
+RUN_PETITIONS = {"enter_paper_petitions", "see_petition_signers", "decide_roll_objections"}
+SIGNERS = {"see_petition_signers"}  # officials see who signed, in full
+ENTER = {"enter_disclosures", "see_disclosure_drafts"}  # the property company (Art. 943)
+REVIEW = {"review_disclosures", "see_disclosure_drafts"}  # the committee reviews and publishes
 
 # What each member of the cast may do in estate A (their own, for estate roles).
 OWN_ESTATE = {
     "anonymous": set(),
-    "owner": VIEW | {"participate", "deliberate", "vote", "invite_residents"},
-    "tenant": {"view_members", "participate", "deliberate"},
+    "owner": VIEW
+    | PROPOSE
+    | SUPPORT
+    | PETITION
+    | {"participate", "deliberate", "vote", "invite_residents"},
+    "tenant": SUPPORT | {"view_members", "participate", "deliberate"},
     "committee_member": OVERSIGHT
+    | PREP
     | CONVENE
     | PARTY
+    | SUPPORT
+    | ANSWER
+    | RUN_PETITIONS
+    | REVIEW
     | {
         "edit_content",
         "decide_claims",
@@ -35,8 +53,13 @@ OWN_ESTATE = {
         "manage_consultation",
     },
     "committee_chair": OVERSIGHT
+    | PREP
     | CONVENE
     | PARTY
+    | SUPPORT
+    | ANSWER
+    | RUN_PETITIONS
+    | REVIEW
     | {
         "edit_content",
         "decide_claims",
@@ -48,10 +71,18 @@ OWN_ESTATE = {
         "manage_consultation",
     },
     "property_staff": VIEW
+    | PREP
     | PARTY
+    | SUPPORT
+    | ANSWER
+    | ENTER
     | {"edit_content", "participate", "view_register", "create_action_items"},
     "property_manager": OVERSIGHT
+    | PREP
     | PARTY
+    | SUPPORT
+    | ANSWER
+    | ENTER
     | {
         "edit_content",
         "decide_claims",
@@ -60,18 +91,27 @@ OWN_ESTATE = {
         "view_register",
         "create_action_items",
     },
-    "moderator": VIEW | {"moderate", "participate", "deliberate"},
-    "community_official": OVERSIGHT | CONVENE | PARTY,
-    "subdistrict_official": OVERSIGHT | CONVENE | PARTY,
+    "moderator": VIEW | PREP | SUPPORT | {"moderate", "participate", "deliberate"},
+    "community_official": OVERSIGHT | PREP | CONVENE | PARTY | SIGNERS,
+    "subdistrict_official": OVERSIGHT | PREP | CONVENE | PARTY | SIGNERS,
     "outsider": set(),
-    "site_admin": set(ALL_ACTIONS) - {"participate", "vote", "invite_residents"} - PARTY,
+    "site_admin": set(ALL_ACTIONS)
+    - {"participate", "vote", "invite_residents"}
+    - PARTY
+    - PROPOSE
+    - SUPPORT
+    - PETITION,
 }
 
 # What they may do in estate B (another community of the same sub-district).
 OTHER_ESTATE = {
     **{name: set() for name in OWN_ESTATE},
-    "subdistrict_official": OVERSIGHT | CONVENE | PARTY,
-    "outsider": VIEW | {"participate", "deliberate", "vote", "invite_residents"},
+    "subdistrict_official": OVERSIGHT | PREP | CONVENE | PARTY | SIGNERS,
+    "outsider": VIEW
+    | PROPOSE
+    | SUPPORT
+    | PETITION
+    | {"participate", "deliberate", "vote", "invite_residents"},
     "site_admin": OWN_ESTATE["site_admin"],
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from consultations.models import ConsultationPage, Opinion, Response, ResponseReport
-from portal.community import demo
+from demo import district as demo
 
 pytestmark = pytest.mark.django_db
 

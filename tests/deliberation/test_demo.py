@@ -6,7 +6,7 @@ import pytest
 
 from deliberation.choices import PostStatus, ThreadState
 from deliberation.models import Escalation, Post, Thread
-from portal.community.demo import seed
+from demo.district import seed
 
 pytestmark = pytest.mark.django_db
 

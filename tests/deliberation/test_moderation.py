@@ -184,13 +184,22 @@ def test_a_blocked_member_cannot_post_and_is_told_why_and_until_when(
     assert AuditEvent.objects.filter(action="deliberation.user_blocked").exists()
 
 
-def test_a_block_ends_at_its_time_and_can_be_lifted(topic, moderator, tenant):
+def test_a_block_ends_at_its_time(topic, moderator, tenant):
     block = actions.block_user(topic.estate, moderator, tenant, days=1, reason="刷屏")
-    actions.add_post(
-        topic, tenant, body="一天后", now=timezone.now() + timedelta(days=1, seconds=1)
-    )
+    with pytest.raises(ValidationError, match="已被禁言"):
+        actions.add_post(topic, tenant, body="还差一秒", now=block.until - timedelta(seconds=1))
+    post = actions.add_post(topic, tenant, body="到点了", now=block.until)
+    assert post.author == tenant and post.status == PostStatus.PUBLISHED
+
+
+def test_a_lifted_block_lets_the_member_post_before_its_time(topic, moderator, tenant):
+    block = actions.block_user(topic.estate, moderator, tenant, days=7, reason="刷屏")
     actions.lift_block(block, moderator)
-    actions.add_post(topic, tenant, body="解禁后")
+    block.refresh_from_db()
+    assert block.lifted_at is not None
+    post = actions.add_post(topic, tenant, body="解禁后")
+    assert post.created_at < block.until
+    assert AuditEvent.objects.filter(action="deliberation.block_lifted", actor=moderator).exists()
 
 
 def test_a_block_in_one_estate_does_not_reach_another(estate_b, moderator, outsider, topic):

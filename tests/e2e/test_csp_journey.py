@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.community import demo
+from demo import district as demo
 
 pytestmark = pytest.mark.browser
 

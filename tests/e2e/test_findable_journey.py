@@ -32,8 +32,8 @@ def _in(language: str, text: str) -> str:
 def test_an_owner_finds_guides_meeting_states_and_their_own_name(
     new_page, live_server, screenshot, estate_a, owner, committee_chair, language
 ):
+    from demo.knowledge import seed_knowledge
     from portal.home.models import HomePage
-    from portal.knowledge.demo import seed_knowledge
 
     seed_knowledge(HomePage.objects.first(), estate_a)
     assembly = open_assembly(estate_a, committee_chair)

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def searchable(estate_a, estate_b):
     """The demo knowledge base, a members-only notice of each estate, and the index."""
+    from demo.knowledge import seed_knowledge
     from portal.home.models import HomePage
-    from portal.knowledge.demo import seed_knowledge
     from search.index import rebuild
 
     seed_knowledge(HomePage.objects.first(), estate_a)

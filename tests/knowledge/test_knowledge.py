@@ -1,39 +1,98 @@
-"""The knowledge base: articles, FAQ, categories and tags, "was this helpful", visibility."""
+"""The knowledge base: articles, FAQ, categories and tags, "was this helpful", visibility.
+
+The knowledge base here is written by the tests themselves (not the demo's texts), so each
+assertion names what the test put in; the demo's own content is checked in test_demo.py.
+"""
 
 from __future__ import annotations
+
+import datetime
 
 import pytest
 
 from portal.community.choices import Visibility
 from portal.home.models import HomePage
-from portal.knowledge import demo
-from portal.knowledge.models import ArticleFeedback, ArticlePage, FAQPage
+from portal.knowledge.models import (
+    ArticleFeedback,
+    ArticlePage,
+    FAQPage,
+    KnowledgeCategory,
+    KnowledgeIndexPage,
+)
+
+REVIEWED = datetime.date(2026, 3, 9)
+FAQ_QUESTIONS = (
+    ("租户可以参加业主大会投票吗？", "不可以。投票权属于业主。"),
+    ("维修资金归谁所有？", "归业主所有。"),
+)
+
+
+def _article(parent, slug, title, category, *, tags=(), text="", visibility=Visibility.PUBLIC):
+    article = ArticlePage(
+        title=title,
+        slug=slug,
+        category=category,
+        summary=f"{title}的摘要",
+        body=[("paragraph", f"<p>{text or title + '的正文'}</p>")],
+        last_reviewed=REVIEWED,
+        visibility=visibility,
+    )
+    parent.add_child(instance=article)
+    article.tags.add(*tags)
+    article.save_revision().publish()
+    return article
 
 
 @pytest.fixture
 def knowledge(estate_a):
-    demo.seed_knowledge(HomePage.objects.first(), estate_a)
-    return estate_a
-
-
-def test_seeding_twice_creates_each_page_once(knowledge, estate_a):
-    count = ArticlePage.objects.count()
-    demo.seed_knowledge(HomePage.objects.first(), estate_a)
-    assert (
-        ArticlePage.objects.count()
-        == count
-        == len(demo.DISTRICT_ARTICLES) + len(demo.ESTATE_ARTICLES)
+    """District guides (fund, fees, assembly, issues, an FAQ) and an estate's covenant and rules."""
+    fund = KnowledgeCategory.objects.create(name="资金", slug="fund", sort_order=1)
+    fees = KnowledgeCategory.objects.create(name="收费", slug="fees", sort_order=2)
+    assembly = KnowledgeCategory.objects.create(name="大会", slug="assembly", sort_order=3)
+    home = HomePage.objects.first()
+    guides = home.add_child(instance=KnowledgeIndexPage(title="指南", slug="guides"))
+    guides.save_revision().publish()
+    voting = _article(guides, "how-assembly-voting-works", "大会怎样投票", assembly)
+    fund_article = _article(
+        guides,
+        "maintenance-fund",
+        "维修资金怎么用",
+        fund,
+        tags=["维修资金"],
+        text="维修资金的使用须经业主共同决定。",
     )
-    assert FAQPage.objects.count() == 1
+    _article(guides, "fee-disclosure", "收费怎样公示", fees, tags=["物业费"])
+    _article(guides, "raise-an-issue", "怎样反映问题", assembly)
+    faq = FAQPage(
+        title="常见问题",
+        slug="faq",
+        category=assembly,
+        questions=[("qa", {"question": q, "answer": a}) for q, a in FAQ_QUESTIONS],
+        last_reviewed=REVIEWED,
+    )
+    guides.add_child(instance=faq)
+    faq.save_revision().publish()
+    estate_index = KnowledgeIndexPage.objects.child_of(estate_a.page).get()
+    _article(
+        estate_index,
+        "management-covenant",
+        "本小区管理规约",
+        assembly,
+        visibility=Visibility.MEMBERS,
+    )
+    rules = _article(estate_index, "rules-of-procedure", "本小区议事规则", assembly)
+    voting.related_pages.set([rules, fund_article])
+    fund_article.related_pages.set([voting])
+    return estate_a
 
 
 def test_article_shows_body_tags_related_and_review_date(client, knowledge):
     page = ArticlePage.objects.get(slug="maintenance-fund")
     body = client.get(page.url).content.decode()
-    assert "专项维修资金" in body
+    assert "维修资金的使用须经业主共同决定。" in body
     assert "#维修资金" in body
-    assert "业主大会怎样表决" in body  # related article
-    assert "2026-10-15" in body
+    assert "大会怎样投票" in body  # related article
+    assert "2026-03-09" in body
 
 
 def test_related_article_the_reader_may_not_open_is_not_listed(client, knowledge):
@@ -41,21 +100,23 @@ def test_related_article_the_reader_may_not_open_is_not_listed(client, knowledge
     rules = ArticlePage.objects.get(slug="rules-of-procedure")
     rules.visibility = Visibility.OWNERS
     rules.save_revision().publish()
-    assert "议事规则（摘要）" not in client.get(page.url).content.decode()
+    body = client.get(page.url).content.decode()
+    assert "维修资金怎么用" in body  # the related article everyone may open is listed
+    assert "本小区议事规则" not in body
 
 
 def test_faq_renders_questions_as_disclosures(client, knowledge):
     body = client.get(FAQPage.objects.get().url).content.decode()
-    assert body.count("<details") == len(demo.DISTRICT_FAQ["questions"])
-    assert "租户可以参加业主大会投票吗？" in body
+    assert body.count("<details") == 2
+    assert "租户可以参加业主大会投票吗？" in body and "归业主所有。" in body
 
 
 def test_index_filters_by_category_and_tag(client, knowledge):
     guides = ArticlePage.objects.get(slug="maintenance-fund").get_parent()
     body = client.get(guides.url + "?category=fund").content.decode()
-    assert "专项维修资金" in body and "物业费和公共收益公示" not in body
+    assert "维修资金怎么用" in body and "收费怎样公示" not in body
     body = client.get(guides.url + "?tag=物业费").content.decode()
-    assert "物业费和公共收益公示" in body and "专项维修资金" not in body
+    assert "收费怎样公示" in body and "维修资金怎么用" not in body
 
 
 def test_members_only_estate_article_is_hidden_from_outsiders(client, knowledge, outsider, tenant):
@@ -102,8 +163,6 @@ def test_the_district_guides_are_linked_from_every_page_and_the_link_finds_them(
     client, knowledge, estate_a
 ):
     from django.urls import reverse
-
-    from portal.knowledge.models import KnowledgeIndexPage
 
     guides = KnowledgeIndexPage.objects.child_of(HomePage.objects.first()).get()
     link = reverse("knowledge:guides")

@@ -1,13 +1,7 @@
-"""Notices test helpers: a recording stand-in for portal.notifications.api and a notice maker.
-
-The notifications app is built alongside; until it lands, `notify` is replaced by a fake
-module that records calls (the notices code imports it lazily, inside its one `_notify`).
-"""
+"""Notices test helpers: the notifications sent (read from the store) and a notice maker."""
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import timedelta
 
 import pytest
@@ -15,26 +9,13 @@ from django.utils import timezone
 
 from portal.community.models import Building
 from portal.notices.models import NoticeIndexPage, NoticePage
+from tests.stored_notifications import StoredNotifications
 
 
-class NotifyRecorder(list):
-    """Record every notify() call with its recipients evaluated to a set of user ids."""
-
-    def __call__(self, recipients, **kwargs):
-        self.append({"user_ids": {u.pk for u in recipients}, **kwargs})
-        return types.SimpleNamespace(pk=len(self))
-
-    def by_key(self, key: str) -> list[dict]:
-        return [call for call in self if call["dedupe_key"] == key]
-
-
-@pytest.fixture(autouse=True)
-def notify_calls(monkeypatch) -> NotifyRecorder:
-    recorder = NotifyRecorder()
-    fake = types.ModuleType("portal.notifications.api")
-    fake.notify = recorder
-    monkeypatch.setitem(sys.modules, "portal.notifications.api", fake)
-    return recorder
+@pytest.fixture
+def notify_calls(db) -> StoredNotifications:
+    """The notifications the notices code sent through the real notify(), oldest first."""
+    return StoredNotifications()
 
 
 @pytest.fixture

@@ -4,12 +4,11 @@ The publication notification carries the notice's title, and a notification titl
 most 120 characters: the editor's form refuses a longer title, and should the fan-out fail
 for any other reason, the notice does not go live without its audit record and notification.
 
-These tests use the real notification path (the notices conftest fakes it for the others).
+These tests, like all others, use the real notification path.
 """
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 
 import pytest
@@ -17,7 +16,6 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-import portal.notifications.api as real_notifications_api
 from portal.community.models import AuditEvent
 from portal.notices import actions
 from portal.notices.models import NoticePage
@@ -33,8 +31,7 @@ EXACT_TITLE = LONG_TITLE[:120]
 
 
 @pytest.fixture(autouse=True)
-def _real_notifications(monkeypatch, settings):
-    monkeypatch.setitem(sys.modules, "portal.notifications.api", real_notifications_api)
+def _editor_without_step_up(settings):
     # MFA for staff is tested with the accounts app; here we drive the editor.
     settings.GONGZHI_REQUIRE_STAFF_MFA = False
 
@@ -118,7 +115,7 @@ def _failing_fan_out(monkeypatch) -> None:
     def notify(*args, **kwargs):
         raise FanOutDown("notification store unavailable")
 
-    monkeypatch.setattr(real_notifications_api, "notify", notify)
+    monkeypatch.setattr(actions, "notify", notify)  # the name the notices actions call
 
 
 def test_a_failed_fan_out_leaves_an_edited_notice_unpublished_and_unrecorded(

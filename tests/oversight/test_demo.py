@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from deliberation.oversight.dashboard import OversightFigures
 from deliberation.oversight.models import ActionItem, local_today
-from portal.community.demo import seed
+from demo.district import seed
 from portal.community.models import Estate
 from portal.dashboard.period import Period
 

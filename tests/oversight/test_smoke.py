@@ -28,7 +28,7 @@ def test_pages_render_for_staff_and_members(
 
 def test_the_demo_has_meetings_and_items_in_every_state(db):
     from deliberation.oversight.models import ActionItem, JointMeeting
-    from portal.community import demo
+    from demo import district as demo
 
     demo.seed()
     statuses = {item.status for item in ActionItem.objects.with_status()}

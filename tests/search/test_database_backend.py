@@ -95,6 +95,56 @@ def test_synonyms_find_the_long_form(estate_a, rebuild_index):
     ]
 
 
+def test_a_word_kept_whole_also_finds_its_parts_ranked_below_the_word_itself(
+    estate_a, rebuild_index
+):
+    """委托投票 is one word to the dictionary, but articles write 委托他人投票 and
+    委托代理人表决 (表决 being 投票's synonym)."""
+    make_notice(estate_a, "关于委托他人投票的说明", summary="业主可以书面委托他人投票。")
+    make_notice(estate_a, "书面委托代理人表决须知", summary="委托书须写明代理事项。")
+    make_notice(estate_a, "委托投票规则", summary="委托投票须经业委会审核。")
+    make_notice(estate_a, "业主大会投票指南", summary="线上投票的步骤。")
+    make_notice(estate_a, "委托物业代收快递", summary="快递柜安装前由物业代收。")
+    rebuild_index()
+    found = titles(service.search(AnonymousUser(), "委托投票"))
+    assert found[0] == "委托投票规则"
+    assert sorted(found[1:]) == sorted(["关于委托他人投票的说明", "书面委托代理人表决须知"])
+
+
+def test_a_part_match_never_outranks_the_word_however_often_its_parts_occur(
+    estate_a, rebuild_index
+):
+    make_notice(estate_a, "委托与投票", summary="委托 委托 委托 投票 投票 投票 委托 投票")
+    long_text = "<p>" + "正文很长，" * 40 + "提到了一次委托投票。</p>"
+    make_notice(estate_a, "说明", body=[("paragraph", long_text)])
+    rebuild_index()
+    assert titles(service.search(AnonymousUser(), "委托投票")) == ["说明", "委托与投票"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [("维修资今", "维修资金"), ("业主大会议事规责", "业主大会议事规则"), ("物业废", "物业费")],
+)
+def test_nothing_found_offers_a_near_query_that_finds_something(
+    estate_a, rebuild_index, typed, offered
+):
+    make_notice(estate_a, "业主大会议事规则", summary="专项维修资金的使用须经业主大会表决。")
+    make_notice(estate_a, "物业费收支公示", summary="第三季度物业服务费收支明细。")
+    rebuild_index()
+    outcome = service.search(AnonymousUser(), typed)
+    assert outcome.total == 0 or outcome.relaxed
+    assert offered in outcome.suggestions
+
+
+def test_a_suggestion_never_points_at_what_the_reader_may_not_open(estate_a, rebuild_index):
+    from portal.community.choices import Visibility
+
+    make_notice(estate_a, "地下车库充电桩安装方案", visibility=Visibility.MEMBERS)
+    rebuild_index()
+    assert service.search(AnonymousUser(), "地下车库充电桩安装方按").suggestions == []
+    assert service.search(AnonymousUser(), "充电庄").suggestions == []
+
+
 @pytest.mark.parametrize(
     ("query", "title"),
     [

@@ -81,6 +81,18 @@ def test_every_term_is_required_with_synonyms_as_alternatives_and_a_phrase_bonus
     assert phrase["multi_match"]["type"] == "phrase" and phrase["multi_match"]["boost"] == 2
 
 
+def test_a_word_kept_whole_also_matches_all_its_parts_at_a_lower_weight():
+    body = build_search(request_for("委托投票")).to_dict()
+    (match,) = body["query"]["boosting"]["positive"]["bool"]["must"]
+    (term,) = match["bool"]["must"]
+    whole, parts = term["bool"]["should"]
+    assert whole["multi_match"]["query"] == "委托投票"
+    first, second = parts["bool"]["must"]
+    assert first["multi_match"]["query"] == "委托"
+    assert [c["multi_match"]["query"] for c in second["bool"]["should"]] == ["投票", "表决"]
+    assert parts["bool"]["boost"] < 1
+
+
 def test_the_relaxed_retry_needs_any_term():
     body = build_search(request_for("停水 游泳池", match_all=False)).to_dict()
     (match,) = body["query"]["boosting"]["positive"]["bool"]["must"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from portal.community import demo
+from demo import district as demo
 from search import service
 from search.index import rebuild
 from tests.search.labelled_queries import LABELLED_QUERIES, page_title, recall_at

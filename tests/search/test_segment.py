@@ -58,6 +58,19 @@ def test_general_compounds_in_queries_are_split_so_they_match_either_order():
     assert parse_query("电梯维修").words == ("电梯", "维修")
 
 
+def test_a_word_the_dictionary_keeps_whole_also_carries_its_parts_with_their_synonyms():
+    (term,) = parse_query("委托投票").terms
+    assert term.word == "委托投票" and term.alternatives == ("委托投票",)
+    assert term.parts == (("委托",), ("投票", "表决"))
+    assert {"委托投票", "委托", "投票", "表决"} == set(parse_query("委托投票").highlight_words)
+
+
+def test_general_compounds_and_short_words_carry_no_parts():
+    assert all(not term.parts for term in parse_query("电梯维修").terms)
+    assert parse_query("业委会").terms[0].parts == ()
+    assert parse_query("停水").terms[0].parts == ()
+
+
 def test_synonyms_and_abbreviations_are_alternatives():
     term = parse_query("业委会").terms[0]
     assert "业主委员会" in term.alternatives

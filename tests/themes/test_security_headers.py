@@ -8,7 +8,7 @@ import re
 import pytest
 from django.test import Client
 
-from portal.community import demo
+from demo import district as demo
 
 pytestmark = pytest.mark.django_db
 

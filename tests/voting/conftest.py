@@ -3,8 +3,6 @@ an assembly meeting with a resolution, a special matter and an election, open fo
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -23,6 +21,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+from tests.stored_notifications import StoredNotifications
 from voting import actions
 from voting.choices import Matter, MotionKind
 from voting.models import AssemblyIndexPage, AssemblyPage, Motion, VotingRight
@@ -39,24 +38,10 @@ def pdf_scan(name: str = "scan.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
 
 
-class FakeNotifications:
-    """Stands in for portal.notifications.api and records what would have been sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[dict] = []
-
-    def notify(self, recipients, **kwargs):
-        self.sent.append({"recipients": list(recipients), **kwargs})
-        return len(self.sent)
-
-
-@pytest.fixture(autouse=True)
-def notifications(monkeypatch) -> FakeNotifications:
-    fake = FakeNotifications()
-    module = types.ModuleType("portal.notifications.api")
-    module.notify = fake.notify
-    monkeypatch.setitem(sys.modules, "portal.notifications.api", module)
-    return fake
+@pytest.fixture
+def notifications(db) -> StoredNotifications:
+    """What the voting code sent through the real notify(): `notifications.sent`, oldest first."""
+    return StoredNotifications()
 
 
 @dataclass

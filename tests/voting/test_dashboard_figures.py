@@ -94,3 +94,24 @@ def test_open_assemblies_show_no_figures(estate_a, register, committee_chair):
         "motions_total": 0,
         "results_late": 0,
     }
+
+
+def test_an_assembly_with_a_long_title_is_announced_closed_and_certified(
+    estate_a, register, committee_chair, owner, notifications
+):
+    """A page title may hold 255 characters, a notification title fewer: every notice of the
+    meeting (opening, closing, result) still reaches the members, its title cut to fit."""
+    from portal.notifications.limits import TITLE_MAX
+    from voting.certification import certify_result
+
+    title = "关于续聘物业服务企业、调整停车管理规则及使用专项维修资金更换电梯的" * 4
+    assert len(title) > 120
+    assembly = open_assembly(estate_a, committee_chair, title=title)
+    actions.cast_ballot(
+        assembly, right_of(owner, assembly), full_choices(assembly), channel="online", cast_by=owner
+    )
+    actions.close_voting(assembly, now=assembly.voting_closes_at)
+    certify_result(AssemblyPage.objects.get(pk=assembly.pk), actor=committee_chair)
+    titles = [sent["title"] for sent in notifications.sent]
+    assert any(t.startswith("决议公告：关于续聘") for t in titles), titles
+    assert all(len(t) <= TITLE_MAX for t in titles)

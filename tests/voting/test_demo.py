@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from portal.accounts.phone import normalize_phone
-from portal.community import demo
+from demo import district as demo
+from demo.voting import PAST_ASSEMBLY, seed_past_assembly
 from portal.community.models import Estate
+from portal.community.phone import normalize_phone
 from portal.dashboard.period import Period
 from voting import ledger
 from voting.choices import AssemblyState, Channel
-from voting.demo import PAST_ASSEMBLY, seed_past_assembly
 from voting.metrics import AssemblyFigures
 from voting.models import AssemblyPage, Ballot
 
@@ -75,8 +75,8 @@ def test_what_the_demo_says_about_its_meetings_is_what_their_records_say(client)
 
     from django.urls import reverse
 
+    from demo.voting import ASSEMBLY, seed_assembly
     from portal.knowledge.models import ArticlePage
-    from voting.demo import ASSEMBLY, seed_assembly
 
     demo.seed(with_activity=False)
     jinxiu = Estate.objects.get(slug="jinxiu")

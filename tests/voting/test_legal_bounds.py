@@ -113,6 +113,16 @@ def test_the_refusal_says_why_in_the_users_language(draft_assembly):
     assert any("不得少于 15 日" in e and "物业管理条例" in e for e in errors)
 
 
+def test_the_english_refusal_counts_in_singular_and_plural():
+    from django.utils import translation
+
+    from portal.community.legal_checks import too_low_message
+
+    with translation.override("en"):
+        assert str(too_low_message(legal.PROXY_CAP)).startswith("Must be at least 1 voting right.")
+        assert str(too_low_message(legal.NOTICE_DAYS)).startswith("Must be at least 15 days.")
+
+
 def test_an_assembly_with_a_notice_period_of_zero_cannot_be_created(estate_a, register):
     now = timezone.now()
     with pytest.raises(ValidationError):

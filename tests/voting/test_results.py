@@ -65,10 +65,13 @@ def test_certification_freezes_the_result_and_publishes_the_resolution_notice(
     assert notice.removal_refusal() is not None  # cannot be taken down during the period
     assert "续聘锦城物业服务有限公司" in str(notice.body)
     assert result.snapshot["motions"][0]["title"] == "续聘锦城物业服务有限公司"
-    assert (
-        result.snapshot_sha256
-        == hashlib.sha256(results.canonical_json(result.snapshot)).hexdigest()
-    )
+    # The snapshot's SHA-256 is over its canonical JSON (voting/LEDGER.md): keys sorted at every
+    # level, no whitespace, non-ASCII as itself, UTF-8; written out here, not taken from the code.
+    canonical = json.dumps(
+        result.snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+    assert "续聘锦城物业服务有限公司".encode() in canonical  # not \uXXXX escapes
+    assert result.snapshot_sha256 == hashlib.sha256(canonical).hexdigest()
     event = AuditEvent.objects.get(action="assembly.certified")
     assert event.actor == committee_chair and event.details["notice_id"] == notice.pk
 

@@ -597,9 +597,17 @@ def test_an_election_needs_at_least_one_seat(seats):
         validate_election_choice(0, seats)
 
 
-def test_a_ballot_may_approve_up_to_as_many_candidates_as_seats():
-    validate_election_choice(0, 7)
-    validate_election_choice(7, 7)
+def _accepted(n_chosen: int, seats: int) -> bool:
+    try:
+        validate_election_choice(n_chosen, seats)
+    except VotingRuleError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("seats", [1, 5, 7, 11])
+def test_a_ballot_may_approve_none_up_to_as_many_candidates_as_seats(seats):
+    assert [n for n in range(seats + 3) if _accepted(n, seats)] == list(range(seats + 1))
 
 
 def test_a_ballot_approving_more_candidates_than_seats_is_refused():

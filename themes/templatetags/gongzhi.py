@@ -15,9 +15,11 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def may(context, action: str, estate) -> bool:
-    """{% may "edit_content" estate as can_edit %}: ask the one permissions module."""
-    return permissions.may(context["request"].user, action, estate)
+def may(context, action: str, obj: Any = None) -> bool:
+    """{% may "edit_content" estate as can_edit %}, {% may "edit_post" post as can_edit %}:
+    ask the one permissions module about an estate or an object (the only decision a
+    template makes about who may do what)."""
+    return permissions.may(context["request"].user, action, obj)
 
 
 @register.filter

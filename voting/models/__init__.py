@@ -18,6 +18,7 @@ from voting.models.ballots import (
     LedgerPublication,
     PaperConfirmation,
 )
+from voting.models.objections import RollObjection, RollObjectionDecision, RollObjectionOverride
 from voting.models.proxies import Proxy
 from voting.models.results import AssemblyResult
 from voting.models.roll import ElectoralRoll, VotingRight, VotingRightUnit
@@ -40,6 +41,9 @@ __all__ = [
     "PaperConfirmation",
     "Proxy",
     "ResidentsCommitteeNotice",
+    "RollObjection",
+    "RollObjectionDecision",
+    "RollObjectionOverride",
     "VotingRight",
     "VotingRightUnit",
 ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
@@ -387,8 +388,12 @@ class AssemblyPage(VisibilityMixin, Page):
         return context
 
 
-class Motion(Orderable):
-    """One matter put to the vote (表决事项): a resolution, or an election with seats."""
+class Motion(Orderable, ClusterableModel):
+    """One matter put to the vote (表决事项): a resolution, or an election with seats.
+
+    Clusterable so that its own documents (a ParentalManyToManyField) are saved with the page
+    and its revisions: modelcluster commits a child's many-to-many only from a cluster's save.
+    """
 
     FROZEN_FIELDS = ("title", "text", "matter", "kind", "seats", "candidate_names", "sort_order")
 

@@ -92,6 +92,10 @@ class JointMeeting(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("oversight:meeting_detail", args=(self.estate.slug, self.pk))
 
+    @property
+    def minutes_published(self) -> bool:
+        return self.state == MeetingState.PUBLISHED
+
 
 class MeetingParticipant(models.Model):
     """One person at the meeting: a user with their party, or a name typed in (no account)."""

@@ -1,6 +1,7 @@
-"""Wagtail permission policies that answer from portal/community/permissions.py.
+"""The one Wagtail permission-policy base, answering from portal/community/permissions.py.
 
-Wagtail asks a policy "may this user add / change / delete / view this model" (for menus and
+Every policy of the portal (the community models here, notice templates, the discussion
+area's per-estate rules) is an EstateScopedPolicy: Wagtail asks a policy "may this user add / change / delete / view this model" (for menus and
 buttons) and "which instances" (for querysets). Each policy maps Wagtail's action names to
 actions of the one permissions module and scopes every queryset to the estates where that
 action is allowed; it holds no access rule of its own.
@@ -26,6 +27,8 @@ from portal.community.models import (
     Unit,
 )
 
+EDIT_ACTIONS = ("add", "change", "delete", "view")
+
 
 class EstateScopedPolicy(BasePermissionPolicy):
     """Grant each Wagtail action where the mapped permissions action is allowed for the estate.
@@ -47,6 +50,18 @@ class EstateScopedPolicy(BasePermissionPolicy):
             if target is None:
                 return None
         return target
+
+    @classmethod
+    def for_action(
+        cls, model: Any, action: str, *, estate_path: str = "estate"
+    ) -> EstateScopedPolicy:
+        """Return a policy granting add, change, delete and view where `action` is allowed."""
+        return cls(model, estate_path=estate_path, rights=dict.fromkeys(EDIT_ACTIONS, action))
+
+    def estates_for(self, user: Any, actions: Iterable[str] = ("change",)) -> QuerySet[Estate]:
+        """Return the estates where the user may perform any of the actions (all for admins)."""
+        estates = self.estate_ids_for(user, actions)
+        return Estate.objects.all() if estates is None else estates
 
     def estate_ids_for(self, user: Any, actions: Iterable[str]) -> QuerySet[Estate] | None:
         """Return the estates where any of the actions is allowed; None means every estate."""

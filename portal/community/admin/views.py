@@ -228,7 +228,7 @@ class ClaimDecideView(ClaimLookupMixin, WagtailAdminTemplateMixin, FormView):
         identities = OwnerIdentity.objects.filter(
             ownerships__unit=self.claim.unit, ownerships__ended_at__isnull=True
         ).distinct()
-        full_names = permissions.may_manage_register(self.request.user, self.claim.estate)
+        full_names = permissions.may(self.request.user, "manage_register", self.claim.estate)
         return [
             {
                 "name": identity.name if full_names else identity.masked_name,

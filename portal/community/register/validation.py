@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from portal.accounts.phone import InvalidPhone, normalize_phone
 from portal.community.choices import AreaSource, IdentityKind, UnitState
 from portal.community.models.register import hash_id_number
+from portal.community.phone import InvalidPhone, normalize_phone
 from portal.community.register.id_numbers import is_valid_resident_id
 from portal.community.register.parsing import (
     COL_AREA,
@@ -117,6 +117,9 @@ def _row_number(raw: dict[str, str], index: int) -> int:
         return HEADER_ROW + 1 + index
 
 
+ErrorSink = Callable[[int, str, str], None]
+
+
 def validate_rows(
     rows: list[dict[str, str]],
     *,
@@ -127,6 +130,7 @@ def validate_rows(
 
     `existing_kinds` maps ID hashes to the kind of identity the estate already has under them,
     so a person cannot be filed under the developer's credit code or the other way round.
+    Each column has its own check below, run in the order of the columns people read.
     """
     errors: list[RowError] = []
     clean: list[CleanRow] = []
@@ -142,99 +146,13 @@ def validate_rows(
         values = {c: (raw.get(c) or "").strip() for c in COLUMNS}
         row_errors_before = len(errors)
 
-        for column, value in values.items():
-            if has_control_characters(value):
-                error(row, column, _("含有不可见的控制字符，请删除后重新导入。"))
-            elif column in FORMULA_CHECKED_COLUMNS and looks_like_formula(value):
-                # It would reach every export (acknowledgements, results) as a formula.
-                error(
-                    row,
-                    column,
-                    _("“%(column)s”不能以 =、+、-、@ 开头（电子表格会把它当作公式执行）。")
-                    % {"column": column},
-                )
-
-        building = _squeeze(values[COL_BUILDING])
-        number = _squeeze(values[COL_NUMBER])
-        if not building:
-            error(row, COL_BUILDING, _("请填写楼栋。"))
-        elif len(building) > 30:
-            error(row, COL_BUILDING, _("楼栋名称不能超过 30 个字。"))
-        if not number:
-            error(row, COL_NUMBER, _("请填写房号。"))
-        elif len(number) > 30:
-            error(row, COL_NUMBER, _("房号不能超过 30 个字。"))
-        if building and number:
-            first = seen_units.get((building, number))
-            if first is not None:
-                error(
-                    row,
-                    COL_NUMBER,
-                    _("%(building)s%(number)s 与第 %(first)s 行重复。")
-                    % {"building": building, "number": number, "first": first},
-                )
-            else:
-                seen_units[(building, number)] = row
-
-        floor = 0
-        floor_text = values[COL_FLOOR]
-        if not _INT_RE.match(floor_text):
-            error(row, COL_FLOOR, _("楼层必须是整数，而不是“%(value)s”。") % {"value": floor_text})
-        else:
-            floor = int(floor_text)
-            if not FLOOR_RANGE[0] <= floor <= FLOOR_RANGE[1]:
-                error(row, COL_FLOOR, _("楼层 %(value)s 超出合理范围。") % {"value": floor})
-
-        area = Decimal(0)
-        area_text = values[COL_AREA]
-        try:
-            area = Decimal(area_text)
-            if not area.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            error(
-                row,
-                COL_AREA,
-                _("专有部分面积必须是数字，而不是“%(value)s”。") % {"value": area_text},
-            )
-        else:
-            if area <= 0:
-                error(row, COL_AREA, _("专有部分面积必须大于 0。"))
-            elif area != area.quantize(CENT):
-                error(row, COL_AREA, _("专有部分面积最多保留两位小数。"))
-            elif area > MAX_AREA:
-                error(row, COL_AREA, _("专有部分面积过大。"))
-            else:
-                area = area.quantize(CENT)
-
-        area_source = AREA_SOURCE_ALIASES.get(_squeeze(values[COL_AREA_SOURCE]), "")
-        if not area_source:
-            error(
-                row,
-                COL_AREA_SOURCE,
-                _("无法识别的面积来源“%(value)s”，应为 不动产登记、测绘 或 合同。")
-                % {"value": values[COL_AREA_SOURCE]},
-            )
-
-        state = STATE_ALIASES.get(_squeeze(values[COL_STATE]), "")
-        if not state:
-            error(
-                row,
-                COL_STATE,
-                _("无法识别的房屋状态“%(value)s”，应为 已售已交付、开发商未售 或 已售未交付。")
-                % {"value": values[COL_STATE]},
-            )
-
-        mobile = ""
-        if values[COL_MOBILE]:
-            try:
-                mobile = normalize_phone(values[COL_MOBILE])
-            except InvalidPhone:
-                error(
-                    row,
-                    COL_MOBILE,
-                    _("手机号“%(value)s”格式不正确。") % {"value": values[COL_MOBILE]},
-                )
+        _check_cells(row, values, error)
+        building, number = _check_place(row, values, seen_units, error)
+        floor = _check_floor(row, values[COL_FLOOR], error)
+        area = _check_area(row, values[COL_AREA], error)
+        area_source = _check_area_source(row, values[COL_AREA_SOURCE], error)
+        state = _check_state(row, values[COL_STATE], error)
+        mobile = _check_mobile(row, values[COL_MOBILE], error)
 
         name = values[COL_NAME]
         id_number = _squeeze(values[COL_ID_NUMBER]).upper()
@@ -247,42 +165,9 @@ def validate_rows(
         id_hash = hash_id_number(id_number) if id_number else ""
 
         if state and not developer_held:
-            if not name:
-                error(row, COL_NAME, _("已售已交付的房屋必须填写业主姓名。"))
-            if not id_number:
-                error(row, COL_ID_NUMBER, _("已售已交付的房屋必须填写业主证件号码。"))
-            elif _RESIDENT_SHAPE_RE.match(id_number) and not is_valid_resident_id(id_number):
-                # GB 11643: a typo in any digit breaks the check character. The number itself
-                # is not repeated: errors are stored on the job and shown on screen.
-                error(
-                    row,
-                    COL_ID_NUMBER,
-                    _("身份证号码有误：出生日期或校验位不符合 GB 11643，请核对。"),
-                )
+            _check_owner(row, name, id_number, error)
         elif state == UnitState.DEVELOPER_UNSOLD:
-            # All developer-held units belong to one identity (SPC interpretation Art. 9),
-            # so the rows must agree on who the developer is. Rows of sold but undelivered
-            # units often carry the buyer's name instead: those do not describe the developer.
-            if name:
-                if developer.name and developer.name != name:
-                    error(
-                        row,
-                        COL_NAME,
-                        _("建设单位名称与第 %(first)s 行不一致。") % {"first": developer.name_row},
-                    )
-                elif not developer.name:
-                    developer.name, developer.name_row = name, row
-            if id_number:
-                if developer.id_hash and developer.id_hash != id_hash:
-                    error(
-                        row,
-                        COL_ID_NUMBER,
-                        _("建设单位证件号码与第 %(first)s 行不一致。")
-                        % {"first": developer.code_row},
-                    )
-                elif not developer.id_hash:
-                    developer.id_hash, developer.id_last4 = id_hash, id_number[-4:]
-                    developer.code_row = row
+            _note_developer(row, name, id_number, id_hash, developer, error)
 
         if len(errors) == row_errors_before:
             item = CleanRow(
@@ -311,13 +196,177 @@ def validate_rows(
     return Validated(rows=clean, developer=developer, errors=errors)
 
 
+def _check_cells(row: int, values: dict[str, str], error: ErrorSink) -> None:
+    """Refuse control characters anywhere, and formula-like text where exports show it."""
+    for column, value in values.items():
+        if has_control_characters(value):
+            error(row, column, _("含有不可见的控制字符，请删除后重新导入。"))
+        elif column in FORMULA_CHECKED_COLUMNS and looks_like_formula(value):
+            # It would reach every export (acknowledgements, results) as a formula.
+            error(
+                row,
+                column,
+                _("“%(column)s”不能以 =、+、-、@ 开头（电子表格会把它当作公式执行）。")
+                % {"column": column},
+            )
+
+
+def _check_place(
+    row: int,
+    values: dict[str, str],
+    seen_units: dict[tuple[str, str], int],
+    error: ErrorSink,
+) -> tuple[str, str]:
+    """Return (building, number), each given, short enough, and not a repeat of an earlier row."""
+    building = _squeeze(values[COL_BUILDING])
+    number = _squeeze(values[COL_NUMBER])
+    if not building:
+        error(row, COL_BUILDING, _("请填写楼栋。"))
+    elif len(building) > 30:
+        error(row, COL_BUILDING, _("楼栋名称不能超过 30 个字。"))
+    if not number:
+        error(row, COL_NUMBER, _("请填写房号。"))
+    elif len(number) > 30:
+        error(row, COL_NUMBER, _("房号不能超过 30 个字。"))
+    if building and number:
+        first = seen_units.get((building, number))
+        if first is not None:
+            error(
+                row,
+                COL_NUMBER,
+                _("%(building)s%(number)s 与第 %(first)s 行重复。")
+                % {"building": building, "number": number, "first": first},
+            )
+        else:
+            seen_units[(building, number)] = row
+    return building, number
+
+
+def _check_floor(row: int, floor_text: str, error: ErrorSink) -> int:
+    if not _INT_RE.match(floor_text):
+        error(row, COL_FLOOR, _("楼层必须是整数，而不是“%(value)s”。") % {"value": floor_text})
+        return 0
+    floor = int(floor_text)
+    if not FLOOR_RANGE[0] <= floor <= FLOOR_RANGE[1]:
+        error(row, COL_FLOOR, _("楼层 %(value)s 超出合理范围。") % {"value": floor})
+    return floor
+
+
+def _check_area(row: int, area_text: str, error: ErrorSink) -> Decimal:
+    """Return the exclusive area in m² with two places (SPC interpretation Art. 8)."""
+    try:
+        area = Decimal(area_text)
+        if not area.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        error(
+            row,
+            COL_AREA,
+            _("专有部分面积必须是数字，而不是“%(value)s”。") % {"value": area_text},
+        )
+        return Decimal(0)
+    if area <= 0:
+        error(row, COL_AREA, _("专有部分面积必须大于 0。"))
+    elif area != area.quantize(CENT):
+        error(row, COL_AREA, _("专有部分面积最多保留两位小数。"))
+    elif area > MAX_AREA:
+        error(row, COL_AREA, _("专有部分面积过大。"))
+    else:
+        area = area.quantize(CENT)
+    return area
+
+
+def _check_area_source(row: int, text: str, error: ErrorSink) -> str:
+    area_source = AREA_SOURCE_ALIASES.get(_squeeze(text), "")
+    if not area_source:
+        error(
+            row,
+            COL_AREA_SOURCE,
+            _("无法识别的面积来源“%(value)s”，应为 不动产登记、测绘 或 合同。") % {"value": text},
+        )
+    return area_source
+
+
+def _check_state(row: int, text: str, error: ErrorSink) -> str:
+    state = STATE_ALIASES.get(_squeeze(text), "")
+    if not state:
+        error(
+            row,
+            COL_STATE,
+            _("无法识别的房屋状态“%(value)s”，应为 已售已交付、开发商未售 或 已售未交付。")
+            % {"value": text},
+        )
+    return state
+
+
+def _check_mobile(row: int, text: str, error: ErrorSink) -> str:
+    if not text:
+        return ""
+    try:
+        return normalize_phone(text)
+    except InvalidPhone:
+        error(row, COL_MOBILE, _("手机号“%(value)s”格式不正确。") % {"value": text})
+        return ""
+
+
+def _check_owner(row: int, name: str, id_number: str, error: ErrorSink) -> None:
+    """A sold and delivered unit names its owner and a plausible ID number."""
+    if not name:
+        error(row, COL_NAME, _("已售已交付的房屋必须填写业主姓名。"))
+    if not id_number:
+        error(row, COL_ID_NUMBER, _("已售已交付的房屋必须填写业主证件号码。"))
+    elif _RESIDENT_SHAPE_RE.match(id_number) and not is_valid_resident_id(id_number):
+        # GB 11643: a typo in any digit breaks the check character. The number itself
+        # is not repeated: errors are stored on the job and shown on screen.
+        error(
+            row,
+            COL_ID_NUMBER,
+            _("身份证号码有误：出生日期或校验位不符合 GB 11643，请核对。"),
+        )
+
+
+def _note_developer(
+    row: int,
+    name: str,
+    id_number: str,
+    id_hash: str,
+    developer: DeveloperInfo,
+    error: ErrorSink,
+) -> None:
+    """Record who the developer is, and refuse rows that disagree with an earlier one.
+
+    All developer-held units belong to one identity (SPC interpretation Art. 9), so the rows
+    must agree on who the developer is. Rows of sold but undelivered units often carry the
+    buyer's name instead: those do not describe the developer and are not noted.
+    """
+    if name:
+        if developer.name and developer.name != name:
+            error(
+                row,
+                COL_NAME,
+                _("建设单位名称与第 %(first)s 行不一致。") % {"first": developer.name_row},
+            )
+        elif not developer.name:
+            developer.name, developer.name_row = name, row
+    if id_number:
+        if developer.id_hash and developer.id_hash != id_hash:
+            error(
+                row,
+                COL_ID_NUMBER,
+                _("建设单位证件号码与第 %(first)s 行不一致。") % {"first": developer.code_row},
+            )
+        elif not developer.id_hash:
+            developer.id_hash, developer.id_last4 = id_hash, id_number[-4:]
+            developer.code_row = row
+
+
 def _check_same_person(
     row: int,
     name: str,
     id_hash: str,
     mobile: str,
     people: dict[str, tuple[int, str, str]],
-    error: Callable[[int, str, str], None],
+    error: ErrorSink,
 ) -> None:
     """Report rows that give one ID number two names or two mobiles: which one is right?"""
     first = people.get(id_hash)
@@ -339,7 +388,7 @@ def _check_kinds_do_not_clash(
     clean: list[CleanRow],
     developer: DeveloperInfo,
     existing_kinds: Callable[[Iterable[str]], dict[str, str]],
-    error: Callable[[int, str, str], None],
+    error: ErrorSink,
 ) -> None:
     """Report a person filed under the developer's code, or the developer under a person's."""
     hashes = {r.id_hash for r in clean if r.id_hash}

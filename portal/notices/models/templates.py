@@ -35,8 +35,7 @@ class NoticeTemplateForm(WagtailAdminModelForm):
         user = self.for_user
         if user is None or permissions.is_site_admin(user) or "estate" not in self.fields:
             return
-        editable = [e.pk for e in Estate.objects.all() if permissions.may_edit_content(user, e)]
-        self.fields["estate"].queryset = Estate.objects.filter(pk__in=editable)
+        self.fields["estate"].queryset = permissions.estates_where(user, "edit_content")
         self.fields["estate"].required = True
         self.fields["estate"].empty_label = None
 

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalsConfig(AppConfig):
+    name = "proposals"
+    label = "proposals"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = _("业主提案")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from deliberation.oversight import references
+        from portal.accounts.export import register_personal_data
+        from portal.dashboard.registry import register_figures
+        from portal.home.todo import register_todo
+        from proposals import personal_data
+        from proposals.dashboard import ProposalFigures
+        from proposals.schedules import ensure_schedules
+        from proposals.todo import proposals_to_support
+
+        register_figures(ProposalFigures, order=90)
+        register_personal_data(personal_data.sections, order=15)
+
+        post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="proposals.schedules")
+
+        def describe(proposal):
+            return references.Reference(
+                proposal.title, proposal.get_absolute_url(), str(_("业主提案"))
+            )
+
+        references.register("proposals.proposal", describe)
+        references.register_url("proposals:detail", "proposals.proposal", kwarg="pk")
+        register_todo(proposals_to_support, order=40)

@@ -1,0 +1,244 @@
+"""Owners' proposals (业主提案), the estate's rules for them, and supports (支持).
+
+A proposal is written by a verified owner and collects supports, one per head (the roll's
+head rule). At the estate's threshold the committee or property company owes a public
+answer by a deadline. Supports are one generic, append-only table: the same click supports
+a proposal, a discussion post or a consultation opinion (one per member there).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.community.append_only import AppendOnlyModel
+from portal.community.choices import Party
+from portal.community.models import Estate
+from proposals import rules
+from proposals.choices import Outcome, ProposalStatus, SupportTarget
+
+
+class ProposalSettings(models.Model):
+    """An estate's own rules for proposals (its rules of procedure may set them)."""
+
+    estate = models.OneToOneField(
+        Estate, on_delete=models.CASCADE, related_name="proposal_settings", verbose_name=_("小区")
+    )
+    threshold_percent = models.DecimalField(
+        _("支持门槛（占总人数的百分比）"),
+        max_digits=5,
+        decimal_places=2,
+        default=rules.DEFAULT_SHARE_PERCENT,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+        help_text=_("按业主人数计（一人多套计为一人，开发商计为一人），默认 5%。"),
+    )
+    answer_days = models.PositiveSmallIntegerField(
+        _("答复期限（天）"),
+        default=rules.DEFAULT_ANSWER_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("提案达到支持门槛后，业委会或物业应在多少天内公开答复，默认 15 天。"),
+    )
+
+    class Meta:
+        verbose_name = _("提案规则")
+        verbose_name_plural = _("提案规则")
+
+    def __str__(self) -> str:
+        return str(self.estate)
+
+    @classmethod
+    def for_estate(cls, estate: Estate) -> ProposalSettings:
+        """Return the estate's settings, or the defaults (unsaved) when it has none."""
+        return cls.objects.filter(estate=estate).first() or cls(estate=estate)
+
+
+class ProposalQuerySet(models.QuerySet):
+    def with_support_counts(self) -> ProposalQuerySet:
+        """Annotate `support_total`: supporting heads, in one subquery."""
+        counts = (
+            Support.objects.filter(target=SupportTarget.PROPOSAL, object_id=models.OuterRef("pk"))
+            .order_by()
+            .values("object_id")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            support_total=models.functions.Coalesce(
+                models.Subquery(counts, output_field=models.IntegerField()), 0
+            )
+        )
+
+    def unanswered(self) -> ProposalQuerySet:
+        return self.filter(status=ProposalStatus.AWAITING_ANSWER)
+
+
+class Proposal(models.Model):
+    """One owner's proposal, its progress to the threshold, and the public answer."""
+
+    estate = models.ForeignKey(
+        Estate, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("小区")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("提案人"),
+    )
+    title = models.CharField(_("标题"), max_length=80)
+    body = models.TextField(_("提案内容"), help_text=_("经过净化的 HTML"))
+    thread = models.OneToOneField(
+        "deliberation.Thread",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        verbose_name=_("讨论"),
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.COLLECTING,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    # Fixed when the threshold is reached: the figures it was reached against.
+    reached_at = models.DateTimeField(_("达到门槛时间"), null=True, blank=True)
+    heads_at_threshold = models.PositiveIntegerField(_("达到门槛时总人数"), null=True, blank=True)
+    needed_at_threshold = models.PositiveIntegerField(_("门槛人数"), null=True, blank=True)
+    answer_due_at = models.DateTimeField(_("应答复时间"), null=True, blank=True)
+    # The public answer.
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("答复人"),
+    )
+    answering_party = models.CharField(
+        _("答复方"), max_length=20, choices=Party.choices, blank=True
+    )
+    answer = models.TextField(_("答复"), blank=True)
+    referred_party = models.CharField(_("转交给"), max_length=20, choices=Party.choices, blank=True)
+    outcome = models.CharField(_("采纳方式"), max_length=20, choices=Outcome.choices, blank=True)
+    consultation = models.ForeignKey(
+        "consultations.ConsultationPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="source_proposals",
+        verbose_name=_("征求意见"),
+    )
+    assembly = models.ForeignKey(
+        "voting.AssemblyPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="source_proposals",
+        verbose_name=_("业主大会"),
+    )
+    motion_title = models.CharField(_("表决事项"), max_length=200, blank=True)
+    action_item = models.ForeignKey(
+        "oversight.ActionItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="source_proposals",
+        verbose_name=_("督办事项"),
+    )
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("业主提案")
+        verbose_name_plural = _("业主提案")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["estate", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(answer=""),
+                name="proposal_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="referred") | ~Q(referred_party=""),
+                name="proposal_referral_names_party",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="adopted") | ~Q(outcome=""),
+                name="proposal_adoption_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["collecting", "awaiting"]) | Q(answered_at__isnull=False),
+                name="proposal_answer_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("proposals:detail", args=[self.estate.slug, self.pk])
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status in ProposalStatus.answered()
+
+    @property
+    def answer_kind(self) -> str:
+        return self.status if self.is_answered else ""
+
+    def answered_in_time(self) -> bool | None:
+        if self.answered_at is None or self.answer_due_at is None:
+            return None
+        return rules.answered_in_time(self.answer_due_at, self.answered_at)
+
+    def is_overdue(self, now=None) -> bool:
+        return rules.is_overdue(self.answer_due_at, self.answered_at, now or timezone.now())
+
+
+class Support(AppendOnlyModel):
+    """One support (支持): one per head on a proposal, one per member on a post or opinion.
+
+    `head` is the key the database keeps unique per target: the roll's head group for a
+    proposal ("identities:3,7", "developer", "unit:12"), the account ("user:5") elsewhere.
+    There is no dislike and no withdrawal: a support is a public record, written once.
+    """
+
+    target = models.CharField(_("支持对象"), max_length=20, choices=SupportTarget.choices)
+    object_id = models.BigIntegerField()
+    estate = models.ForeignKey(
+        Estate, on_delete=models.PROTECT, related_name="supports", verbose_name=_("小区")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="supports",
+        verbose_name=_("支持人"),
+    )
+    head = models.CharField(max_length=200)
+    created_at = models.DateTimeField(_("支持时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("支持")
+        verbose_name_plural = _("支持")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "object_id", "head"], name="support_once_per_head"
+            ),
+            models.UniqueConstraint(
+                fields=["target", "object_id", "user"], name="support_once_per_member"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "target"])]
+
+    def __str__(self) -> str:
+        return f"{self.target}:{self.object_id} · {self.user_id}"

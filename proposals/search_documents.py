@@ -1,0 +1,32 @@
+"""Owners' proposals in the search index (see search.registry): title, text and the answer.
+
+Members-only (officials over the estate included), like the discussion area they come from.
+The answer is indexed with the proposal, so "快递柜 不采纳" finds the refusal and its reason.
+"""
+
+from __future__ import annotations
+
+from portal.community.choices import Visibility
+from proposals.models import Proposal
+from search.choices import DocumentKind
+from search.registry import Document, register
+from themes.sanitiser import plain_text
+
+
+def proposal_document(proposal: Proposal) -> Document:
+    parts = [plain_text(proposal.body), proposal.get_status_display()]
+    if proposal.answer:
+        parts.append(proposal.answer)
+    return Document(
+        kind=DocumentKind.PROPOSAL,
+        title=proposal.title,
+        body="\n".join(parts),
+        url=proposal.get_absolute_url(),
+        estate=proposal.estate,
+        visibility=Visibility.MEMBERS,
+        party=proposal.answering_party,
+        date=proposal.created_at,
+    )
+
+
+register(Proposal, proposal_document)

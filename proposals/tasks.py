@@ -1,0 +1,10 @@
+"""django-q2 tasks of proposals (run synchronously in tests)."""
+
+from __future__ import annotations
+
+
+def remind_overdue() -> int:
+    """Tell the committee and property company once about each answer past its deadline."""
+    from proposals.actions import remind_overdue as remind
+
+    return remind()

@@ -1,0 +1,259 @@
+"""Pages of owners' proposals: the list, a new proposal, one proposal with its support button
+and answer form, and the one-click support of posts and consultation opinions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from portal.community import permissions
+from portal.community.lookups import get_estate, get_estate_for_member
+from proposals import actions, rules
+from proposals.choices import ProposalStatus, SupportTarget
+from proposals.forms import AnswerForm, ProposalForm
+from proposals.heads import heads_for
+from proposals.lookups import get_proposal
+from proposals.models import Proposal, ProposalSettings, Support
+
+
+def _progress(proposal: Proposal, total_heads: int, share) -> rules.Progress:
+    """Return the proposal's progress: live while collecting, as fixed at the threshold after."""
+    if proposal.heads_at_threshold is not None:
+        return rules.Progress(
+            proposal.support_total, proposal.needed_at_threshold, proposal.heads_at_threshold
+        )
+    return rules.progress(min(proposal.support_total, total_heads), total_heads, share)
+
+
+def proposal_list(request, estate_slug: str):
+    estate = get_estate_for_member(request, estate_slug)
+    proposals = list(
+        Proposal.objects.filter(estate=estate)
+        .with_support_counts()
+        .select_related("author")
+        .order_by("-created_at", "-pk")[:200]
+    )
+    config = ProposalSettings.for_estate(estate)
+    share = rules.share_of(config.threshold_percent)
+    total = heads_for(estate).total
+    now = timezone.now()
+    for proposal in proposals:
+        proposal.progress = _progress(proposal, total, share)
+        proposal.overdue = proposal.is_overdue(now)
+    return render(
+        request,
+        "proposals/proposal_list.html",
+        {
+            "estate": estate,
+            "proposals": proposals,
+            "config": config,
+            "needed": rules.supports_needed(total, share),
+            "total_heads": total,
+            "may_propose": permissions.may(request.user, "propose", estate),
+        },
+    )
+
+
+def proposal_create(request, estate_slug: str):
+    estate = get_estate(request, estate_slug, action="view_members")
+    if not permissions.may(request.user, "propose", estate):
+        raise PermissionDenied(_("只有本小区已认证的业主可以提出业主提案。"))
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = actions.submit_proposal(
+                estate,
+                request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("提案已发布，并已计入您的支持。"))
+            return redirect(proposal.get_absolute_url())
+    config = ProposalSettings.for_estate(estate)
+    return render(
+        request, "proposals/proposal_form.html", {"estate": estate, "form": form, "config": config}
+    )
+
+
+def _assemblies(estate):
+    from voting.choices import AssemblyState
+    from voting.models import AssemblyPage
+
+    page = getattr(estate, "page", None)
+    if page is None:
+        return []
+    return list(AssemblyPage.objects.descendant_of(page).filter(state=AssemblyState.DRAFT))
+
+
+def proposal_detail(request, estate_slug: str, pk: int, *, answer_form: AnswerForm | None = None):
+    proposal = get_proposal(request, estate_slug, pk)
+    estate = proposal.estate
+    user = request.user
+    proposal.support_total = Support.objects.filter(
+        target=SupportTarget.PROPOSAL, object_id=proposal.pk
+    ).count()
+    config = ProposalSettings.for_estate(estate)
+    share = rules.share_of(config.threshold_percent)
+    heads = heads_for(estate, user)
+    progress = _progress(proposal, heads.total, share)
+    supported = (
+        Support.objects.filter(
+            target=SupportTarget.PROPOSAL, object_id=proposal.pk, user=user
+        ).exists()
+        if user.is_authenticated
+        else False
+    )
+    household_supported = bool(
+        heads.head
+        and not supported
+        and Support.objects.filter(
+            target=SupportTarget.PROPOSAL, object_id=proposal.pk, head=heads.head
+        ).exists()
+    )
+    may_answer = (
+        permissions.may(user, "answer_proposals", estate)
+        and proposal.status == ProposalStatus.AWAITING_ANSWER
+    )
+    if may_answer and answer_form is None:
+        answer_form = AnswerForm(assemblies=_assemblies(estate))
+    return render(
+        request,
+        "proposals/proposal_detail.html",
+        {
+            "estate": estate,
+            "proposal": proposal,
+            "progress": progress,
+            "config": config,
+            "supported": supported,
+            "household_supported": household_supported,
+            "may_support": permissions.may(user, "support_proposals", estate)
+            and not proposal.is_answered,
+            "may_answer": may_answer,
+            "answer_form": answer_form if may_answer else None,
+            "overdue": proposal.is_overdue(),
+        },
+        status=400 if answer_form is not None and answer_form.errors else 200,
+    )
+
+
+def _post_only(request):
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+def proposal_support(request, estate_slug: str, pk: int):
+    if (refused := _post_only(request)) is not None:
+        return refused
+    proposal = get_proposal(request, estate_slug, pk)
+    try:
+        result = actions.support_proposal(proposal, request.user)
+    except (PermissionDenied, ValidationError) as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+    else:
+        if result.reached_now:
+            messages.success(
+                request, _("感谢支持！提案已达到支持门槛，业委会或物业须按时公开答复。")
+            )
+        else:
+            messages.success(request, _("感谢支持！"))
+    return redirect(proposal.get_absolute_url())
+
+
+def proposal_answer(request, estate_slug: str, pk: int):
+    if (refused := _post_only(request)) is not None:
+        return refused
+    proposal = get_proposal(request, estate_slug, pk)
+    if not permissions.may(request.user, "answer_proposals", proposal.estate):
+        raise PermissionDenied(_("只有业委会或物业可以答复业主提案。"))
+    assemblies = _assemblies(proposal.estate)
+    form = AnswerForm(request.POST, assemblies=assemblies)
+    if form.is_valid():
+        data = form.cleaned_data
+        assembly = next((a for a in assemblies if a.pk == data["assembly"]), None)
+        answer = actions.Answer(
+            kind=data["kind"],
+            text=data["text"],
+            party=data["party"],
+            referred_party=data["referred_party"],
+            outcome=data["outcome"],
+            assembly=assembly,
+            motion_title=data["motion_title"],
+            motion_matter=data["motion_matter"],
+            action_item_party=data["action_item_party"],
+            action_item_due=data["action_item_due"],
+        )
+        try:
+            actions.answer_proposal(proposal, request.user, answer)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("答复已公开。"))
+            return redirect(proposal.get_absolute_url())
+    return proposal_detail(request, estate_slug, pk, answer_form=form)
+
+
+# --- supports on posts and opinions --------------------------------------------------------
+
+
+def _content(request, target: str, pk: int):
+    """Return the post or opinion if the reader may see it (404 otherwise)."""
+    if target == SupportTarget.POST:
+        from deliberation import visibility
+        from deliberation.models import Post
+
+        post = get_object_or_404(Post.objects.select_related("thread__estate"), pk=pk)
+        get_estate_for_member(request, post.thread.estate.slug)
+        if post.thread.is_held or not visibility.is_shown(post):
+            raise Http404
+        return post, post.thread.get_absolute_url()
+    if target == SupportTarget.OPINION:
+        from consultations.models import Opinion, ResponseReport
+        from portal.home.visibility import may_view_live_page
+
+        opinion = get_object_or_404(
+            Opinion.objects.select_related("consultation", "response"), pk=pk
+        )
+        consultation = opinion.consultation
+        # Others' opinions are shown to members in the published report only.
+        if (
+            not may_view_live_page(request.user, consultation)
+            or not ResponseReport.objects.filter(consultation=consultation).exists()
+        ):
+            raise Http404
+        return opinion, consultation.subpage_url("report") or "/"
+    raise Http404
+
+
+def support_content(request, target: str, pk: int):
+    if (refused := _post_only(request)) is not None:
+        return refused
+    obj, back = _content(request, target, pk)
+    try:
+        actions.support_content(target, obj, request.user)
+    except (PermissionDenied, ValidationError) as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已支持。"))
+    wanted = request.POST.get("next", "")
+    # Only a path of this site (never a bare word, which redirect() would take for a view name).
+    if (
+        wanted.startswith("/")
+        and not wanted.startswith("//")
+        and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        back = wanted
+    anchor = f"#post-{obj.pk}" if target == SupportTarget.POST else f"#opinion-{obj.pk}"
+    return HttpResponseRedirect(back.split("#")[0] + anchor)
