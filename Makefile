@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test e2e lint bench install migrate seed messages clean
+.PHONY: run test e2e lint bench loadtest install migrate seed messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+# The last hour of a 5,000-unit assembly on the production stack (gunicorn, qcluster, PostgreSQL,
+# Redis) under Locust; checks the database after. Stops by itself in under 10 minutes.
+loadtest: $(STAMP)
+	$(BIN)/python -m loadtest
 
 messages: $(STAMP)
 	$(MANAGE) makemessages -l en -l zh_Hans --no-location --ignore=.venv --ignore=test-artifacts --ignore=benchmarks

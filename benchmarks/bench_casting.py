@@ -9,8 +9,18 @@ hash-chained ledger entry. The baseline is 32 threads doing single-row INSERT tr
 (autocommit) into a table of the same width on the same database, measured before and after
 the casting in the same run. Ends by verifying the chain: every ballot in it, no gap.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python -m benchmarks casting
+Two more figures, in the same run:
+- `pgbench` (PostgreSQL's own load generator, in C) running a single-row INSERT script into
+  the same table shape with the same 32 clients: the database's own ceiling, which the
+  Python-threaded baseline above cannot reach on 2 cores; casting is reported against both.
+- Casting through the real HTTP endpoint: the vote POST (the confirmation step) for 100 more
+  voters, one after another, through Django's test client and the whole middleware stack
+  (sessions, CSRF, authentication, the site's own), against a trivial view served the same
+  way; with the statements the POST runs. Also measured on SQLite.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python -m benchmarks bench_casting
     BENCH_CASTING_RIGHTS=2000 ...   (default 960 rights)
+    BENCH_CASTING_HTTP=300 ...      (default 100 voters through the endpoint)
 """
 
 from __future__ import annotations
@@ -18,8 +28,14 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -28,6 +44,12 @@ from benchmarks.harness import report
 
 THREADS = int(os.environ.get("BENCH_CASTING_THREADS", "32"))
 RAW_PER_THREAD = 100
+HTTP_VOTERS = int(os.environ.get("BENCH_CASTING_HTTP", "100"))
+PGBENCH_SECONDS = 5
+PGBENCH_SCRIPT = """\\set right random(1, 1000000000)
+INSERT INTO bench_raw_ballot (assembly_id, right_id, channel, receipt_code, cast_at, submission_key)
+  VALUES (1, :right, 'online', md5(random()::text || clock_timestamp()::text), now(), '');
+"""
 
 
 def _in_threads(work: Callable[[int], None]) -> float:
@@ -91,6 +113,91 @@ def _create_raw_table() -> None:
                 submission_key varchar(64) NOT NULL
             )"""
         )
+
+
+def _pgbench() -> float | None:
+    """Return pgbench's single-row INSERT transactions per second with THREADS clients, or
+    None when pgbench is not installed."""
+    from django.db import connection
+
+    binary = shutil.which("pgbench")
+    if binary is None:
+        return None
+    db = connection.settings_dict
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(PGBENCH_SCRIPT)
+    env = {**os.environ}
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    args = [binary, "-n", "-f", script.name, "-c", str(THREADS), "-j", "2"]
+    args += ["-T", str(PGBENCH_SECONDS), "-d", db["NAME"]]
+    args += ["-h", db.get("HOST") or "127.0.0.1", "-p", str(db.get("PORT") or 5432)]
+    if db.get("USER"):
+        args += ["-U", db["USER"]]
+    try:
+        done = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(script.name)
+    found = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", done.stdout)
+    return float(found.group(1)) if found else None
+
+
+def _http_casts(assembly, pairs, choices) -> dict[str, float]:
+    """Cast each pair's ballot through the vote endpoint; return the figures.
+
+    The confirmation POST alone is timed (the ballot form and the review step before it are
+    reads); its statements are counted on the last voter.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    url = reverse("voting:vote", args=[assembly.pk])
+    receipt = reverse("voting:receipt", args=[assembly.pk])
+    fields = {
+        f"motion_{pk}": [str(v) for v in value] if isinstance(value, list) else value
+        for pk, value in choices.items()
+    }
+    client = Client()
+    for _ in range(50):
+        client.get("/__bench__/trivial/")
+    trivial = []
+    for _ in range(200):
+        started = time.perf_counter()
+        client.get("/__bench__/trivial/")
+        trivial.append(time.perf_counter() - started)
+    times, statements = [], 0
+    for _right, user in pairs:
+        client.force_login(user)
+        data = {**fields, "step": "confirm", "submission_key": uuid.uuid4().hex}
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.post(url, data)
+            times.append(time.perf_counter() - started)
+        assert response.status_code == 302 and response.url == receipt, response
+        statements = len(captured.captured_queries)
+    cast = statistics.median(times)
+    return {
+        "cast_ms": cast * 1000,
+        "cast_p95_ms": sorted(times)[int(0.95 * (len(times) - 1))] * 1000,
+        "per_second": 1 / cast,
+        "trivial_per_second": 1 / statistics.median(trivial),
+        "statements": statements,
+    }
+
+
+def _report_http(http: dict[str, float]) -> None:
+    report(
+        f"vote POST through the endpoint, one at a time ({HTTP_VOTERS} voters)",
+        http["per_second"],
+        "ballots/s",
+    )
+    report("   its median / p95 time", http["cast_ms"], f"ms (p95 {http['cast_p95_ms']:.1f} ms)")
+    report("   statements per vote POST (issue #15 target ≤ 12)", http["statements"], "statements")
+    report("trivial view through the same client", http["trivial_per_second"], "req/s")
+    ratio = http["per_second"] / http["trivial_per_second"]
+    print(f"   {'vote POST ÷ trivial view (throughput ratio)':<58} {ratio:>12.4f} ×")
 
 
 def _build(rights: int):
@@ -203,13 +310,6 @@ def _queries_per_cast(assembly, pair, choices) -> int:
 
 def run() -> None:
     from django.db import connection
-
-    if connection.vendor != "postgresql":
-        print(
-            "   skipped: casting is measured on PostgreSQL only (SQLite has a single writer);"
-            " set DATABASE_URL=postgres://…"
-        )
-        return
     from django_q.conf import Conf
 
     from voting import actions, ledger
@@ -220,8 +320,18 @@ def run() -> None:
     # inside the request (the test settings run django-q2 synchronously).
     Conf.SYNC = False
     logging.getLogger("django-q").setLevel(logging.WARNING)
+    if connection.vendor != "postgresql":
+        # SQLite has a single writer: only the endpoint's one-at-a-time figure means anything.
+        assembly, pairs, choices = _build(HTTP_VOTERS)
+        _report_http(_http_casts(assembly, pairs, choices))
+        print(
+            "   32 concurrent voters and pgbench: PostgreSQL only (SQLite has a single writer);"
+            " set DATABASE_URL=postgres://…"
+        )
+        return
     rights = int(os.environ.get("BENCH_CASTING_RIGHTS", "960"))
-    assembly, pairs, choices = _build(rights + 1)
+    assembly, pairs, choices = _build(rights + 1 + HTTP_VOTERS)
+    http_pairs = [pairs.pop() for _ in range(HTTP_VOTERS)]
     queries = _queries_per_cast(assembly, pairs.pop(), choices)
     _create_raw_table()
     connection.close()
@@ -239,6 +349,8 @@ def run() -> None:
     ballots_per_second = len(pairs) / elapsed
     raw_after = _raw_inserts()
     raw = (raw_before + raw_after) / 2
+    pgbench = _pgbench()
+    http = _http_casts(assembly, http_pairs, choices)
 
     stored = Ballot.objects.filter(assembly=assembly).count()
     # One sequencing batch writes all its entries with the same timestamp.
@@ -246,7 +358,7 @@ def run() -> None:
         LedgerEntry.objects.filter(assembly=assembly).values("sequenced_at").distinct().count()
     )
     verification = ledger.verify_assembly(assembly)
-    assert stored == len(pairs) + 1, stored
+    assert stored == len(pairs) + 1 + len(http_pairs), stored
     assert verification.ok and verification.checked == stored, verification
     assert verification.pending == 0, verification
 
@@ -256,6 +368,17 @@ def run() -> None:
     report(f"raw single-row INSERT transactions, {THREADS} threads (after)", raw_after, "rows/s")
     ratio = ballots_per_second / raw
     print(f"   {'casting ÷ raw INSERT (throughput ratio; target ≥ 0.3)':<58} {ratio:>12.4f} ×")
+    if pgbench is None:
+        print("   pgbench: not installed (apt-get install postgresql-client), no ratio")
+    else:
+        report(
+            f"pgbench single-row INSERT, {THREADS} clients, {PGBENCH_SECONDS} s", pgbench, "tx/s"
+        )
+        print(
+            f"   {'casting ÷ pgbench (throughput ratio)':<58} {ballots_per_second / pgbench:>12.4f} ×"
+        )
+        print(f"   {'Python-threaded baseline ÷ pgbench':<58} {raw / pgbench:>12.4f} ×")
+    _report_http(http)
     report("ledger batches (appends under the head lock)", batches, "batches")
     report("ballots per batch (mean)", stored / batches, "ballots")
     print(f"   ledger verified: {verification.checked} entries, no gap, head matches, none pending")

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.utils.safestring import SafeString
 
+from portal.replica import replica_reads
 from search import suggest
 from search.backends import get_backend
 from search.choices import DocumentKind, Ordering
@@ -96,7 +97,9 @@ def search(
         outcome.suggestions = suggest.suggestions(query, replace(request, match_all=True))
     outcome.kind_counts = result.kind_counts
     outcome.estate_counts = result.estate_counts
-    rows = SearchDocument.objects.select_related("estate").in_bulk(result.ids)
+    # The hits' rows from the same copy the index was read from (portal.replica).
+    with replica_reads():
+        rows = SearchDocument.objects.select_related("estate").in_bulk(result.ids)
     words = query.highlight_words
     outcome.hits = [
         Hit(

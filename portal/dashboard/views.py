@@ -18,6 +18,7 @@ from portal.dashboard.figures import export_value
 from portal.dashboard.period import Period, PeriodForm
 from portal.dashboard.registry import source as get_source
 from portal.dashboard.registry import sources
+from portal.replica import reads_from_replica
 from portal.spreadsheets import csv_response, xlsx_response
 
 
@@ -48,6 +49,7 @@ def _period(request) -> tuple[PeriodForm, Period]:
 
 
 @require_GET
+@reads_from_replica
 def index(request):
     estates = _dashboard_estates(request)
     form, period = _period(request)
@@ -67,6 +69,7 @@ def index(request):
 
 
 @require_GET
+@reads_from_replica
 def drill(request, estate_slug: str, source_key: str, column: str):
     estate = get_estate(request, estate_slug, action="view_dashboard")
     source = get_source(source_key)
@@ -95,6 +98,7 @@ def drill(request, estate_slug: str, source_key: str, column: str):
 
 
 @require_GET
+@reads_from_replica
 def export(request, source_key: str, fmt: str):
     source = get_source(source_key)
     if source is None or fmt not in {"csv", "xlsx"}:
@@ -110,6 +114,7 @@ def export(request, source_key: str, fmt: str):
 
 
 @require_GET
+@reads_from_replica
 def open_data(request):
     """Aggregate figures per estate for the city's systems: no personal data, read-only."""
     form, period = _period(request)

@@ -11,8 +11,9 @@ reader may not see is never selected, counted or ranked.
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, connections
 
+from portal.replica import read_alias, replica_reads
 from search.backends import SearchBackend
 from search.choices import DocumentKind, Ordering
 from search.query import Audience, BackendResult, SearchRequest, facet_counts
@@ -192,7 +193,8 @@ class DatabaseBackend(SearchBackend):
             request.limit,
             request.offset,
         ]
-        with connection.cursor() as cursor:
+        # Search only reads: the replica may answer it (portal.replica).
+        with replica_reads(), connections[read_alias()].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         groups = [(kind, estate, count) for tag, kind, estate, count, _ in rows if tag == "facet"]
