@@ -7,18 +7,17 @@ estate only: threads are not public); writing views then let the action decide.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from deliberation import actions, metrics
 from deliberation.choices import AppealStatus, PostStatus, ReportStatus, ThreadState
@@ -54,24 +53,10 @@ from portal.community.lookups import get_estate, get_estate_for_member
 from portal.community.storage import private_file_response
 from portal.dashboard.period import Period
 from portal.home.visibility import may_view_live_page
+from portal.views import message_form_errors, run_action
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 50
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def post_only(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _thread_redirect(thread: Thread, post: Post | None = None):
@@ -118,8 +103,6 @@ def thread_list(request, estate_slug: str):
     for thread in items:
         thread.is_followed = thread.pk in following
         thread.overdue = thread.is_overdue(now)
-    query = request.GET.copy()
-    query.pop("page", None)
     period = Period.default()
     return render(
         request,
@@ -129,7 +112,6 @@ def thread_list(request, estate_slug: str):
             "filter_form": form,
             "page_obj": page_obj,
             "threads": items,
-            "query": query.urlencode(),
             # The dashboard's default period (the last 90 Beijing days, today included) and
             # the dashboard's own computation, so both pages give the same figures.
             "figures": metrics.report_figures([estate.pk], period, now=now)[estate.pk].by_party(),
@@ -149,8 +131,9 @@ def thread_create(request, estate_slug: str):
         form.add_error(None, actions.attach_refused_message())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            thread = actions.start_thread(
+        started = run_action(
+            request,
+            lambda: actions.start_thread(
                 estate,
                 request.user,
                 kind=data["kind"],
@@ -159,16 +142,11 @@ def thread_create(request, estate_slug: str):
                 body=data["body"],
                 page=page,
                 tags=data["tags"].split(),
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    # A hidden field (the attached page) shows its error above the form.
-                    shown = field in form.fields and not form.fields[field].widget.is_hidden
-                    form.add_error(field if shown else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-        else:
+            ),
+            form=form,
+        )
+        if started:
+            thread = started.value
             if thread.is_held:
                 messages.info(request, _("已提交，待版主审核后对其他成员显示。"))
             else:
@@ -296,7 +274,7 @@ def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None 
     )
 
 
-@post_only
+@require_POST
 def post_reply(request, estate_slug: str, pk: int):
     thread = get_thread(request, estate_slug, pk)
     form = PostForm(request.POST)
@@ -306,23 +284,25 @@ def post_reply(request, estate_slug: str, pk: int):
     parent = None
     if parent_id := form.cleaned_data["parent"]:
         parent = get_object_or_404(Post, pk=parent_id, thread=thread)
-    try:
-        post = actions.add_post(
+    added = run_action(
+        request,
+        lambda: actions.add_post(
             thread,
             request.user,
             body=form.cleaned_data["body"],
             parent=parent,
             official=form.cleaned_data["official"],
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
+        ),
+    )
+    if not added:
         return _thread_redirect(thread)
+    post = added.value
     if post.status == PostStatus.HELD:
         messages.info(request, _("已提交，待版主审核后对其他成员显示。"))
     return _thread_redirect(thread, post)
 
 
-@post_only
+@require_POST
 def thread_follow(request, estate_slug: str, pk: int):
     thread = get_thread(request, estate_slug, pk)
     if request.POST.get("follow") == "0":
@@ -337,26 +317,19 @@ def thread_follow(request, estate_slug: str, pk: int):
 def _thread_action(action: Callable[..., Any], success: str, *, form_class=None):
     """Build a POST view that calls one thread action and returns to the thread."""
 
-    @post_only
+    @require_POST
     def view(request, estate_slug: str, pk: int):
         thread = get_thread(request, estate_slug, pk)
         kwargs: dict[str, Any] = {}
         if form_class is not None:
             form = form_class(request.POST)
             if not form.is_valid():
-                for errors in form.errors.values():
-                    for error in errors:
-                        messages.error(request, error)
+                message_form_errors(request, form)
                 return _thread_redirect(thread)
             kwargs = form.cleaned_data
         # Without a form the action takes nothing from the request: a stray field (a `reason`
         # posted to resolve or confirm) must not become an argument it does not have.
-        try:
-            action(thread, request.user, **kwargs)
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, success)
+        run_action(request, lambda: action(thread, request.user, **kwargs), success=success)
         return _thread_redirect(thread)
 
     return view
@@ -365,28 +338,25 @@ def _thread_action(action: Callable[..., Any], success: str, *, form_class=None)
 thread_assign = _thread_action(actions.assign, _("已改派。"), form_class=AssignForm)
 
 
-@post_only
+@require_POST
 def thread_resolve(request, estate_slug: str, pk: int):
     """Mark an issue resolved with a note of what was done; on a refusal show the page again,
     the note kept, the problem beside its field."""
     thread = get_thread(request, estate_slug, pk)
     form = ResolveForm(request.POST, request.FILES)
     form.is_valid()
-    try:
-        actions.mark_resolved(
+    if not run_action(
+        request,
+        lambda: actions.mark_resolved(
             thread,
             request.user,
             note=form.cleaned_data.get("note", ""),
             photo=form.cleaned_data.get("photo"),
-        )
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
+        ),
+        form=form,
+        success=_("已标记为已解决，等待反映人确认。"),
+    ):
         return _render_thread(request, thread, resolve_form=form)
-    messages.success(request, _("已标记为已解决，等待反映人确认。"))
     return _thread_redirect(thread)
 
 
@@ -410,14 +380,17 @@ def post_edit(request, estate_slug: str, pk: int):
     if not permissions.may(request.user, "edit_post", post):
         raise PermissionDenied
     form = EditPostForm(request.POST or None, initial={"body": post.body})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_post(post, request.user, body=form.cleaned_data["body"])
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("已保存修改。"))
-            return _thread_redirect(post.thread, post)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(
+            request,
+            lambda: actions.edit_post(post, request.user, body=form.cleaned_data["body"]),
+            form=form,
+            success=_("已保存修改。"),
+        )
+    ):
+        return _thread_redirect(post.thread, post)
     return render(
         request,
         "deliberation/post_form.html",
@@ -425,7 +398,7 @@ def post_edit(request, estate_slug: str, pk: int):
     )
 
 
-@post_only
+@require_POST
 def post_delete(request, estate_slug: str, pk: int):
     post = get_post(request, estate_slug, pk)
     actions.delete_post(post, request.user)
@@ -433,15 +406,14 @@ def post_delete(request, estate_slug: str, pk: int):
     return _thread_redirect(post.thread, post)
 
 
-@post_only
+@require_POST
 def post_official(request, estate_slug: str, pk: int):
     post = get_post(request, estate_slug, pk)
-    try:
-        actions.mark_official(post, request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已标记为官方答复。"))
+    run_action(
+        request,
+        lambda: actions.mark_official(post, request.user),
+        success=_("已标记为官方答复。"),
+    )
     return _thread_redirect(post.thread, post)
 
 
@@ -449,12 +421,11 @@ def post_report(request, estate_slug: str, pk: int):
     post = get_post(request, estate_slug, pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.report_post(post, request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("举报已提交，感谢您帮助维护讨论秩序。"))
+        run_action(
+            request,
+            lambda: actions.report_post(post, request.user, **form.cleaned_data),
+            success=_("举报已提交，感谢您帮助维护讨论秩序。"),
+        )
         return _thread_redirect(post.thread, post)
     return render(
         request,
@@ -469,12 +440,11 @@ def post_appeal(request, estate_slug: str, pk: int):
         raise PermissionDenied
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.appeal(post, request.user, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("申诉已提交，将由另一位版主复核。"))
+        run_action(
+            request,
+            lambda: actions.appeal(post, request.user, text=form.cleaned_data["text"]),
+            success=_("申诉已提交，将由另一位版主复核。"),
+        )
         return _thread_redirect(post.thread, post)
     return render(
         request,
@@ -539,18 +509,17 @@ def moderation_queue(request, estate_slug: str):
             if data["action"] == "hide" and not data["reason"]:
                 messages.error(request, _("隐藏时请选择原因。"))
             else:
-                try:
-                    done = actions.moderate_posts(
+                run_action(
+                    request,
+                    lambda: actions.moderate_posts(
                         chosen,
                         request.user,
                         action=data["action"],
                         reason=data["reason"],
                         note=data["note"],
-                    )
-                except ValidationError as exc:
-                    _errors(request, exc)
-                else:
-                    messages.success(request, _("已处理 %(n)s 条。") % {"n": done})
+                    ),
+                    success=lambda done: _("已处理 %(n)s 条。") % {"n": done},
+                )
                 return redirect("deliberation:moderation_queue", estate.slug)
         else:
             messages.error(request, _("请至少选择一条发言并选择操作。"))
@@ -577,7 +546,7 @@ def moderation_queue(request, estate_slug: str):
     )
 
 
-@post_only
+@require_POST
 def appeal_decide(request, estate_slug: str, pk: int):
     estate = get_estate(request, estate_slug, action="moderate")
     appeal = get_object_or_404(Appeal, pk=pk, post__thread__estate=estate)
@@ -585,12 +554,11 @@ def appeal_decide(request, estate_slug: str, pk: int):
     if not form.is_valid():
         messages.error(request, _("请选择复核结果。"))
     else:
-        try:
-            actions.decide_appeal(appeal, request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("申诉已处理。"))
+        run_action(
+            request,
+            lambda: actions.decide_appeal(appeal, request.user, **form.cleaned_data),
+            success=_("申诉已处理。"),
+        )
     return redirect("deliberation:moderation_queue", estate.slug)
 
 
@@ -600,20 +568,23 @@ def block_user(request, estate_slug: str, user_id: int):
 
     target = get_object_or_404(get_user_model(), pk=user_id)
     form = BlockForm(request.POST or None, initial={"user": target.pk})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.block_user(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(
+            request,
+            lambda: actions.block_user(
                 estate,
                 request.user,
                 target,
                 days=form.cleaned_data["days"],
                 reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("已禁言。"))
-            return redirect("deliberation:moderation_queue", estate.slug)
+            ),
+            form=form,
+            success=_("已禁言。"),
+        )
+    ):
+        return redirect("deliberation:moderation_queue", estate.slug)
     return render(
         request,
         "deliberation/block_form.html",
@@ -621,7 +592,7 @@ def block_user(request, estate_slug: str, user_id: int):
     )
 
 
-@post_only
+@require_POST
 def block_lift(request, estate_slug: str, pk: int):
     estate = get_estate(request, estate_slug, action="moderate")
     block = get_object_or_404(UserBlock, pk=pk, estate=estate)

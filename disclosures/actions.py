@@ -33,11 +33,14 @@ REASON_MAX = 500
 QUESTION_TITLE_MAX = 120
 
 
-class Refused(Exception):
-    """The change was refused; `problems` lists every reason (nothing was changed)."""
+class Refused(ValidationError):
+    """The change was refused; `problems` lists every reason (nothing was changed).
+
+    A ValidationError whose messages say where each problem is, so a view shows it like any
+    other refusal (portal.views.run_action)."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(p.message for p in problems))
+        super().__init__([f"{p.where()}：{p.message}" for p in problems])
         self.problems = problems
 
 

@@ -18,6 +18,7 @@ from disclosures.lookups import get_evaluation
 from disclosures.models import EvaluationResponse, ImprovementItem, ServiceEvaluation
 from portal.community import permissions
 from portal.community.lookups import get_estate
+from portal.views import message_form_errors, refusal_texts, run_action
 
 
 def _issue_figures(evaluation: ServiceEvaluation):
@@ -147,7 +148,7 @@ def detail(request, estate_slug: str, pk: int):
                 comment=data["comment"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            problems = [("", m) for m in getattr(exc, "messages", [str(exc)])]
+            problems = [("", m) for m in refusal_texts(exc)]
         else:
             messages.success(request, _("感谢参与，您的测评已提交。"))
             return redirect("disclosures:evaluation", estate.slug, evaluation.pk)
@@ -192,13 +193,11 @@ def detail(request, estate_slug: str, pk: int):
 @require_POST
 def publish(request, estate_slug: str, pk: int):
     evaluation = get_evaluation(request, estate_slug, pk, action="review_disclosures")
-    try:
-        evaluations.publish_results(evaluation, request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("测评结果已公布。"))
+    run_action(
+        request,
+        lambda: evaluations.publish_results(evaluation, request.user),
+        success=_("测评结果已公布。"),
+    )
     return redirect("disclosures:evaluation", evaluation.estate.slug, evaluation.pk)
 
 
@@ -207,22 +206,18 @@ def reply(request, estate_slug: str, pk: int):
     evaluation = get_evaluation(request, estate_slug, pk, action="enter_disclosures")
     form = ReplyForm(request.POST)
     if form.is_valid():
-        try:
-            evaluations.reply(
+        run_action(
+            request,
+            lambda: evaluations.reply(
                 evaluation,
                 request.user,
                 body=form.cleaned_data["body"],
                 plan=form.cleaned_data["plan"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("答复已公开。"))
+            ),
+            success=_("答复已公开。"),
+        )
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        message_form_errors(request, form)
     return redirect("disclosures:evaluation", evaluation.estate.slug, evaluation.pk)
 
 
@@ -230,11 +225,11 @@ def reply(request, estate_slug: str, pk: int):
 def make_action_item(request, estate_slug: str, pk: int, item_id: int):
     evaluation = get_evaluation(request, estate_slug, pk, action="create_action_items")
     item = get_object_or_404(ImprovementItem, reply__evaluation=evaluation, pk=item_id)
-    try:
-        action_item = evaluations.make_action_item(item, request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    made = run_action(
+        request,
+        lambda: evaluations.make_action_item(item, request.user),
+        success=_("已设为督办事项。"),
+    )
+    if not made:
         return redirect("disclosures:evaluation", evaluation.estate.slug, evaluation.pk)
-    messages.success(request, _("已设为督办事项。"))
-    return redirect(action_item.get_absolute_url())
+    return redirect(made.value.get_absolute_url())

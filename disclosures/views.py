@@ -18,15 +18,12 @@ from disclosures.models import DisclosureLine
 from disclosures.sheets import template_bytes
 from portal.community.lookups import get_estate
 from portal.spreadsheets import XLSX_TYPE, csv_response, xlsx_response
+from portal.views import refusal_texts, run_action
 
 
-def _errors(exc: Exception) -> list[tuple[str, str]]:
-    """Return (anchor, message) pairs for the error summary."""
-    if isinstance(exc, actions.Refused):
-        return [("", f"{p.where()}：{p.message}") for p in exc.problems]
-    if isinstance(exc, ValidationError):
-        return [("", str(m)) for m in exc.messages]
-    return [("", str(exc))]
+def _errors(exc: ValidationError) -> list[tuple[str, str]]:
+    """Return (anchor, message) pairs for the error summary (a Refused says where each is)."""
+    return [("", text) for text in refusal_texts(exc)]
 
 
 @require_GET
@@ -56,7 +53,7 @@ def import_view(request, estate_slug: str):
             disclosure = actions.import_disclosure(
                 estate, request.user, upload, file_name=upload.name
             )
-        except (actions.Refused, ValidationError) as exc:
+        except ValidationError as exc:
             problems = _errors(exc)
         else:
             messages.success(
@@ -88,13 +85,11 @@ def detail(request, estate_slug: str, pk: int):
 @require_POST
 def submit(request, estate_slug: str, pk: int):
     disclosure = get_disclosure(request, estate_slug, pk, action="enter_disclosures")
-    try:
-        actions.submit_for_review(disclosure, request.user)
-    except (actions.Refused, ValidationError) as exc:
-        for _anchor, message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已提交业主委员会审核。"))
+    run_action(
+        request,
+        lambda: actions.submit_for_review(disclosure, request.user),
+        success=_("已提交业主委员会审核。"),
+    )
     return redirect("disclosures:detail", disclosure.estate.slug, disclosure.pk)
 
 
@@ -139,13 +134,12 @@ def review(request, estate_slug: str, pk: int):
 @require_POST
 def publish(request, estate_slug: str, pk: int):
     disclosure = get_disclosure(request, estate_slug, pk, action="review_disclosures")
-    try:
-        actions.publish(disclosure, request.user)
-    except (actions.Refused, ValidationError) as exc:
-        for _anchor, message in _errors(exc):
-            messages.error(request, message)
+    if not run_action(
+        request,
+        lambda: actions.publish(disclosure, request.user),
+        success=_("已公开。公开后内容冻结，如需修改只能登记更正。"),
+    ):
         return redirect("disclosures:review", disclosure.estate.slug, disclosure.pk)
-    messages.success(request, _("已公开。公开后内容冻结，如需修改只能登记更正。"))
     return redirect("disclosures:detail", disclosure.estate.slug, disclosure.pk)
 
 
@@ -153,15 +147,17 @@ def publish(request, estate_slug: str, pk: int):
 def return_to_draft(request, estate_slug: str, pk: int):
     disclosure = get_disclosure(request, estate_slug, pk, action="review_disclosures")
     form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("请说明退回原因。"))
-        actions.return_to_draft(disclosure, request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        for _anchor, message in _errors(exc):
-            messages.error(request, message)
+    if not form.is_valid():
+        messages.error(request, _("请说明退回原因。"))
         return redirect("disclosures:review", disclosure.estate.slug, disclosure.pk)
-    messages.success(request, _("已退回物业修改。"))
+    if not run_action(
+        request,
+        lambda: actions.return_to_draft(
+            disclosure, request.user, reason=form.cleaned_data["reason"]
+        ),
+        success=_("已退回物业修改。"),
+    ):
+        return redirect("disclosures:review", disclosure.estate.slug, disclosure.pk)
     return redirect("disclosures:detail", disclosure.estate.slug, disclosure.pk)
 
 
@@ -204,7 +200,7 @@ def correct(request, estate_slug: str, pk: int):
             actions.correct(
                 disclosure, request.user, changes=[change], reason=form.cleaned_data["reason"]
             )
-        except (actions.Refused, ValidationError, ArithmeticError) as exc:
+        except (ValidationError, ArithmeticError) as exc:
             problems = (
                 _errors(exc) if not isinstance(exc, ArithmeticError) else [("", _("请填写数字。"))]
             )

@@ -3,16 +3,17 @@ and answer form, and the one-click support of posts and consultation opinions.""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from portal.community import permissions
 from portal.community.lookups import get_estate, get_estate_for_member
+from portal.views import run_action
 from proposals import actions, rules
 from proposals.choices import ProposalStatus, SupportTarget
 from proposals.forms import AnswerForm, ProposalForm
@@ -65,19 +66,19 @@ def proposal_create(request, estate_slug: str):
         raise PermissionDenied(_("只有本小区已认证的业主可以提出业主提案。"))
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            proposal = actions.submit_proposal(
+        submitted = run_action(
+            request,
+            lambda: actions.submit_proposal(
                 estate,
                 request.user,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("提案已发布，并已计入您的支持。"))
-            return redirect(proposal.get_absolute_url())
+            ),
+            form=form,
+            success=_("提案已发布，并已计入您的支持。"),
+        )
+        if submitted:
+            return redirect(submitted.value.get_absolute_url())
     config = ProposalSettings.for_estate(estate)
     return render(
         request, "proposals/proposal_form.html", {"estate": estate, "form": form, "config": config}
@@ -145,32 +146,24 @@ def proposal_detail(request, estate_slug: str, pk: int, *, answer_form: AnswerFo
     )
 
 
-def _post_only(request):
-    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
-
-
+@require_POST
 def proposal_support(request, estate_slug: str, pk: int):
-    if (refused := _post_only(request)) is not None:
-        return refused
     proposal = get_proposal(request, estate_slug, pk)
-    try:
-        result = actions.support_proposal(proposal, request.user)
-    except (PermissionDenied, ValidationError) as exc:
-        for message in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, message)
-    else:
-        if result.reached_now:
-            messages.success(
-                request, _("感谢支持！提案已达到支持门槛，业委会或物业须按时公开答复。")
-            )
-        else:
-            messages.success(request, _("感谢支持！"))
+    run_action(
+        request,
+        lambda: actions.support_proposal(proposal, request.user),
+        success=lambda result: (
+            _("感谢支持！提案已达到支持门槛，业委会或物业须按时公开答复。")
+            if result.reached_now
+            else _("感谢支持！")
+        ),
+        denied_as_message=True,
+    )
     return redirect(proposal.get_absolute_url())
 
 
+@require_POST
 def proposal_answer(request, estate_slug: str, pk: int):
-    if (refused := _post_only(request)) is not None:
-        return refused
     proposal = get_proposal(request, estate_slug, pk)
     if not permissions.may(request.user, "answer_proposals", proposal.estate):
         raise PermissionDenied(_("只有业委会或物业可以答复业主提案。"))
@@ -191,13 +184,12 @@ def proposal_answer(request, estate_slug: str, pk: int):
             action_item_party=data["action_item_party"],
             action_item_due=data["action_item_due"],
         )
-        try:
-            actions.answer_proposal(proposal, request.user, answer)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("答复已公开。"))
+        if run_action(
+            request,
+            lambda: actions.answer_proposal(proposal, request.user, answer),
+            form=form,
+            success=_("答复已公开。"),
+        ):
             return redirect(proposal.get_absolute_url())
     return proposal_detail(request, estate_slug, pk, answer_form=form)
 
@@ -234,17 +226,15 @@ def _content(request, target: str, pk: int):
     raise Http404
 
 
+@require_POST
 def support_content(request, target: str, pk: int):
-    if (refused := _post_only(request)) is not None:
-        return refused
     obj, back = _content(request, target, pk)
-    try:
-        actions.support_content(target, obj, request.user)
-    except (PermissionDenied, ValidationError) as exc:
-        for message in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已支持。"))
+    run_action(
+        request,
+        lambda: actions.support_content(target, obj, request.user),
+        success=_("已支持。"),
+        denied_as_message=True,
+    )
     wanted = request.POST.get("next", "")
     # Only a path of this site (never a bare word, which redirect() would take for a view name).
     if (

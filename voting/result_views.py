@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.views import run_action
 from voting import actions, lookups, results
 from voting.models import AssemblyResult
 from voting.turnout import QUORUM_PERCENT, turnout
@@ -73,18 +72,15 @@ def certify(request, page_id: int):
     assembly = lookups.get_assembly_for_runner(request, page_id)
     if not confirmed(request, "certify"):
         return redirect("voting:confirm", page_id=assembly.pk, act="certify")
-    try:
-        result = actions.certify_result(assembly, actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        texts = error.messages if isinstance(error, ValidationError) else [str(error)]
-        for text in texts:
-            messages.error(request, text)
-    else:
-        messages.success(
-            request,
+    run_action(
+        request,
+        lambda: actions.certify_result(assembly, actor=request.user),
+        success=lambda result: (
             _("表决结果已核定，决议公告已发布，公示 %(days)s 天。")
-            % {"days": result.notice.min_display_days},
-        )
+            % {"days": result.notice.min_display_days}
+        ),
+        denied_as_message=True,
+    )
     return redirect("voting:manage", page_id=assembly.pk)
 
 

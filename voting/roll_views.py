@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +11,7 @@ from portal.community import permissions
 from portal.community.lookups import LoginRequired
 from portal.community.models import Unit
 from portal.community.storage import private_file_response
+from portal.views import run_action
 from voting import lookups, objections
 from voting.models import AssemblyPage, RollObjection
 from voting.objection_forms import DecisionForm, ObjectionForm, OverrideForm
@@ -81,23 +81,22 @@ def roll_object(request, page_id: int):
     if not permissions.may(request.user, "object_to_roll", assembly.page_estate):
         raise PermissionDenied
     form = ObjectionForm(request.POST, request.FILES, units=_own_units(request, assembly))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            objections.file_objection(
-                assembly,
-                actor=request.user,
-                kind=data["kind"],
-                unit=data["unit"],
-                claimed_area=data["claimed_area"],
-                explanation=data["explanation"],
-                evidence=data["evidence"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
-        else:
-            messages.success(request, _("异议已提交，业主委员会将在名册冻结前作出决定。"))
-            return redirect("voting:roll", page_id=assembly.pk)
+    if form.is_valid() and run_action(
+        request,
+        lambda: objections.file_objection(
+            assembly,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            unit=form.cleaned_data["unit"],
+            claimed_area=form.cleaned_data["claimed_area"],
+            explanation=form.cleaned_data["explanation"],
+            evidence=form.cleaned_data["evidence"],
+        ),
+        form=form,
+        success=_("异议已提交，业主委员会将在名册冻结前作出决定。"),
+        denied_as_message=True,
+    ):
+        return redirect("voting:roll", page_id=assembly.pk)
     return roll_check(request, page_id, form=form, status=400)
 
 
@@ -140,20 +139,20 @@ def roll_decide(request, page_id: int, objection_id: int):
     assembly = lookups.get_assembly_for_runner(request, page_id)
     objection = get_object_or_404(RollObjection, pk=objection_id, assembly=assembly)
     form = DecisionForm(request.POST, auto_id=f"id_o{objection.pk}_%s")
-    if form.is_valid():
-        try:
-            objections.decide_objection(
-                objection,
-                actor=request.user,
-                upheld=form.cleaned_data["upheld"],
-                reason=form.cleaned_data["reason"],
-                corrected_area=form.cleaned_data["corrected_area"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
-        else:
-            messages.success(request, _("已记录决定。"))
-            return redirect("voting:roll_objections", page_id=assembly.pk)
+    if form.is_valid() and run_action(
+        request,
+        lambda: objections.decide_objection(
+            objection,
+            actor=request.user,
+            upheld=form.cleaned_data["upheld"],
+            reason=form.cleaned_data["reason"],
+            corrected_area=form.cleaned_data["corrected_area"],
+        ),
+        form=form,
+        success=_("已记录决定。"),
+        denied_as_message=True,
+    ):
+        return redirect("voting:roll_objections", page_id=assembly.pk)
     return roll_objections(request, page_id, forms={objection.pk: form}, status=400)
 
 
@@ -161,16 +160,16 @@ def roll_decide(request, page_id: int, objection_id: int):
 def roll_override(request, page_id: int):
     assembly = lookups.get_assembly_for_runner(request, page_id)
     form = OverrideForm(request.POST)
-    if form.is_valid():
-        try:
-            objections.override_undecided(
-                assembly, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
-        else:
-            messages.success(request, _("已记录理由；名册可以在未决异议处理完之前冻结。"))
-            return redirect("voting:roll_objections", page_id=assembly.pk)
+    if form.is_valid() and run_action(
+        request,
+        lambda: objections.override_undecided(
+            assembly, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        form=form,
+        success=_("已记录理由；名册可以在未决异议处理完之前冻结。"),
+        denied_as_message=True,
+    ):
+        return redirect("voting:roll_objections", page_id=assembly.pk)
     return roll_objections(request, page_id, override_form=form, status=400)
 
 

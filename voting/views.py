@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.community.storage import private_file_response
+from portal.views import message_form_errors, message_refusal, run_action
 from voting import actions, ledger, lookups
 from voting.choices import AssemblyState, Channel, ProxyStatus
 from voting.forms import (
@@ -28,13 +29,6 @@ from voting.forms import (
 )
 from voting.ledger.public import display_rows, public_ledger
 from voting.models import Ballot, Proxy
-
-
-def _errors_to_messages(request, error: ValidationError | PermissionDenied) -> None:
-    texts = error.messages if isinstance(error, ValidationError) else [str(error)]
-    for text in texts:
-        messages.error(request, text)
-
 
 # --- casting --------------------------------------------------------------------------------
 
@@ -62,19 +56,21 @@ def vote(request, page_id: int):
     if request.POST.get("step") != "confirm":
         context.update(summary=form.summary(), submission_key=uuid.uuid4().hex)
         return render(request, "voting/vote_confirm.html", context)
-    try:
-        result = actions.cast_ballot(
+    cast = run_action(
+        request,
+        lambda: actions.cast_ballot(
             assembly,
             voter_right.right,
             form.to_choices(),
             channel=voter_right.channel,
             cast_by=request.user,
             submission_key=request.POST.get("submission_key", "")[:64],
-        )
-    except ValidationError as error:
-        form.add_error(None, error)
+        ),
+        form=form,
+    )
+    if not cast:
         return render(request, "voting/vote.html", context)
-    if result.created:
+    if cast.value.created:
         messages.success(request, _("投票成功，请保存您的回执码。"))
     else:
         messages.info(request, _("该投票权已经投过票，以第一次提交的选票为准，本次提交未被记录。"))
@@ -97,19 +93,22 @@ def proxy_register(request, page_id: int):
     """Let an owner register a written authorisation naming an agent."""
     assembly = lookups.get_assembly(request, page_id)
     form = ProxyForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.register_proxy(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(
+            request,
+            lambda: actions.register_proxy(
                 assembly,
                 grantor=request.user,
                 agent_phone=form.cleaned_data["agent_phone"],
                 scan=form.cleaned_data["scan"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("委托已提交，业委会审核通过后受托人即可代为投票。"))
-            return HttpResponseRedirect(assembly.url)
+            ),
+            form=form,
+            success=_("委托已提交，业委会审核通过后受托人即可代为投票。"),
+        )
+    ):
+        return HttpResponseRedirect(assembly.url)
     mine = Proxy.objects.filter(assembly=assembly, grantor=request.user).select_related("agent")
     return render(
         request, "voting/proxy_form.html", {"page": assembly, "form": form, "proxies": mine}
@@ -154,20 +153,19 @@ def proxy_decide(request, page_id: int, proxy_id: int):
     proxy = get_object_or_404(Proxy, pk=proxy_id, assembly=assembly)
     form = ProxyDecisionForm(request.POST)
     if form.is_valid():
-        try:
-            actions.decide_proxy(
+        run_action(
+            request,
+            lambda: actions.decide_proxy(
                 proxy,
                 actor=request.user,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, _("已记录审核结果。"))
-        except (ValidationError, PermissionDenied) as error:
-            _errors_to_messages(request, error)
+            ),
+            success=_("已记录审核结果。"),
+            denied_as_message=True,
+        )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        message_form_errors(request, form)
     return redirect("voting:proxy_queue", page_id=assembly.pk)
 
 
@@ -179,11 +177,12 @@ def paper_entry(request, page_id: int):
     assembly = lookups.get_assembly_for_runner(request, page_id)
     form = PaperBallotForm(assembly, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def enter():
             right = lookups.get_paper_right(
                 assembly, form.cleaned_data["building"], form.cleaned_data["unit_number"]
             )
-            result = actions.enter_paper_ballot(
+            return actions.enter_paper_ballot(
                 assembly,
                 right,
                 form.to_choices(),
@@ -191,9 +190,10 @@ def paper_entry(request, page_id: int):
                 scan=form.cleaned_data["scan"],
                 submission_key=request.POST.get("submission_key", "")[:64],
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+
+        entered = run_action(request, enter, form=form)
+        if entered:
+            result = entered.value
             if result.created:
                 messages.success(
                     request,
@@ -226,11 +226,12 @@ def paper_entry(request, page_id: int):
 def paper_confirm(request, page_id: int, ballot_id: int):
     assembly = lookups.get_assembly_for_runner(request, page_id)
     ballot = get_object_or_404(Ballot, pk=ballot_id, assembly=assembly)
-    try:
-        actions.confirm_paper_ballot(ballot, actor=request.user)
-        messages.success(request, _("已核对。"))
-    except (ValidationError, PermissionDenied) as error:
-        _errors_to_messages(request, error)
+    run_action(
+        request,
+        lambda: actions.confirm_paper_ballot(ballot, actor=request.user),
+        success=_("已核对。"),
+        denied_as_message=True,
+    )
     return redirect("voting:paper_entry", page_id=assembly.pk)
 
 
@@ -305,7 +306,7 @@ def manage(request, page_id: int):
             if do != "inform" or inform_form.is_valid():
                 return redirect("voting:manage", page_id=assembly.pk)
         except (ValidationError, PermissionDenied) as error:
-            _errors_to_messages(request, error)
+            message_refusal(request, error)
     return render(
         request,
         "voting/manage.html",

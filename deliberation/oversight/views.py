@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,14 +31,9 @@ from deliberation.oversight.models import ActionItem, Decision, JointMeeting, lo
 from portal.community import membership, permissions
 from portal.community.lookups import get_estate
 from portal.community.storage import private_file_response
+from portal.views import run_action
 
 PER_PAGE = 20
-
-
-def _error_messages(request, error: ValidationError | PermissionDenied) -> None:
-    texts = error.messages if isinstance(error, ValidationError) else [str(error)]
-    for text in texts:
-        messages.error(request, text)
 
 
 # --- action items --------------------------------------------------------------------------
@@ -150,8 +143,9 @@ def item_new(request, estate_slug: str):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            item = actions.create_action_item(
+        created = run_action(
+            request,
+            lambda: actions.create_action_item(
                 estate,
                 actor=request.user,
                 title=data["title"],
@@ -160,14 +154,13 @@ def item_new(request, estate_slug: str):
                 responsible_person=data["responsible_person"],
                 due_date=data["due_date"],
                 source=decision or data.get("source_link"),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(
-                None, error.messages if isinstance(error, ValidationError) else str(error)
-            )
-        else:
-            messages.success(request, _("督办事项已设立，责任方会收到通知。"))
-            return redirect(item.get_absolute_url())
+            ),
+            form=form,
+            success=_("督办事项已设立，责任方会收到通知。"),
+            denied_as_message=True,
+        )
+        if created:
+            return redirect(created.value.get_absolute_url())
     return render(
         request,
         "oversight/action_item_form.html",
@@ -180,22 +173,20 @@ def item_new(request, estate_slug: str):
 def item_progress(request, estate_slug: str, pk: int):
     item = lookups.get_item_for_reporter(request, estate_slug, pk)
     form = ProgressForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.post_update(
-                item,
-                actor=request.user,
-                note=data["note"],
-                progress=data["progress"],
-                state=data["state"],
-                evidence=data["evidence"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _error_messages(request, error)
-        else:
-            messages.success(request, _("进展已记录。"))
-            return redirect(item.get_absolute_url())
+    if form.is_valid() and run_action(
+        request,
+        lambda: actions.post_update(
+            item,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            progress=form.cleaned_data["progress"],
+            state=form.cleaned_data["state"],
+            evidence=form.cleaned_data["evidence"],
+        ),
+        success=_("进展已记录。"),
+        denied_as_message=True,
+    ):
+        return redirect(item.get_absolute_url())
     return _render_item(request, item, progress_form=form, status=400)
 
 
@@ -205,24 +196,21 @@ def item_adjust(request, estate_slug: str, pk: int):
     """Extend the deadline or reassign; the change and its reason stay on the item."""
     item = lookups.get_item_for_adjuster(request, estate_slug, pk)
     form = AdjustForm(request.POST, item=item)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.adjust_action_item(
-                item,
-                actor=request.user,
-                reason=data["reason"],
-                due_date=data["due_date"],
-                responsible_party=data["responsible_party"],
-                responsible_person=data["responsible_person"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(
-                None, error.messages if isinstance(error, ValidationError) else str(error)
-            )
-        else:
-            messages.success(request, _("督办事项已调整。"))
-            return redirect(item.get_absolute_url())
+    if form.is_valid() and run_action(
+        request,
+        lambda: actions.adjust_action_item(
+            item,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            due_date=form.cleaned_data["due_date"],
+            responsible_party=form.cleaned_data["responsible_party"],
+            responsible_person=form.cleaned_data["responsible_person"],
+        ),
+        form=form,
+        success=_("督办事项已调整。"),
+        denied_as_message=True,
+    ):
+        return redirect(item.get_absolute_url())
     return _render_item(request, item, adjust_form=form, status=400)
 
 
@@ -264,8 +252,9 @@ def meeting_new(request, estate_slug: str):
     form = MeetingForm(request.POST or None, estate=estate)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            meeting = actions.convene_meeting(
+        convened = run_action(
+            request,
+            lambda: actions.convene_meeting(
                 estate,
                 actor=request.user,
                 title=data["title"],
@@ -274,14 +263,13 @@ def meeting_new(request, estate_slug: str):
                 participants=list(data["participants"]),
                 attendees=data["attendees"],
                 agenda=data["agenda"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(
-                None, error.messages if isinstance(error, ValidationError) else str(error)
-            )
-        else:
-            messages.success(request, _("会议已召集，参会人员会收到通知。"))
-            return redirect(meeting.get_absolute_url())
+            ),
+            form=form,
+            success=_("会议已召集，参会人员会收到通知。"),
+            denied_as_message=True,
+        )
+        if convened:
+            return redirect(convened.value.get_absolute_url())
     return render(request, "oversight/joint_meeting_form.html", {"estate": estate, "form": form})
 
 
@@ -347,17 +335,16 @@ def meeting_detail(request, estate_slug: str, pk: int):
     return render(request, "oversight/joint_meeting.html", _meeting_context(request, meeting))
 
 
-def _run_step(request, meeting: JointMeeting, form_name: str, form, step) -> Any:
+def _run_step(request, meeting: JointMeeting, form_name: str, form, step, success: str) -> Any:
     """Validate a form, run the action, and go back to the meeting (or show the errors)."""
-    if form.is_valid():
-        try:
-            step(form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(
-                None, error.messages if isinstance(error, ValidationError) else str(error)
-            )
-        else:
-            return redirect(meeting.get_absolute_url())
+    if form.is_valid() and run_action(
+        request,
+        lambda: step(form.cleaned_data),
+        form=form,
+        success=success,
+        denied_as_message=True,
+    ):
+        return redirect(meeting.get_absolute_url())
     context = _meeting_context(request, meeting, **{form_name: form})
     return render(request, "oversight/joint_meeting.html", context, status=400)
 
@@ -366,43 +353,47 @@ def _run_step(request, meeting: JointMeeting, form_name: str, form, step) -> Any
 @require_POST
 def meeting_minutes(request, estate_slug: str, pk: int):
     meeting = lookups.get_meeting_for_convener(request, estate_slug, pk)
-
-    def step(data):
-        actions.record_minutes(meeting, actor=request.user, text=data["text"])
-        messages.success(request, _("会议纪要已保存，可以继续记录会议决定。"))
-
-    return _run_step(request, meeting, "minutes_form", MinutesForm(request.POST), step)
+    return _run_step(
+        request,
+        meeting,
+        "minutes_form",
+        MinutesForm(request.POST),
+        lambda data: actions.record_minutes(meeting, actor=request.user, text=data["text"]),
+        _("会议纪要已保存，可以继续记录会议决定。"),
+    )
 
 
 @login_required
 @require_POST
 def meeting_reschedule(request, estate_slug: str, pk: int):
     meeting = lookups.get_meeting_for_convener(request, estate_slug, pk)
-
-    def step(data):
-        actions.reschedule_meeting(
+    return _run_step(
+        request,
+        meeting,
+        "reschedule_form",
+        RescheduleForm(request.POST),
+        lambda data: actions.reschedule_meeting(
             meeting,
             actor=request.user,
             starts_at=data["starts_at"],
             place=data["place"],
             reason=data["reason"],
-        )
-        messages.success(request, _("会议已改期，参会人员会收到通知。"))
-
-    return _run_step(request, meeting, "reschedule_form", RescheduleForm(request.POST), step)
+        ),
+        _("会议已改期，参会人员会收到通知。"),
+    )
 
 
 @login_required
 @require_POST
 def meeting_cancel(request, estate_slug: str, pk: int):
     meeting = lookups.get_meeting_for_convener(request, estate_slug, pk)
-
-    def step(data):
-        actions.cancel_meeting(meeting, actor=request.user, reason=data["reason"])
-        messages.success(request, _("会议已取消，参会人员会收到通知。"))
-
     return _run_step(
-        request, meeting, "cancel_form", CancelForm(request.POST, prefix="cancel"), step
+        request,
+        meeting,
+        "cancel_form",
+        CancelForm(request.POST, prefix="cancel"),
+        lambda data: actions.cancel_meeting(meeting, actor=request.user, reason=data["reason"]),
+        _("会议已取消，参会人员会收到通知。"),
     )
 
 
@@ -410,40 +401,42 @@ def meeting_cancel(request, estate_slug: str, pk: int):
 @require_POST
 def meeting_agenda(request, estate_slug: str, pk: int):
     meeting = lookups.get_meeting_for_convener(request, estate_slug, pk)
-
-    def step(data):
-        actions.add_agenda_item(
+    return _run_step(
+        request,
+        meeting,
+        "agenda_form",
+        AgendaItemForm(request.POST, estate=meeting.estate),
+        lambda data: actions.add_agenda_item(
             meeting, actions.AgendaEntry(title=data["title"], link=data["link"]), actor=request.user
-        )
-        messages.success(request, _("议程已添加。"))
-
-    form = AgendaItemForm(request.POST, estate=meeting.estate)
-    return _run_step(request, meeting, "agenda_form", form, step)
+        ),
+        _("议程已添加。"),
+    )
 
 
 @login_required
 @require_POST
 def meeting_decision(request, estate_slug: str, pk: int):
     meeting = lookups.get_meeting_for_convener(request, estate_slug, pk)
-
-    def step(data):
-        actions.add_decision(
+    return _run_step(
+        request,
+        meeting,
+        "decision_form",
+        DecisionForm(request.POST, meeting=meeting),
+        lambda data: actions.add_decision(
             meeting, actor=request.user, text=data["text"], agenda_item=data["agenda_item"]
-        )
-        messages.success(request, _("会议决定已记录。"))
-
-    form = DecisionForm(request.POST, meeting=meeting)
-    return _run_step(request, meeting, "decision_form", form, step)
+        ),
+        _("会议决定已记录。"),
+    )
 
 
 @login_required
 @require_POST
 def meeting_publish(request, estate_slug: str, pk: int):
     meeting = lookups.get_meeting_for_convener(request, estate_slug, pk)
-    try:
-        actions.publish_minutes(meeting, actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        _error_messages(request, error)
-    else:
-        messages.success(request, _("会议纪要已公开，本小区成员均可查看。"))
+    run_action(
+        request,
+        lambda: actions.publish_minutes(meeting, actor=request.user),
+        success=_("会议纪要已公开，本小区成员均可查看。"),
+        denied_as_message=True,
+    )
     return redirect(meeting.get_absolute_url())

@@ -33,6 +33,7 @@ from portal.community.models import (
     Role,
     Unit,
 )
+from portal.views import run_action
 
 CLOSE_CODE_SESSION_KEY = "gongzhi_close_account_code"
 CLOSE_CODE_TTL = timedelta(minutes=10)
@@ -159,21 +160,24 @@ def claim_new(request):
     if request.GET.get("kind") in MembershipClaim.Kind.values:
         initial["kind"] = request.GET["kind"]
     form = ClaimForm(request.POST or None, request.FILES or None, estate=estate, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.submit_claim(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(
+            request,
+            lambda: actions.submit_claim(
                 request.user,
                 unit=form.cleaned_data["unit"],
                 kind=form.cleaned_data["kind"],
                 claimant_name=form.cleaned_data["claimant_name"],
                 note=form.cleaned_data["note"],
                 evidence=form.cleaned_data["evidence"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("申请已提交，业委会或物业审核后会通知您。"))
-            return redirect("accounts:profile")
+            ),
+            form=form,
+            success=_("申请已提交，业委会或物业审核后会通知您。"),
+        )
+    ):
+        return redirect("accounts:profile")
     return render(request, "accounts/claim_form.html", {"form": form, "estate": estate})
 
 

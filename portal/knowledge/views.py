@@ -13,6 +13,7 @@ from portal.home.visibility import may_view_page
 from portal.knowledge import actions
 from portal.knowledge.forms import FeedbackForm
 from portal.knowledge.models import ArticlePage, FAQPage
+from portal.views import message_form_errors
 
 
 def district_guides(request):
@@ -45,7 +46,5 @@ def feedback(request, page_id: int):
         actions.record_feedback(page, request.user, **form.cleaned_data)
         messages.success(request, _("谢谢您的反馈！"))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        message_form_errors(request, form)
     return redirect(page.url + "#feedback")

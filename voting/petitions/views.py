@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,18 +13,13 @@ from django.views.decorators.http import require_POST
 from portal.community import permissions
 from portal.community.lookups import get_estate
 from portal.community.storage import private_file_response
+from portal.views import run_action
 from voting import petition_rules
 from voting.petitions import actions, counting, lookups
 from voting.petitions.choices import PetitionState
 from voting.petitions.forms import AnnouncedMeetingForm, PaperSignatureForm, PetitionForm
 from voting.petitions.models import Petition, PetitionSignature
 from voting.rules import as_percent
-
-
-def _error_messages(request, error: ValidationError | PermissionDenied) -> None:
-    texts = error.messages if isinstance(error, ValidationError) else [str(error)]
-    for text in texts:
-        messages.error(request, text)
 
 
 def _bar(part, whole, threshold) -> dict:
@@ -75,13 +69,15 @@ def petition_new(request, estate_slug: str):
     estate = get_estate(request, estate_slug, action="petition")
     form = PetitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            petition = actions.open_petition(estate, actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
-        else:
-            messages.success(request, _("提议已发起，您的签名已计入。请邀请其他业主签名。"))
-            return redirect(petition.get_absolute_url())
+        opened = run_action(
+            request,
+            lambda: actions.open_petition(estate, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=_("提议已发起，您的签名已计入。请邀请其他业主签名。"),
+            denied_as_message=True,
+        )
+        if opened:
+            return redirect(opened.value.get_absolute_url())
     return render(
         request,
         "petitions/petition_form.html",
@@ -142,36 +138,36 @@ def petition_detail(
 @require_POST
 def petition_sign(request, estate_slug: str, pk: int):
     petition = lookups.get_petition(request, estate_slug, pk)
-    try:
-        actions.sign_petition(petition, actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        _error_messages(request, error)
-    else:
-        messages.success(request, _("您的签名已计入。"))
+    run_action(
+        request,
+        lambda: actions.sign_petition(petition, actor=request.user),
+        success=_("您的签名已计入。"),
+        denied_as_message=True,
+    )
     return redirect(petition.get_absolute_url())
 
 
 @require_POST
 def petition_unsign(request, estate_slug: str, pk: int):
     petition = lookups.get_petition(request, estate_slug, pk)
-    try:
-        actions.withdraw_signature(petition, actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        _error_messages(request, error)
-    else:
-        messages.success(request, _("您的签名已撤回。撤回后不能再次签名。"))
+    run_action(
+        request,
+        lambda: actions.withdraw_signature(petition, actor=request.user),
+        success=_("您的签名已撤回。撤回后不能再次签名。"),
+        denied_as_message=True,
+    )
     return redirect(petition.get_absolute_url())
 
 
 @require_POST
 def petition_withdraw(request, estate_slug: str, pk: int):
     petition = lookups.get_petition(request, estate_slug, pk)
-    try:
-        actions.withdraw_petition(petition, actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        _error_messages(request, error)
-    else:
-        messages.success(request, _("提议已撤回。"))
+    run_action(
+        request,
+        lambda: actions.withdraw_petition(petition, actor=request.user),
+        success=_("提议已撤回。"),
+        denied_as_message=True,
+    )
     return redirect(petition.get_absolute_url())
 
 
@@ -181,19 +177,19 @@ def petition_paper(request, estate_slug: str, pk: int):
     if not permissions.may(request.user, "enter_paper_petitions", petition.estate):
         raise PermissionDenied
     form = PaperSignatureForm(request.POST, request.FILES, estate=petition.estate)
-    if form.is_valid():
-        try:
-            actions.enter_paper_signature(
-                petition,
-                actor=request.user,
-                identity=form.cleaned_data["identity"],
-                scan=form.cleaned_data["scan"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
-        else:
-            messages.success(request, _("书面提议已录入。"))
-            return redirect(petition.get_absolute_url())
+    if form.is_valid() and run_action(
+        request,
+        lambda: actions.enter_paper_signature(
+            petition,
+            actor=request.user,
+            identity=form.cleaned_data["identity"],
+            scan=form.cleaned_data["scan"],
+        ),
+        form=form,
+        success=_("书面提议已录入。"),
+        denied_as_message=True,
+    ):
+        return redirect(petition.get_absolute_url())
     return petition_detail(request, estate_slug, pk, paper_form=form, status=400)
 
 
@@ -203,16 +199,16 @@ def petition_meeting(request, estate_slug: str, pk: int):
     if not permissions.may(request.user, "enter_paper_petitions", petition.estate):
         raise PermissionDenied
     form = AnnouncedMeetingForm(request.POST, estate=petition.estate)
-    if form.is_valid():
-        try:
-            actions.record_meeting_announced(
-                petition, actor=request.user, assembly=form.cleaned_data["assembly"]
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
-        else:
-            messages.success(request, _("已登记召集的临时会议。"))
-            return redirect(petition.get_absolute_url())
+    if form.is_valid() and run_action(
+        request,
+        lambda: actions.record_meeting_announced(
+            petition, actor=request.user, assembly=form.cleaned_data["assembly"]
+        ),
+        form=form,
+        success=_("已登记召集的临时会议。"),
+        denied_as_message=True,
+    ):
+        return redirect(petition.get_absolute_url())
     return petition_detail(request, estate_slug, pk, meeting_form=form, status=400)
 
 
