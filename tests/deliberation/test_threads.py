@@ -299,3 +299,16 @@ def test_a_page_shows_its_discussion_to_members_only(client, estate_a, owner, ou
     client.force_login(outsider)
     page = client.get(notice.url).content.decode()
     assert "停水到几点" not in page
+
+
+def test_the_page_2_link_keeps_the_filters(client, settings, estate_a, owner, tenant, topic):
+    settings.DELIBERATION_POST_RATE_LIMIT = (1000, 600)
+    for i in range(21):
+        report_issue(estate_a, tenant, title=f"问题 {i}")
+    client.force_login(tenant)
+    first = client.get(list_url(estate_a), {"kind": "issue", "show": "mine"}).content.decode()
+    assert 'href="?kind=issue&amp;show=mine&amp;page=2" rel="next"' in first
+    second = client.get(list_url(estate_a), {"kind": "issue", "show": "mine", "page": 2})
+    html = second.content.decode()
+    assert 'href="?kind=issue&amp;show=mine&amp;page=1" rel="prev"' in html
+    assert html.count('class="dlb-thread"') == 1 and "快递柜" not in html
