@@ -1,25 +1,28 @@
 """Views of the consultations app, served as routes of the page (so page visibility applies
-first). Thin: read input, ask the permissions module, call an action, render."""
+first). Thin: read the form (consultations/forms.py), ask the permissions module, call an
+action, render."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from consultations import actions
 from consultations import results as figures_of
 from consultations.answers import opinion_field_name
 from consultations.choices import SCALE_MIN, Handling, QuestionKind
+from consultations.forms import HandlingForm, ResponseForm
 from consultations.models import ConsultationPage, Opinion, Response, ResponseReport
 from portal.community import permissions
 from portal.community.lookups import LoginRequired
 from portal.spreadsheets import csv_response, xlsx_response
+from portal.views import run_action
 
 ROUTES = ("respond", "results", "results_csv", "results_xlsx", "handling", "report")
 
@@ -54,37 +57,10 @@ def _common(request, consultation: ConsultationPage) -> dict[str, Any]:
     }
 
 
-def _saved_values(response: Response | None) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """Return a saved response as the form's values: {field: [values]}, {anchor: text}."""
-    if response is None:
-        return {}, {}
-    values: dict[str, list[str]] = {}
-    for answer in response.answers.all():
-        value = answer.choice or answer.scale or answer.text
-        values.setdefault(f"q{answer.question_id}", []).append(str(value))
-    opinions = {o.section_anchor: editable_text(o.body) for o in response.opinions.all()}
-    return values, opinions
+def consultation_detail(request, consultation: ConsultationPage, *, form=None):
+    """Show the draft, the questionnaire (or the reader's saved response) and the links.
 
-
-def editable_text(html: str) -> str:
-    """Return stored opinion HTML as the text its author typed (line breaks kept)."""
-    from themes.sanitiser import plain_text
-
-    for tag in ("<br>", "<br/>", "<br />", "</p>"):
-        html = html.replace(tag, tag + "\n")
-    return plain_text(html)
-
-
-def _posted(request, consultation: ConsultationPage, questions, sections):
-    answers = {q.pk: request.POST.getlist(q.field_name) for q in questions}
-    opinions = {s.anchor: request.POST.get(f"opinion-{s.anchor}", "") for s in sections}
-    opinions[""] = request.POST.get("opinion-overall", "")
-    values = {q.field_name: answers[q.pk] for q in questions}
-    return answers, opinions, values
-
-
-def consultation_detail(request, consultation: ConsultationPage, *, overrides=None):
-    """Show the draft, the questionnaire (or the reader's saved response) and the links."""
+    With a refused `form`, show it again: what was typed, each problem beside its field."""
     user = request.user
     questions = list(consultation.questions.all())
     sections = list(consultation.sections.all())
@@ -95,34 +71,34 @@ def consultation_detail(request, consultation: ConsultationPage, *, overrides=No
             .prefetch_related("answers", "opinions")
             .first()
         )
-    values, opinion_texts = _saved_values(response)
+    if form is None:
+        form = ResponseForm(
+            questions=questions, sections=sections, initial=ResponseForm.initial_from(response)
+        )
     refusal = actions.refusal(user, consultation) if permissions.is_authenticated(user) else None
     context: dict[str, Any] = _common(request, consultation)
     my_opinions = []
     if response is not None and context["report"] is not None:
         my_opinions = list(response.opinions.all())
+    errors = form.errors if form.is_bound else {}
+    for question in questions:
+        question.chosen = form.chosen(question)
+        question.errors = errors.get(question.field_name, [])
+    for section in sections:
+        section.opinion_text = form.opinion_text(section.anchor)
+        section.errors = errors.get(opinion_field_name(section.anchor), [])
     context |= {
+        "form": form,
         "questions": questions,
         "sections": sections,
         "response": response,
-        "values": values,
-        "opinion_texts": opinion_texts,
         "refusal": refusal,
         "may_respond": permissions.is_authenticated(user) and refusal is None,
         "my_opinions": my_opinions,
-        "field_errors": {},
+        "overall_text": form.opinion_text(""),
+        "overall_errors": errors.get(opinion_field_name(""), []),
+        "error_items": _error_items(errors, questions),
     }
-    context.update(overrides or {})
-    field_errors: dict[str, list[str]] = context["field_errors"]
-    for question in questions:
-        question.chosen = context["values"].get(question.field_name, [])
-        question.errors = field_errors.get(question.field_name, [])
-    for section in sections:
-        section.opinion_text = context["opinion_texts"].get(section.anchor, "")
-        section.errors = field_errors.get(opinion_field_name(section.anchor), [])
-    context["overall_text"] = context["opinion_texts"].get("", "")
-    context["overall_errors"] = field_errors.get(opinion_field_name(""), [])
-    context["error_items"] = _error_items(field_errors, questions)
     return consultation.render(request, context_overrides=context)
 
 
@@ -146,37 +122,32 @@ def _error_items(field_errors: dict[str, list[str]], questions) -> list[tuple[st
     ]
 
 
+@require_POST
 def respond(request, consultation: ConsultationPage):
-    """Save the reader's response (POST); on a refusal show the form again with every error."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    """Save the reader's response; on a refusal show the form again with every error."""
     if not request.user.is_authenticated:
         raise LoginRequired
-    questions = list(consultation.questions.all())
-    sections = list(consultation.sections.all())
-    answers, opinions, values = _posted(request, consultation, questions, sections)
-    try:
-        response = actions.submit_response(
-            consultation, request.user, answers=answers, opinions=opinions
-        )
-    except ValidationError as error:
-        page = consultation_detail(
-            request,
-            consultation,
-            overrides={
-                "field_errors": error.message_dict
-                if hasattr(error, "error_dict")
-                else {NON_FIELD_ERRORS: error.messages},
-                "values": values,
-                "opinion_texts": {k: v for k, v in opinions.items() if v},
-            },
-        )
+    form = ResponseForm(
+        request.POST,
+        questions=list(consultation.questions.all()),
+        sections=list(consultation.sections.all()),
+    )
+    saved = form.is_valid() and run_action(
+        request,
+        lambda: actions.submit_response(
+            consultation, request.user, answers=form.answers(), opinions=form.opinions()
+        ),
+        form=form,
+        success=lambda response: (
+            _("您的意见已更新。截止前您仍可修改。")
+            if response.edit_count
+            else _("感谢参与！您的意见已提交，截止前可以修改。")
+        ),
+    )
+    if not saved:
+        page = consultation_detail(request, consultation, form=form)
         page.status_code = 400
         return page
-    if response.edit_count:
-        messages.success(request, _("您的意见已更新。截止前您仍可修改。"))
-    else:
-        messages.success(request, _("感谢参与！您的意见已提交，截止前可以修改。"))
     return redirect(consultation.url + "#my-response")
 
 
@@ -260,44 +231,37 @@ def results_export(request, consultation: ConsultationPage, *, fmt: str):
 def handling(request, consultation: ConsultationPage):
     """The committee marks every opinion (POST saves, all or nothing) and publishes the report."""
     _require_manager(request, consultation)
-    errors: dict[str, list[str]] = {}
-    posted: dict[int, tuple[str, str]] = {}
-    if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("opinion") if v.isdigit()]
-        posted = {
-            pk: (request.POST.get(f"handling-{pk}", ""), request.POST.get(f"reason-{pk}", ""))
-            for pk in ids
-        }
-        try:
-            changed = actions.save_handling(
+    form = HandlingForm.posted(request.POST) if request.method == "POST" else None
+    if form is not None and form.is_valid():
+        publish = "publish" in request.POST
+        saved = run_action(
+            request,
+            lambda: actions.save_handling(
                 consultation,
-                posted,
+                form.marks(),
                 actor=request.user,
-                publish="publish" in request.POST,
-                summary=request.POST.get("summary", ""),
-            )
-        except ValidationError as error:
-            errors = (
-                error.message_dict
-                if hasattr(error, "error_dict")
-                else {NON_FIELD_ERRORS: error.messages}
-            )
-        else:
-            if "publish" in request.POST:
-                messages.success(request, _("采纳情况已发布，参与人将收到各自意见的处理结果。"))
-                return redirect(consultation.subpage_url("report"))
-            messages.success(request, _("已保存 %(n)d 条处理结果。") % {"n": changed})
-            return redirect(consultation.subpage_url("handling"))
+                publish=publish,
+                summary=form.cleaned_data["summary"],
+            ),
+            form=form,
+            success=lambda changed: (
+                _("采纳情况已发布，参与人将收到各自意见的处理结果。")
+                if publish
+                else _("已保存 %(n)d 条处理结果。") % {"n": changed}
+            ),
+        )
+        if saved:
+            return redirect(consultation.subpage_url("report" if publish else "handling"))
     labels = figures_of.participant_labels(consultation, show_names=True)
     groups = figures_of.opinions_by_section(consultation, list(consultation.sections.all()), labels)
     for group in groups:
         for opinion in group.opinions:
-            if opinion.pk in posted:
-                opinion.handling, opinion.reason = posted[opinion.pk]
-            opinion.errors = errors.get(f"handling-{opinion.pk}", []) + errors.get(
-                f"reason-{opinion.pk}", []
-            )
-    return _render_handling(request, consultation, groups, errors, posted)
+            opinion.errors = []
+            if form is not None and opinion.pk in form.opinion_ids:
+                opinion.handling = form[f"handling-{opinion.pk}"].value() or ""
+                opinion.reason = form[f"reason-{opinion.pk}"].value() or ""
+                opinion.errors = form.errors_of(opinion.pk)
+    return _render_handling(request, consultation, groups, form)
 
 
 def _handling_anchor(field: str) -> str:
@@ -307,7 +271,8 @@ def _handling_anchor(field: str) -> str:
     return f"{field}-1" if field.startswith("handling-") else field
 
 
-def _render_handling(request, consultation, groups, errors, posted):
+def _render_handling(request, consultation, groups, form: HandlingForm | None):
+    errors = form.errors if form is not None else {}
     response = consultation.render(
         request,
         template="consultations/consultation_handling.html",
@@ -322,7 +287,7 @@ def _render_handling(request, consultation, groups, errors, posted):
                 for message in messages
             ],
             "unmarked": actions.unmarked_count(consultation),
-            "summary": request.POST.get("summary", "") if request.method == "POST" else "",
+            "summary": (form["summary"].value() or "") if form is not None else "",
         },
     )
     if errors:
