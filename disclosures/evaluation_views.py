@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +16,7 @@ from disclosures.lookups import get_evaluation
 from disclosures.models import EvaluationResponse, ImprovementItem, ServiceEvaluation
 from portal.community import permissions
 from portal.community.lookups import get_estate
-from portal.views import message_form_errors, refusal_texts, run_action
+from portal.views import message_form_errors, run_action
 
 
 def _issue_figures(evaluation: ServiceEvaluation):
@@ -101,15 +99,15 @@ def index(request, estate_slug: str):
 def open_evaluation(request, estate_slug: str):
     estate = get_estate(request, estate_slug, action="review_disclosures")
     form = OpenEvaluationForm(request.POST)
-    problems = []
     if form.is_valid():
-        try:
-            evaluation = evaluations.open_evaluation(estate, request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            problems = [("", m) for m in exc.messages]
-        else:
-            messages.success(request, _("已发起满意度测评。"))
-            return redirect("disclosures:evaluation", estate.slug, evaluation.pk)
+        opened = run_action(
+            request,
+            lambda: evaluations.open_evaluation(estate, request.user, **form.cleaned_data),
+            form=form,
+            success=_("已发起满意度测评。"),
+        )
+        if opened:
+            return redirect("disclosures:evaluation", estate.slug, opened.value.pk)
     items = list(ServiceEvaluation.objects.filter(estate=estate))
     return render(
         request,
@@ -119,7 +117,6 @@ def open_evaluation(request, estate_slug: str):
             "evaluations": items,
             "may_open": True,
             "open_form": form,
-            "problems": problems,
         },
         status=422,
     )
@@ -136,21 +133,21 @@ def detail(request, estate_slug: str, pk: int):
         and EvaluationResponse.objects.filter(evaluation=evaluation, identity=head).exists()
     )
     form = EvaluationForm(request.POST or None)
-    problems = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            evaluations.respond(
+        if run_action(
+            request,
+            lambda: evaluations.respond(
                 evaluation,
                 request.user,
                 scores={a: data[f"score_{a}"] for a in evaluations.ServiceArea.values},
                 comments={a: data[f"comment_{a}"] for a in evaluations.ServiceArea.values},
                 comment=data["comment"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            problems = [("", m) for m in refusal_texts(exc)]
-        else:
-            messages.success(request, _("感谢参与，您的测评已提交。"))
+            ),
+            form=form,
+            success=_("感谢参与，您的测评已提交。"),
+            denied_as_message=True,
+        ):
             return redirect("disclosures:evaluation", estate.slug, evaluation.pk)
     show_results = (
         bool(evaluation.published_at)
@@ -167,7 +164,6 @@ def detail(request, estate_slug: str, pk: int):
         "overall": _overall_row(results) if results else None,
         "issue_text": _issue_text(issue_figures),
         "form": form,
-        "problems": problems,
         "may_answer": bool(head) and not answered and evaluation.is_open(),
         "answered": answered,
         "is_owner": bool(head),
@@ -186,7 +182,7 @@ def detail(request, estate_slug: str, pk: int):
         request,
         "disclosures/evaluation.html",
         context,
-        status=422 if (problems or form.errors) else 200,
+        status=422 if form.errors else 200,
     )
 
 

@@ -46,27 +46,24 @@ def template_download(request, estate_slug: str):
 def import_view(request, estate_slug: str):
     estate = get_estate(request, estate_slug, action="enter_disclosures")
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            disclosure = actions.import_disclosure(
-                estate, request.user, upload, file_name=upload.name
-            )
-        except ValidationError as exc:
-            problems = _errors(exc)
-        else:
-            messages.success(
-                request,
+        imported = run_action(
+            request,
+            lambda: actions.import_disclosure(estate, request.user, upload, file_name=upload.name),
+            form=form,
+            success=lambda disclosure: (
                 _("已导入 %(period)s 的信息公开草稿，请核对后提交业委会审核。")
-                % {"period": disclosure.period_label},
-            )
-            return redirect("disclosures:detail", estate.slug, disclosure.pk)
+                % {"period": disclosure.period_label}
+            ),
+        )
+        if imported:
+            return redirect("disclosures:detail", estate.slug, imported.value.pk)
     return render(
         request,
         "disclosures/import.html",
-        {"estate": estate, "form": form, "problems": problems},
-        status=422 if problems else 200,
+        {"estate": estate, "form": form},
+        status=422 if form.errors else 200,
     )
 
 
@@ -97,7 +94,6 @@ def submit(request, estate_slug: str, pk: int):
 def review(request, estate_slug: str, pk: int):
     disclosure = get_disclosure(request, estate_slug, pk, action="review_disclosures")
     form = None
-    problems: list[tuple[str, str]] = []
     if request.method == "POST":
         if "confirm_rest" in request.POST:
             for line in disclosure.lines.filter(review__isnull=True):
@@ -109,25 +105,25 @@ def review(request, estate_slug: str, pk: int):
             line = get_object_or_404(
                 DisclosureLine, disclosure=disclosure, pk=form.cleaned_data["line"]
             )
-            try:
-                actions.review_line(
+            if run_action(
+                request,
+                lambda: actions.review_line(
                     line,
                     request.user,
                     decision=form.cleaned_data["decision"],
                     reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                problems = _errors(exc)
-            else:
-                messages.success(request, _("已记录对“%(item)s”的审核。") % {"item": line.label})
+                ),
+                form=form,
+                success=_("已记录对“%(item)s”的审核。") % {"item": line.label},
+            ):
                 return redirect(f"{request.path}#line-{line.pk}")
     context = presentation.review_page(disclosure)
-    context.update({"form": form, "problems": problems, "reason_form": ReasonForm()})
+    context.update({"form": form, "reason_form": ReasonForm()})
     return render(
         request,
         "disclosures/review.html",
         context,
-        status=422 if (problems or (form and form.errors)) else 200,
+        status=422 if (form and form.errors) else 200,
     )
 
 
