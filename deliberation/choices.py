@@ -92,6 +92,15 @@ class DeadlineStatus(models.TextChoices):
     MISSED = "missed", _("已逾期")
     WAITING = "waiting", _("未到期")
 
+    # Properties, not members: templates ask `status.is_missed` of the computed status.
+    @property
+    def is_late(self) -> bool:
+        return self == DeadlineStatus.LATE
+
+    @property
+    def is_missed(self) -> bool:
+        return self == DeadlineStatus.MISSED
+
 
 # An issue report the responsible party still has to act on.
 OPEN_ISSUE_STATES = (ThreadState.PENDING, ThreadState.IN_PROGRESS)

@@ -193,6 +193,10 @@ class Proposal(models.Model):
         return self.status in ProposalStatus.answered()
 
     @property
+    def is_referred(self) -> bool:
+        return self.status == ProposalStatus.REFERRED
+
+    @property
     def answer_kind(self) -> str:
         return self.status if self.is_answered else ""
 

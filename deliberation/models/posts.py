@@ -84,6 +84,16 @@ class Post(models.Model):
         return self.status == PostStatus.PUBLISHED
 
     @property
+    def is_hidden(self) -> bool:
+        """Hidden by a moderator: a placeholder shows, the text only to those who may read it."""
+        return self.status == PostStatus.HIDDEN
+
+    @property
+    def is_deleted(self) -> bool:
+        """Deleted by its author: a tombstone shows in its place."""
+        return self.status == PostStatus.DELETED
+
+    @property
     def is_official(self) -> bool:
         return bool(self.official_party)
 

@@ -203,6 +203,20 @@ class Thread(models.Model):
         return self.kind == ThreadKind.ISSUE
 
     @property
+    def awaits_resolution(self) -> bool:
+        """An issue report not yet marked resolved (待响应 or 处理中)."""
+        return self.state in OPEN_ISSUE_STATES
+
+    @property
+    def is_resolved(self) -> bool:
+        """Marked resolved by the responsible party, waiting for the reporter's confirmation."""
+        return self.state == ThreadState.RESOLVED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == ThreadState.CLOSED
+
+    @property
     def shown_title(self) -> str:
         """Return the title as readers may see it (a placeholder while it is withheld)."""
         from deliberation.visibility import shown_title

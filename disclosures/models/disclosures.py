@@ -179,6 +179,16 @@ class Disclosure(ClusterableModel):
     def is_published(self) -> bool:
         return self.state == DisclosureState.PUBLISHED
 
+    @property
+    def is_draft(self) -> bool:
+        """With the property company, which may still edit and submit it."""
+        return self.state == DisclosureState.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        """Waiting for the committee's line-by-line review."""
+        return self.state == DisclosureState.SUBMITTED
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk and not self._state.adding:
             stored = (

@@ -9,16 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from portal.community import membership, permissions
 from portal.community.choices import Visibility
@@ -29,6 +28,7 @@ from portal.notices import actions, scope
 from portal.notices.choices import Issuer, NoticeCategory, TimeState
 from portal.notices.models import Acknowledgement, NoticePage
 from portal.spreadsheets import csv_response
+from portal.views import run_action
 
 
 class NoticeFilterForm(forms.Form):
@@ -98,28 +98,31 @@ def index_context(request, index: Any) -> dict[str, Any]:
         )
     now = timezone.now()
     for notice in items:
-        notice.read_state = _read_state(notice, read_ids, my_buildings, now)
+        notice.acknowledged_by_me = notice.requires_acknowledgement and notice.pk in read_ids
+        notice.awaits_my_acknowledgement = _awaits_acknowledgement(
+            notice, read_ids, my_buildings, now
+        )
     return {"filter_form": form, "items": page_obj, "notices": items}
 
 
-def _read_state(notice: NoticePage, read_ids: set[int], my_buildings: set[int], now) -> str:
-    """Return "read", "pending" (in scope, not yet acknowledged, still open) or ""."""
-    if not notice.requires_acknowledgement:
-        return ""
-    if notice.pk in read_ids:
-        return "read"
+def _awaits_acknowledgement(
+    notice: NoticePage, read_ids: set[int], my_buildings: set[int], now
+) -> bool:
+    """Return whether the reader should still acknowledge the notice: it asks for it, one of
+    their buildings is in its scope, they have not acknowledged it, and it has not expired."""
+    if not notice.requires_acknowledgement or notice.pk in read_ids:
+        return False
     scoped = {b.pk for b in notice.buildings.all()}
     in_scope = bool(my_buildings) and (not scoped or bool(scoped & my_buildings))
-    if in_scope and notice.time_state(now) != TimeState.EXPIRED:
-        return "pending"
-    return ""
+    return in_scope and notice.time_state(now) != TimeState.EXPIRED
 
 
 def notice_detail(request, notice: NoticePage):
     """Show the notice with the reader's acknowledgement state and, for staff, the report link."""
     user = request.user
     estate = notice.page_estate
-    context: dict[str, Any] = {"time_state": notice.time_state()}
+    time_state = notice.time_state()
+    context: dict[str, Any] = {"time_state": time_state, "expired": time_state == TimeState.EXPIRED}
     acknowledgement = None
     unit = None
     if notice.pk and notice.requires_acknowledgement and permissions.is_authenticated(user):
@@ -129,7 +132,7 @@ def notice_detail(request, notice: NoticePage):
     context.update(
         acknowledgement=acknowledgement,
         ack_unit=unit,
-        may_acknowledge=bool(unit and notice.live and context["time_state"] != TimeState.EXPIRED),
+        may_acknowledge=bool(unit and notice.live and not context["expired"]),
         may_see_report=bool(notice.pk and estate and permissions.may(user, "edit_content", estate)),
         subpage_urls=_subpage_urls(notice),
     )
@@ -146,18 +149,16 @@ def _subpage_urls(notice: NoticePage) -> dict[str, str]:
     }
 
 
+@require_POST
 def acknowledge(request, notice: NoticePage):
     """Record the reader's "已阅" (POST) and return to the notice with a message."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     if not request.user.is_authenticated:
         raise LoginRequired
-    try:
-        actions.acknowledge(notice, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("已确认。感谢您的阅读！"))
+    run_action(
+        request,
+        lambda: actions.acknowledge(notice, request.user),
+        success=_("已确认。感谢您的阅读！"),
+    )
     return redirect(notice.url)
 
 

@@ -305,6 +305,25 @@ class AssemblyPage(VisibilityMixin, Page):
     def is_frozen(self) -> bool:
         return self.state != AssemblyState.DRAFT
 
+    @property
+    def is_draft(self) -> bool:
+        """Still being prepared: nothing is announced, the motions may change."""
+        return self.state == AssemblyState.DRAFT
+
+    @property
+    def is_announced(self) -> bool:
+        """Announced, voting not yet open: the roll is on display for objections."""
+        return self.state == AssemblyState.ANNOUNCED
+
+    @property
+    def is_open(self) -> bool:
+        """Voting has been opened (ballots count only inside the window: is_voting_window)."""
+        return self.state == AssemblyState.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == AssemblyState.CLOSED
+
     def is_voting_window(self, at=None) -> bool:
         """Return whether ballots may be cast at this moment."""
         at = at or timezone.now()

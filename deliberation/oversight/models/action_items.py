@@ -158,6 +158,14 @@ class ActionItem(models.Model):
     def is_overdue(self) -> bool:
         return self.status == ActionStatus.OVERDUE
 
+    @property
+    def is_done(self) -> bool:
+        return self.status == ActionStatus.DONE
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status == ActionStatus.IN_PROGRESS
+
     def days_overdue(self, today: date) -> int | None:
         """Return how many days past its due date the item is on `today` (Beijing), or None
         when it is not overdue (done, or not yet past due: due today is 0 days, not late)."""

@@ -96,6 +96,15 @@ class JointMeeting(models.Model):
     def minutes_published(self) -> bool:
         return self.state == MeetingState.PUBLISHED
 
+    @property
+    def is_held(self) -> bool:
+        """Held, its minutes recorded but not yet published."""
+        return self.state == MeetingState.HELD
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == MeetingState.CANCELLED
+
 
 class MeetingParticipant(models.Model):
     """One person at the meeting: a user with their party, or a name typed in (no account)."""

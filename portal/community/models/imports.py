@@ -62,6 +62,10 @@ class RegisterImportJob(models.Model):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
     @property
+    def succeeded(self) -> bool:
+        return self.status == self.Status.SUCCEEDED
+
+    @property
     def percent(self) -> int:
         """Return progress as a whole percentage (100 once finished)."""
         if self.is_finished:

@@ -159,6 +159,10 @@ class MembershipClaim(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.unit}"
 
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ClaimStatus.APPROVED
+
 
 def _new_invitation_code() -> str:
     return secrets.token_urlsafe(12)
