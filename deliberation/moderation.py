@@ -236,9 +236,7 @@ def hide_post(
 
 
 @transaction.atomic
-def withhold_copy(
-    post: Post, *, reason: str, note: str, actor: User | None, now: datetime
-) -> bool:
+def withhold_copy(post: Post, *, reason: str, note: str, actor: User | None, now: datetime) -> bool:
     """Hide a post because content it copies was hidden in another app; return if it was.
 
     A proposal's discussion opens with a post quoting the proposal's title (and the thread's

@@ -564,7 +564,7 @@ def remind_overdue(*, now: datetime | None = None) -> int:
     return count
 
 
-from proposals.moderation import (  # noqa: E402  (re-exported: one place to look)
+from proposals.moderation import (  # noqa: E402, F401  (re-exported: one place to look)
     hide_proposal,
     report_proposal,
     request_review,

@@ -269,7 +269,10 @@ class ProposalReport(models.Model):
         Proposal, on_delete=models.PROTECT, related_name="reports", verbose_name=_("提案")
     )
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("举报人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("举报人"),
     )
     reason = models.CharField(_("举报原因"), max_length=20, choices=ReportReason.choices)
     detail = models.CharField(_("补充说明"), max_length=300, blank=True)

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from deliberation.choices import ReportStatus
 from portal.community import permissions
 from portal.community.lookups import get_estate, get_estate_for_member
-from deliberation.choices import ReportStatus
 from proposals import actions, rules, visibility
 from proposals.choices import ProposalStatus, SupportTarget
 from proposals.forms import AnswerForm, HideForm, ProposalForm, ReportForm, ReviewForm
@@ -299,9 +299,7 @@ def _proposal_form(request, proposal, form, *, title: str, intro: str = ""):
 
 def proposal_report(request, estate_slug: str, pk: int):
     proposal = get_proposal(request, estate_slug, pk)
-    permissions.require(
-        request.user, permissions.may(request.user, "report_proposal", proposal)
-    )
+    permissions.require(request.user, permissions.may(request.user, "report_proposal", proposal))
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
