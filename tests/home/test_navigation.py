@@ -96,8 +96,32 @@ def test_one_estates_navigation_is_never_shown_on_anothers_pages(client, estate_
     assert estate_b.page.url in nav_b and estate_a.page.url not in nav_b
 
 
-def test_the_editors_userbar_is_drawn_for_staff_only(client, estate_a, owner, committee_chair):
+def test_the_editors_userbar_follows_a_change_of_roles(client, estate_a, owner):
+    from portal.community import actions
+    from portal.community.choices import RoleKind
+
     client.force_login(owner)
     assert "wagtail-userbar" not in client.get(estate_a.page.url).content.decode()
-    client.force_login(committee_chair)
-    assert "wagtail-userbar" in client.get(estate_a.page.url).content.decode()
+    actions.grant_role(owner, RoleKind.COMMITTEE_MEMBER, estate=estate_a)
+    html = client.get(estate_a.page.url).content.decode()
+    assert "wagtail-userbar" in html and 'data-testid="admin-link"' in html
+
+
+def test_a_hidden_post_leaves_the_estates_pages_at_once(
+    client, estate_a, owner, owner_building1, moderator
+):
+    from django.urls import reverse
+
+    from deliberation import actions
+    from deliberation.choices import ThreadKind
+
+    thread = actions.start_thread(
+        estate_a, owner, kind=ThreadKind.TOPIC, title="南门快递柜", body="建议增设快递柜。"
+    )
+    leak = actions.add_post(thread, owner, body="物业经理就是个骗子，大家别信他")
+    url = reverse("deliberation:thread_detail", args=[estate_a.slug, thread.pk])
+    client.force_login(owner_building1)
+    client.get(estate_a.page.url)
+    assert "大家别信他" in client.get(url).content.decode()
+    actions.hide_post(leak, moderator, reason="abuse")
+    assert "大家别信他" not in client.get(url).content.decode()
