@@ -3,9 +3,10 @@
 Every page of an estate draws the estate navigation (公告 · 征求意见 · 业主大会 · … · 知识库)
 and the hub page draws a tile per section. Reading the section index pages costs a query per
 page type on every request; what the navigation needs of them (address, title, intro) changes
-only when a page is published, unpublished, moved or deleted, which is when
-`portal.home.page_cache` moves its generation on. So the links are kept in the cache under
-the estate and that generation, and a change anywhere in the tree reads them afresh.
+only when a page at most as deep as a section index (the district home, an estate page, a
+section) is published, unpublished, moved or deleted. So the links are kept in the cache under
+the estate and a generation that such a change moves on (portal.home.signals); a notice
+published deep in the tree leaves them be.
 
 Nothing in them depends on the reader: which sections a reader may open is decided when the
 index is served and in every listing (portal.home.visibility), as before.
@@ -16,8 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-
-from portal.home import page_cache
 
 # A bound on staleness should a change ever reach the tree without a Wagtail signal.
 SECONDS = 600
@@ -37,8 +36,38 @@ class EstateLinks:
     sections: dict[str, SectionLink]
 
 
+GENERATION_KEY = "estate-nav:generation"
+# Root 1, district home 2, estate page 3, section index 4.
+SECTION_DEPTH = 4
+
+
+def _generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, None)
+        generation = cache.get(GENERATION_KEY, 1)
+    return generation
+
+
+def invalidate() -> None:
+    """Forget every estate's links."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def invalidate_for(instance=None, parent_page_before=None, **_kwargs) -> None:
+    """Forget the links when the changed page is (or was) a section index or above it."""
+    depths = [getattr(instance, "depth", None)]
+    if parent_page_before is not None:  # a move: where it was counts too
+        depths.append(parent_page_before.depth + 1)
+    if any(depth is None or depth <= SECTION_DEPTH for depth in depths):
+        invalidate()
+
+
 def _key(estate_id: int) -> str:
-    return f"estate-nav:{page_cache.generation()}:{estate_id}"
+    return f"estate-nav:{_generation()}:{estate_id}"
 
 
 def _read(estate_page) -> EstateLinks:

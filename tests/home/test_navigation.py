@@ -58,6 +58,22 @@ def test_a_page_of_the_estate_reads_no_section_index_for_its_navigation(client, 
     assert response.content.decode().count('class="tile"') >= 4
 
 
+def test_a_notice_published_deep_in_the_tree_leaves_the_navigation_cached(client, estate_a, owner):
+    from portal.notices.models import NoticePage
+
+    client.force_login(owner)
+    client.get(estate_a.page.url)
+    notice = NoticePage(title="停水通知", slug="water-off", summary="停水")
+    _section(estate_a, "noticeindexpage").add_child(instance=notice)
+    notice.save_revision().publish()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(estate_a.page.url)
+    read = [
+        q["sql"] for q in queries.captured_queries if any(t in q["sql"] for t in SECTION_TABLES)
+    ]
+    assert read == []
+
+
 def test_a_moved_section_address_shows_at_once(client, estate_a, owner):
     client.force_login(owner)
     knowledge = _section(estate_a, "knowledgeindexpage")
