@@ -54,6 +54,7 @@ from deliberation.photos import attach_photos, clean_report_photos
 from portal.community import audit, membership, permissions
 from portal.community.choices import Party
 from portal.community.models import Estate
+from portal.community.photos import cleaned_file
 from portal.notifications.api import notify
 from themes.sanitiser import clean_html, plain_text
 
@@ -658,7 +659,7 @@ def mark_resolved(
         party=thread.responsible_party,
         reported_by=user,
         note=note.strip(),
-        photo=photo or "",
+        photo=cleaned_file(photo) if photo else "",  # as shown: no EXIF position
         created_at=now,
     )
     thread.state = ThreadState.RESOLVED

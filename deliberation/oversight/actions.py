@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 
 from deliberation.oversight import evidence as evidence_rules
 from deliberation.oversight import references
-from deliberation.oversight.choices import MeetingChangeKind, MeetingState, WorkState
+from deliberation.oversight.choices import (
+    EvidenceKind,
+    MeetingChangeKind,
+    MeetingState,
+    WorkState,
+)
 from deliberation.oversight.models import (
     ActionItem,
     ActionItemChange,
@@ -37,7 +42,7 @@ from deliberation.oversight.models import (
 from portal.community import audit, membership, permissions
 from portal.community.choices import Party
 from portal.community.models import Estate
-from portal.community.photos import clean_photos
+from portal.community.photos import clean_photos, cleaned_file
 from portal.notifications.api import fit_title, notify
 from themes.sanitiser import clean_html, plain_text
 
@@ -547,6 +552,12 @@ def create_action_item(
     return item
 
 
+def _evidence_to_keep(evidence: Any, kind: str) -> Any:
+    """Return the evidence as it is kept: a photo upright, resized and without EXIF (its GPS
+    position), like every photo from the phone; a document as it came."""
+    return cleaned_file(evidence) if kind == EvidenceKind.PHOTO else evidence
+
+
 @transaction.atomic
 def post_update(
     item: ActionItem,
@@ -577,6 +588,7 @@ def post_update(
     elif state == WorkState.NOT_STARTED and progress > 0:
         raise ValidationError(_("已有进度的事项请选择“进行中”。"))
     kind = evidence_rules.validate_evidence(evidence) if evidence else ""
+    evidence = _evidence_to_keep(evidence, kind)
     cleaned_photos = clean_photos(photos)
     item = ActionItem.objects.select_for_update().select_related("estate").get(pk=item.pk)
     now = now or timezone.now()

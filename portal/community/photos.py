@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from django import forms
@@ -169,6 +170,16 @@ def clean_photo(upload: Any) -> CleanPhoto:
         width=image.width,
         height=image.height,
     )
+
+
+def cleaned_file(upload: Any) -> ContentFile:
+    """Return one photo cleaned (clean_photo) as a JPEG file named after the upload.
+
+    For the single photo fields that keep one file (a resolution's photo, an update's
+    evidence): they store it as people will see it, without its EXIF position either.
+    """
+    stem = PurePosixPath(getattr(upload, "name", "") or "").stem or "photo"
+    return ContentFile(clean_photo(upload).image, name=f"{stem}.jpg")
 
 
 def clean_photos(uploads: Sequence[Any]) -> list[CleanPhoto]:

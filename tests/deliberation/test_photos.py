@@ -12,42 +12,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
 from django.urls import reverse
-from PIL import ExifTags, Image
+from PIL import Image
 
 from deliberation import actions
 from deliberation.choices import IssueCategory, ThreadKind
 from deliberation.models import Post, PostPhoto, Thread
 from portal.community import photos
 from tests.deliberation.conftest import report_issue
+from tests.photos import ROTATE_90_CW, gps_of, phone_jpeg
 
 pytestmark = pytest.mark.django_db
-
-RED, BLUE = (220, 20, 20), (20, 20, 220)
-ROTATE_90_CW = 6  # EXIF Orientation: the camera was turned; show it rotated 90° clockwise
-
-
-def phone_jpeg(name: str = "IMG_0412.jpg", *, size=(64, 32), orientation: int | None = None):
-    """Return a JPEG as a phone writes it: left half red, right half blue, with its GPS
-    position (the reporter's home) and optionally an orientation in EXIF."""
-    image = Image.new("RGB", size, BLUE)
-    image.paste(RED, (0, 0, size[0] // 2, size[1]))
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "Xiaomi"
-    if orientation:
-        exif[ExifTags.Base.Orientation] = orientation
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (31.0, 14.0, 5.0)
-    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
-    gps[ExifTags.GPS.GPSLongitude] = (121.0, 28.0, 9.0)
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", exif=exif, quality=95)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
-def _gps_of(data: bytes) -> dict:
-    with Image.open(io.BytesIO(data)) as image:
-        return dict(image.getexif().get_ifd(ExifTags.IFD.GPSInfo))
 
 
 @pytest.fixture
@@ -65,7 +39,7 @@ def test_a_reported_photo_is_stored_upright_without_its_gps_position_or_any_exif
     estate_a, owner, private_media
 ):
     upload = phone_jpeg(orientation=ROTATE_90_CW)
-    assert _gps_of(upload.read())  # the phone's file does carry a position
+    assert gps_of(upload.read())  # the phone's file does carry a position
     upload.seek(0)
 
     thread = report_issue(estate_a, owner, photos=[upload])
@@ -222,7 +196,7 @@ def test_the_form_takes_photos_and_the_thread_shows_their_thumbnails(client, est
     assert photo.status_code == 200
     assert photo["Content-Type"] == "image/jpeg"
     assert photo["Cache-Control"] == "private, no-store"
-    assert not _gps_of(b"".join(photo.streaming_content))
+    assert not gps_of(b"".join(photo.streaming_content))
 
 
 def test_a_refused_photo_on_the_form_says_why_in_chinese_and_creates_nothing(

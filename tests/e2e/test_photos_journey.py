@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.deliberation.test_photos import phone_jpeg
 from tests.e2e.helpers import assert_fits_screen, log_in_by_sms_code
+from tests.photos import phone_jpeg
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from deliberation.oversight import actions
 from deliberation.oversight.models import ActionItemPhoto, ActionItemUpdate, AppendOnlyError
-from tests.deliberation.test_photos import _gps_of, phone_jpeg
+from tests.photos import gps_of, phone_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def _report(item, actor, photos):
 
 def test_an_update_keeps_its_photos_without_exif_and_they_stay_as_they_were(item, property_manager):
     upload = phone_jpeg()
-    assert _gps_of(upload.read())
+    assert gps_of(upload.read())
     upload.seek(0)
     update = _report(item, property_manager, [upload, phone_jpeg("2.jpg")])
     first, second = update.photos.all()
@@ -71,3 +71,17 @@ def test_the_progress_form_takes_photos(client, item, property_manager, estate_a
     )
     assert response.status_code == 302
     assert ActionItemPhoto.objects.filter(update__item=item).count() == 1
+
+
+def test_a_photo_sent_as_evidence_is_kept_without_its_gps_position_too(item, property_manager):
+    update = actions.post_update(
+        item,
+        actor=property_manager,
+        note="防水层已铺设。",
+        progress=80,
+        state="in_progress",
+        evidence=phone_jpeg("屋面.jpg"),
+    )
+    assert update.evidence_name == "屋面.jpg"
+    with update.evidence.open("rb") as stored:
+        assert not gps_of(stored.read())
