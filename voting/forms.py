@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from voting import ledger
-from voting.actions import validate_scan
 from voting.choices import VoteChoice
 from voting.models import AssemblyPage
+from voting.scans import validate_scan
 
 ABSTAIN = VoteChoice.ABSTAIN
 
