@@ -30,7 +30,7 @@ class BallotForm(forms.Form):
     def __init__(self, assembly: AssemblyPage, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.assembly = assembly
-        self.motions = list(assembly.motions.prefetch_related("candidates"))
+        self.motions = assembly.ballot_motions()
         for motion in self.motions:
             name = self.field_name(motion)
             if motion.is_election:
