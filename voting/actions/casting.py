@@ -11,13 +11,14 @@ import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from voting import ledger
@@ -289,11 +290,9 @@ def _lock_open_assembly(
     if row is None:
         return None, ValidationError(_("投票尚未开始。"))
     state, opens, closes, sequence, last_hash, version, roll_hash, secret, waiting = row
-    convert = connection.ops.convert_datetimefield_value
-    datetime_field = AssemblyPage._meta.get_field("voting_opens_at")
     assembly.state = state
-    assembly.voting_opens_at = convert(opens, datetime_field, connection) if opens else None
-    assembly.voting_closes_at = convert(closes, datetime_field, connection) if closes else None
+    assembly.voting_opens_at = _aware(opens)
+    assembly.voting_closes_at = _aware(closes)
     try:
         refuse_outside_window(assembly, now)
     except ValidationError as refusal:
@@ -310,6 +309,15 @@ def _lock_open_assembly(
         waiting=bool(waiting),
     )
     return head, None
+
+
+def _aware(value: Any) -> datetime | None:
+    """Return a raw cursor's timestamp as an aware datetime (SQLite gives naive UTC)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
 
 
 def _sequence_after_commit(assembly: AssemblyPage, ballot: Ballot) -> dict[int, Any]:
