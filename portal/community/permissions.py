@@ -428,6 +428,20 @@ def _may_read_withheld_post(user: Any, post: Any) -> bool:
     return _is_author(user, post) or _may_moderate(user, post.thread.estate)
 
 
+def _may_view_photos(user: Any, holder: Any) -> bool:
+    """The photos attached to a post (an issue report) or an action-item update: whoever may
+    read what they came with. A post's photos follow its moderation like its words: while it
+    is held, hidden or deleted only its author and the moderators see them."""
+    if not may_view(user, estate_of(holder), Visibility.MEMBERS):
+        return False
+    thread = getattr(holder, "thread", None)
+    if thread is None:  # an action-item update: the estate's members read the item
+        return True
+    if thread.is_held and not _may_view_held_thread(user, thread):
+        return False
+    return holder.status == "published" or _may_read_withheld_post(user, holder)
+
+
 def _may_quote_post(user: Any, post: Any) -> bool:
     """Quote a post's words on the forms about it (edit, report, appeal): a published post,
     or one's own whatever its state."""
@@ -629,6 +643,17 @@ def _may_support_item(user: Any, item: Any) -> bool:
     return author_id != getattr(user, "pk", None)
 
 
+def _may_read_withheld_proposal(user: Any, proposal: Any) -> bool:
+    """A hidden proposal's title and body: its author and the moderators, who review it;
+    every other reader and every copy shows the placeholder (proposals.visibility)."""
+    return _is_author(user, proposal) or _may_moderate(user, proposal.estate)
+
+
+def _may_report_proposal(user: Any, proposal: Any) -> bool:
+    """Report someone else's proposal: whoever may write in the discussion area, as posts."""
+    return not _is_author(user, proposal) and _may_deliberate(user, proposal.estate)
+
+
 # Actions asked of an estate (or of any object, through the estate it belongs to).
 ACTIONS = {
     "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),
@@ -674,6 +699,7 @@ OBJECT_ACTIONS = {
     "appeal_post": _is_author,
     "read_withheld_post": _may_read_withheld_post,
     "list_post": _may_list_post,
+    "view_photos": _may_view_photos,
     "quote_post": _may_quote_post,
     "report_post": _may_report_post,
     "block_author": _may_block_author,
@@ -694,6 +720,9 @@ OBJECT_ACTIONS = {
     "withdraw_petition": _may_withdraw_petition,
     "see_objection_evidence": _may_see_objection_evidence,
     "support_item": _may_support_item,
+    "read_withheld_proposal": _may_read_withheld_proposal,
+    "report_proposal": _may_report_proposal,
+    "request_proposal_review": _is_author,
 }
 
 
