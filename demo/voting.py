@@ -164,7 +164,7 @@ def seed_past_assembly(estate, *, chair) -> bool:
     from django.core.files.base import ContentFile
 
     from voting import actions
-    from voting.certification import certify_result
+    from voting.actions import certify_result
     from voting.lifecycle import sync_schedules
     from voting.models import (
         AssemblyIndexPage,

@@ -35,6 +35,7 @@ from voting.models import (
     VotingRightUnit,
 )
 from voting.roll import group_units
+from voting.scans import validate_scan
 
 # --- what the published roll shows -----------------------------------------------------------
 
@@ -226,8 +227,6 @@ def _check_objection(
     claimed_area: Decimal | None,
 ) -> Decimal | None:
     """Refuse an incomplete or foreign objection; return the claimed area it keeps."""
-    from voting.actions import validate_scan
-
     if kind not in ObjectionKind.values:
         raise ValidationError(_("请选择异议类型。"))
     if not explanation:

@@ -43,13 +43,14 @@ def _errors_to_messages(request, error: ValidationError | PermissionDenied) -> N
 def vote(request, page_id: int):
     """Show the ballot, then the confirmation, then cast it and go to the receipt."""
     assembly = lookups.get_assembly(request, page_id)
+    rights = lookups.rights_for_voter(request.user, assembly)
     voter_right = lookups.get_voter_right(
-        request, assembly, request.POST.get("right") or request.GET.get("right")
+        request, assembly, request.POST.get("right") or request.GET.get("right"), rights=rights
     )
     context = {
         "page": assembly,
         "voter_right": voter_right,
-        "all_rights": lookups.rights_for_voter(request.user, assembly),
+        "all_rights": rights,
         "open": assembly.is_voting_window(),
     }
     if request.method != "POST":
@@ -70,6 +71,8 @@ def vote(request, page_id: int):
             channel=voter_right.channel,
             cast_by=request.user,
             submission_key=request.POST.get("submission_key", "")[:64],
+            checked=voter_right,  # the lookup checked the voter and read the right's holders
+            motions=form.motions,  # the form read the motions and candidates
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -254,7 +257,6 @@ def confirm(request, page_id: int, act: str):
     The page offers the button only when the action would accept it now; otherwise it lists
     why not (the same refusals the action raises).
     """
-    from voting.certification import refusals_to_certify
     from voting.roll import preview_roll
     from voting.turnout import turnout
 
@@ -273,7 +275,7 @@ def confirm(request, page_id: int, act: str):
         context["report"] = turnout(assembly)
         context["action"] = reverse("voting:manage", args=[assembly.pk])
     else:
-        context["refusals"] = refusals_to_certify(assembly)
+        context["refusals"] = actions.refusals_to_certify(assembly)
         context["late"] = bool(assembly.result_due_by and now > assembly.result_due_by)
         context["action"] = reverse("voting:certify", args=[assembly.pk])
     return render(request, "voting/confirm_act.html", context)

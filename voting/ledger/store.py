@@ -188,6 +188,92 @@ def sequence_pending(assembly, *, ballot_id: int | None = None, sweep: bool = Fa
             return appended
 
 
+@dataclass(frozen=True)
+class HeadState:
+    """The head of a chain as a casting transaction read it (no lock): what an append in
+    place compares against."""
+
+    assembly_id: int
+    sequence: int
+    last_hash: str
+    version: int
+    roll_hash: str
+    secret: bool
+    waiting: bool  # ballots wait in the queue: the batch step takes this one along
+
+    @property
+    def takes_appends_in_place(self) -> bool:
+        """Whether a ballot may be appended in its own transaction rather than queued.
+
+        Not for a secret ballot (it is mixed in random draws), nor a v1 chain (id order),
+        nor while others wait in the queue (the batch step takes the new one along, so a
+        waiting ballot is never passed over for long).
+        """
+        return self.version >= 2 and not self.secret and not self.waiting
+
+
+def append_in_place(ballot, head: HeadState, *, supersedes: int | None):
+    """Append a just-inserted ballot to the chain inside its own transaction; None if not.
+
+    A compare-and-set: the entry is inserted only if the head is still the one `head`
+    describes and no other transaction holds it (on PostgreSQL `FOR UPDATE SKIP LOCKED`:
+    never waits, so it cannot deadlock with a batch or with close_voting, which take the
+    head before the assembly). The head row then stays locked for the one UPDATE that moves
+    it and the commit. When the compare fails the caller queues the ballot for the batch
+    step (sequence_pending), which orders it as before. The database's guards still check
+    everything: unique sequences and prev hashes, and the head may move only to its last
+    entry while voting is open.
+    """
+    from voting.models import LedgerEntry, LedgerHead
+
+    fields = v2_fields(ballot, head, supersedes=supersedes)
+    sequence = head.sequence + 1
+    entry = build_entry(fields, sequence=sequence, prev_hash=head.last_hash, version=head.version)
+    now = timezone.now()
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO voting_ledgerentry"
+            " (assembly_id, ballot_id, sequence, prev_hash, hash, sequenced_at)"
+            " SELECT %s, %s, %s, %s, %s, %s FROM voting_ledgerhead"
+            " WHERE assembly_id = %s AND sequence = %s AND last_hash = %s" + lock + " RETURNING id",
+            [
+                head.assembly_id,
+                ballot.pk,
+                sequence,
+                head.last_hash,
+                entry["hash"],
+                connection.ops.adapt_datetimefield_value(now),
+                head.assembly_id,
+                head.sequence,
+                head.last_hash,
+            ],
+        )
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return None
+    moved = LedgerHead(
+        assembly_id=head.assembly_id,
+        version=head.version,
+        roll_hash=head.roll_hash,
+        secret=head.secret,
+        sequence=sequence,
+        last_hash=entry["hash"],
+    )
+    LedgerHead.objects.filter(assembly_id=head.assembly_id).update(
+        sequence=sequence, last_hash=entry["hash"], seal=head_seal(moved)
+    )
+    return LedgerEntry(
+        pk=inserted[0],
+        assembly_id=head.assembly_id,
+        ballot=ballot,
+        sequence=sequence,
+        prev_hash=head.last_hash,
+        hash=entry["hash"],
+        sequenced_at=now,
+    )
+
+
 def _sequence_batch(assembly_id: int, *, wait: bool, sweep: bool = False):
     """Sequence the waiting ballots under the head lock; None if the lock was busy."""
     from voting.models import Ballot, LedgerEntry, LedgerHead, LedgerPending

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_delete
@@ -66,6 +67,10 @@ class AssemblyIndexPage(AnonymousCacheMixin, SectionIndexMixin, Page):
 
 class MotionsFrozenError(ValidationError):
     """Raised when something tries to change the motions after the notice was published."""
+
+
+# Frozen motions stay in the cache for a day (a meeting's voting window is read many times).
+BALLOT_MOTIONS_TTL = 24 * 60 * 60
 
 
 def frozen_message() -> str:
@@ -304,6 +309,20 @@ class AssemblyPage(VisibilityMixin, Page):
     @property
     def is_frozen(self) -> bool:
         return self.state != AssemblyState.DRAFT
+
+    def ballot_motions(self) -> list[Motion]:
+        """Return the motions in order, with their candidates, as the ballot shows them.
+
+        Once the notice is published the motions and candidates are frozen (the models
+        refuse changes), so they are read once and kept in the cache under the moment of
+        publication: the ballot form and the cast do not read them on every vote.
+        """
+        if not self.is_frozen or self.notice_published_at is None or not self.pk:
+            return list(self.motions.prefetch_related("candidates"))
+        key = f"voting:ballot-motions:{self.pk}:{self.notice_published_at.timestamp():.6f}"
+        return cache.get_or_set(
+            key, lambda: list(self.motions.prefetch_related("candidates")), BALLOT_MOTIONS_TTL
+        )
 
     def is_voting_window(self, at=None) -> bool:
         """Return whether ballots may be cast at this moment."""

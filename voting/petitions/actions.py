@@ -29,6 +29,7 @@ from voting.petitions.models import (
     PetitionSignature,
     SignatureWithdrawal,
 )
+from voting.scans import validate_scan
 
 logger = logging.getLogger(__name__)
 
@@ -182,8 +183,6 @@ def enter_paper_signature(
     now: datetime | None = None,
 ) -> PetitionSignature:
     """Enter an owner's signed paper petition with its scan (the committee, as with paper ballots)."""
-    from voting.actions import validate_scan
-
     petition = _lock(petition)
     estate = petition.estate
     if not permissions.may(actor, "enter_paper_petitions", estate):

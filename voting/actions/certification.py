@@ -1,4 +1,7 @@
-"""Certify an assembly's result and publish the 决议公告 (re-exported by voting.actions)."""
+"""Certify an assembly's result and publish the 决议公告.
+
+The act reads the tally, the results formats and the ledger's state; none of them reads back.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.community import audit, permissions
+from portal.notices.choices import NoticeCategory
 from voting.choices import AssemblyState
-from voting.models import AssemblyPage, AssemblyResult
+from voting.models import AssemblyPage, AssemblyResult, LedgerHead
+from voting.notices import ledger_line, publish_notice, record_result_publication
+from voting.results import canonical_json, notice_body, outcome_word
+from voting.tally import as_data, tally
 
 
 def result_links(assembly: AssemblyPage) -> dict[str, str]:
@@ -28,10 +35,6 @@ def result_links(assembly: AssemblyPage) -> dict[str, str]:
 
 def _publish_result_notice(assembly: AssemblyPage, data: dict[str, Any], *, actor: Any):
     """Create and publish the estate-wide 决议公告 and tell the members (category ASSEMBLY)."""
-    from portal.notices.choices import NoticeCategory
-    from voting.notices import publish_notice
-    from voting.results import notice_body, outcome_word
-
     passed = [m for m in data["motions"] if m["kind"] != "election" and m["passed"]]
     resolutions = [m for m in data["motions"] if m["kind"] != "election"]
     summary = _("%(count)s 项决议中 %(passed)s 项通过。") % {
@@ -54,8 +57,6 @@ def _publish_result_notice(assembly: AssemblyPage, data: dict[str, Any], *, acto
 
 def ledger_statement(assembly: AssemblyPage) -> dict[str, Any]:
     """Return the chain's state for the result: entries, head, roll hash and the line."""
-    from voting.models import LedgerHead
-    from voting.notices import ledger_line
 
     head = LedgerHead.objects.get(assembly=assembly)
     return {
@@ -87,8 +88,6 @@ def certify_result(
     once: the stored snapshot is append-only. Certifying after the due date (close +
     `result_due_days`) is allowed but recorded as overdue.
     """
-    from voting.results import canonical_json
-    from voting.tally import as_data, tally
 
     now = now or timezone.now()
     estate = assembly.page_estate
@@ -114,7 +113,6 @@ def certify_result(
         notice=notice,
         overdue=overdue,
     )
-    from voting.notices import record_result_publication
 
     record_result_publication(fresh, notice, data["ledger"]["line"], now=now)
     audit.record(
