@@ -66,9 +66,20 @@ class FakeWeChat(BaseAdapter):
             "/cgi-bin/stable_token": self._stable_token,
             "/cgi-bin/message/template/send": self._template_send,
         }.get(url.path)
-        body = json.loads(request.body) if request.body else {}
+        body = self._body(request)
+        if request.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            query = {**query, **body}  # allauth posts the code exchange as a form
         payload = handler(query, body) if handler else {"errcode": 404, "errmsg": "not found"}
         return self._response(request, payload)
+
+    @staticmethod
+    def _body(request) -> dict:
+        if not request.body:
+            return {}
+        raw = request.body.decode() if isinstance(request.body, bytes) else request.body
+        if request.headers.get("Content-Type", "").startswith("application/json"):
+            return json.loads(raw)
+        return {key: values[0] for key, values in parse_qs(raw).items()}
 
     def close(self) -> None:
         pass
