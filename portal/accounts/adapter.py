@@ -95,7 +95,7 @@ class AccountAdapter(DefaultAccountAdapter):
         request = context.request
         if request is not None and hasattr(request, "_messages"):
             if linked:
-                estates = "、".join(sorted({identity.estate.name for identity in linked}))
+                estates = _("、").join(sorted({identity.estate.name for identity in linked}))
                 messages.success(
                     request,
                     _("手机号与业主名册一致，已确认您为%(estates)s的业主。") % {"estates": estates},
