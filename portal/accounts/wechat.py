@@ -19,6 +19,16 @@ def in_wechat_browser(request: Any) -> bool:
     return WECHAT_BROWSER_MARK in request.headers.get("User-Agent", "")
 
 
+def consent_page_origin() -> str:
+    """Return the scheme and host of WeChat's consent page, where sign-in forms lead."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    url = urlsplit(settings.SOCIALACCOUNT_PROVIDERS[PROVIDER]["AUTHORIZE_URL"])
+    return f"{url.scheme}://{url.netloc}"
+
+
 def openids_of(user_ids: Iterable[int]) -> dict[int, str]:
     """Return the WeChat openid of each of these people who has bound WeChat (one query)."""
     from allauth.socialaccount.models import SocialAccount

@@ -227,3 +227,16 @@ def test_closing_the_account_removes_the_wechat_binding(owner):
     close_account(owner, actor=owner)
 
     assert not SocialAccount.objects.filter(uid="oWangFang0001").exists()
+
+
+def test_the_login_page_lets_its_wechat_form_lead_to_wechat_and_nowhere_else(client, wechat, db):
+    policy = client.get(reverse("account_login"))["Content-Security-Policy"]
+
+    form_action = next(p for p in policy.split(";") if p.strip().startswith("form-action"))
+    assert form_action.split()[1:] == ["'self'", "https://open.weixin.qq.com"]
+
+
+def test_pages_without_the_wechat_button_keep_forms_on_the_site(client, db):
+    policy = client.get(reverse("account_login"))["Content-Security-Policy"]
+
+    assert "open.weixin.qq.com" not in policy

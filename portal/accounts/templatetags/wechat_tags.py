@@ -24,4 +24,10 @@ def wechat_login(context: Any) -> dict[str, bool]:
     if request is None:
         return {"available": False, "first": False}
     available = bool(get_adapter().list_apps(request, provider=wechat.PROVIDER))
+    if available:
+        # The button's form is answered by a redirect to WeChat: let this page's CSP allow it.
+        request.csp_form_targets = [
+            *getattr(request, "csp_form_targets", []),
+            wechat.consent_page_origin(),
+        ]
     return {"available": available, "first": available and wechat.in_wechat_browser(request)}
