@@ -919,6 +919,7 @@ from deliberation.moderation import (  # noqa: E402  (re-exported: one place to 
     moderate_posts,
     report_post,
     restore_post,
+    withhold_copy,
 )
 
 __all__ = [
@@ -935,6 +936,7 @@ __all__ = [
     "escalate_overdue",
     "follow",
     "hide_post",
+    "withhold_copy",
     "lift_block",
     "mark_official",
     "mark_resolved",

@@ -236,6 +236,48 @@ def hide_post(
 
 
 @transaction.atomic
+def withhold_copy(post: Post, *, reason: str, note: str, actor: User | None, now: datetime) -> bool:
+    """Hide a post because content it copies was hidden in another app; return if it was.
+
+    A proposal's discussion opens with a post quoting the proposal's title (and the thread's
+    title copies it), so hiding the proposal must hide that copy too. The caller's own
+    action has checked its right (proposals.moderation: a moderator, or the reports
+    threshold) and tells the author once; this only carries the state over. A post already
+    hidden, held or deleted is left as it is. Restoring goes through restore_post.
+    """
+    post = _lock(post)
+    if post.status != PostStatus.PUBLISHED:
+        return False
+    post.status = PostStatus.HIDDEN
+    post.hidden_reason = reason
+    post.hidden_note = _one_line(note, NOTE_MAX, "note", _("说明"))
+    post.hidden_by = actor
+    post.hidden_at = now
+    post.review_pending = False
+    post.save(
+        update_fields=[
+            "status",
+            "hidden_reason",
+            "hidden_note",
+            "hidden_by",
+            "hidden_at",
+            "review_pending",
+        ]
+    )
+    _set_visible_count(post, -1)
+    _after_status_change(post)
+    audit.record(
+        "deliberation.post_hidden",
+        actor=actor,
+        obj=post,
+        estate=post.thread.estate,
+        reason=reason,
+        copy_of_hidden_content=True,
+    )
+    return True
+
+
+@transaction.atomic
 def restore_post(post: Post, moderator: User, *, now: datetime | None = None) -> Post:
     """Show a hidden or held post again (approving a held post publishes it)."""
     post = _lock(post)

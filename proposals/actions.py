@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from portal.community import audit, permissions
 from portal.community.choices import Party
 from portal.community.models import Estate
-from proposals import rules
+from proposals import rules, visibility
 from proposals.choices import AnswerKind, Outcome, ProposalStatus, SupportTarget
 from proposals.heads import heads_for
 from proposals.models import Proposal, ProposalSettings, Support
@@ -35,8 +35,22 @@ REFERRABLE = (Party.PROPERTY, Party.COMMITTEE, Party.COMMUNITY, Party.SUBDISTRIC
 ANSWERING_PARTIES = (Party.COMMITTEE, Party.PROPERTY)
 
 
-def _notify(recipients, *, estate: Estate, title: str, body: str = "", url: str, key: str, actor):
-    """Tell people about a proposal through the one notification path, in the portal's words."""
+def _notify(
+    recipients,
+    *,
+    estate: Estate,
+    title: str,
+    body: str = "",
+    url: str,
+    key: str,
+    actor,
+    subject: Proposal | None = None,
+):
+    """Tell people about a proposal through the one notification path, in the portal's words.
+
+    The proposal goes as the `subject`, never its words: the inbox, email, digest and SMS
+    show its title (or the placeholder while it is hidden) as it stands when read.
+    """
     from portal.notifications.api import notify
 
     recipients = sorted(set(recipients))
@@ -51,6 +65,7 @@ def _notify(recipients, *, estate: Estate, title: str, body: str = "", url: str,
         estate=estate,
         dedupe_key=key,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
+        subject=subject,
     )
 
 
@@ -162,6 +177,8 @@ def _support_proposal(
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.is_answered:
         raise ValidationError(_("该提案已经答复，不再征集支持。"))
+    if not visibility.is_shown(proposal):
+        raise ValidationError(_("该提案已被版主隐藏，暂不能支持。"))
     heads = heads_for(proposal.estate, user)
     if not heads.head:
         raise PermissionDenied(_("业主名册中没有找到您的房屋，无法计入支持人数。"))
@@ -232,6 +249,7 @@ def _reach_threshold(proposal, total_heads, share, answer_days, *, now, actor) -
         title=_("一项业主提案达到支持门槛，请按时公开答复"),
         body=_("请在 %(due)s 前答复：采纳、不采纳（附理由）或转交。") % {"due": due},
         url=proposal.get_absolute_url(),
+        subject=proposal,
         key=f"proposals:{proposal.pk}:reached",
         actor=actor,
     )
@@ -241,6 +259,7 @@ def _reach_threshold(proposal, total_heads, share, answer_days, *, now, actor) -
         title=_("您的提案达到了支持门槛"),
         body=_("业委会或物业应在 %(due)s 前公开答复。") % {"due": due},
         url=proposal.get_absolute_url(),
+        subject=proposal,
         key=f"proposals:{proposal.pk}:reached:author",
         actor=actor,
     )
@@ -333,6 +352,10 @@ def answer_proposal(
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.is_answered:
         raise ValidationError(_("该提案已经答复过了。"))
+    if not visibility.is_shown(proposal):
+        # A public answer to words the owners cannot read answers nothing; the deadline keeps
+        # running, so the moderators restore or keep it hidden before it is answered.
+        raise ValidationError(_("该提案已被版主隐藏，恢复显示后才能答复。"))
     if proposal.status != ProposalStatus.AWAITING_ANSWER:
         raise ValidationError(_("提案尚未达到支持门槛，暂不需要答复。"))
     errors: dict[str, str] = {}
@@ -386,6 +409,7 @@ def answer_proposal(
         estate=proposal.estate,
         title=_("您支持的业主提案已获答复：%(kind)s") % {"kind": AnswerKind(answer.kind).label},
         url=proposal.get_absolute_url(),
+        subject=proposal,
         key=f"proposals:{proposal.pk}:answered",
         actor=actor,
     )
@@ -397,6 +421,7 @@ def answer_proposal(
             estate=proposal.estate,
             title=_("一项业主提案转交给您处理"),
             url=proposal.get_absolute_url(),
+            subject=proposal,
             key=f"proposals:{proposal.pk}:referred",
             actor=actor,
         )
@@ -515,9 +540,10 @@ def _draft_consultation(proposal: Proposal, *, now):
 
 
 def overdue(now: datetime | None = None):
-    """Return the proposals whose answer is past due and still missing."""
+    """Return the shown proposals whose answer is past due and still missing (a hidden one is
+    out of the figures and reminders until restored: proposals.dashboard says why)."""
     now = now or timezone.now()
-    return Proposal.objects.unanswered().filter(answer_due_at__lt=now)
+    return Proposal.objects.unanswered().shown().filter(answer_due_at__lt=now)
 
 
 def remind_overdue(*, now: datetime | None = None) -> int:
@@ -530,8 +556,17 @@ def remind_overdue(*, now: datetime | None = None) -> int:
             title=_("业主提案答复已逾期"),
             body=_("请尽快公开答复：采纳、不采纳（附理由）或转交。"),
             url=proposal.get_absolute_url(),
+            subject=proposal,
             key=f"proposals:{proposal.pk}:overdue",
             actor=None,
         )
         count += 1
     return count
+
+
+from proposals.moderation import (  # noqa: E402, F401  (re-exported: one place to look)
+    hide_proposal,
+    report_proposal,
+    request_review,
+    restore_proposal,
+)

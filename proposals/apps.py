@@ -29,7 +29,7 @@ class ProposalsConfig(AppConfig):
 
         def describe(proposal):
             return references.Reference(
-                proposal.title, proposal.get_absolute_url(), str(_("业主提案"))
+                proposal.shown_title, proposal.get_absolute_url(), str(_("业主提案"))
             )
 
         references.register("proposals.proposal", describe)

@@ -1,6 +1,14 @@
 """The officials' dashboard table for owners' proposals: which reached the threshold, and
 whether the committee or property company answered them in time (rules.answered_in_time:
-exactly at the deadline is in time). Counted in SQL, one query for all estates."""
+exactly at the deadline is in time). Counted in SQL, one query for all estates.
+
+A hidden proposal (proposals.visibility) counts in none of the figures, alerts or drill-downs
+while it is hidden: owners cannot read it, the committee cannot answer it
+(actions.answer_proposal refuses), and the drill-down and alerts would carry its title to
+officials' pages and notices. Its deadline is not moved, though: restored, it counts again
+with its original deadline, overdue if that has passed, so hiding a proposal is never a way
+for a committee that also moderates to escape the figure.
+"""
 
 from __future__ import annotations
 
@@ -34,8 +42,8 @@ def pending_q(now: datetime) -> Q:
 
 
 def reached_in(estate_ids: Sequence[int], period: Period) -> QuerySet[Proposal]:
-    """Return the proposals that reached their threshold in the period."""
-    return Proposal.objects.filter(
+    """Return the shown proposals that reached their threshold in the period."""
+    return Proposal.objects.shown().filter(
         estate_id__in=estate_ids,
         reached_at__isnull=False,
         reached_at__gte=period.start,
@@ -126,7 +134,8 @@ class ProposalFigures(FigureSource):
 
     def alerts(self, estate_ids: Sequence[int], period: Period):
         now = timezone.now()
-        for proposal in Proposal.objects.filter(estate_id__in=estate_ids).filter(overdue_q(now)):
+        overdue = Proposal.objects.shown().filter(estate_id__in=estate_ids).filter(overdue_q(now))
+        for proposal in overdue:
             yield Alert(
                 estate_id=proposal.estate_id,
                 key=f"proposal_answer_overdue:{proposal.pk}",

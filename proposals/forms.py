@@ -1,13 +1,16 @@
-"""Forms of owners' proposals: propose, and the committee's or property company's answer."""
+"""Forms of owners' proposals: propose, the committee's or property company's answer, and
+moderation (hide, report, ask for review)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.choices import ReportReason
 from portal.community.choices import Party
 from proposals.actions import ANSWER_MAX, BODY_MAX, REFERRABLE, TITLE_MAX
 from proposals.choices import AnswerKind, Outcome
+from proposals.models import Proposal, ProposalReport
 from voting.choices import Matter
 
 
@@ -92,3 +95,42 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, assemblies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assembly"].choices = [("", "—"), *[(a.pk, a.title) for a in assemblies]]
+
+
+class HideForm(forms.Form):
+    """A moderator hides a proposal (or confirms a hiding), with the reason shown to members."""
+
+    reason = forms.ChoiceField(
+        label=_("隐藏原因"),
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择隐藏原因。")},
+    )
+    note = forms.CharField(
+        label=_("说明（选填，告知提案人）"),
+        required=False,
+        max_length=Proposal._meta.get_field("hidden_note").max_length,
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("举报原因"),
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择举报原因。")},
+    )
+    detail = forms.CharField(
+        label=_("补充说明（选填）"),
+        required=False,
+        max_length=ProposalReport._meta.get_field("detail").max_length,
+    )
+
+
+class ReviewForm(forms.Form):
+    text = forms.CharField(
+        label=_("申请复核的理由"),
+        max_length=Proposal._meta.get_field("review_text").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("请写明申请复核的理由。")},
+    )

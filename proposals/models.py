@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.choices import ReportReason, ReportStatus
 from portal.community.append_only import AppendOnlyModel
 from portal.community.choices import Party
 from portal.community.models import Estate
@@ -77,6 +78,12 @@ class ProposalQuerySet(models.QuerySet):
 
     def unanswered(self) -> ProposalQuerySet:
         return self.filter(status=ProposalStatus.AWAITING_ANSWER)
+
+    def shown(self) -> ProposalQuerySet:
+        """Narrow to the proposals whose words may be shown (proposals.visibility, in SQL)."""
+        from proposals import visibility
+
+        return visibility.shown_proposals(self)
 
 
 class Proposal(models.Model):
@@ -156,6 +163,29 @@ class Proposal(models.Model):
         verbose_name=_("督办事项"),
     )
 
+    # Moderation, as for posts (deliberation.moderation): hidden_at is set while the proposal's
+    # title and body are hidden; proposals.visibility is the one reading of it.
+    hidden_reason = models.CharField(
+        _("隐藏原因"), max_length=20, choices=ReportReason.choices, blank=True
+    )
+    hidden_note = models.CharField(_("隐藏说明"), max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("隐藏人"),
+    )
+    hidden_at = models.DateTimeField(_("隐藏时间"), null=True, blank=True)
+    # Hidden automatically by reports, until a moderator confirms or restores it.
+    review_pending = models.BooleanField(_("等待版主复核"), default=False)
+    # The author's one request for review of the current hiding (like a post's appeal).
+    review_text = models.CharField(_("复核申请理由"), max_length=1000, blank=True)
+    review_requested_at = models.DateTimeField(_("申请复核时间"), null=True, blank=True)
+    review_decided_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    report_count = models.PositiveIntegerField(_("举报次数"), default=0)
+
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
@@ -180,6 +210,10 @@ class Proposal(models.Model):
                 condition=Q(status__in=["collecting", "awaiting"]) | Q(answered_at__isnull=False),
                 name="proposal_answer_has_time",
             ),
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="proposal_hiding_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -187,6 +221,29 @@ class Proposal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("proposals:detail", args=[self.estate.slug, self.pk])
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def review_awaited(self) -> bool:
+        """The author asked for review of the current hiding and no moderator answered yet."""
+        return self.review_requested_at is not None and self.review_decided_at is None
+
+    @property
+    def withheld_line(self) -> str:
+        """The placeholder while hidden ("该提案已被隐藏：原因"), else "" (proposals.visibility)."""
+        from proposals import visibility
+
+        return visibility.withheld_line(self)
+
+    @property
+    def shown_title(self) -> str:
+        """The title, or the placeholder while the proposal is hidden (proposals.visibility)."""
+        from proposals import visibility
+
+        return visibility.shown_title(self)
 
     @property
     def is_answered(self) -> bool:
@@ -203,6 +260,38 @@ class Proposal(models.Model):
 
     def is_overdue(self, now=None) -> bool:
         return rules.is_overdue(self.answer_due_at, self.answered_at, now or timezone.now())
+
+
+class ProposalReport(models.Model):
+    """A member's report of a proposal, as PostReport is of a post: once per member."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="reports", verbose_name=_("提案")
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("举报人"),
+    )
+    reason = models.CharField(_("举报原因"), max_length=20, choices=ReportReason.choices)
+    detail = models.CharField(_("补充说明"), max_length=300, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("举报时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("提案举报")
+        verbose_name_plural = _("提案举报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "reporter"], name="proposal_report_once_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} · {self.reason}"
 
 
 class Support(AppendOnlyModel):

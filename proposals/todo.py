@@ -18,7 +18,8 @@ OPEN_STATES = (ProposalStatus.COLLECTING, ProposalStatus.AWAITING_ANSWER)
 
 
 def proposals_to_support(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]:
-    """Unanswered proposals (still taking supports) the owner has not supported, newest first.
+    """Unanswered, shown proposals the owner has not supported, newest first (a hidden one
+    takes no supports, proposals.visibility).
 
     They have no deadline for the owner, so they come after everything that has one.
     """
@@ -28,6 +29,7 @@ def proposals_to_support(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]
     supported = Support.objects.filter(target=SupportTarget.PROPOSAL, user=user).values("object_id")
     proposals = (
         Proposal.objects.filter(estate_id__in=allowed, status__in=OPEN_STATES)
+        .shown()
         .exclude(pk__in=supported)
         .order_by("-created_at")[:LIMIT]
     )

@@ -1,5 +1,6 @@
 """Pages of owners' proposals: the list, a new proposal, one proposal with its support button
-and answer form, and the one-click support of posts and consultation opinions."""
+and answer form, its moderation (hide, restore, report, ask for review), and the one-click
+support of posts and consultation opinions."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from deliberation.choices import ReportStatus
 from portal.community import permissions
 from portal.community.lookups import get_estate, get_estate_for_member
-from proposals import actions, rules
+from proposals import actions, rules, visibility
 from proposals.choices import ProposalStatus, SupportTarget
-from proposals.forms import AnswerForm, ProposalForm
+from proposals.forms import AnswerForm, HideForm, ProposalForm, ReportForm, ReviewForm
 from proposals.heads import heads_for
 from proposals.lookups import get_proposal
-from proposals.models import Proposal, ProposalSettings, Support
+from proposals.models import Proposal, ProposalReport, ProposalSettings, Support
 
 
 def _progress(proposal: Proposal, total_heads: int, share) -> rules.Progress:
@@ -44,7 +46,7 @@ def proposal_list(request, estate_slug: str):
     now = timezone.now()
     for proposal in proposals:
         proposal.progress = _progress(proposal, total, share)
-        proposal.overdue = proposal.is_overdue(now)
+        proposal.overdue = proposal.is_overdue(now) and visibility.is_shown(proposal)
     return render(
         request,
         "proposals/proposal_list.html",
@@ -94,7 +96,39 @@ def _assemblies(estate):
     return list(AssemblyPage.objects.descendant_of(page).filter(state=AssemblyState.DRAFT))
 
 
-def proposal_detail(request, estate_slug: str, pk: int, *, answer_form: AnswerForm | None = None):
+def _moderation_context(request, proposal: Proposal, hide_form: HideForm | None) -> dict:
+    """What the page shows of the proposal's moderation to this reader."""
+    user = request.user
+    may_moderate = permissions.may(user, "moderate", proposal.estate)
+    open_reports = (
+        list(ProposalReport.objects.filter(proposal=proposal, status=ReportStatus.OPEN))
+        if may_moderate
+        else []
+    )
+    return {
+        "shown": visibility.is_shown(proposal),
+        "withheld_line": visibility.withheld_line(proposal),
+        "readable": permissions.may(user, "read_withheld_proposal", proposal),
+        "may_moderate": may_moderate,
+        "hide_form": (hide_form or HideForm(initial={"reason": proposal.hidden_reason or None}))
+        if may_moderate
+        else None,
+        "open_reports": open_reports,
+        "may_report": permissions.may(user, "report_proposal", proposal),
+        "reported_by_me": user.is_authenticated
+        and ProposalReport.objects.filter(proposal=proposal, reporter=user).exists(),
+        "may_request_review": permissions.may(user, "request_proposal_review", proposal),
+    }
+
+
+def proposal_detail(
+    request,
+    estate_slug: str,
+    pk: int,
+    *,
+    answer_form: AnswerForm | None = None,
+    hide_form: HideForm | None = None,
+):
     proposal = get_proposal(request, estate_slug, pk)
     estate = proposal.estate
     user = request.user
@@ -119,9 +153,11 @@ def proposal_detail(request, estate_slug: str, pk: int, *, answer_form: AnswerFo
             target=SupportTarget.PROPOSAL, object_id=proposal.pk, head=heads.head
         ).exists()
     )
+    shown = visibility.is_shown(proposal)
     may_answer = (
         permissions.may(user, "answer_proposals", estate)
         and proposal.status == ProposalStatus.AWAITING_ANSWER
+        and shown
     )
     if may_answer and answer_form is None:
         answer_form = AnswerForm(assemblies=_assemblies(estate))
@@ -136,12 +172,14 @@ def proposal_detail(request, estate_slug: str, pk: int, *, answer_form: AnswerFo
             "supported": supported,
             "household_supported": household_supported,
             "may_support": permissions.may(user, "support_proposals", estate)
-            and not proposal.is_answered,
+            and not proposal.is_answered
+            and shown,
             "may_answer": may_answer,
             "answer_form": answer_form if may_answer else None,
-            "overdue": proposal.is_overdue(),
+            "overdue": proposal.is_overdue() and shown,
+            **_moderation_context(request, proposal, hide_form),
         },
-        status=400 if answer_form is not None and answer_form.errors else 200,
+        status=400 if any(f is not None and f.errors for f in (answer_form, hide_form)) else 200,
     )
 
 
@@ -200,6 +238,102 @@ def proposal_answer(request, estate_slug: str, pk: int):
             messages.success(request, _("答复已公开。"))
             return redirect(proposal.get_absolute_url())
     return proposal_detail(request, estate_slug, pk, answer_form=form)
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+def _refused(request, exc: PermissionDenied | ValidationError) -> None:
+    for message in getattr(exc, "messages", None) or [str(exc)]:
+        messages.error(request, message)
+
+
+def proposal_hide(request, estate_slug: str, pk: int):
+    """A moderator hides the proposal, or confirms or changes the reason of a hiding."""
+    if (refused := _post_only(request)) is not None:
+        return refused
+    proposal = get_proposal(request, estate_slug, pk)
+    permissions.require(request.user, permissions.may(request.user, "moderate", proposal.estate))
+    form = HideForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.hide_proposal(proposal, request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("提案已隐藏，已告知提案人。"))
+            return redirect(proposal.get_absolute_url())
+    return proposal_detail(request, estate_slug, pk, hide_form=form)
+
+
+def proposal_restore(request, estate_slug: str, pk: int):
+    if (refused := _post_only(request)) is not None:
+        return refused
+    proposal = get_proposal(request, estate_slug, pk)
+    permissions.require(request.user, permissions.may(request.user, "moderate", proposal.estate))
+    try:
+        actions.restore_proposal(proposal, request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("提案已恢复显示。"))
+    return redirect(proposal.get_absolute_url())
+
+
+def _proposal_form(request, proposal, form, *, title: str, intro: str = ""):
+    return render(
+        request,
+        "proposals/moderation_form.html",
+        {
+            "estate": proposal.estate,
+            "proposal": proposal,
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "readable": permissions.may(request.user, "read_withheld_proposal", proposal),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def proposal_report(request, estate_slug: str, pk: int):
+    proposal = get_proposal(request, estate_slug, pk)
+    permissions.require(request.user, permissions.may(request.user, "report_proposal", proposal))
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.report_proposal(proposal, request.user, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("举报已提交，版主会尽快处理。"))
+        return redirect(proposal.get_absolute_url())
+    return _proposal_form(request, proposal, form, title=_("举报提案"))
+
+
+def proposal_review(request, estate_slug: str, pk: int):
+    """The author asks the moderators, once per hiding, to look at the hidden proposal again."""
+    proposal = get_proposal(request, estate_slug, pk)
+    permissions.require(
+        request.user, permissions.may(request.user, "request_proposal_review", proposal)
+    )
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.request_review(proposal, request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("已申请复核，版主会重新审查。"))
+        return redirect(proposal.get_absolute_url())
+    return _proposal_form(
+        request,
+        proposal,
+        form,
+        title=_("申请复核"),
+        intro=visibility.withheld_line(proposal),
+    )
 
 
 # --- supports on posts and opinions --------------------------------------------------------

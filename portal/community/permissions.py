@@ -629,6 +629,17 @@ def _may_support_item(user: Any, item: Any) -> bool:
     return author_id != getattr(user, "pk", None)
 
 
+def _may_read_withheld_proposal(user: Any, proposal: Any) -> bool:
+    """A hidden proposal's title and body: its author and the moderators, who review it;
+    every other reader and every copy shows the placeholder (proposals.visibility)."""
+    return _is_author(user, proposal) or _may_moderate(user, proposal.estate)
+
+
+def _may_report_proposal(user: Any, proposal: Any) -> bool:
+    """Report someone else's proposal: whoever may write in the discussion area, as posts."""
+    return not _is_author(user, proposal) and _may_deliberate(user, proposal.estate)
+
+
 # Actions asked of an estate (or of any object, through the estate it belongs to).
 ACTIONS = {
     "view_members": lambda u, e: may_view(u, e, Visibility.MEMBERS),
@@ -694,6 +705,9 @@ OBJECT_ACTIONS = {
     "withdraw_petition": _may_withdraw_petition,
     "see_objection_evidence": _may_see_objection_evidence,
     "support_item": _may_support_item,
+    "read_withheld_proposal": _may_read_withheld_proposal,
+    "report_proposal": _may_report_proposal,
+    "request_proposal_review": _is_author,
 }
 
 

@@ -71,7 +71,13 @@ def things(estate_a, estate_b, owner, tenant, outsider, committee_chair, propert
         responsible_person=property_manager,
         due_date=timezone.localdate() + timedelta(days=7),
     )
+    from proposals import actions as proposals
+
+    proposal = proposals.submit_proposal(
+        estate_a, owner, title="东门增设快递柜", body="<p>快递常堆在门岗。</p>"
+    )
     return {
+        "proposal": proposal,
         "roof": roof,
         "topic": topic,
         "own_post": own_post,
@@ -107,6 +113,23 @@ MATRIX = [
     ("moderator", "read_withheld_post", "own_post", True),
     ("committee_chair", "read_withheld_post", "own_post", True),
     ("property_staff", "read_withheld_post", "own_post", False),
+    # A proposal (王芳's): its hidden words for its author and the moderators; reporting is
+    # for other members; asking the moderators to review a hiding is for its author.
+    ("owner", "read_withheld_proposal", "proposal", True),
+    ("moderator", "read_withheld_proposal", "proposal", True),
+    ("committee_chair", "read_withheld_proposal", "proposal", True),
+    ("tenant", "read_withheld_proposal", "proposal", False),
+    ("property_staff", "read_withheld_proposal", "proposal", False),
+    ("outsider", "read_withheld_proposal", "proposal", False),
+    ("anonymous", "read_withheld_proposal", "proposal", False),
+    ("tenant", "report_proposal", "proposal", True),
+    ("owner", "report_proposal", "proposal", False),
+    ("moderator", "report_proposal", "proposal", True),
+    ("outsider", "report_proposal", "proposal", False),
+    ("anonymous", "report_proposal", "proposal", False),
+    ("owner", "request_proposal_review", "proposal", True),
+    ("moderator", "request_proposal_review", "proposal", False),
+    ("tenant", "request_proposal_review", "proposal", False),
     # Blocking an author: a moderator of the post's own estate, never of another estate.
     ("moderator", "block_author", "tenants_post", True),
     ("owner", "block_author", "tenants_post", False),
