@@ -11,6 +11,7 @@ import time
 BENCHMARKS = [
     "benchmarks.bench_register_import",
     "benchmarks.bench_notice_page",
+    "benchmarks.bench_pages",
     "benchmarks.bench_casting",
     "benchmarks.bench_tally",
     "benchmarks.bench_consultation_results",

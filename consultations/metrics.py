@@ -31,6 +31,7 @@ from portal.dashboard.figures import (
     estate_page_paths,
     format_value,
     page_url_maker,
+    read_once,
     share,
 )
 from portal.dashboard.period import Period
@@ -64,6 +65,7 @@ class ConsultationFigures(FigureSource):
         ),
     )
 
+    @read_once
     def _consultations(self, estate_ids: Sequence[int], period: Period) -> list[dict[str, Any]]:
         from consultations.models import ConsultationPage, Response, ResponseReport
 

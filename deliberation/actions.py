@@ -8,7 +8,7 @@ transaction, and does its audit record and notifications inside.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -50,9 +50,11 @@ from deliberation.models import (
     Thread,
     UserBlock,
 )
+from deliberation.photos import attach_photos, clean_report_photos
 from portal.community import audit, membership, permissions
 from portal.community.choices import Party
 from portal.community.models import Estate
+from portal.community.photos import cleaned_file
 from portal.notifications.api import notify
 from themes.sanitiser import clean_html, plain_text
 
@@ -198,7 +200,6 @@ def _resolve_tags(estate: Estate, names: Iterable[str]) -> list[Tag]:
 # --- threads and posts --------------------------------------------------------------------
 
 
-@transaction.atomic
 def may_attach_page(user: User, estate: Estate, page: Any) -> bool:
     """Return whether a thread of this estate by this user may name the page.
 
@@ -216,6 +217,7 @@ def attach_refused_message() -> str:
     return _("只能关联本小区已发布、您有权查看的页面。")
 
 
+@transaction.atomic
 def start_thread(
     estate: Estate,
     user: User,
@@ -226,12 +228,15 @@ def start_thread(
     category: str = "",
     page: Any = None,
     tags: Iterable[str] = (),
+    photos: Sequence[Any] = (),
     now: datetime | None = None,
 ) -> Thread:
     """Open a topic, issue report or question with its first post; return the thread.
 
     An issue report gets its responsible party by category (DEFAULT_PARTY) and its two
-    deadlines from the estate's DeadlinePolicy. A held opening post holds the whole thread.
+    deadlines from the estate's DeadlinePolicy, and may carry photos (uploads or CleanPhoto,
+    deliberation.photos). A held opening post holds the whole thread. All or nothing: a
+    refused photo leaves no thread, post or file behind.
     """
     now = now or timezone.now()
     check_may_post(estate, user, now=now)
@@ -250,6 +255,7 @@ def start_thread(
     if errors:
         raise ValidationError(errors)
     body_html = _clean_body(body)
+    cleaned_photos = clean_report_photos(kind, photos)
     held = hold_reason(estate, user, title, body_html)
 
     thread = Thread(
@@ -273,6 +279,7 @@ def start_thread(
     thread.save()
     thread.tags.set(_resolve_tags(estate, tags))
     post = _create_post(thread, user, body_html, parent=None, held=held, now=now, is_opening=True)
+    attach_photos(post, cleaned_photos)
     if thread.is_issue:
         Assignment.objects.create(
             thread=thread,
@@ -290,6 +297,7 @@ def start_thread(
         category=thread.category,
         responsible_party=thread.responsible_party,
         held=bool(held),
+        photos=len(cleaned_photos),
     )
     if held:
         _notify_moderators_of_hold(post, actor=user)
@@ -651,7 +659,7 @@ def mark_resolved(
         party=thread.responsible_party,
         reported_by=user,
         note=note.strip(),
-        photo=photo or "",
+        photo=cleaned_file(photo) if photo else "",  # as shown: no EXIF position
         created_at=now,
     )
     thread.state = ThreadState.RESOLVED

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from wagtail.models import Page
 
-from deliberation.models import Post, Thread
+from deliberation.models import Post, PostPhoto, Thread
 from portal.community import permissions
 from portal.community.lookups import get_estate_for_member
 
@@ -49,3 +49,15 @@ def get_post(request, estate_slug: str, pk: int) -> Post:
     )
     post.thread.estate = estate
     return post
+
+
+def get_post_photo(request, estate_slug: str, thread_pk: int, photo_id: int) -> PostPhoto:
+    """Return a photo of a post in the thread if the reader may see that post's photos
+    (`view_photos`: it follows the post's moderation); 403, or sign in first, otherwise."""
+    thread = get_thread(request, estate_slug, thread_pk)
+    photo = get_object_or_404(
+        PostPhoto.objects.select_related("post"), pk=photo_id, post__thread=thread
+    )
+    photo.post.thread = thread
+    permissions.require(request.user, permissions.may(request.user, "view_photos", photo.post))
+    return photo

@@ -37,7 +37,7 @@ from deliberation.forms import (
     ThreadFilterForm,
     ThreadForm,
 )
-from deliberation.lookups import get_attachable_page, get_post, get_thread
+from deliberation.lookups import get_attachable_page, get_post, get_post_photo, get_thread
 from deliberation.models import (
     Appeal,
     Assignment,
@@ -49,6 +49,7 @@ from deliberation.models import (
     Thread,
     UserBlock,
 )
+from deliberation.photos import annotate_photos
 from portal.community import permissions
 from portal.community.lookups import get_estate, get_estate_for_member
 from portal.community.storage import private_file_response
@@ -144,7 +145,9 @@ def thread_create(request, estate_slug: str):
     estate = get_estate(request, estate_slug, action="deliberate")
     requested_page = request.POST.get("page") or request.GET.get("page")
     page = get_attachable_page(request, estate, requested_page)
-    form = ThreadForm(request.POST or None, initial={"page": page.pk if page else None})
+    form = ThreadForm(
+        request.POST or None, request.FILES or None, initial={"page": page.pk if page else None}
+    )
     if request.method == "POST" and form.is_valid() and requested_page and page is None:
         form.add_error(None, actions.attach_refused_message())
     if request.method == "POST" and form.is_valid():
@@ -159,6 +162,7 @@ def thread_create(request, estate_slug: str):
                 body=data["body"],
                 page=page,
                 tags=data["tags"].split(),
+                photos=data["photos"],
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -249,6 +253,7 @@ def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None 
         user,
         is_own=lambda post: not permissions.may(user, "support_item", post),
     )
+    annotate_photos(all_posts, user)
     for post in all_posts:
         post.reported_by_me = post.pk in reported
         post.my_appeal = appeals.get(post.pk)
@@ -395,6 +400,12 @@ def resolution_photo(request, estate_slug: str, pk: int, resolution_id: int):
     thread = get_thread(request, estate_slug, pk)
     resolution = get_object_or_404(Resolution, thread=thread, pk=resolution_id)
     return private_file_response(resolution.photo)
+
+
+def post_photo(request, estate_slug: str, pk: int, photo_id: int, *, thumbnail: bool = False):
+    """Stream a post's photo (or its thumbnail) to those who may see the post's words."""
+    photo = get_post_photo(request, estate_slug, pk, photo_id)
+    return private_file_response(photo.thumbnail if thumbnail else photo.image)
 
 
 thread_confirm = _thread_action(actions.confirm_resolution, _("已确认解决，问题已关闭。"))

@@ -32,6 +32,7 @@ from portal.dashboard.figures import (
     estate_page_paths,
     format_value,
     page_url_maker,
+    read_once,
     share,
 )
 from portal.dashboard.period import Period
@@ -59,6 +60,7 @@ class AssemblyFigures(FigureSource):
         ),
     )
 
+    @read_once
     def _assemblies(self, estate_ids: Sequence[int], period: Period) -> list[dict[str, Any]]:
         from voting.models import AssemblyPage, AssemblyResult, Ballot, VotingRight
 

@@ -27,7 +27,7 @@ from consultations.choices import (
     QuestionKind,
 )
 from portal.community.choices import Visibility
-from portal.home.mixins import SectionIndexMixin, VisibilityMixin
+from portal.home.mixins import AnonymousCacheMixin, SectionIndexMixin, VisibilityMixin
 
 RICH_FEATURES = ["h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -37,7 +37,7 @@ def new_key(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(3)}"
 
 
-class ConsultationIndexPage(SectionIndexMixin, Page):
+class ConsultationIndexPage(AnonymousCacheMixin, SectionIndexMixin, Page):
     """The estate's 征求意见 section."""
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

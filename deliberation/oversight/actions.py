@@ -6,6 +6,7 @@ meeting's or item's title fitted with fit_title.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -20,10 +21,16 @@ from django.utils.translation import gettext as _
 
 from deliberation.oversight import evidence as evidence_rules
 from deliberation.oversight import references
-from deliberation.oversight.choices import MeetingChangeKind, MeetingState, WorkState
+from deliberation.oversight.choices import (
+    EvidenceKind,
+    MeetingChangeKind,
+    MeetingState,
+    WorkState,
+)
 from deliberation.oversight.models import (
     ActionItem,
     ActionItemChange,
+    ActionItemPhoto,
     ActionItemUpdate,
     AgendaItem,
     Decision,
@@ -35,6 +42,7 @@ from deliberation.oversight.models import (
 from portal.community import audit, membership, permissions
 from portal.community.choices import Party
 from portal.community.models import Estate
+from portal.community.photos import clean_photos, cleaned_file
 from portal.notifications.api import fit_title, notify
 from themes.sanitiser import clean_html, plain_text
 
@@ -544,6 +552,12 @@ def create_action_item(
     return item
 
 
+def _evidence_to_keep(evidence: Any, kind: str) -> Any:
+    """Return the evidence as it is kept: a photo upright, resized and without EXIF (its GPS
+    position), like every photo from the phone; a document as it came."""
+    return cleaned_file(evidence) if kind == EvidenceKind.PHOTO else evidence
+
+
 @transaction.atomic
 def post_update(
     item: ActionItem,
@@ -553,9 +567,12 @@ def post_update(
     progress: int,
     state: str,
     evidence: Any = None,
+    photos: Sequence[Any] = (),
     now: datetime | None = None,
 ) -> ActionItemUpdate:
-    """Append a progress report (who, when, note, progress, evidence) and move the item on."""
+    """Append a progress report (who, when, note, progress, evidence, photos) and move the
+    item on. Photos (uploads or CleanPhoto) are cleaned before anything is written: a refused
+    one leaves no update behind."""
     if not permissions.may(actor, "report_progress", item):
         _refuse(_("只有责任方或责任人可以报告进展。"))
     note = (note or "").strip()
@@ -571,6 +588,8 @@ def post_update(
     elif state == WorkState.NOT_STARTED and progress > 0:
         raise ValidationError(_("已有进度的事项请选择“进行中”。"))
     kind = evidence_rules.validate_evidence(evidence) if evidence else ""
+    evidence = _evidence_to_keep(evidence, kind)
+    cleaned_photos = clean_photos(photos)
     item = ActionItem.objects.select_for_update().select_related("estate").get(pk=item.pk)
     now = now or timezone.now()
     update = ActionItemUpdate(
@@ -587,6 +606,7 @@ def post_update(
     if evidence:
         update.evidence = evidence
     update.save()
+    ActionItemPhoto.store(cleaned_photos, update=update, created_at=now)
     previous_state = item.state
     item.state = state
     item.progress = progress
@@ -603,6 +623,7 @@ def post_update(
         state=state,
         progress=progress,
         evidence=kind,
+        photos=len(cleaned_photos),
     )
     if item.created_by_id != actor.pk:
         notify(

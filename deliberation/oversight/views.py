@@ -96,7 +96,18 @@ def item_detail(request, estate_slug: str, pk: int):
 
 def _render_item(request, item: ActionItem, *, progress_form=None, adjust_form=None, status=200):
     """The item page: facts, its deadline and responsibility changes, and its progress."""
-    updates = list(item.updates.select_related("author").order_by("-created_at", "-pk"))
+    updates = list(
+        item.updates.select_related("author")
+        .prefetch_related("photos")
+        .order_by("-created_at", "-pk")
+    )
+    for update in updates:
+        update.item = item  # the permission below reads the estate through it: no query
+        update.photo_list = (
+            list(update.photos.all())
+            if permissions.may(request.user, "view_photos", update)
+            else []
+        )
     changes = list(
         item.changes.select_related("changed_by", "from_person", "to_person").order_by(
             "-changed_at", "-pk"
@@ -190,6 +201,7 @@ def item_progress(request, estate_slug: str, pk: int):
                 progress=data["progress"],
                 state=data["state"],
                 evidence=data["evidence"],
+                photos=data["photos"],
             )
         except (ValidationError, PermissionDenied) as error:
             _error_messages(request, error)
@@ -230,6 +242,14 @@ def evidence(request, estate_slug: str, pk: int, update_id: int):
     """Stream evidence to the estate's members only; only photos and PDFs open inline."""
     update = lookups.get_update_with_evidence(request, estate_slug, pk, update_id)
     return private_file_response(update.evidence, filename=update.evidence_name or None)
+
+
+def update_photo(
+    request, estate_slug: str, pk: int, update_id: int, photo_id: int, *, thumbnail: bool = False
+):
+    """Stream a progress update's photo (or its thumbnail) to those who may see the update."""
+    photo = lookups.get_update_photo(request, estate_slug, pk, update_id, photo_id)
+    return private_file_response(photo.thumbnail if thumbnail else photo.image)
 
 
 # --- joint meetings ------------------------------------------------------------------------

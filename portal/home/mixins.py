@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -68,11 +69,22 @@ class AnonymousCacheMixin:
     """Let portal.home.page_cache serve this page to anonymous readers from the cache.
 
     The page only marks its response as cacheable; the middleware stores it and answers
-    later anonymous GETs before Wagtail routes the request at all.
+    later anonymous GETs before Wagtail routes the request at all. Only the page's own
+    rendered template is marked: a RoutablePage's other routes (feeds, calendars, forms)
+    answer with headers of their own that the cache does not keep.
+
+    A section index lists its children as Wagtail publishes them, so a publish, unpublish,
+    move or delete refreshes it at once; what changes with time alone (a notice expiring,
+    a consultation's phase, an assembly's state, which its schedule sets by a queryset
+    update without a page signal) reaches anonymous readers within the cache's lifetime.
     """
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        if request.method == "GET" and not getattr(request, "is_preview", False):
+        if (
+            request.method == "GET"
+            and not getattr(request, "is_preview", False)
+            and isinstance(response, TemplateResponse)
+        ):
             response.gongzhi_anonymous_cacheable = True
         return response

@@ -82,6 +82,14 @@ class EstatePage(AnonymousCacheMixin, VisibilityMixin, Page):
             for child in self.get_children().live().not_type(StandardPage).specific()
         }
 
+    @property
+    def section_links(self):
+        """Return the section links the hub shows as tiles (cached; portal.home.navigation)."""
+        from portal.home.navigation import estate_links
+
+        links = estate_links(self.estate, estate_page=self)
+        return links.sections if links else {}
+
     def get_context(self, request, *args, **kwargs):
         from portal.home.visibility import filter_visible_pages
 

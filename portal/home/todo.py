@@ -88,7 +88,14 @@ def from_objects(objects: Iterable[Any], *, kind: Any, estates: Sequence[Estate]
 
 
 def estate_hub(estate: Estate):
-    """Return the estate's hub page, or None for an estate without one."""
+    """Return the estate's hub page, or None for an estate without one.
+
+    Through the one-to-one accessor, which keeps the answer on the estate: every provider
+    asks for the same estates, and an estate read with its page costs no query at all.
+    """
     from portal.home.models import EstatePage
 
-    return EstatePage.objects.filter(estate=estate).first()
+    try:
+        return estate.page
+    except EstatePage.DoesNotExist:
+        return None

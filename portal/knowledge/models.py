@@ -36,7 +36,7 @@ class KnowledgeCategory(models.Model):
         return self.name
 
 
-class KnowledgeIndexPage(SectionIndexMixin, Page):
+class KnowledgeIndexPage(AnonymousCacheMixin, SectionIndexMixin, Page):
     """The knowledge base of an estate, or of the whole district under the home page."""
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 from django.forms import BaseForm
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.community import legal, permissions
 from portal.community.masking import mask_name, mask_phone, name_shown_to
@@ -58,18 +58,48 @@ def site_title(value: str) -> str:
     return TITLE_SEPARATOR.join([*parts, site])
 
 
+# The estate navigation's links to section indexes, in the order they are shown; the links
+# to the estate's other areas (议事, 督办, …) sit between them in the template.
+NAV_SECTIONS_BEFORE = ("noticeindexpage", "consultationindexpage", "assemblyindexpage")
+NAV_SECTIONS_AFTER = ("knowledgeindexpage",)
+NAV_LABELS = {
+    "noticeindexpage": gettext_lazy("公告"),
+    "consultationindexpage": gettext_lazy("征求意见"),
+    "assemblyindexpage": gettext_lazy("业主大会"),
+    "knowledgeindexpage": gettext_lazy("知识库"),
+}
+
+
+def _nav_link(sections, kind: str, path: str) -> dict[str, Any] | None:
+    link = sections.get(kind)
+    if link is None:
+        return None
+    return {
+        "label": NAV_LABELS[kind],
+        "url": link.url,
+        "current": bool(link.url) and link.url in path,
+    }
+
+
 @register.inclusion_tag("includes/estate_nav.html", takes_context=True)
 def estate_nav(context, estate):
-    """The estate navigation: 公告 · 征求意见 · 业主大会 · 议事 · 知识库."""
-    page = getattr(estate, "page", None) if estate else None
-    sections = page.section_pages if page else {}
+    """The estate navigation: 公告 · 征求意见 · 业主大会 · 议事 · 知识库.
+
+    The addresses come from portal.home.navigation (cached until the page tree changes), so
+    drawing it reads no page.
+    """
+    from portal.home.navigation import estate_links
+
     request = context["request"]
+    links = estate_links(estate) if estate else None
+    sections = links.sections if links else {}
+    path = request.path
     return {
         "estate": estate,
-        "estate_page": page,
-        "sections": sections,
-        "request": request,
-        "current_path": request.path,
+        "home_url": links.home_url if links else "",
+        "before": [x for k in NAV_SECTIONS_BEFORE if (x := _nav_link(sections, k, path))],
+        "after": [x for k in NAV_SECTIONS_AFTER if (x := _nav_link(sections, k, path))],
+        "current_path": path,
     }
 
 

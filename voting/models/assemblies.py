@@ -22,7 +22,7 @@ from wagtail.models import Orderable, Page
 from portal.community import legal
 from portal.community.choices import Visibility
 from portal.community.legal_checks import check, lazy_format, validators
-from portal.home.mixins import SectionIndexMixin, VisibilityMixin
+from portal.home.mixins import AnonymousCacheMixin, SectionIndexMixin, VisibilityMixin
 from voting.choices import (
     AssemblyState,
     ChannelPriority,
@@ -51,7 +51,7 @@ def validate_reminder_days(value: str) -> None:
     parse_reminder_days(value)
 
 
-class AssemblyIndexPage(SectionIndexMixin, Page):
+class AssemblyIndexPage(AnonymousCacheMixin, SectionIndexMixin, Page):
     """The estate's 业主大会 section."""
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

@@ -31,7 +31,7 @@ from portal.home.mixins import AnonymousCacheMixin, SectionIndexMixin, Visibilit
 from portal.notices.choices import Issuer, NoticeCategory, TimeState, Urgency
 
 
-class NoticeIndexPage(RoutablePageMixin, SectionIndexMixin, Page):
+class NoticeIndexPage(AnonymousCacheMixin, RoutablePageMixin, SectionIndexMixin, Page):
     """The estate's 公告 section: the list, its RSS feed and its iCal calendar."""
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
