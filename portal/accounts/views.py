@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import actions as account_actions
-from portal.accounts import limits, mfa
+from portal.accounts import limits, mfa, wechat
 from portal.accounts.export import personal_data
 from portal.accounts.forms import ClaimForm, CloseAccountForm, InvitationForm, JoinForm
 from portal.accounts.sms import send_sms
@@ -64,6 +64,7 @@ def profile(request):
             "role_set": permissions.roles_of(request.user),
             "may_invite": bool(_invitable_units(request.user).exists()),
             "my_proposals": _my_proposals(request.user),
+            "wechat_account": wechat.account_of(request.user),
         },
     )
 

@@ -11,7 +11,7 @@ title, a reply's excerpt with `quote_subject=True`) is read from the content's s
 time the item is shown or sent (portal.notifications.subjects).
 
 The request only records a batch (one row, the recipients' ids in it) and, after the
-transaction commits, enqueues one django-q2 task; the fan-out to inbox, email and SMS runs
+transaction commits, enqueues one django-q2 task; the fan-out to inbox, email, SMS and WeChat runs
 in tasks of 500 people each.
 """
 

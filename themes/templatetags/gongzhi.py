@@ -153,3 +153,44 @@ def error_summary(*sources: Any) -> dict[str, Any]:
     load, so a person on a phone sees what went wrong without hunting for it.
     """
     return {"items": summary_items(*sources)}
+
+
+SHARE_DESCRIPTION_MAX = 120
+
+
+@register.inclusion_tag("includes/share_card.html", takes_context=True)
+def share_card(context) -> dict[str, Any]:
+    """The Open Graph tags a chat app reads to draw a shared link's card.
+
+    A page the reader may open gives its title, its search description (or summary) and
+    its address; a page the reader may not open (a members-only notice fetched by a chat
+    app's crawler, which is anonymous) gives the site's name and nothing of its content.
+    """
+    from django.templatetags.static import static
+
+    from portal.home.visibility import may_view_live_page
+
+    request = context.get("request")
+    site = gettext("共治")
+    card: dict[str, Any] = {"site_name": site, "title": site, "description": "", "url": ""}
+    if request is None:
+        return card
+    card["image"] = request.build_absolute_uri(static("img/share-card.png"))
+    card["url"] = request.build_absolute_uri(request.path)
+    page = context.get("page")
+    if page is None or not hasattr(page, "get_url_parts"):
+        card["description"] = gettext("小区公告、征求意见、业主大会与议事，一处办理。")
+        return card
+    if not may_view_live_page(request.user, page):
+        return card
+    specific = page.specific
+    description = (
+        getattr(specific, "search_description", "") or getattr(specific, "summary", "") or ""
+    )
+    card.update(
+        title=getattr(specific, "seo_title", "") or specific.title,
+        description=" ".join(str(description).split())[:SHARE_DESCRIPTION_MAX],
+        url=specific.get_full_url(request) or card["url"],
+        type="article",
+    )
+    return card
