@@ -20,6 +20,9 @@ from consultations.models import ConsultationPage, Opinion, Response, ResponseRe
 from portal.community import permissions
 from portal.community.lookups import LoginRequired
 from portal.spreadsheets import csv_response, xlsx_response
+from proposals import supports
+from proposals.choices import SupportTarget
+from themes.sanitiser import plain_text
 
 ROUTES = ("respond", "results", "results_csv", "results_xlsx", "handling", "report")
 
@@ -68,8 +71,6 @@ def _saved_values(response: Response | None) -> tuple[dict[str, list[str]], dict
 
 def editable_text(html: str) -> str:
     """Return stored opinion HTML as the text its author typed (line breaks kept)."""
-    from themes.sanitiser import plain_text
-
     for tag in ("<br>", "<br/>", "<br />", "</p>"):
         html = html.replace(tag, tag + "\n")
     return plain_text(html)
@@ -214,7 +215,6 @@ def _export_rows(consultation: ConsultationPage) -> tuple[list[str], list[list[A
         .prefetch_related("answers", "opinions")
         .order_by("pk")
     )
-    from themes.sanitiser import plain_text
 
     for n, response in enumerate(responses, 1):
         by_question: dict[int, list[str]] = {}
@@ -350,8 +350,6 @@ def report(request, consultation: ConsultationPage):
             ).values_list("pk", flat=True)
         )
     counts = dict.fromkeys(Handling.values, 0)
-    from proposals import supports
-    from proposals.choices import SupportTarget
 
     shown = [opinion for group in groups for opinion in group.opinions]
     for opinion in shown:

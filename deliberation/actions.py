@@ -50,10 +50,15 @@ from deliberation.models import (
     Thread,
     UserBlock,
 )
+from deliberation.models.threads import RESOLUTION_NOTE_MAX, RESOLUTION_NOTE_MIN
+from deliberation.oversight.choices import EvidenceKind
+from deliberation.oversight.evidence import validate_evidence
 from portal.community import audit, membership, permissions
 from portal.community.choices import Party
 from portal.community.models import Estate
+from portal.home.visibility import may_view_live_page
 from portal.notifications.api import notify
+from search.api import reindex_now
 from themes.sanitiser import clean_html, plain_text
 
 if TYPE_CHECKING:
@@ -91,8 +96,6 @@ def after_status_change(post: Post) -> None:
     Inbox items, emails, digests and SMS need nothing here: they read the post's state
     whenever they are shown or sent.
     """
-    from search.api import reindex_now
-
     if post.is_opening:
         withheld = visibility.title_withheld_by(post)
         Thread.objects.filter(pk=post.thread_id).update(title_withheld=withheld)
@@ -205,8 +208,6 @@ def may_attach_page(user: User, estate: Estate, page: Any) -> bool:
     The thread shows the page's title to every member, and the new-thread form prints it:
     only a live page of the same estate that the poster may open qualifies.
     """
-    from portal.home.visibility import may_view_live_page
-
     page = page.specific
     return getattr(page, "page_estate", None) == estate and may_view_live_page(user, page)
 
@@ -598,10 +599,6 @@ def assign(
 @transaction.atomic
 def check_resolution(note: str, photo: Any = None) -> dict[str, list[str]]:
     """Return the problems with a resolution note and photo, keyed by field ({} if none)."""
-    from deliberation.models.threads import RESOLUTION_NOTE_MAX, RESOLUTION_NOTE_MIN
-    from deliberation.oversight.choices import EvidenceKind
-    from deliberation.oversight.evidence import validate_evidence
-
     errors: dict[str, list[str]] = {}
     text = " ".join((note or "").split())
     if len(text) < RESOLUTION_NOTE_MIN:

@@ -54,6 +54,8 @@ from portal.community.lookups import get_estate, get_estate_for_member
 from portal.community.storage import private_file_response
 from portal.dashboard.period import Period
 from portal.home.visibility import may_view_live_page
+from proposals import supports
+from proposals.choices import SupportTarget
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 50
@@ -240,8 +242,6 @@ def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None 
         if user.is_authenticated and post_ids
         else {}
     )
-    from proposals import supports
-    from proposals.choices import SupportTarget
 
     supports.annotate(
         SupportTarget.POST,

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deliberation.actions import start_thread
+from deliberation.choices import IssueCategory, ThreadKind
 from disclosures import content as disclosure_content
 from disclosures.checks import AMOUNT_FIELDS, TOTAL_FIELDS, Problem, check
 from disclosures.choices import DisclosureState, ReviewDecision
@@ -24,10 +26,12 @@ from disclosures.models import (
     LineQuestion,
     LineReview,
 )
-from disclosures.sheets import parse
+from disclosures.sheets import parse, sheet_of
 from portal.community import audit, permissions
 from portal.community.choices import Party
+from portal.community.membership import party_user_ids
 from portal.community.models import Estate
+from portal.notifications.api import notify
 
 REASON_MAX = 500
 QUESTION_TITLE_MAX = 120
@@ -57,8 +61,6 @@ def _notify(
     category: str = "notice",
     urgency: str = "normal",
 ):
-    from portal.notifications.api import notify
-
     return notify(
         list(recipients),
         category=category,
@@ -73,8 +75,6 @@ def _notify(
 
 
 def _party_ids(estate: Estate, party: str) -> list[int]:
-    from portal.community.membership import party_user_ids
-
     return party_user_ids(estate, party)
 
 
@@ -116,7 +116,6 @@ def import_disclosure(
         )
     # The arithmetic is checked even when some cells were refused, so every error is listed.
     result = check(parsed.lines, parsed.totals, total_rows=parsed.total_rows)
-    from disclosures.sheets import sheet_of
 
     problems.extend(Problem(sheet_of(p.section), p.row, p.column, p.message) for p in result.errors)
     if problems:
@@ -436,9 +435,6 @@ def correct(
 
 
 def _open_question(line, disclosure, user, *, body: str, from_review: bool, now) -> LineQuestion:
-    from deliberation.actions import start_thread
-    from deliberation.choices import IssueCategory, ThreadKind
-
     title = _("【信息公开】%(period)s · %(item)s") % {
         "period": disclosure.period_label,
         "item": line.label,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from disclosures.choices import Timeliness
+from disclosures.models import DisclosureSchedule
 from disclosures.models.disclosures import DEFAULT_DUE_DAYS, DEFAULT_PERIOD_MONTHS
 
 
@@ -82,8 +83,6 @@ def timeliness(due: date, published_at: datetime | None, today: date) -> str:
 def rules_for(estate_ids, *, first_starts: dict[int, date] | None = None) -> dict[int, Rules]:
     """Return each estate's disclosure rules in one query: its schedule, or the defaults
     (quarterly, 30 days) counted from its first disclosure."""
-    from disclosures.models import DisclosureSchedule
-
     schedules = {
         s.estate_id: s for s in DisclosureSchedule.objects.filter(estate_id__in=list(estate_ids))
     }

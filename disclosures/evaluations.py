@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deliberation.oversight.actions import create_action_item
+from disclosures.actions import _notify, _party_ids
 from disclosures.choices import SCORE_MAX, SCORE_MIN, ServiceArea
 from disclosures.models import (
     CompanyReply,
@@ -328,7 +330,6 @@ def publish_results(
     audit.record(
         "disclosures.evaluation_published", actor=user, obj=evaluation, estate=evaluation.estate
     )
-    from disclosures.actions import _notify, _party_ids
 
     _notify(
         _party_ids(evaluation.estate, Party.PROPERTY),
@@ -381,8 +382,6 @@ def reply(
 @transaction.atomic
 def make_action_item(item: ImprovementItem, user: Any):
     """Turn one step of the improvement plan into an action item (督办事项) for the company."""
-    from deliberation.oversight.actions import create_action_item
-
     item = (
         ImprovementItem.objects.select_for_update()
         .select_related("reply__evaluation__estate")

@@ -157,49 +157,32 @@ def import_graph(modules: dict[str, Module]) -> dict[str, set[str]]:
     }
 
 
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        for child in graph.get(stack.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return seen
+
+
 def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, iterative; return the components of more than one module."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components = []
-    counter = 0
-    for start in sorted(graph):
-        if start in index:
+    """Return the groups of modules that import each other (in a cycle), each sorted.
+
+    A few hundred modules: reachability from each is quick and plainly right.
+    """
+    reach = {name: _reachable(graph, name) for name in graph}
+    groups = []
+    placed: set[str] = set()
+    for name in sorted(graph):
+        if name in placed or name not in reach[name]:
             continue
-        work = [(start, iter(sorted(graph[start])))]
-        index[start] = low[start] = counter
-        counter += 1
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(graph.get(child, ())))))
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            else:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == index[node]:
-                    component = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.append(member)
-                        if member == node:
-                            break
-                    if len(component) > 1:
-                        components.append(sorted(component))
-    return components
+        group = sorted(other for other in reach[name] if name in reach[other])
+        placed.update(group)
+        groups.append(group)
+    return groups
 
 
 def _one_cycle(graph: dict[str, set[str]], component: list[str]) -> list[str]:

@@ -18,14 +18,23 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from consultations.models import ConsultationIndexPage, ConsultationPage, ConsultationSection
+from deliberation import actions as deliberation
+from deliberation import visibility
+from deliberation.choices import ThreadKind
+from deliberation.oversight.actions import create_action_item
 from portal.community import audit, permissions
 from portal.community.choices import Party
+from portal.community.membership import party_user_ids
 from portal.community.models import Estate
+from portal.notifications.api import notify
 from proposals import rules
 from proposals.choices import AnswerKind, Outcome, ProposalStatus, SupportTarget
 from proposals.heads import heads_for
 from proposals.models import Proposal, ProposalSettings, Support
 from themes.sanitiser import clean_html, plain_text
+from voting.choices import AssemblyState, Matter
+from voting.models import Motion
 
 TITLE_MAX = Proposal._meta.get_field("title").max_length
 BODY_MAX = 5_000
@@ -37,8 +46,6 @@ ANSWERING_PARTIES = (Party.COMMITTEE, Party.PROPERTY)
 
 def _notify(recipients, *, estate: Estate, title: str, body: str = "", url: str, key: str, actor):
     """Tell people about a proposal through the one notification path, in the portal's words."""
-    from portal.notifications.api import notify
-
     recipients = sorted(set(recipients))
     if not recipients:
         return None
@@ -56,8 +63,6 @@ def _notify(recipients, *, estate: Estate, title: str, body: str = "", url: str,
 
 def answering_user_ids(estate: Estate) -> list[int]:
     """Return the people of the committee and the property company over the estate."""
-    from portal.community.membership import party_user_ids
-
     return [uid for party in ANSWERING_PARTIES for uid in party_user_ids(estate, party)]
 
 
@@ -82,9 +87,6 @@ def submit_proposal(
     estate: Estate, user: Any, *, title: str, body: str, now: datetime | None = None
 ) -> Proposal:
     """Put forward a proposal: it opens its discussion thread and counts the author's support."""
-    from deliberation import actions as deliberation
-    from deliberation.choices import ThreadKind
-
     check_may_propose(estate, user)
     now = now or timezone.now()
     title = " ".join((title or "").split())
@@ -260,11 +262,8 @@ def support_content(
     estate = _content_estate(target, obj)
     if not permissions.may(user, "support_content", estate):
         raise PermissionDenied(_("只有本小区成员可以支持。"))
-    if target == SupportTarget.POST:
-        from deliberation import visibility
-
-        if not visibility.is_shown(obj):
-            raise ValidationError(_("该发言目前不显示，无法支持。"))
+    if target == SupportTarget.POST and not visibility.is_shown(obj):
+        raise ValidationError(_("该发言目前不显示，无法支持。"))
     if not permissions.may(user, "support_item", obj):
         raise ValidationError(_("不能支持自己的内容。"))
     head = f"user:{user.pk}"
@@ -390,8 +389,6 @@ def answer_proposal(
         actor=actor,
     )
     if answer.kind == AnswerKind.REFER:
-        from portal.community.membership import party_user_ids
-
         _notify(
             party_user_ids(proposal.estate, answer.referred_party),
             estate=proposal.estate,
@@ -404,8 +401,6 @@ def answer_proposal(
 
 
 def _check_outcome(proposal: Proposal, actor: Any, answer: Answer, *, now) -> dict[str, str]:
-    from voting.choices import AssemblyState
-
     if answer.outcome not in Outcome.values:
         return {"outcome": _("采纳时请选择：转为征求意见、列入业主大会表决事项或设立督办事项。")}
     if answer.outcome == Outcome.CONSULTATION:
@@ -423,7 +418,6 @@ def _check_outcome(proposal: Proposal, actor: Any, answer: Answer, *, now) -> di
             return {"assembly": _("该次会议的表决事项已经公告，不能再增加。")}
         if not (answer.motion_title or "").strip():
             return {"motion_title": _("请填写表决事项。")}
-        from voting.choices import Matter
 
         if answer.motion_matter not in Matter.values:
             return {"motion_matter": _("请选择表决事项的类别（民法典第二百七十八条）。")}
@@ -436,8 +430,6 @@ def _check_outcome(proposal: Proposal, actor: Any, answer: Answer, *, now) -> di
 
 
 def _consultation_index(estate: Estate):
-    from consultations.models import ConsultationIndexPage
-
     page = getattr(estate, "page", None)
     if page is None:
         return None
@@ -454,7 +446,6 @@ def _make_outcome(proposal: Proposal, actor: Any, answer: Answer, *, now) -> lis
         proposal.motion_title = answer.motion_title.strip()[:200]
         _add_motion(proposal, actor, answer)
         return ["assembly", "motion_title"]
-    from deliberation.oversight.actions import create_action_item
 
     proposal.action_item = create_action_item(
         proposal.estate,
@@ -476,8 +467,6 @@ def _add_motion(proposal: Proposal, actor: Any, answer: Answer) -> None:
     revision rather than the live page, so the committee sees it among its motions in the
     admin and publishes it with the rest.
     """
-    from voting.models import Motion
-
     draft = answer.assembly.get_latest_revision_as_object()
     draft.motions.add(
         Motion(
@@ -493,8 +482,6 @@ def _add_motion(proposal: Proposal, actor: Any, answer: Answer) -> None:
 
 def _draft_consultation(proposal: Proposal, *, now):
     """Create a draft consultation from the proposal, for the committee to complete and publish."""
-    from consultations.models import ConsultationPage, ConsultationSection
-
     index = _consultation_index(proposal.estate)
     page = ConsultationPage(
         title=proposal.title,

@@ -26,6 +26,7 @@ from typing import Any
 from django.db import models
 
 from portal.community.choices import Visibility
+from search import signals
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,6 @@ _registry: dict[type[models.Model], Registration] = {}
 def register(model: type[models.Model], to_document: ToDocument, *, related: Related | None = None):
     """Make the model searchable: `to_document(obj)` returns its Document, or None."""
     _registry[model] = Registration(model=model, to_document=to_document, related=related)
-    from search import signals
 
     signals.connect(model)
     return model

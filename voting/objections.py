@@ -24,8 +24,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.community import audit, permissions
+from portal.community import audit, membership, permissions
+from portal.community.actions import correct_unit
+from portal.community.choices import Party
 from portal.community.models import OwnerIdentity, Unit
+from portal.notifications.api import notify
+from voting.actions import validate_scan
 from voting.choices import AssemblyState, ObjectionKind
 from voting.models import (
     AssemblyPage,
@@ -187,8 +191,6 @@ def _refuse_unless_open(assembly: AssemblyPage) -> None:
 
 
 def _notify(recipients, *, title: str, body: str, url: str, estate, key: str, actor=None) -> None:
-    from portal.notifications.api import notify
-
     recipients = [r for r in recipients if r is not None]
     if recipients:
         notify(
@@ -204,9 +206,6 @@ def _notify(recipients, *, title: str, body: str, url: str, estate, key: str, ac
 
 
 def _committee(estate) -> list[Any]:
-    from portal.community import membership
-    from portal.community.choices import Party
-
     return list(membership.party_users(estate, Party.COMMITTEE))
 
 
@@ -226,8 +225,6 @@ def _check_objection(
     claimed_area: Decimal | None,
 ) -> Decimal | None:
     """Refuse an incomplete or foreign objection; return the claimed area it keeps."""
-    from voting.actions import validate_scan
-
     if kind not in ObjectionKind.values:
         raise ValidationError(_("请选择异议类型。"))
     if not explanation:
@@ -339,8 +336,6 @@ def decide_objection(
     now: datetime | None = None,
 ) -> RollObjectionDecision:
     """Decide an objection with a reason; an upheld area objection corrects the register."""
-    from portal.community.actions import correct_unit
-
     assembly = AssemblyPage.objects.select_for_update().get(pk=objection.assembly_id)
     estate = assembly.page_estate
     if not permissions.may(actor, "decide_roll_objections", estate):

@@ -19,14 +19,13 @@ from django.utils.translation import gettext as _
 
 from portal.spreadsheets import csv_bytes
 from voting.models import AssemblyPage, AssemblyResult
+from voting.tally import as_data, tally
 
 PDF_FONT = "STSong-Light"
 
 
 def result_data(assembly: AssemblyPage) -> dict[str, Any]:
     """Return the certified snapshot, or the live tally of a closed assembly."""
-    from voting.tally import as_data, tally
-
     certified = AssemblyResult.objects.filter(assembly=assembly).first()
     if certified is not None:
         return {

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.community.storage import private_file_response
 from voting import actions, ledger, lookups
+from voting.certification import refusals_to_certify
 from voting.choices import AssemblyState, Channel, ProxyStatus
 from voting.forms import (
     BallotForm,
@@ -28,6 +29,8 @@ from voting.forms import (
 )
 from voting.ledger.public import display_rows, public_ledger
 from voting.models import Ballot, Proxy
+from voting.roll import preview_roll
+from voting.turnout import turnout
 
 
 def _errors_to_messages(request, error: ValidationError | PermissionDenied) -> None:
@@ -254,10 +257,6 @@ def confirm(request, page_id: int, act: str):
     The page offers the button only when the action would accept it now; otherwise it lists
     why not (the same refusals the action raises).
     """
-    from voting.certification import refusals_to_certify
-    from voting.roll import preview_roll
-    from voting.turnout import turnout
-
     assembly = lookups.get_assembly_for_runner(request, page_id)
     if act not in IRREVERSIBLE_ACTS:
         raise Http404

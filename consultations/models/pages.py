@@ -28,6 +28,7 @@ from consultations.choices import (
 )
 from portal.community.choices import Visibility
 from portal.home.mixins import SectionIndexMixin, VisibilityMixin
+from portal.home.visibility import filter_visible_pages
 
 RICH_FEATURES = ["h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -50,8 +51,6 @@ class ConsultationIndexPage(SectionIndexMixin, Page):
         verbose_name = _("征求意见")
 
     def visible_children(self, request):
-        from portal.home.visibility import filter_visible_pages
-
         children = self.get_children().live().specific().order_by("-first_published_at", "-pk")
         return filter_visible_pages(children, request.user, self.page_estate)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
 from portal.community.choices import Visibility
+from portal.home.visibility import filter_visible_pages
 
 
 class VisibilityMixin(models.Model):
@@ -48,8 +49,6 @@ class SectionIndexMixin(VisibilityMixin):
 
     def visible_children(self, request):
         """Return the live child pages this reader may open, newest first."""
-        from portal.home.visibility import filter_visible_pages
-
         children = self.get_children().live().specific().order_by("-first_published_at")
         return filter_visible_pages(children, request.user, self.page_estate)
 

@@ -13,6 +13,7 @@ from portal.community.models import Estate, SubDistrict
 from portal.home import sections
 from portal.home.blocks import BodyBlock
 from portal.home.mixins import AnonymousCacheMixin, VisibilityMixin
+from portal.home.visibility import filter_visible_pages
 
 
 class HomePage(AnonymousCacheMixin, Page):
@@ -83,8 +84,6 @@ class EstatePage(AnonymousCacheMixin, VisibilityMixin, Page):
         }
 
     def get_context(self, request, *args, **kwargs):
-        from portal.home.visibility import filter_visible_pages
-
         context = super().get_context(request, *args, **kwargs)
         pages = StandardPage.objects.child_of(self).live().order_by("path")
         context["standard_pages"] = filter_visible_pages(pages, request.user, self.estate)

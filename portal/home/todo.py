@@ -17,6 +17,7 @@ from typing import Any
 
 from portal.community import permissions
 from portal.community.models import Estate
+from portal.home.models import EstatePage
 
 LIMIT = 30
 
@@ -89,6 +90,4 @@ def from_objects(objects: Iterable[Any], *, kind: Any, estates: Sequence[Estate]
 
 def estate_hub(estate: Estate):
     """Return the estate's hub page, or None for an estate without one."""
-    from portal.home.models import EstatePage
-
     return EstatePage.objects.filter(estate=estate).first()

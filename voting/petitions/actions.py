@@ -19,6 +19,9 @@ from django.utils.translation import gettext as _
 
 from portal.community import audit, membership, permissions
 from portal.community.models import Estate, OwnerIdentity
+from portal.notifications.api import notify
+from voting.actions import validate_scan
+from voting.choices import AssemblyState
 from voting.petition_rules import PetitionCheck, adds_a_head
 from voting.petitions import counting
 from voting.petitions.choices import PetitionEventKind, PetitionState, SignatureChannel
@@ -43,8 +46,6 @@ def _notify(
     recipients, *, title: str, body: str, url: str, estate, key: str, actor=None, urgency="normal"
 ):
     """Send through the one notification path; imported late so apps load in any order."""
-    from portal.notifications.api import notify
-
     recipients = [r for r in recipients if r is not None]
     if recipients:
         notify(
@@ -182,8 +183,6 @@ def enter_paper_signature(
     now: datetime | None = None,
 ) -> PetitionSignature:
     """Enter an owner's signed paper petition with its scan (the committee, as with paper ballots)."""
-    from voting.actions import validate_scan
-
     petition = _lock(petition)
     estate = petition.estate
     if not permissions.may(actor, "enter_paper_petitions", estate):
@@ -354,8 +353,6 @@ def record_meeting_announced(
     petition: Petition, *, actor: Any, assembly: Any, now: datetime | None = None
 ) -> PetitionEvent:
     """Record that the committee announced the meeting the petition asked for."""
-    from voting.choices import AssemblyState
-
     petition = _lock(petition)
     estate = petition.estate
     if not permissions.may(actor, "enter_paper_petitions", estate):

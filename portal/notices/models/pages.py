@@ -28,7 +28,9 @@ from wagtail.models import Orderable, Page
 from portal.community.models import Building
 from portal.home.blocks import BodyBlock
 from portal.home.mixins import AnonymousCacheMixin, SectionIndexMixin, VisibilityMixin
+from portal.notices.authorship import default_issuer
 from portal.notices.choices import Issuer, NoticeCategory, TimeState, Urgency
+from portal.notifications.limits import TITLE_MAX, URL_MAX
 
 
 class NoticeIndexPage(RoutablePageMixin, SectionIndexMixin, Page):
@@ -68,8 +70,6 @@ class NoticeIndexPage(RoutablePageMixin, SectionIndexMixin, Page):
 
 def notification_limits() -> tuple[int, int]:
     """Return the longest title and link a notification carries."""
-    from portal.notifications.limits import TITLE_MAX, URL_MAX
-
     return TITLE_MAX, URL_MAX
 
 
@@ -101,8 +101,6 @@ class NoticePageForm(WagtailAdminPageForm):
                 Building.objects.filter(estate=estate) if estate else Building.objects.none()
             )
         if not self.instance.pk and not self.is_bound and "issuer" in self.fields:
-            from portal.notices.authorship import default_issuer
-
             self.initial["issuer"] = default_issuer(self.for_user, estate)
         if "title" in self.fields:
             # The browser stops at the limit NoticePage.clean enforces.
