@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,9 +21,6 @@ from deliberation.models import DeliberationSettings, Escalation, Thread
 from portal.community import audit, membership
 from portal.community.choices import Party
 from portal.notifications.api import notify
-
-if TYPE_CHECKING:
-    pass
 
 
 def overdue_reports(now: datetime):
