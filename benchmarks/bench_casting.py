@@ -202,6 +202,7 @@ def _report_http(http: dict[str, float]) -> None:
 
 def _build(rights: int):
     """Return (assembly, [(right, user)], choices) for an open assembly with `rights` owners."""
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -290,6 +291,7 @@ def _build(rights: int):
 
 
 def _queries_per_cast(assembly, pair, choices) -> int:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -309,6 +311,7 @@ def _queries_per_cast(assembly, pair, choices) -> int:
 
 
 def run() -> None:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.db import connection
     from django_q.conf import Conf
 

@@ -11,8 +11,9 @@ not checked):
    at `package.name` when that is a module, else at the package. Importing a submodule does
    not count as importing its parent package, so a package's `__init__` may re-export its
    submodules.
-2. Every function-level import of a first-party module has a comment on its line or on the
-   line above saying why it is not at the top (app-loading order, a heavy optional import).
+2. Every function-level import of a first-party module has a comment on its line, on the
+   line above, or above the run of imports it stands in, saying why it is not at the top
+   (app-loading order, a heavy optional import).
    A function-level import that only hides a cycle is the thing check 1 exists to catch.
 3. No module over MAX_LINES lines unless its docstring says why, in a line starting
    "Long because:". Split a module that mixes concerns instead of justifying it.
@@ -110,12 +111,25 @@ def _load_time_imports(body: list[ast.stmt]):
 
 
 def _function_imports(tree: ast.Module):
-    """Yield the import statements inside functions (at any depth)."""
+    """Yield (import statement, first line of its run) for the imports inside functions.
+
+    A run is a sequence of import statements one after another in the same block: one
+    comment above the run explains all of it (a `ready()` importing what it registers).
+    """
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Import | ast.ImportFrom):
-                    yield inner
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for inner in ast.walk(node):
+            for block in (getattr(inner, name, None) for name in ("body", "orelse", "finalbody")):
+                if not isinstance(block, list):
+                    continue
+                run_start = None
+                for statement in block:
+                    if isinstance(statement, ast.Import | ast.ImportFrom):
+                        run_start = run_start or statement.lineno
+                        yield statement, run_start
+                    else:
+                        run_start = None
 
 
 def _absolute(module: Module, node: ast.ImportFrom) -> str:
@@ -213,10 +227,10 @@ def cycles(modules: dict[str, Module]) -> list[str]:
 def unexplained_function_imports(modules: dict[str, Module]) -> list[str]:
     found = []
     for module in modules.values():
-        for node in _function_imports(module.tree):
+        for node, run_start in dict(_function_imports(module.tree)).items():
             if not targets(module, node, modules):
                 continue
-            if {node.lineno, node.lineno - 1} & module.comment_lines:
+            if {node.lineno, node.lineno - 1, run_start - 1} & module.comment_lines:
                 continue
             line = module.lines[node.lineno - 1].strip()
             found.append(

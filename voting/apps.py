@@ -9,6 +9,7 @@ class VotingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(): models and registries can be read only once the apps are loaded.
         from portal.accounts.export import register_personal_data
         from portal.dashboard.registry import register_figures
         from portal.home.sections import register_section

@@ -9,6 +9,7 @@ class KnowledgeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(): models and registries can be read only once the apps are loaded.
         from portal.home.sections import register_section
 
         # Each estate has its knowledge base, and the district one of its own (laws, guides).
