@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from wagtail.models import Page
 
 from portal.community.choices import Visibility
 from search import signals
@@ -55,8 +56,6 @@ class Registration:
 
     def queryset(self) -> models.QuerySet:
         """Return every object of the model that may have a document (for a rebuild)."""
-        from wagtail.models import Page
-
         manager = self.model._default_manager
         if issubclass(self.model, Page):
             return manager.live().order_by("pk")

@@ -14,7 +14,11 @@ class VotingConfig(AppConfig):
         from portal.dashboard.registry import register_figures
         from portal.home.sections import register_section
         from portal.home.todo import register_todo
-        from voting import personal_data, signals  # noqa: F401 - signals connects the receivers
+        from voting import (  # noqa: F401 - signals connects the receivers
+            personal_data,
+            signals,
+            views,  # noqa: F401 - registers the assembly page's context
+        )
         from voting.metrics import AssemblyFigures
         from voting.todo import open_votes
 

@@ -29,8 +29,25 @@ from voting.forms import (
 )
 from voting.ledger.public import display_rows, public_ledger
 from voting.models import Ballot, Proxy
+from voting.models.assemblies import assembly_views
 from voting.roll import preview_roll
 from voting.turnout import turnout
+
+
+@assembly_views.register("context")
+def assembly_context(request, assembly) -> dict:
+    """Return what the assembly page shows this reader: the motions, the rights they may
+    vote for, and which of those rights have a ballot."""
+    motions = list(assembly.motions.prefetch_related("candidates", "documents"))
+    voter_rights = lookups.rights_for_voter(request.user, assembly)
+    # Whether each of the reader's rights has a ballot, however it was cast: an owner
+    # who did not vote and sees "已投票" knows to ask (SECURITY.md).
+    voted = set(
+        Ballot.objects.filter(
+            assembly=assembly, right__in=[r.right for r in voter_rights]
+        ).values_list("right_id", flat=True)
+    )
+    return {"motions": motions, "voter_rights": voter_rights, "voted_right_ids": voted}
 
 
 def _errors_to_messages(request, error: ValidationError | PermissionDenied) -> None:

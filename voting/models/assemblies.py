@@ -23,6 +23,7 @@ from portal.community import legal
 from portal.community.choices import Visibility
 from portal.community.legal_checks import check, lazy_format, validators
 from portal.home.mixins import SectionIndexMixin, VisibilityMixin
+from portal.home.subviews import SubViews
 from voting.choices import (
     AssemblyState,
     ChannelPriority,
@@ -49,6 +50,11 @@ def parse_reminder_days(value: str) -> list[int]:
 
 def validate_reminder_days(value: str) -> None:
     parse_reminder_days(value)
+
+
+# What the assembly page shows its reader is computed in voting.views, which registers it
+# here (imported by VotingConfig.ready): the page module does not import its views.
+assembly_views = SubViews("AssemblyPage")
 
 
 class AssemblyIndexPage(SectionIndexMixin, Page):
@@ -340,14 +346,12 @@ class AssemblyPage(VisibilityMixin, Page):
 
     def result_overdue(self, at=None) -> bool:
         """Return whether the closed assembly's result is past due and still uncertified."""
-        from voting.models.results import AssemblyResult
-
         due = self.result_due_by
         if self.state != AssemblyState.CLOSED or due is None:
             return False
         if (at or timezone.now()) <= due:
             return False
-        return not AssemblyResult.objects.filter(assembly_id=self.pk).exists()
+        return not AssemblyPage.objects.filter(pk=self.pk, result__isnull=False).exists()
 
     def with_content_json(self, content):
         page = super().with_content_json(content)
@@ -371,20 +375,8 @@ class AssemblyPage(VisibilityMixin, Page):
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from voting.lookups import rights_for_voter
-        from voting.models.ballots import Ballot
-
         context = super().get_context(request, *args, **kwargs)
-        context["motions"] = list(self.motions.prefetch_related("candidates", "documents"))
-        context["voter_rights"] = rights_for_voter(request.user, self)
-        # Whether each of the reader's rights has a ballot, however it was cast: an owner
-        # who did not vote and sees "已投票" knows to ask (SECURITY.md).
-        voted = set(
-            Ballot.objects.filter(
-                assembly=self, right__in=[r.right for r in context["voter_rights"]]
-            ).values_list("right_id", flat=True)
-        )
-        context["voted_right_ids"] = voted
+        context.update(assembly_views.serve("context", request, self))
         return context
 
 
