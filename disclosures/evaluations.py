@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation.oversight.actions import create_action_item
-from disclosures.actions import _notify, _party_ids
+from disclosures.actions.common import notify_about, party_ids
 from disclosures.choices import SCORE_MAX, SCORE_MIN, ServiceArea
 from disclosures.models import (
     CompanyReply,
@@ -331,8 +331,8 @@ def publish_results(
         "disclosures.evaluation_published", actor=user, obj=evaluation, estate=evaluation.estate
     )
 
-    _notify(
-        _party_ids(evaluation.estate, Party.PROPERTY),
+    notify_about(
+        party_ids(evaluation.estate, Party.PROPERTY),
         estate=evaluation.estate,
         title=_("%(year)s 年物业服务满意度测评结果已公布，请公开答复") % {"year": evaluation.year},
         url=evaluation_url(evaluation),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from disclosures import deadlines
-from disclosures.actions import _notify, _party_ids
+from disclosures.actions.common import notify_about, party_ids
 from disclosures.models import Disclosure
 from portal import schedules
 from portal.community.choices import Party
@@ -64,8 +64,8 @@ def send_reminders(today: date | None = None) -> int:
                 title = _("%(period)s 信息公开已逾期（应于 %(due)s 前公开）")
             else:
                 title = _("%(period)s 信息公开请于 %(due)s 前公开")
-            _notify(
-                _party_ids(estate, Party.PROPERTY),
+            notify_about(
+                party_ids(estate, Party.PROPERTY),
                 estate=estate,
                 title=title % {"period": period.label, "due": period.due.isoformat()},
                 url=reverse("disclosures:estate_index", args=[estate.slug]),
