@@ -2,6 +2,10 @@
 
 Every view reads the estate through portal.community.lookups (members and officials over the
 estate only: threads are not public); writing views then let the action decide.
+
+Long because: one view per URL of the discussion area (threads, posts, moderation); the
+repeated form -> action -> messages code that makes them long is #14 item 6's to remove, after
+which the module splits by threads, posts and moderation if it is still over.
 """
 
 from __future__ import annotations

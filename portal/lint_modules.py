@@ -46,6 +46,13 @@ SKIP_PARTS = {".venv", "node_modules", "migrations", "tests", "__pycache__", ".g
 MAX_LINES = 400
 JUSTIFICATION = "Long because:"
 
+# Modules another branch is reworking right now, each with that branch; checks 2 and 3 skip
+# them until it lands. Keep this empty on main: a stale entry fails the lint (see problems).
+PENDING: dict[str, str] = {
+    "voting/actions.py": "split by concern on the voting branch (#14 item 4)",
+    "voting/certification.py": "its circle with voting/actions is broken on the voting branch",
+}
+
 
 @dataclass
 class Module:
@@ -227,6 +234,8 @@ def cycles(modules: dict[str, Module]) -> list[str]:
 def unexplained_function_imports(modules: dict[str, Module]) -> list[str]:
     found = []
     for module in modules.values():
+        if module.relative in PENDING:
+            continue
         for node, run_start in dict(_function_imports(module.tree)).items():
             if not targets(module, node, modules):
                 continue
@@ -243,7 +252,7 @@ def unexplained_function_imports(modules: dict[str, Module]) -> list[str]:
 def long_modules(modules: dict[str, Module]) -> list[str]:
     found = []
     for module in modules.values():
-        if len(module.lines) <= MAX_LINES:
+        if len(module.lines) <= MAX_LINES or module.relative in PENDING:
             continue
         docstring = ast.get_docstring(module.tree) or ""
         if any(line.strip().startswith(JUSTIFICATION) for line in docstring.splitlines()):
@@ -255,9 +264,23 @@ def long_modules(modules: dict[str, Module]) -> list[str]:
     return found
 
 
+def stale_pending(root: Path = ROOT) -> list[str]:
+    """Return PENDING entries whose module no longer exists (the rework landed: remove them)."""
+    return [
+        f"{name}: listed in portal/lint_modules.py PENDING but missing; remove it"
+        for name in PENDING
+        if not (root / name).exists()
+    ]
+
+
 def problems(root: Path = ROOT) -> list[str]:
     modules = load_modules(root)
-    return cycles(modules) + unexplained_function_imports(modules) + long_modules(modules)
+    return (
+        cycles(modules)
+        + unexplained_function_imports(modules)
+        + long_modules(modules)
+        + stale_pending(root)
+    )
 
 
 def main() -> int:

@@ -4,6 +4,9 @@ Everything here renders one plain-data result (`voting.tally.as_data`): the cert
 snapshot once the committee has certified (so the published files are exactly what was
 certified), else the live tally of the closed assembly. Texts of the law stored in the data
 are Chinese msgids and are translated here, at display.
+
+Long because: one result rendered four ways that must agree (PDF, CSV, JSON and the
+notice's text); kept together so a change to one is made against the others.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 The formats are voting/ledger/chain.py (pure); this module reads and writes the rows
 (voting/LEDGER.md, "How the server stores it").
+
+Long because: sequencing and verifying are the two halves of LEDGER.md "How the server
+stores it" over the same rows; verify_assembly checks exactly what the sequencing wrote.
 """
 
 from __future__ import annotations
