@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from disclosures import deadlines
 from disclosures.choices import DisclosureState, Section, Timeliness
-from disclosures.evaluations import change_text, means_for, overall
+from disclosures.evaluation_results import change_text, means_for, overall
 from disclosures.models import Disclosure, DisclosureLine, ServiceEvaluation
 from portal.community.models import Estate
 from portal.dashboard.figures import COUNT, SCORE, TEXT, Alert, Column, Drill, FigureSource
