@@ -18,6 +18,7 @@ import csv
 import hashlib
 import json
 import os
+import resource
 import secrets
 import shutil
 import socket
@@ -160,6 +161,11 @@ def cpu_of(processes: dict[str, list[psutil.Process]]) -> dict[str, float]:
     return totals
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def process_groups(gunicorn: subprocess.Popen, qcluster: subprocess.Popen) -> dict:
     def tree(pid: int) -> list[psutil.Process]:
         parent = psutil.Process(pid)
@@ -231,16 +237,21 @@ def step(n_users: int, index: int, offset: int, env, config, port, servers) -> d
         stderr=subprocess.STDOUT,
     )
     groups = process_groups(*servers)
-    groups["locust"] = [psutil.Process(locust.pid)]
     before = cpu_of(groups)
+    # Locust (and the urgent publisher) are this process's children: their CPU is read from
+    # the children's rusage once they are reaped, since a process that has exited has no
+    # cpu_times to read.
+    children_before = _children_cpu()
+    idle_before = psutil.cpu_times().idle
     started = time.monotonic()
     timer.start()
     locust.wait(timeout=STEP_SECONDS + 60)
     timer.join()
     elapsed = time.monotonic() - started
-    groups = {**process_groups(*servers), "locust": groups["locust"]}
-    after = cpu_of(groups)
+    after = cpu_of(process_groups(*servers))
     cpu = {name: after[name] - before.get(name, 0.0) for name in after}
+    cpu["locust and the urgent publisher"] = _children_cpu() - children_before
+    idle = psutil.cpu_times().idle - idle_before
     # Backends opened during the step have no "before": all their time is this step's.
     rows = read_stats(prefix)
     return {
@@ -248,6 +259,7 @@ def step(n_users: int, index: int, offset: int, env, config, port, servers) -> d
         "load": os.getloadavg()[0],
         "rows": rows,
         "cpu": cpu,
+        "idle": idle,
         "seconds": elapsed,
         "urgent_id": urgent.get("id", ""),
         "results": json.loads(results_file.read_text(encoding="utf-8")),
@@ -298,11 +310,11 @@ def report(steps: list[dict], checks: dict, config: dict, took: float) -> str:
             f"{name} {seconds:.0f} s ({seconds / cores:.0%})"
             for name, seconds in sorted(result["cpu"].items(), key=lambda kv: -kv[1])
         )
-        others = max(0.0, cores - sum(result["cpu"].values()))
+        others = max(0.0, cores - sum(result["cpu"].values()) - result["idle"])
         lines += [
             "",
             f"CPU over the step ({cores:.0f} core-seconds on 2 cores): {split};"
-            f" everything else on the machine at most {others:.0f} s"
+            f" idle {result['idle']:.0f} s; everything else on the machine {others:.0f} s"
             f" (load average {result['load']:.1f} at the end of the step)",
             "",
         ]

@@ -1,28 +1,23 @@
 """Admin: each estate's proposal rules (threshold and answer deadline), edited by its committee.
 
-Reuses the discussion area's per-estate rule policy, so one rule decides who edits which
-estate's rows (portal.community.permissions, asked per estate).
+Through the one estate-scoped snippet base (portal.community.admin.snippets), so one rule
+decides who edits which estate's rows (portal.community.permissions, asked per estate).
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from deliberation import wagtail_hooks as estate_rules
 from portal.community.admin.policies import EstateScopedPolicy
+from portal.community.admin.snippets import EstateScopedViewSet, scope_to_estates
 from proposals.models import ProposalSettings
 
-# The committee's, as the discussion area's deadlines are.
-estate_rules._POLICIES[ProposalSettings] = EstateScopedPolicy.for_action(
-    ProposalSettings, "run_assembly"
-)
-register_permission_policy(ProposalSettings, estate_rules._POLICIES[ProposalSettings])
-ProposalSettings.base_form_class = estate_rules.EstateRuleForm
+# The committee's, as the discussion area's deadlines are (those who run the assembly).
+scope_to_estates(ProposalSettings, EstateScopedPolicy.for_action(ProposalSettings, "run_assembly"))
 
 
-class ProposalSettingsViewSet(estate_rules._Scoped):
+class ProposalSettingsViewSet(EstateScopedViewSet):
     model = ProposalSettings
     icon = "pick"
     menu_label = _("提案规则")

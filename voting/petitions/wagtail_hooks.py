@@ -1,26 +1,23 @@
 """Admin: each estate's petition rules (shares set by its rules of procedure, the deadline).
 
 The committee (and site administrators) edit their own estate's row, by the same per-estate
-policy as the discussion area's rules (deliberation.wagtail_hooks).
+policy base as every estate rule (portal.community.admin.snippets).
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from deliberation.wagtail_hooks import _POLICIES, EstateRuleForm, _Scoped
 from portal.community.admin.policies import EstateScopedPolicy
+from portal.community.admin.snippets import EstateScopedViewSet, scope_to_estates
 from voting.petitions.models import PetitionSettings
 
-# The committee's, as the deadlines are (those who run the estate's assembly).
-_POLICIES[PetitionSettings] = EstateScopedPolicy.for_action(PetitionSettings, "run_assembly")
-register_permission_policy(PetitionSettings, _POLICIES[PetitionSettings])
-PetitionSettings.base_form_class = EstateRuleForm
+# The committee's, as the discussion area's deadlines are (those who run the assembly).
+scope_to_estates(PetitionSettings, EstateScopedPolicy.for_action(PetitionSettings, "run_assembly"))
 
 
-class PetitionSettingsViewSet(_Scoped):
+class PetitionSettingsViewSet(EstateScopedViewSet):
     model = PetitionSettings
     icon = "cog"
     menu_label = _("临时会议提议规则")
