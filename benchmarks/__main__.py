@@ -29,6 +29,7 @@ def main() -> int:
     import django
 
     django.setup()
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from benchmarks.harness import bench_database
 
     names = args.names or BENCHMARKS

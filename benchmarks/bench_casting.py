@@ -1,5 +1,7 @@
 """Ballot casting with 32 concurrent voters through the real `cast_ballot`, against raw INSERTs.
 
+Long because: the concurrent run, the lone cast and the HTTP figure share one scene.
+
 PostgreSQL only (set DATABASE_URL); on SQLite, which has one writer, it says so and skips.
 Creates an estate with N verified owners (one flat each) and an open assembly meeting with
 three motions, then 32 threads (each with its own database connection) cast one ballot per
@@ -215,6 +217,7 @@ def _lone_casts(assembly, pairs, choices) -> tuple[list[float], int]:
     The view hands cast_ballot the right its permission-checked lookup found and the motions
     its form read; so does this (read outside the timing, as the view reads them before).
     """
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -252,6 +255,7 @@ def _store_ballots(assembly, count: int, cast_by_id: int) -> None:
     ballots are queued and sequenced by the ordinary batch step, so the chain and head are
     the real ones a meeting with that many ballots has.
     """
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.db import connection
     from django.utils import timezone
 
@@ -334,6 +338,7 @@ def _lone_cast_figures(assembly, pairs, choices) -> None:
 
 def _build(rights: int):
     """Return (assembly, [(right, user)], choices) for an open assembly with `rights` owners."""
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -422,6 +427,7 @@ def _build(rights: int):
 
 
 def _queries_per_cast(assembly, pair, choices) -> int:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -441,6 +447,7 @@ def _queries_per_cast(assembly, pair, choices) -> int:
 
 
 def run() -> None:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.db import connection
     from django_q.conf import Conf
 

@@ -35,6 +35,7 @@ RAW_SQL = [
 
 
 def run() -> None:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from datetime import timedelta
 
     from django.utils import timezone

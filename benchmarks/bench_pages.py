@@ -61,6 +61,7 @@ def _statements(client: Client, url: str) -> int:
 
 def _scene():
     """Return (owner, {page name: url}) for one estate with a realistic amount of content."""
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from benchmarks.harness import make_estate
     from deliberation import actions as deliberation
     from deliberation.choices import ThreadKind

@@ -17,9 +17,13 @@ from consultations import results as figures_of
 from consultations.answers import opinion_field_name
 from consultations.choices import SCALE_MIN, Handling, QuestionKind
 from consultations.models import ConsultationPage, Opinion, Response, ResponseReport
+from consultations.models.pages import consultation_views
 from portal.community import permissions
 from portal.community.lookups import LoginRequired
 from portal.spreadsheets import csv_response, xlsx_response
+from proposals import supports
+from proposals.choices import SupportTarget
+from themes.sanitiser import plain_text
 
 ROUTES = ("respond", "results", "results_csv", "results_xlsx", "handling", "report")
 
@@ -68,8 +72,6 @@ def _saved_values(response: Response | None) -> tuple[dict[str, list[str]], dict
 
 def editable_text(html: str) -> str:
     """Return stored opinion HTML as the text its author typed (line breaks kept)."""
-    from themes.sanitiser import plain_text
-
     for tag in ("<br>", "<br/>", "<br />", "</p>"):
         html = html.replace(tag, tag + "\n")
     return plain_text(html)
@@ -83,6 +85,7 @@ def _posted(request, consultation: ConsultationPage, questions, sections):
     return answers, opinions, values
 
 
+@consultation_views.register("detail")
 def consultation_detail(request, consultation: ConsultationPage, *, overrides=None):
     """Show the draft, the questionnaire (or the reader's saved response) and the links."""
     user = request.user
@@ -146,6 +149,7 @@ def _error_items(field_errors: dict[str, list[str]], questions) -> list[tuple[st
     ]
 
 
+@consultation_views.register("respond")
 def respond(request, consultation: ConsultationPage):
     """Save the reader's response (POST); on a refusal show the form again with every error."""
     if request.method != "POST":
@@ -180,6 +184,7 @@ def respond(request, consultation: ConsultationPage):
     return redirect(consultation.url + "#my-response")
 
 
+@consultation_views.register("results")
 def results(request, consultation: ConsultationPage):
     """The figures: live for the committee; for every reader of the page after the close."""
     permissions.require(
@@ -214,7 +219,6 @@ def _export_rows(consultation: ConsultationPage) -> tuple[list[str], list[list[A
         .prefetch_related("answers", "opinions")
         .order_by("pk")
     )
-    from themes.sanitiser import plain_text
 
     for n, response in enumerate(responses, 1):
         by_question: dict[int, list[str]] = {}
@@ -247,6 +251,7 @@ def _answer_text(answer, questions) -> str:
     return answer.text
 
 
+@consultation_views.register("results_export")
 def results_export(request, consultation: ConsultationPage, *, fmt: str):
     """Export every response as CSV (UTF-8 with BOM, so Excel reads Chinese) or XLSX."""
     _require_manager(request, consultation)
@@ -257,6 +262,7 @@ def results_export(request, consultation: ConsultationPage, *, fmt: str):
     return xlsx_response([header, *rows], filename, sheet=_("意见反馈"))
 
 
+@consultation_views.register("handling")
 def handling(request, consultation: ConsultationPage):
     """The committee marks every opinion (POST saves, all or nothing) and publishes the report."""
     _require_manager(request, consultation)
@@ -330,6 +336,7 @@ def _render_handling(request, consultation, groups, errors, posted):
     return response
 
 
+@consultation_views.register("report")
 def report(request, consultation: ConsultationPage):
     """The published report: every opinion by section, its handling, reason and what followed.
 
@@ -350,8 +357,6 @@ def report(request, consultation: ConsultationPage):
             ).values_list("pk", flat=True)
         )
     counts = dict.fromkeys(Handling.values, 0)
-    from proposals import supports
-    from proposals.choices import SupportTarget
 
     shown = [opinion for group in groups for opinion in group.opinions]
     for opinion in shown:

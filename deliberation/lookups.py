@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from wagtail.models import Page
 
+from deliberation.actions import may_attach_page
 from deliberation.models import Post, PostPhoto, Thread
 from portal.community import permissions
 from portal.community.lookups import get_estate_for_member
@@ -32,8 +33,6 @@ def get_attachable_page(request, estate, page_id: object) -> Page | None:
     None for a missing id, a draft, another estate's page or one the poster may not open,
     alike, so the form never prints (or confirms) a title the poster may not see.
     """
-    from deliberation.actions import may_attach_page
-
     if not page_id or not str(page_id).isdigit():
         return None
     page = Page.objects.filter(pk=int(str(page_id))).first()

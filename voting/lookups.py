@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from portal.community import permissions
 from portal.home.visibility import may_view_page
 from voting.actions.voters import VoterRight
-from voting.choices import Channel, ProxyStatus
-from voting.models import AssemblyPage, Ballot, Proxy, VotingRight, VotingRightUnit
+from voting.choices import AssemblyState, Channel, ProxyStatus
+from voting.models import AssemblyPage, AssemblyResult, Ballot, Proxy, VotingRight, VotingRightUnit
 
 
 def get_assembly(request, page_id: int) -> AssemblyPage:
@@ -131,9 +131,6 @@ def get_assembly_for_results(request, page_id: int) -> AssemblyPage:
     (observe_assembly) may see the tally at once; everyone who may open the assembly page
     sees the result once the committee has certified it.
     """
-    from voting.choices import AssemblyState
-    from voting.models import AssemblyResult
-
     assembly = get_object_or_404(AssemblyPage.objects.live(), pk=page_id)
     estate = assembly.page_estate
     request.current_estate = estate

@@ -37,6 +37,7 @@ from portal.dashboard.figures import (
 )
 from portal.dashboard.period import Period
 from voting.choices import AssemblyState
+from voting.models import AssemblyPage, AssemblyResult, Ballot, VotingRight
 
 
 class AssemblyFigures(FigureSource):
@@ -62,8 +63,6 @@ class AssemblyFigures(FigureSource):
 
     @read_once
     def _assemblies(self, estate_ids: Sequence[int], period: Period) -> list[dict[str, Any]]:
-        from voting.models import AssemblyPage, AssemblyResult, Ballot, VotingRight
-
         now = timezone.now()
         paths = estate_page_paths(estate_ids)
         prefix, _length = estate_of_path(paths)

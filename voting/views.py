@@ -28,6 +28,25 @@ from voting.forms import (
 )
 from voting.ledger.public import display_rows, public_ledger
 from voting.models import Ballot, Proxy
+from voting.models.assemblies import assembly_views
+from voting.roll import preview_roll
+from voting.turnout import turnout
+
+
+@assembly_views.register("context")
+def assembly_context(request, assembly) -> dict:
+    """Return what the assembly page shows this reader: the motions, the rights they may
+    vote for, and which of those rights have a ballot."""
+    motions = list(assembly.motions.prefetch_related("candidates", "documents"))
+    voter_rights = lookups.rights_for_voter(request.user, assembly)
+    # Whether each of the reader's rights has a ballot, however it was cast: an owner
+    # who did not vote and sees "已投票" knows to ask (SECURITY.md).
+    voted = set(
+        Ballot.objects.filter(
+            assembly=assembly, right__in=[r.right for r in voter_rights]
+        ).values_list("right_id", flat=True)
+    )
+    return {"motions": motions, "voter_rights": voter_rights, "voted_right_ids": voted}
 
 
 def _errors_to_messages(request, error: ValidationError | PermissionDenied) -> None:
@@ -257,9 +276,6 @@ def confirm(request, page_id: int, act: str):
     The page offers the button only when the action would accept it now; otherwise it lists
     why not (the same refusals the action raises).
     """
-    from voting.roll import preview_roll
-    from voting.turnout import turnout
-
     assembly = lookups.get_assembly_for_runner(request, page_id)
     if act not in IRREVERSIBLE_ACTS:
         raise Http404

@@ -21,6 +21,9 @@ from django.utils.translation import gettext_lazy
 
 from portal.accounts import limits
 from portal.accounts.sms import send_sms
+from portal.community import permissions
+from portal.community.actions import link_by_verified_phone
+from portal.community.models import Estate
 from portal.community.phone import InvalidPhone, normalize_phone
 
 logger = logging.getLogger("gongzhi.accounts")
@@ -87,8 +90,6 @@ class AccountAdapter(DefaultAccountAdapter):
         return None
 
     def set_phone_verified(self, user: Any, phone: str) -> None:
-        from portal.community.actions import link_by_verified_phone
-
         self.set_phone(user, phone, True)
         # A verified mobile that matches the owner register proves ownership.
         linked = link_by_verified_phone(user)
@@ -118,8 +119,6 @@ class AccountAdapter(DefaultAccountAdapter):
         super().login(request, user)
         # The register may have gained this mobile since the user's last visit.
         if user.phone_verified and not user.owner_identities.exists():
-            from portal.community.actions import link_by_verified_phone
-
             link_by_verified_phone(user)
 
     def get_login_stages(self) -> list[str]:
@@ -140,9 +139,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: Any) -> str:
         """Take a member of exactly one estate to that estate's home (a `next` still wins)."""
-        from portal.community import permissions
-        from portal.community.models import Estate
-
         estate_ids = permissions.member_estate_ids(request.user)
         if len(estate_ids) == 1:
             estate = Estate.objects.filter(pk__in=estate_ids).select_related("page").first()

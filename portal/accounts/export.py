@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.accounts.wechat import account_of
 from portal.community.models import (
     AuditEvent,
     MembershipClaim,
@@ -47,8 +48,6 @@ def _unit(unit: Any) -> dict[str, Any]:
 
 
 def _wechat(user: Any) -> dict[str, Any] | None:
-    from portal.accounts.wechat import account_of
-
     account = account_of(user)
     if account is None:
         return None

@@ -33,6 +33,7 @@ from portal.community.models import (
     Role,
     Unit,
 )
+from proposals.models import Proposal
 
 CLOSE_CODE_SESSION_KEY = "gongzhi_close_account_code"
 CLOSE_CODE_TTL = timedelta(minutes=10)
@@ -72,8 +73,6 @@ def profile(request):
 def _my_proposals(user) -> list:
     """Return the member's own proposals with their supports, status and answer timing."""
     from django.utils import timezone
-
-    from proposals.models import Proposal
 
     proposals = list(
         Proposal.objects.filter(author=user)

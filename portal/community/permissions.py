@@ -3,6 +3,10 @@
 Views, templates (the `may` tag), the admin, the API and search all ask this module;
 nothing else decides access. Answers are per estate and per role; a user's active roles
 are read once per request and kept on the user object.
+
+Long because: it is the one place every permission decision lives (#14 item 1), a small
+predicate per action in two tables (ACTIONS over estates, OBJECT_ACTIONS); a newcomer finds any
+rule here and nowhere else, which splitting the file would undo.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from portal.dashboard.period import Period
+from portal.home.models import EstatePage
 
 # Kinds of figure, which decide how a value is shown and exported.
 COUNT = "count"
@@ -184,8 +185,6 @@ def estate_of_path(estate_pages: dict[str, int], path_expression: str = "path"):
 @read_once
 def estate_page_paths(estate_ids: Sequence[int]) -> dict[str, int]:
     """Return {estate page path: estate id} for the estates."""
-    from portal.home.models import EstatePage
-
     return dict(
         EstatePage.objects.filter(estate_id__in=estate_ids).values_list("path", "estate_id")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
@@ -9,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
 from portal.community.choices import Visibility
+from portal.community.models import Estate
+from portal.home.visibility import filter_visible_pages
 
 
 class VisibilityMixin(models.Model):
@@ -30,12 +33,10 @@ class VisibilityMixin(models.Model):
     @cached_property
     def page_estate(self):
         """Return the Estate this page belongs to, or None for district-wide pages."""
-        from portal.home.models import EstatePage
-
-        estate_page = (
-            EstatePage.objects.ancestor_of(self, inclusive=True).select_related("estate").first()
-        )
-        return estate_page.estate if estate_page else None
+        # The estate whose EstatePage is this page or one of its ancestors (the tree's paths,
+        # as Wagtail's ancestor_of reads them).
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return Estate.objects.filter(page__path__in=paths).first()
 
 
 class SectionIndexMixin(VisibilityMixin):
@@ -49,14 +50,10 @@ class SectionIndexMixin(VisibilityMixin):
 
     def visible_children(self, request):
         """Return the live child pages this reader may open, newest first."""
-        from portal.home.visibility import filter_visible_pages
-
         children = self.get_children().live().specific().order_by("-first_published_at")
         return filter_visible_pages(children, request.user, self.page_estate)
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.visible_children(request), self.per_page)
         context["items"] = paginator.get_page(request.GET.get("page"))

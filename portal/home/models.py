@@ -13,6 +13,7 @@ from portal.community.models import Estate, SubDistrict
 from portal.home import sections
 from portal.home.blocks import BodyBlock
 from portal.home.mixins import AnonymousCacheMixin, VisibilityMixin
+from portal.home.visibility import filter_visible_pages
 
 
 class HomePage(AnonymousCacheMixin, Page):
@@ -85,14 +86,13 @@ class EstatePage(AnonymousCacheMixin, VisibilityMixin, Page):
     @property
     def section_links(self):
         """Return the section links the hub shows as tiles (cached; portal.home.navigation)."""
+        # portal.home.navigation reads these models: imported when first asked.
         from portal.home.navigation import estate_links
 
         links = estate_links(self.estate, estate_page=self)
         return links.sections if links else {}
 
     def get_context(self, request, *args, **kwargs):
-        from portal.home.visibility import filter_visible_pages
-
         context = super().get_context(request, *args, **kwargs)
         pages = StandardPage.objects.child_of(self).live().order_by("path")
         context["standard_pages"] = filter_visible_pages(pages, request.user, self.estate)

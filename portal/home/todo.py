@@ -17,6 +17,7 @@ from typing import Any
 
 from portal.community import permissions
 from portal.community.models import Estate
+from portal.home.models import EstatePage
 
 LIMIT = 30
 
@@ -93,8 +94,6 @@ def estate_hub(estate: Estate):
     Through the one-to-one accessor, which keeps the answer on the estate: every provider
     asks for the same estates, and an estate read with its page costs no query at all.
     """
-    from portal.home.models import EstatePage
-
     try:
         return estate.page
     except EstatePage.DoesNotExist:

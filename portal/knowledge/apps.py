@@ -9,6 +9,7 @@ class KnowledgeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(): models and registries can be read only once the apps are loaded.
         from django.db.models.signals import post_delete, post_save
 
         from portal.home.page_cache import invalidate

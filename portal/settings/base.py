@@ -2,6 +2,8 @@
 
 dev.py and test.py relax these for a developer's machine; production.py insists on the
 production services. The documented list of variables is in the README.
+
+Long because: one place lists every setting and the environment variable behind it.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ from django.utils.translation import gettext, gettext_lazy
 
 from portal.community import legal, permissions
 from portal.community.masking import mask_name, mask_phone, name_shown_to
+from portal.home.navigation import estate_links
+from portal.home.visibility import may_view_live_page
 
 register = template.Library()
 
@@ -88,8 +90,6 @@ def estate_nav(context, estate):
     The addresses come from portal.home.navigation (cached until the page tree changes), so
     drawing it reads no page.
     """
-    from portal.home.navigation import estate_links
-
     request = context["request"]
     links = estate_links(estate) if estate else None
     sections = links.sections if links else {}
@@ -167,8 +167,6 @@ def share_card(context) -> dict[str, Any]:
     app's crawler, which is anonymous) gives the site's name and nothing of its content.
     """
     from django.templatetags.static import static
-
-    from portal.home.visibility import may_view_live_page
 
     request = context.get("request")
     site = gettext("共治")

@@ -2,6 +2,9 @@
 
 The formats are voting/ledger/chain.py (pure); this module reads and writes the rows
 (voting/LEDGER.md, "How the server stores it").
+
+Long because: sequencing and verifying are the two halves of LEDGER.md "How the server
+stores it" over the same rows; verify_assembly checks exactly what the sequencing wrote.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from voting.choices import AssemblyState
 from voting.ledger.chain import (
     GENESIS_HASH,
     Published,
@@ -30,7 +34,17 @@ from voting.ledger.chain import (
     roll_hash,
     verify_entries,
 )
+from voting.ledger.published import publications
 from voting.ledger.seal import head_seal, matches, stored_ballot_seal
+from voting.models import (
+    Ballot,
+    ElectoralRoll,
+    LedgerEntry,
+    LedgerHead,
+    LedgerPending,
+    VotingRight,
+    VotingRightUnit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +62,6 @@ _rng: Any = secrets.SystemRandom()
 
 def stored_roll_document(roll) -> dict[str, Any]:
     """Return the canonical document of a stored roll (three queries, whatever its size)."""
-    from voting.models import VotingRight, VotingRightUnit
-
     holders: dict[int, list[int]] = defaultdict(list)
     through = VotingRight.holders.through.objects.filter(votingright__roll=roll)
     for right_id, identity_id in through.values_list("votingright_id", "owneridentity_id"):
@@ -164,8 +176,6 @@ def sequence_pending(assembly, *, ballot_id: int | None = None, sweep: bool = Fa
     With `sweep` (the close) every ballot without an entry is appended, queued or not.
     Idempotent: with nothing waiting it writes nothing. Returns {ballot id: LedgerEntry}.
     """
-    from voting.models import LedgerEntry, LedgerHead
-
     assembly_id = getattr(assembly, "pk", assembly)
     if ballot_id is None or connection.vendor != "postgresql":
         # SQLite has one writer: nobody else can be sequencing while we hold the database.
@@ -224,8 +234,6 @@ def append_in_place(ballot, head: HeadState, *, supersedes: int | None):
     everything: unique sequences and prev hashes, and the head may move only to its last
     entry while voting is open.
     """
-    from voting.models import LedgerEntry, LedgerHead
-
     fields = v2_fields(ballot, head, supersedes=supersedes)
     sequence = head.sequence + 1
     entry = build_entry(fields, sequence=sequence, prev_hash=head.last_hash, version=head.version)
@@ -276,8 +284,6 @@ def append_in_place(ballot, head: HeadState, *, supersedes: int | None):
 
 def _sequence_batch(assembly_id: int, *, wait: bool, sweep: bool = False):
     """Sequence the waiting ballots under the head lock; None if the lock was busy."""
-    from voting.models import Ballot, LedgerEntry, LedgerHead, LedgerPending
-
     with transaction.atomic():
         head = (
             LedgerHead.objects.select_for_update(skip_locked=not wait)
@@ -408,8 +414,6 @@ def _order(batch: list) -> list:
 
 
 def stored_entry_rows(assembly):
-    from voting.models import LedgerEntry
-
     return (
         LedgerEntry.objects.filter(assembly=assembly)
         .select_related(
@@ -434,16 +438,12 @@ def entry_of(row, head) -> dict[str, Any]:
 
 def stored_entries(assembly) -> list[dict[str, Any]]:
     """Return the assembly's ledger entries in sequence order (hashed fields and hash)."""
-    from voting.models import LedgerHead
-
     head = LedgerHead.objects.filter(assembly=assembly).first()
     return [entry_of(row, head) for row in stored_entry_rows(assembly)]
 
 
 def pending_ballots(assembly):
     """Return the assembly's committed ballots that have no place in the chain (a full scan)."""
-    from voting.models import Ballot
-
     return Ballot.objects.filter(assembly=assembly, ledger_entry__isnull=True)
 
 
@@ -469,10 +469,6 @@ def verify_assembly(
     normal for a moment while voting is open (`pending`); once voting has closed it is a
     broken ledger.
     """
-    from voting.choices import AssemblyState
-    from voting.ledger.published import publications
-    from voting.models import ElectoralRoll, LedgerHead
-
     if allow_pending is None:
         allow_pending = assembly.state == AssemblyState.OPEN
     outermost = not connection.in_atomic_block

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.community.append_only import AppendOnlyModel
 from portal.community.storage import RandomName, private_storage
 from voting.choices import Channel, ChannelClass, VoteChoice
-from voting.models.assemblies import AssemblyPage, Candidate, Motion
+from voting.models.assemblies import AssemblyPage
+from voting.models.motions import Candidate, Motion
 from voting.models.proxies import Proxy
 from voting.models.roll import VotingRight
 

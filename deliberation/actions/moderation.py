@@ -1,13 +1,12 @@
-"""Moderation acts: reports, hiding and restoring, appeals, blocks. Every act is audited.
-
-Imported through deliberation.actions (the app's one place for state changes).
+"""Moderation of posts: reports, hiding (by reports or a moderator), restoring, dismissing
+reports, and the queue's bulk acts. Every act is audited.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,59 +16,31 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation.choices import AppealStatus, PostStatus, ReportReason, ReportStatus
-from deliberation.models import (
-    Appeal,
-    DeliberationSettings,
-    Post,
-    PostReport,
-    Thread,
-    UserBlock,
+from deliberation.actions.common import (
+    after_status_change,
+    lock_post,
+    moderator_user_ids,
+    notify_followers_of_post,
+    notify_new_report,
+    one_line,
+    require_moderator,
+    thread_url,
 )
+from deliberation.choices import PostStatus, ReportReason, ReportStatus
+from deliberation.models import DeliberationSettings, Post, PostReport, Thread
 from portal.community import audit, permissions
-from portal.community.models import Estate
 from portal.notifications.api import notify
 
 if TYPE_CHECKING:
     from portal.accounts.types import User
 
 DETAIL_MAX = PostReport._meta.get_field("detail").max_length
-APPEAL_MAX = Appeal._meta.get_field("text").max_length
 NOTE_MAX = Post._meta.get_field("hidden_note").max_length
-BLOCK_REASON_MAX = UserBlock._meta.get_field("reason").max_length
-MAX_BLOCK_DAYS = 365
-
-
-def _lock(post: Post) -> Post:
-    return Post.objects.select_for_update().select_related("thread__estate").get(pk=post.pk)
-
-
-def _require_moderator(user: User, estate: Estate) -> None:
-    if not permissions.may(user, "moderate", estate):
-        raise PermissionDenied(_("只有本小区的版主可以处理。"))
-
-
-def _one_line(text: str, limit: int, field: str, label: str) -> str:
-    text = (text or "").strip()
-    if len(text) > limit:
-        raise ValidationError({field: _("%(label)s最多 %(n)s 字。") % {"label": label, "n": limit}})
-    return text
-
-
-def _thread_url(thread: Thread) -> str:
-    from deliberation.actions import thread_url
-
-    return thread_url(thread)
+BULK_ACTIONS = ("hide", "restore", "dismiss")
 
 
 def _set_visible_count(post: Post, delta: int) -> None:
     Thread.objects.filter(pk=post.thread_id).update(post_count=F("post_count") + delta)
-
-
-def _after_status_change(post: Post) -> None:
-    from deliberation.actions import after_status_change
-
-    after_status_change(post)
 
 
 @transaction.atomic
@@ -78,7 +49,7 @@ def report_post(
 ) -> PostReport:
     """Report a post once; at the estate's threshold of distinct reporters it is hidden for review."""
     now = now or timezone.now()
-    post = _lock(post)
+    post = lock_post(post)
     estate = post.thread.estate
     if not permissions.may(user, "deliberate", estate):
         raise PermissionDenied(_("只有本小区成员可以举报。"))
@@ -88,7 +59,7 @@ def report_post(
         raise ValidationError({"reason": _("请选择举报原因。")})
     if post.status not in (PostStatus.PUBLISHED, PostStatus.HIDDEN):
         raise ValidationError(_("该发言已不在显示中。"))
-    detail = _one_line(detail, DETAIL_MAX, "detail", _("补充说明"))
+    detail = one_line(detail, DETAIL_MAX, "detail", _("补充说明"))
     if PostReport.objects.filter(post=post, reporter=user).exists():
         raise ValidationError(_("您已经举报过这条发言，版主会尽快处理。"))
     try:
@@ -120,7 +91,7 @@ def report_post(
         _set_visible_count(post, -1)
     post.save(update_fields=fields)
     if auto_hidden:
-        _after_status_change(post)
+        after_status_change(post)
     audit.record(
         "deliberation.post_reported",
         actor=user,
@@ -140,8 +111,6 @@ def report_post(
             reason=post.hidden_reason,
         )
         _notify_author_of_hiding(post)
-        from deliberation.actions import moderator_user_ids
-
         notify(
             moderator_user_ids(estate),
             category="deliberation",
@@ -176,7 +145,7 @@ def _notify_author_of_hiding(post: Post, *, actor: User | None = None) -> None:
         estate=thread.estate,
         title=_("您的发言已被隐藏"),
         body=_("如有异议，可在议题页面对该发言申诉一次。"),
-        url=f"{_thread_url(thread)}#post-{post.pk}",
+        url=f"{thread_url(thread)}#post-{post.pk}",
         dedupe_key=hiding_key(post),
         actor=actor,
         subject=post,
@@ -189,12 +158,12 @@ def hide_post(
 ) -> Post:
     """Hide a post (or confirm an automatic hiding): a tombstone with the reason stays."""
     now = now or timezone.now()
-    post = _lock(post)
+    post = lock_post(post)
     estate = post.thread.estate
-    _require_moderator(moderator, estate)
+    require_moderator(moderator, estate)
     if reason not in ReportReason.values:
         raise ValidationError({"reason": _("请选择隐藏原因。")})
-    note = _one_line(note, NOTE_MAX, "note", _("说明"))
+    note = one_line(note, NOTE_MAX, "note", _("说明"))
     if post.status == PostStatus.DELETED:
         raise ValidationError(_("该发言已被作者删除。"))
     was_visible = post.status == PostStatus.PUBLISHED
@@ -219,7 +188,7 @@ def hide_post(
     )
     if was_visible:
         _set_visible_count(post, -1)
-    _after_status_change(post)
+    after_status_change(post)
     PostReport.objects.filter(post=post, status=ReportStatus.OPEN).update(
         status=ReportStatus.UPHELD
     )
@@ -245,12 +214,12 @@ def withhold_copy(post: Post, *, reason: str, note: str, actor: User | None, now
     threshold) and tells the author once; this only carries the state over. A post already
     hidden, held or deleted is left as it is. Restoring goes through restore_post.
     """
-    post = _lock(post)
+    post = lock_post(post)
     if post.status != PostStatus.PUBLISHED:
         return False
     post.status = PostStatus.HIDDEN
     post.hidden_reason = reason
-    post.hidden_note = _one_line(note, NOTE_MAX, "note", _("说明"))
+    post.hidden_note = one_line(note, NOTE_MAX, "note", _("说明"))
     post.hidden_by = actor
     post.hidden_at = now
     post.review_pending = False
@@ -265,7 +234,7 @@ def withhold_copy(post: Post, *, reason: str, note: str, actor: User | None, now
         ]
     )
     _set_visible_count(post, -1)
-    _after_status_change(post)
+    after_status_change(post)
     audit.record(
         "deliberation.post_hidden",
         actor=actor,
@@ -280,9 +249,9 @@ def withhold_copy(post: Post, *, reason: str, note: str, actor: User | None, now
 @transaction.atomic
 def restore_post(post: Post, moderator: User, *, now: datetime | None = None) -> Post:
     """Show a hidden or held post again (approving a held post publishes it)."""
-    post = _lock(post)
+    post = lock_post(post)
     estate = post.thread.estate
-    _require_moderator(moderator, estate)
+    require_moderator(moderator, estate)
     if post.status not in (PostStatus.HIDDEN, PostStatus.HELD):
         raise ValidationError(_("该发言未被隐藏，无需恢复。"))
     was_held = post.status == PostStatus.HELD
@@ -312,7 +281,7 @@ def restore_post(post: Post, moderator: User, *, now: datetime | None = None) ->
     if post.is_opening and thread.is_held:
         thread.is_held = False
         thread.save(update_fields=["is_held"])
-    _after_status_change(post)
+    after_status_change(post)
     audit.record(
         "deliberation.post_approved" if was_held else "deliberation.post_restored",
         actor=moderator,
@@ -320,21 +289,19 @@ def restore_post(post: Post, moderator: User, *, now: datetime | None = None) ->
         estate=estate,
     )
     if was_held:
-        from deliberation.actions import _notify_followers_of_post, _notify_new_report
-
         if post.is_opening and thread.is_issue:
-            _notify_new_report(thread, actor=moderator)
+            notify_new_report(thread, actor=moderator)
         else:
-            _notify_followers_of_post(post, actor=moderator)
+            notify_followers_of_post(post, actor=moderator)
     return post
 
 
 @transaction.atomic
 def dismiss_reports(post: Post, moderator: User) -> int:
     """Reject the open reports of a post (and show it again if they had hidden it)."""
-    post = _lock(post)
+    post = lock_post(post)
     estate = post.thread.estate
-    _require_moderator(moderator, estate)
+    require_moderator(moderator, estate)
     dismissed = PostReport.objects.filter(post=post, status=ReportStatus.OPEN).update(
         status=ReportStatus.DISMISSED
     )
@@ -344,9 +311,6 @@ def dismiss_reports(post: Post, moderator: User) -> int:
     if post.status == PostStatus.HIDDEN and post.review_pending:
         restore_post(post, moderator)
     return dismissed
-
-
-BULK_ACTIONS = ("hide", "restore", "dismiss")
 
 
 def moderate_posts(
@@ -367,173 +331,3 @@ def moderate_posts(
             dismiss_reports(post, moderator)
         done += 1
     return done
-
-
-@transaction.atomic
-def appeal(post: Post, user: User, *, text: str, now: datetime | None = None) -> Appeal:
-    """The author appeals once against a hidden post; another moderator decides."""
-    post = _lock(post)
-    estate = post.thread.estate
-    if not permissions.may(user, "appeal_post", post):
-        raise PermissionDenied(_("只有发言人可以申诉。"))
-    if post.status != PostStatus.HIDDEN:
-        raise ValidationError(_("只有被隐藏的发言可以申诉。"))
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("请写明申诉理由。")})
-    if len(text) > APPEAL_MAX:
-        raise ValidationError({"text": _("申诉理由最多 %(n)s 字。") % {"n": APPEAL_MAX}})
-    if Appeal.objects.filter(post=post).exists():
-        raise ValidationError(_("每条发言只能申诉一次。"))
-    try:
-        with transaction.atomic():
-            made = Appeal.objects.create(
-                post=post,
-                author=user,
-                text=text,
-                hidden_by=post.hidden_by,
-                created_at=now or timezone.now(),
-            )
-    except IntegrityError as exc:
-        raise ValidationError(_("每条发言只能申诉一次。")) from exc
-    audit.record("deliberation.appealed", actor=user, obj=post, estate=estate)
-    from deliberation.actions import moderator_user_ids
-
-    recipients = [pk for pk in moderator_user_ids(estate) if pk not in (post.hidden_by_id, user.pk)]
-    notify(
-        recipients,
-        category="deliberation",
-        estate=estate,
-        title=_("有新的申诉待复核"),
-        url=reverse("deliberation:moderation_queue", args=[estate.slug]),
-        dedupe_key=f"deliberation:appeal:{made.pk}:filed",
-        actor=user,
-        subject=post,
-    )
-    return made
-
-
-@transaction.atomic
-def decide_appeal(
-    appeal_obj: Appeal,
-    moderator: User,
-    *,
-    uphold: bool,
-    note: str = "",
-    now: datetime | None = None,
-) -> Appeal:
-    """Decide an appeal: a moderator other than the one who hid the post (and not its author)."""
-    appeal_obj = (
-        Appeal.objects.select_for_update()
-        .select_related("post__thread__estate")
-        .get(pk=appeal_obj.pk)
-    )
-    post = appeal_obj.post
-    estate = post.thread.estate
-    _require_moderator(moderator, estate)
-    if not permissions.may(moderator, "decide_appeal", appeal_obj):
-        raise PermissionDenied(_("申诉须由另一位版主复核，隐藏该发言的版主不能复核。"))
-    if appeal_obj.status != AppealStatus.PENDING:
-        raise ValidationError(_("该申诉已处理。"))
-    note = _one_line(note, NOTE_MAX, "note", _("复核意见"))
-    appeal_obj.status = AppealStatus.UPHELD if uphold else AppealStatus.REJECTED
-    appeal_obj.decided_by = moderator
-    appeal_obj.decided_at = now or timezone.now()
-    appeal_obj.decision_note = note
-    appeal_obj.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    if uphold and post.status == PostStatus.HIDDEN:
-        restore_post(post, moderator)
-    audit.record(
-        "deliberation.appeal_decided",
-        actor=moderator,
-        obj=post,
-        estate=estate,
-        appeal_id=appeal_obj.pk,
-        upheld=uphold,
-    )
-    notify(
-        [appeal_obj.author_id],
-        category="deliberation",
-        estate=estate,
-        title=_("您的申诉已处理：%(result)s") % {"result": appeal_obj.get_status_display()},
-        body=note,
-        url=f"{_thread_url(post.thread)}#post-{post.pk}",
-        dedupe_key=f"deliberation:appeal:{appeal_obj.pk}:decided",
-        actor=moderator,
-        subject=post,
-    )
-    return appeal_obj
-
-
-@transaction.atomic
-def block_user(
-    estate: Estate,
-    moderator: User,
-    user: User,
-    *,
-    days: int,
-    reason: str,
-    now: datetime | None = None,
-) -> UserBlock:
-    """Stop a member posting in the estate for a number of days, for a stated reason."""
-    now = now or timezone.now()
-    _require_moderator(moderator, estate)
-    if user.pk == moderator.pk:
-        raise ValidationError(_("不能禁言自己。"))
-    try:
-        days = int(days)
-    except (TypeError, ValueError):
-        days = 0
-    if not 1 <= days <= MAX_BLOCK_DAYS:
-        raise ValidationError(
-            {"days": _("禁言天数须在 1 到 %(n)s 天之间。") % {"n": MAX_BLOCK_DAYS}}
-        )
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError({"reason": _("请写明禁言原因。")})
-    if len(reason) > BLOCK_REASON_MAX:
-        raise ValidationError({"reason": _("原因最多 %(n)s 字。") % {"n": BLOCK_REASON_MAX}})
-    block = UserBlock.objects.create(
-        estate=estate,
-        user=user,
-        until=now + timedelta(days=days),
-        reason=reason,
-        created_by=moderator,
-        created_at=now,
-    )
-    audit.record(
-        "deliberation.user_blocked",
-        actor=moderator,
-        obj=block,
-        estate=estate,
-        user_id=user.pk,
-        days=days,
-        reason=reason,
-    )
-    notify(
-        [user.pk],
-        category="deliberation",
-        estate=estate,
-        title=_("您在%(estate)s议事区被禁言 %(days)s 天") % {"estate": estate.name, "days": days},
-        body=_("原因：%(reason)s") % {"reason": reason},
-        url=reverse("deliberation:thread_list", args=[estate.slug]),
-        dedupe_key=f"deliberation:block:{block.pk}",
-        actor=moderator,
-    )
-    return block
-
-
-@transaction.atomic
-def lift_block(block: UserBlock, moderator: User, *, now: datetime | None = None) -> UserBlock:
-    _require_moderator(moderator, block.estate)
-    if block.lifted_at is None:
-        block.lifted_at = now or timezone.now()
-        block.save(update_fields=["lifted_at"])
-        audit.record(
-            "deliberation.block_lifted",
-            actor=moderator,
-            obj=block,
-            estate=block.estate,
-            user_id=block.user_id,
-        )
-    return block

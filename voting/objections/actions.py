@@ -1,183 +1,28 @@
-"""The roll is published before it freezes (名册公示与异议): what owners see, and every state change.
-
-After an assembly is announced and until voting opens, each owner sees their own entries (units,
-areas, head grouping) and every member sees the roll's aggregates per building, computed from
-the register exactly as ``voting.roll.freeze_roll`` will freeze it. An owner objects with
-evidence; the committee decides with a reason; an upheld area objection corrects the register
-through the register's own action (``portal.community.actions.correct_unit``, audited there).
-The roll does not freeze while objections are undecided, unless the committee records why it
-will not wait (``override_undecided``); ``voting.actions.refusals_to_open`` asks
-:func:`blocking_objections`.
+"""Every state change of roll objections (异议): an owner objects with evidence; the committee
+decides with a reason (an upheld area objection corrects the register through
+``portal.community.actions.correct_unit``, audited there); or records why it will not wait.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.community import audit, permissions
-from portal.community.models import OwnerIdentity, Unit
-from voting.choices import AssemblyState, ObjectionKind
-from voting.models import (
-    AssemblyPage,
-    RollObjection,
-    RollObjectionDecision,
-    RollObjectionOverride,
-    VotingRightUnit,
-)
-from voting.roll import group_units
+from portal.community import audit, membership, permissions
+from portal.community.actions import correct_unit
+from portal.community.choices import Party
+from portal.community.models import Unit
+from portal.notifications.api import notify
+from voting.choices import ObjectionKind
+from voting.models import AssemblyPage, RollObjection, RollObjectionDecision, RollObjectionOverride
+from voting.objections.published import blocking_objections, is_open_for_objections, own_identity
 from voting.scans import validate_scan
-
-# --- what the published roll shows -----------------------------------------------------------
-
-
-@dataclass
-class BuildingRow:
-    """One building's share of the roll: units, exact area, and heads with a unit in it."""
-
-    building: str
-    units: int = 0
-    area: Decimal = Decimal("0")
-    heads: int = 0
-
-
-@dataclass
-class RollSummary:
-    """The roll's aggregates: per building and in total (a head owning in two buildings is
-    counted in each building's row, once in the total)."""
-
-    frozen: bool
-    buildings: list[BuildingRow] = field(default_factory=list)
-    total_units: int = 0
-    total_area: Decimal = Decimal("0")
-    total_heads: int = 0
-
-
-@dataclass
-class OwnEntry:
-    """One head the owner belongs to: its units, their summed area, and who else holds it."""
-
-    units: list[tuple[str, str, Decimal, Any]]  # (building, number, area, unit or None)
-    area: Decimal
-    co_holders: list[str]
-
-
-def is_published(assembly: AssemblyPage) -> bool:
-    """Return whether the roll is on display: from the notice on (checked, then frozen)."""
-    return assembly.state != AssemblyState.DRAFT
-
-
-def is_open_for_objections(assembly: AssemblyPage) -> bool:
-    """Return whether objections may be filed and decided: announced, roll not yet frozen."""
-    return assembly.state == AssemblyState.ANNOUNCED
-
-
-def summary(assembly: AssemblyPage) -> RollSummary:
-    """Return the roll's per-building aggregates: the frozen roll if any, else the register now."""
-    if assembly.state in (AssemblyState.OPEN, AssemblyState.CLOSED):
-        rows: OrderedDict[str, BuildingRow] = OrderedDict()
-        heads_in: dict[str, set[int]] = {}
-        units = VotingRightUnit.objects.filter(assembly=assembly).order_by("pk")
-        for building, area, right_id in units.values_list(
-            "building_name", "exclusive_area", "right_id"
-        ):
-            row = rows.setdefault(building, BuildingRow(building))
-            row.units += 1
-            row.area += area
-            heads_in.setdefault(building, set()).add(right_id)
-        result = RollSummary(frozen=True)
-        roll = getattr(assembly, "roll", None)
-        if roll is not None:
-            result.total_units, result.total_area = roll.total_units, roll.total_area
-            result.total_heads = roll.total_heads
-    else:
-        rows = OrderedDict()
-        heads_in = {}
-        groups = group_units(assembly.page_estate)
-        for index, group in enumerate(groups):
-            for unit in group.units:
-                row = rows.setdefault(unit.building.name, BuildingRow(unit.building.name))
-                row.units += 1
-                row.area += unit.exclusive_area
-                heads_in.setdefault(unit.building.name, set()).add(index)
-        result = RollSummary(frozen=False)
-        result.total_heads = len(groups)
-        result.total_units = sum(r.units for r in rows.values())
-        result.total_area = sum((r.area for r in rows.values()), Decimal("0"))
-    for name, row in rows.items():
-        row.heads = len(heads_in[name])
-    result.buildings = list(rows.values())
-    return result
-
-
-def own_identity(user: Any, assembly: AssemblyPage) -> OwnerIdentity | None:
-    """Return the user's register identity in the assembly's estate (a verified owner's)."""
-    if not permissions.is_verified_owner(user, assembly.page_estate):
-        return None
-    return (
-        OwnerIdentity.objects.filter(
-            estate=assembly.page_estate, user=user, ownerships__ended_at__isnull=True
-        )
-        .distinct()
-        .first()
-    )
-
-
-def own_entries(user: Any, assembly: AssemblyPage) -> list[OwnEntry]:
-    """Return the heads the user belongs to, as frozen or as the register would freeze them."""
-    if assembly.state in (AssemblyState.OPEN, AssemblyState.CLOSED):
-        entries = []
-        rights = (
-            assembly.rights.filter(holders__user=user)
-            .distinct()
-            .prefetch_related("holders", "units")
-        )
-        for right in rights:
-            units = [
-                (u.building_name, u.unit_number, u.exclusive_area, None) for u in right.units.all()
-            ]
-            others = [h.masked_name for h in right.holders.all() if h.user_id != user.pk]
-            entries.append(OwnEntry(units, right.area, others))
-        return entries
-    identity = own_identity(user, assembly)
-    if identity is None:
-        return []
-    entries = []
-    for group in group_units(assembly.page_estate):
-        if identity.pk not in {h.pk for h in group.holders if h}:
-            continue
-        units = [(u.building.name, u.number, u.exclusive_area, u) for u in group.units]
-        others = [h.masked_name for h in group.holders if h and h.pk != identity.pk]
-        entries.append(
-            OwnEntry(units, sum((u.exclusive_area for u in group.units), Decimal("0")), others)
-        )
-    return entries
-
-
-def blocking_objections(assembly: AssemblyPage) -> QuerySet[RollObjection]:
-    """Return the undecided objections that keep the roll from freezing.
-
-    Those filed after the committee's latest override; all undecided ones if it never overrode.
-    """
-    undecided = RollObjection.objects.filter(assembly=assembly, decision__isnull=True)
-    override = (
-        RollObjectionOverride.objects.filter(assembly=assembly).order_by("-at", "-pk").first()
-    )
-    if override is not None:
-        undecided = undecided.filter(filed_at__gt=override.at)
-    return undecided
-
-
-# --- actions -----------------------------------------------------------------------------------
 
 
 def _refuse_unless_open(assembly: AssemblyPage) -> None:
@@ -188,8 +33,6 @@ def _refuse_unless_open(assembly: AssemblyPage) -> None:
 
 
 def _notify(recipients, *, title: str, body: str, url: str, estate, key: str, actor=None) -> None:
-    from portal.notifications.api import notify
-
     recipients = [r for r in recipients if r is not None]
     if recipients:
         notify(
@@ -205,9 +48,6 @@ def _notify(recipients, *, title: str, body: str, url: str, estate, key: str, ac
 
 
 def _committee(estate) -> list[Any]:
-    from portal.community import membership
-    from portal.community.choices import Party
-
     return list(membership.party_users(estate, Party.COMMITTEE))
 
 
@@ -338,8 +178,6 @@ def decide_objection(
     now: datetime | None = None,
 ) -> RollObjectionDecision:
     """Decide an objection with a reason; an upheld area objection corrects the register."""
-    from portal.community.actions import correct_unit
-
     assembly = AssemblyPage.objects.select_for_update().get(pk=objection.assembly_id)
     estate = assembly.page_estate
     if not permissions.may(actor, "decide_roll_objections", estate):
