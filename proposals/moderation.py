@@ -18,7 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation.actions import moderator_user_ids, restore_post, withhold_copy
+from deliberation.actions import restore_post, withhold_copy
+from deliberation.actions.common import moderator_user_ids
 from deliberation.choices import PostStatus, ReportReason, ReportStatus
 from deliberation.models import DeliberationSettings
 from portal.community import audit, permissions
