@@ -46,6 +46,7 @@ lint: $(STAMP)
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m portal.lint_roles
+	$(BIN)/python -m portal.lint_modules
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -11,6 +11,7 @@ import time
 BENCHMARKS = [
     "benchmarks.bench_register_import",
     "benchmarks.bench_notice_page",
+    "benchmarks.bench_pages",
     "benchmarks.bench_casting",
     "benchmarks.bench_tally",
     "benchmarks.bench_consultation_results",
@@ -28,6 +29,7 @@ def main() -> int:
     import django
 
     django.setup()
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from benchmarks.harness import bench_database
 
     names = args.names or BENCHMARKS

@@ -25,6 +25,7 @@ def _at(day: date, hour: int = 9) -> datetime:
 def make_estates(count: int, *, prefix: str = "gen"):
     """Create `count` estates through the product's create_estate, in one community each of
     two, under one sub-district."""
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from portal.community.actions import create_estate
     from portal.community.models import Community, SubDistrict
 
@@ -45,6 +46,7 @@ def generate_activity(
     estates, *, days: int = 365, notices: int = 4, units: int = 20, items: int = 24, seed: int = 1
 ) -> dict[str, int]:
     """Add a year of activity to each estate; return row counts."""
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from deliberation.oversight.models import ActionItem, JointMeeting
     from portal.community.models import Building, Role, Unit
     from portal.notices.models import Acknowledgement, NoticeIndexPage, NoticePage
@@ -141,6 +143,7 @@ def generate_activity(
 def bulk_responses(consultation, count: int) -> None:
     """Add `count` responses from new accounts, each answering every question and giving
     an opinion on a section, in a handful of bulk inserts (weights set as the register would)."""
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.contrib.auth import get_user_model
 
     from consultations.models import Answer, Opinion, Response

@@ -1,5 +1,7 @@
 """Ballot casting with 32 concurrent voters through the real `cast_ballot`, against raw INSERTs.
 
+Long because: the concurrent run, the lone cast and the HTTP figure share one scene.
+
 PostgreSQL only (set DATABASE_URL); on SQLite, which has one writer, it says so and skips.
 Creates an estate with N verified owners (one flat each) and an open assembly meeting with
 three motions, then 32 threads (each with its own database connection) cast one ballot per
@@ -8,6 +10,12 @@ choices, the audit record, the receipt notification (enqueued, as in production)
 hash-chained ledger entry. The baseline is 32 threads doing single-row INSERT transactions
 (autocommit) into a table of the same width on the same database, measured before and after
 the casting in the same run. Ends by verifying the chain: every ballot in it, no gap.
+
+The lone cast (issue #15 item 2), on SQLite and PostgreSQL: one voter at a time, in process,
+through `cast_ballot` as the vote view calls it (the view's checked right and the form's
+motions passed in), timed with an empty ledger and again after BENCH_CASTING_BALLOTS (default
+100,000) more ballots were stored and chained; the two medians and their ratio, with the
+statements one cast runs. Targets: ≤ 4 ms, ratio ≤ 1.2.
 
 Two more figures, in the same run:
 - `pgbench` (PostgreSQL's own load generator, in C) running a single-row INSERT script into
@@ -21,6 +29,7 @@ Two more figures, in the same run:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python -m benchmarks bench_casting
     BENCH_CASTING_RIGHTS=2000 ...   (default 960 rights)
     BENCH_CASTING_HTTP=300 ...      (default 100 voters through the endpoint)
+    BENCH_CASTING_BALLOTS=10000 ... (default 100,000 ballots stored before the second lone-cast run)
 """
 
 from __future__ import annotations
@@ -45,6 +54,8 @@ from benchmarks.harness import report
 THREADS = int(os.environ.get("BENCH_CASTING_THREADS", "32"))
 RAW_PER_THREAD = 100
 HTTP_VOTERS = int(os.environ.get("BENCH_CASTING_HTTP", "100"))
+LONE_VOTERS = 60  # timed one at a time, before and after the stored ballots
+STORED_BALLOTS = int(os.environ.get("BENCH_CASTING_BALLOTS", "100000"))
 PGBENCH_SECONDS = 5
 PGBENCH_SCRIPT = """\\set right random(1, 1000000000)
 INSERT INTO bench_raw_ballot (assembly_id, right_id, channel, receipt_code, cast_at, submission_key)
@@ -200,8 +211,134 @@ def _report_http(http: dict[str, float]) -> None:
     print(f"   {'vote POST ÷ trivial view (throughput ratio)':<58} {ratio:>12.4f} ×")
 
 
+def _lone_casts(assembly, pairs, choices) -> tuple[list[float], int]:
+    """Cast each pair's ballot alone, as the vote view does; return the times and statements.
+
+    The view hands cast_ballot the right its permission-checked lookup found and the motions
+    its form read; so does this (read outside the timing, as the view reads them before).
+    """
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from voting import actions, lookups
+    from voting.choices import Channel
+
+    motions = list(assembly.motions.prefetch_related("candidates"))
+    assembly.page_estate  # noqa: B018 - read once, as the view's lookup does
+    times, statements = [], 0
+    for right, user in pairs:
+        checked = next(
+            r for r in lookups.rights_for_voter(user, assembly) if r.right.pk == right.pk
+        )
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            result = actions.cast_ballot(
+                assembly,
+                right,
+                choices,
+                channel=Channel.ONLINE,
+                cast_by=user,
+                checked=checked,
+                motions=motions,
+            )
+            times.append(time.perf_counter() - started)
+        assert result.created
+        statements = len(captured.captured_queries)
+    return times, statements
+
+
+def _store_ballots(assembly, count: int, cast_by_id: int) -> None:
+    """Store `count` sealed ballots of as many more rights and chain them, in bulk.
+
+    The rights join the roll after it froze (the lone cast does not read the roll), and the
+    ballots are queued and sequenced by the ordinary batch step, so the chain and head are
+    the real ones a meeting with that many ballots has.
+    """
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
+    from django.db import connection
+    from django.utils import timezone
+
+    from voting import ledger
+    from voting.choices import Channel, ChannelClass, RightKind
+    from voting.models import Ballot, BallotChoice, ElectoralRoll, LedgerPending, VotingRight
+
+    roll = ElectoralRoll.objects.get(assembly=assembly)
+    resolution, special, _election = assembly.motions.order_by("sort_order", "pk")
+    chunk = 10_000
+    for start in range(0, count, chunk):
+        rights = VotingRight.objects.bulk_create(
+            VotingRight(
+                roll=roll,
+                assembly=assembly,
+                kind=RightKind.PERSON,
+                area=Decimal("88.50"),
+                unit_count=1,
+                holder_name="业主",
+            )
+            for _ in range(start, min(start + chunk, count))
+        )
+        ballots = []
+        for n, right in enumerate(rights):
+            chosen = {resolution.pk: ("agree", "oppose", "abstain")[n % 3], special.pk: "agree"}
+            nonce = ledger.new_nonce()
+            ballot = Ballot(
+                assembly=assembly,
+                right=right,
+                channel=Channel.ONLINE,
+                channel_class=ChannelClass.ELECTRONIC,
+                cast_by_id=cast_by_id,  # who cast them does not enter the cost
+                receipt_code=ledger.new_receipt_code(),
+                cast_at=timezone.now(),
+                ledger_pseudonym=right.pseudonym,
+                nonce=nonce,
+                right_nonce=ledger.new_nonce(),
+                commitment=ledger.commitment(chosen, nonce),
+            )
+            ballot.seal = ledger.ballot_seal(
+                ballot, right_pseudonym=right.pseudonym, superseded_receipt=None
+            )
+            ballot.chosen = chosen
+            ballots.append(ballot)
+        stored = Ballot.objects.bulk_create(ballots)
+        BallotChoice.objects.bulk_create(
+            BallotChoice(ballot=ballot, motion_id=motion, choice=choice)
+            for ballot, original in zip(stored, ballots, strict=True)
+            for motion, choice in original.chosen.items()
+        )
+        LedgerPending.objects.bulk_create(
+            LedgerPending(assembly=assembly, ballot=ballot) for ballot in stored
+        )
+        ledger.sequence_pending(assembly)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _report_lone(before: list[float], after: list[float], statements: int) -> None:
+    empty, full = statistics.median(before) * 1000, statistics.median(after) * 1000
+    report(f"lone cast, empty ledger (median of {len(before)}; target ≤ 4)", empty, "ms")
+    report(f"lone cast after {STORED_BALLOTS:,} ballots (median of {len(after)})", full, "ms")
+    ratio = full / empty
+    print(f"   {f'lone cast at {STORED_BALLOTS:,} ÷ at none (target ≤ 1.2)':<58} {ratio:>12.2f} ×")
+    report("statements per lone cast", statements, "statements")
+
+
+def _lone_cast_figures(assembly, pairs, choices) -> None:
+    """Time lone casts with an empty ledger, store the ballots, time them again; report."""
+    before, statements = _lone_casts(assembly, pairs[:LONE_VOTERS], choices)
+    started = time.perf_counter()
+    _store_ballots(assembly, STORED_BALLOTS, cast_by_id=pairs[0][1].pk)
+    print(
+        f"   (stored and chained {STORED_BALLOTS:,} ballots in {time.perf_counter() - started:.0f} s)"
+    )
+    after, _ = _lone_casts(assembly, pairs[LONE_VOTERS : 2 * LONE_VOTERS], choices)
+    _report_lone(before, after, statements)
+
+
 def _build(rights: int):
     """Return (assembly, [(right, user)], choices) for an open assembly with `rights` owners."""
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -290,6 +427,7 @@ def _build(rights: int):
 
 
 def _queries_per_cast(assembly, pair, choices) -> int:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -309,6 +447,7 @@ def _queries_per_cast(assembly, pair, choices) -> int:
 
 
 def run() -> None:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.db import connection
     from django_q.conf import Conf
 
@@ -321,17 +460,19 @@ def run() -> None:
     Conf.SYNC = False
     logging.getLogger("django-q").setLevel(logging.WARNING)
     if connection.vendor != "postgresql":
-        # SQLite has a single writer: only the endpoint's one-at-a-time figure means anything.
-        assembly, pairs, choices = _build(HTTP_VOTERS)
-        _report_http(_http_casts(assembly, pairs, choices))
+        # SQLite has a single writer: only the one-at-a-time figures mean anything.
+        assembly, pairs, choices = _build(HTTP_VOTERS + 2 * LONE_VOTERS)
+        _report_http(_http_casts(assembly, pairs[:HTTP_VOTERS], choices))
+        _lone_cast_figures(assembly, pairs[HTTP_VOTERS:], choices)
         print(
             "   32 concurrent voters and pgbench: PostgreSQL only (SQLite has a single writer);"
             " set DATABASE_URL=postgres://…"
         )
         return
     rights = int(os.environ.get("BENCH_CASTING_RIGHTS", "960"))
-    assembly, pairs, choices = _build(rights + 1 + HTTP_VOTERS)
+    assembly, pairs, choices = _build(rights + 1 + HTTP_VOTERS + 2 * LONE_VOTERS)
     http_pairs = [pairs.pop() for _ in range(HTTP_VOTERS)]
+    lone_pairs = [pairs.pop() for _ in range(2 * LONE_VOTERS)]
     queries = _queries_per_cast(assembly, pairs.pop(), choices)
     _create_raw_table()
     connection.close()
@@ -379,6 +520,7 @@ def run() -> None:
         )
         print(f"   {'Python-threaded baseline ÷ pgbench':<58} {raw / pgbench:>12.4f} ×")
     _report_http(http)
-    report("ledger batches (appends under the head lock)", batches, "batches")
+    report("ledger batches and appends in place", batches, "batches")
     report("ballots per batch (mean)", stored / batches, "ballots")
     print(f"   ledger verified: {verification.checked} entries, no gap, head matches, none pending")
+    _lone_cast_figures(assembly, lone_pairs, choices)

@@ -30,6 +30,7 @@ GROUP BY a.question_id, a.choice, a.scale
 
 
 def _consultation(estate):
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from consultations.models import (
         ConsultationIndexPage,
         ConsultationPage,
@@ -64,6 +65,7 @@ def _consultation(estate):
 
 
 def run() -> None:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from benchmarks.harness import make_estate
     from consultations.models import ConsultationPage
 

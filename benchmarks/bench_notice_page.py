@@ -41,6 +41,7 @@ def _median_rates(client: Client, targets: dict[str, tuple[str, bool]]) -> dict[
 
 
 def run() -> None:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from benchmarks.harness import make_estate
     from portal.notices.models import NoticeIndexPage, NoticePage
 

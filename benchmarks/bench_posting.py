@@ -22,6 +22,7 @@ BODY = (
 
 
 def run() -> None:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.contrib.auth import get_user_model
     from django.db import connection
 

@@ -14,6 +14,7 @@ from benchmarks.harness import report
 
 
 def run() -> None:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from benchmarks.harness import make_estate
     from demo import district as demo
     from portal.community.models import Building, Unit

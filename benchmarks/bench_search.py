@@ -80,6 +80,7 @@ KINDS = ["notice", "notice", "knowledge", "assembly", "consultation", "deliberat
 
 
 def _generated_documents(count: int, estates: list[int], rng: random.Random):
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from search.registry import Document
 
     visibilities = ["public"] * 6 + ["members"] * 3 + ["owners"]
@@ -105,6 +106,7 @@ def _generated_documents(count: int, estates: list[int], rng: random.Random):
 
 
 def _recall() -> None:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from wagtail.models import Page
@@ -140,6 +142,7 @@ def _recall() -> None:
 
 
 def _index_generated() -> tuple[float, int]:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
 
@@ -148,6 +151,7 @@ def _index_generated() -> tuple[float, int]:
     from search.models import SearchDocument
 
     estates = [make_estate(f"bench-search-{n}", f"搜索基准小区{n}").pk for n in range(ESTATES)]
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from portal.community.models import Estate
 
     by_pk = {e.pk: e for e in Estate.objects.filter(pk__in=estates)}
@@ -189,6 +193,7 @@ def _raw_query(words: tuple[str, ...]):
 
 
 def _latency(member_estate: int) -> None:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from search import service
     from search.query import Audience
     from search.segment import parse_query

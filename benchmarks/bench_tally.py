@@ -75,6 +75,7 @@ def _insert(cursor, vendor: str, table: str, columns: list[str], rows: list[tupl
 
 def _build(rights_count: int):
     """Create the estate, a closed assembly with its roll and its ballots; return it."""
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.utils import timezone
@@ -251,6 +252,7 @@ def _build(rights_count: int):
 
 
 def run() -> None:
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     import time
 
     from django.db import connection

@@ -48,6 +48,7 @@ def report(label: str, value: float, unit: str) -> None:
 
 def make_estate(slug: str, name: str):
     """Create an estate (with its pages and groups) in the benchmark sub-district."""
+    # Imported after django.setup(): benchmarks/__main__.py sets Django up, then runs this.
     from portal.community.actions import create_estate
     from portal.community.models import Community, SubDistrict
 

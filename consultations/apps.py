@@ -9,9 +9,11 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(): models and registries can be read only once the apps are loaded.
         from consultations import (
             personal_data,
             signals,  # noqa: F401 - connects the receivers
+            views,  # noqa: F401 - registers the consultation page's sub-views
         )
         from consultations.metrics import ConsultationFigures
         from consultations.todo import open_consultations

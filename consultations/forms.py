@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.answers import check_submission, opinion_field_name
 from consultations.choices import Handling
+from themes.sanitiser import plain_text
 
 
 class ValuesInput(forms.Widget):
@@ -111,8 +112,6 @@ class ResponseForm(forms.Form):
 
 def editable_text(html: str) -> str:
     """Return stored opinion HTML as the text its author typed (line breaks kept)."""
-    from themes.sanitiser import plain_text
-
     for tag in ("<br>", "<br/>", "<br />", "</p>"):
         html = html.replace(tag, tag + "\n")
     return plain_text(html)

@@ -18,6 +18,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations.choices import Audience
+from consultations.models import ConsultationPage, Response, ResponseReport
 from portal.community.choices import RoleKind
 from portal.community.models import Role
 from portal.dashboard.figures import (
@@ -31,6 +33,7 @@ from portal.dashboard.figures import (
     estate_page_paths,
     format_value,
     page_url_maker,
+    read_once,
     share,
 )
 from portal.dashboard.period import Period
@@ -64,9 +67,8 @@ class ConsultationFigures(FigureSource):
         ),
     )
 
+    @read_once
     def _consultations(self, estate_ids: Sequence[int], period: Period) -> list[dict[str, Any]]:
-        from consultations.models import ConsultationPage, Response, ResponseReport
-
         paths = estate_page_paths(estate_ids)
         prefix, _length = estate_of_path(paths)
         now = timezone.now()
@@ -167,8 +169,6 @@ class ConsultationFigures(FigureSource):
 
 def _audience_sizes(estate_ids: set[int]) -> dict[tuple[int, str], int]:
     """Return {(estate id, audience value): accounts in that audience} in two queries."""
-    from consultations.choices import Audience
-
     sizes: dict[tuple[int, str], int] = {}
     roles = Role.objects.active().filter(estate_id__in=estate_ids)
     owners = dict(

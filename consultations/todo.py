@@ -8,15 +8,14 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations.actions import is_in_audience
+from consultations.models import ConsultationPage, Response
 from portal.community.models import Estate
 from portal.home.todo import Todo, estate_hub
 
 
 def open_consultations(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]:
     """Open consultations asking the member that they have not answered."""
-    from consultations.actions import is_in_audience
-    from consultations.models import ConsultationPage, Response
-
     now = timezone.now()
     answered = set(Response.objects.filter(user=user).values_list("consultation_id", flat=True))
     for estate in estates:

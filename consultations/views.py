@@ -19,10 +19,14 @@ from consultations.answers import opinion_field_name
 from consultations.choices import SCALE_MIN, Handling, QuestionKind
 from consultations.forms import HandlingForm, ResponseForm
 from consultations.models import ConsultationPage, Opinion, Response, ResponseReport
+from consultations.models.pages import consultation_views
 from portal.community import permissions
 from portal.community.lookups import LoginRequired
 from portal.spreadsheets import csv_response, xlsx_response
 from portal.views import run_action
+from proposals import supports
+from proposals.choices import SupportTarget
+from themes.sanitiser import plain_text
 
 ROUTES = ("respond", "results", "results_csv", "results_xlsx", "handling", "report")
 
@@ -57,6 +61,7 @@ def _common(request, consultation: ConsultationPage) -> dict[str, Any]:
     }
 
 
+@consultation_views.register("detail")
 def consultation_detail(request, consultation: ConsultationPage, *, form=None):
     """Show the draft, the questionnaire (or the reader's saved response) and the links.
 
@@ -122,6 +127,7 @@ def _error_items(field_errors: dict[str, list[str]], questions) -> list[tuple[st
     ]
 
 
+@consultation_views.register("respond")
 @require_POST
 def respond(request, consultation: ConsultationPage):
     """Save the reader's response; on a refusal show the form again with every error."""
@@ -151,6 +157,7 @@ def respond(request, consultation: ConsultationPage):
     return redirect(consultation.url + "#my-response")
 
 
+@consultation_views.register("results")
 def results(request, consultation: ConsultationPage):
     """The figures: live for the committee; for every reader of the page after the close."""
     permissions.require(
@@ -185,7 +192,6 @@ def _export_rows(consultation: ConsultationPage) -> tuple[list[str], list[list[A
         .prefetch_related("answers", "opinions")
         .order_by("pk")
     )
-    from themes.sanitiser import plain_text
 
     for n, response in enumerate(responses, 1):
         by_question: dict[int, list[str]] = {}
@@ -218,6 +224,7 @@ def _answer_text(answer, questions) -> str:
     return answer.text
 
 
+@consultation_views.register("results_export")
 def results_export(request, consultation: ConsultationPage, *, fmt: str):
     """Export every response as CSV (UTF-8 with BOM, so Excel reads Chinese) or XLSX."""
     _require_manager(request, consultation)
@@ -228,6 +235,7 @@ def results_export(request, consultation: ConsultationPage, *, fmt: str):
     return xlsx_response([header, *rows], filename, sheet=_("意见反馈"))
 
 
+@consultation_views.register("handling")
 def handling(request, consultation: ConsultationPage):
     """The committee marks every opinion (POST saves, all or nothing) and publishes the report."""
     _require_manager(request, consultation)
@@ -295,6 +303,7 @@ def _render_handling(request, consultation, groups, form: HandlingForm | None):
     return response
 
 
+@consultation_views.register("report")
 def report(request, consultation: ConsultationPage):
     """The published report: every opinion by section, its handling, reason and what followed.
 
@@ -315,8 +324,6 @@ def report(request, consultation: ConsultationPage):
             ).values_list("pk", flat=True)
         )
     counts = dict.fromkeys(Handling.values, 0)
-    from proposals import supports
-    from proposals.choices import SupportTarget
 
     shown = [opinion for group in groups for opinion in group.opinions]
     for opinion in shown:

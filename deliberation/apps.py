@@ -12,6 +12,7 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("议事")
 
     def ready(self) -> None:
+        # Imported in ready(): models and registries can be read only once the apps are loaded.
         from deliberation import dashboard, personal_data
         from deliberation.schedules import ensure_schedules
         from deliberation.todo import reports_to_confirm
@@ -32,6 +33,7 @@ class DeliberationConfig(AppConfig):
 
 def _describe_threads_in_references() -> None:
     """Agenda items and action items that link a thread show its title as readers may see it."""
+    # Imported in ready(): models and registries can be read only once the apps are loaded.
     from deliberation.oversight import references
 
     def describe(thread):

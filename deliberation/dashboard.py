@@ -20,6 +20,7 @@ from deliberation.models.threads import closure_q, open_report_q, overdue_q, res
 from portal.community import legal
 from portal.community.choices import Party
 from portal.community.legal_checks import lazy_format
+from portal.community.models import Estate
 from portal.dashboard.alerts import response_share_threshold
 from portal.dashboard.figures import (
     COUNT,
@@ -134,8 +135,6 @@ class IssueReportFigures(FigureSource):
         }
 
     def alerts(self, estate_ids: Sequence[int], period: Period):
-        from portal.community.models import Estate
-
         threshold = response_share_threshold()
         low = {
             pk: row["answered_on_time"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from deliberation.choices import IssueCategory, ReportReason, ThreadKind, ThreadState
 from deliberation.models import Appeal, Assignment, PostReport, Satisfaction, Thread, UserBlock
 from portal.community.choices import Party
+from portal.community.photos import PhotosField
 
 BODY_WIDGET = forms.Textarea(attrs={"rows": 5})
 
@@ -26,6 +27,7 @@ class ThreadForm(forms.Form):
         widget=BODY_WIDGET,
         help_text=_("可使用加粗、列表、引用和链接；请勿填写他人手机号等个人信息。"),
     )
+    photos = PhotosField(label=_("现场照片（选填，仅问题反映）"))
     tags = forms.CharField(
         label=_("标签"), required=False, help_text=_("用空格分隔，最多 5 个，例如：电梯 3栋")
     )

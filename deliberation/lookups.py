@@ -6,7 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from wagtail.models import Page
 
-from deliberation.models import Post, Thread
+from deliberation.actions import may_attach_page
+from deliberation.models import Post, PostPhoto, Thread
 from portal.community import permissions
 from portal.community.lookups import get_estate_for_member
 
@@ -32,8 +33,6 @@ def get_attachable_page(request, estate, page_id: object) -> Page | None:
     None for a missing id, a draft, another estate's page or one the poster may not open,
     alike, so the form never prints (or confirms) a title the poster may not see.
     """
-    from deliberation.actions import may_attach_page
-
     if not page_id or not str(page_id).isdigit():
         return None
     page = Page.objects.filter(pk=int(str(page_id))).first()
@@ -49,3 +48,15 @@ def get_post(request, estate_slug: str, pk: int) -> Post:
     )
     post.thread.estate = estate
     return post
+
+
+def get_post_photo(request, estate_slug: str, thread_pk: int, photo_id: int) -> PostPhoto:
+    """Return a photo of a post in the thread if the reader may see that post's photos
+    (`view_photos`: it follows the post's moderation); 403, or sign in first, otherwise."""
+    thread = get_thread(request, estate_slug, thread_pk)
+    photo = get_object_or_404(
+        PostPhoto.objects.select_related("post"), pk=photo_id, post__thread=thread
+    )
+    photo.post.thread = thread
+    permissions.require(request.user, permissions.may(request.user, "view_photos", photo.post))
+    return photo

@@ -8,15 +8,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.choices import ThreadKind, ThreadState
+from deliberation.models import DeliberationSettings, Thread
 from portal.community.models import Estate
 from portal.home.todo import Todo
 
 
 def reports_to_confirm(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]:
     """The member's issue reports marked resolved, waiting for them to confirm (or reopen)."""
-    from deliberation.choices import ThreadKind, ThreadState
-    from deliberation.models import DeliberationSettings, Thread
-
     by_pk = {e.pk: e for e in estates}
     threads = Thread.objects.filter(
         author=user, kind=ThreadKind.ISSUE, state=ThreadState.RESOLVED, estate_id__in=by_pk

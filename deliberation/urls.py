@@ -14,6 +14,17 @@ urlpatterns = [
     path("<slug:estate_slug>/t/<int:pk>/assign/", views.thread_assign, name="thread_assign"),
     path("<slug:estate_slug>/t/<int:pk>/resolve/", views.thread_resolve, name="thread_resolve"),
     path(
+        "<slug:estate_slug>/t/<int:pk>/photos/<int:photo_id>/",
+        views.post_photo,
+        name="post_photo",
+    ),
+    path(
+        "<slug:estate_slug>/t/<int:pk>/photos/<int:photo_id>/thumbnail/",
+        views.post_photo,
+        {"thumbnail": True},
+        name="post_photo_thumbnail",
+    ),
+    path(
         "<slug:estate_slug>/t/<int:pk>/resolutions/<int:resolution_id>/photo/",
         views.resolution_photo,
         name="resolution_photo",

@@ -2,6 +2,10 @@
 
 Every view reads the estate through portal.community.lookups (members and officials over the
 estate only: threads are not public); writing views then let the action decide.
+
+Long because: one view per URL of the discussion area (threads, posts, moderation). Their
+form -> action -> message code already goes through portal.views.run_action (#14 item 6), and
+the module is still over, so it is the next to split, by threads, posts and moderation.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from deliberation import actions, metrics
+from deliberation import actions, metrics, thread_page
 from deliberation.choices import AppealStatus, PostStatus, ReportStatus, ThreadState
 from deliberation.forms import (
     AppealForm,
@@ -36,15 +40,13 @@ from deliberation.forms import (
     ThreadFilterForm,
     ThreadForm,
 )
-from deliberation.lookups import get_attachable_page, get_post, get_thread
+from deliberation.lookups import get_attachable_page, get_post, get_post_photo, get_thread
 from deliberation.models import (
     Appeal,
-    Assignment,
     Follow,
     Post,
     PostReport,
     Resolution,
-    Satisfaction,
     Thread,
     UserBlock,
 )
@@ -52,11 +54,9 @@ from portal.community import permissions
 from portal.community.lookups import get_estate, get_estate_for_member
 from portal.community.storage import private_file_response
 from portal.dashboard.period import Period
-from portal.home.visibility import may_view_live_page
 from portal.views import message_form_errors, run_action
 
 THREADS_PER_PAGE = 20
-POSTS_PER_PAGE = 50
 
 
 def _thread_redirect(thread: Thread, post: Post | None = None):
@@ -126,7 +126,9 @@ def thread_create(request, estate_slug: str):
     estate = get_estate(request, estate_slug, action="deliberate")
     requested_page = request.POST.get("page") or request.GET.get("page")
     page = get_attachable_page(request, estate, requested_page)
-    form = ThreadForm(request.POST or None, initial={"page": page.pk if page else None})
+    form = ThreadForm(
+        request.POST or None, request.FILES or None, initial={"page": page.pk if page else None}
+    )
     if request.method == "POST" and form.is_valid() and requested_page and page is None:
         form.add_error(None, actions.attach_refused_message())
     if request.method == "POST" and form.is_valid():
@@ -142,6 +144,7 @@ def thread_create(request, estate_slug: str):
                 body=data["body"],
                 page=page,
                 tags=data["tags"].split(),
+                photos=data["photos"],
             ),
             form=form,
         )
@@ -163,109 +166,21 @@ def thread_create(request, estate_slug: str):
 
 
 def thread_detail(request, estate_slug: str, pk: int):
-    """The thread with its posts, 50 top-level posts (and their replies) a page.
-
-    A fixed number of queries whatever the thread's size: one for the page of top-level
-    posts, one for all their replies, a few for the reader's own marks.
-    """
+    """The thread with its posts, 50 top-level posts (and their replies) a page."""
     thread = get_thread(request, estate_slug, pk)
     return _render_thread(request, thread)
 
 
 def _render_thread(request, thread: Thread, *, resolve_form: ResolveForm | None = None):
     """Render the thread page; with a refused resolve_form, show it again with its errors."""
-    estate = thread.estate
-    user = request.user
-    moderator = permissions.may(user, "moderate", estate)
-    top_level = (
-        Post.objects.filter(thread=thread, depth=0)
-        .select_related("author")
-        .order_by("created_at", "pk")
+    context = thread_page.thread_context(thread, request.user, page_number=request.GET.get("page"))
+    context.update(
+        reply_form=PostForm(),
+        assign_form=AssignForm(),
+        rate_form=RateForm(),
+        resolve_form=resolve_form or ResolveForm(),
+        States=ThreadState,
     )
-    page_obj = Paginator(top_level, POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    for post in page_obj.object_list:
-        post.thread = thread  # the rules below read the estate through it: no query
-    tops = [p for p in page_obj.object_list if permissions.may(user, "list_post", p)]
-    top_ids = [p.pk for p in tops]
-    replies = (
-        Post.objects.filter(Q(parent_id__in=top_ids) | Q(parent__parent_id__in=top_ids))
-        .select_related("author")
-        .order_by("created_at", "pk")
-        if top_ids
-        else []
-    )
-    children: dict[int, list[Post]] = {}
-    all_posts = list(tops)
-    for reply in replies:
-        reply.thread = thread
-        if permissions.may(user, "list_post", reply):
-            children.setdefault(reply.parent_id, []).append(reply)
-            all_posts.append(reply)
-    for post in all_posts:
-        post.children = children.get(post.pk, [])
-    post_ids = [p.pk for p in all_posts]
-    reported = (
-        set(
-            PostReport.objects.filter(reporter=user, post_id__in=post_ids).values_list(
-                "post_id", flat=True
-            )
-        )
-        if user.is_authenticated and post_ids
-        else set()
-    )
-    appeals = (
-        {a.post_id: a for a in Appeal.objects.filter(post_id__in=post_ids, author=user)}
-        if user.is_authenticated and post_ids
-        else {}
-    )
-    from proposals import supports
-    from proposals.choices import SupportTarget
-
-    supports.annotate(
-        SupportTarget.POST,
-        all_posts,
-        user,
-        is_own=lambda post: not permissions.may(user, "support_item", post),
-    )
-    for post in all_posts:
-        post.reported_by_me = post.pk in reported
-        post.my_appeal = appeals.get(post.pk)
-        post.readable_original = permissions.may(user, "read_withheld_post", post)
-    context = {
-        "estate": estate,
-        "thread": thread,
-        "page_obj": page_obj,
-        "posts": tops,
-        "tags": list(thread.tags.all()),
-        # The page may have been unpublished or narrowed since; its title follows its rules.
-        "attached_page": thread.page
-        if thread.page_id and may_view_live_page(user, thread.page)
-        else None,
-        "assignments": list(Assignment.objects.filter(thread=thread).select_related("assigned_by"))
-        if thread.is_issue
-        else [],
-        "satisfaction": Satisfaction.objects.filter(thread=thread).first()
-        if thread.is_issue
-        else None,
-        "is_following": Follow.objects.filter(thread=thread, user=user).exists(),
-        "may_post": permissions.may(user, "deliberate", estate),
-        "may_support": permissions.may(user, "support_content", estate),
-        "may_moderate": moderator,
-        "may_answer": permissions.may(user, "answer_officially", estate),
-        "is_reporter": permissions.may(user, "act_as_reporter", thread),
-        "is_responsible": permissions.may(user, "resolve_issue", thread),
-        "may_assign": permissions.may(user, "assign_issue", thread),
-        "reply_form": PostForm(),
-        "assign_form": AssignForm(),
-        "rate_form": RateForm(),
-        "resolve_form": resolve_form or ResolveForm(),
-        "resolutions": list(Resolution.objects.filter(thread=thread).select_related("reported_by"))
-        if thread.is_issue
-        else [],
-        "now": timezone.now(),
-        "my_block": actions.active_block(estate, user) if user.is_authenticated else None,
-        "States": ThreadState,
-    }
     return render(
         request,
         "deliberation/thread_detail.html",
@@ -365,6 +280,12 @@ def resolution_photo(request, estate_slug: str, pk: int, resolution_id: int):
     thread = get_thread(request, estate_slug, pk)
     resolution = get_object_or_404(Resolution, thread=thread, pk=resolution_id)
     return private_file_response(resolution.photo)
+
+
+def post_photo(request, estate_slug: str, pk: int, photo_id: int, *, thumbnail: bool = False):
+    """Stream a post's photo (or its thumbnail) to those who may see the post's words."""
+    photo = get_post_photo(request, estate_slug, pk, photo_id)
+    return private_file_response(photo.thumbnail if thumbnail else photo.image)
 
 
 thread_confirm = _thread_action(actions.confirm_resolution, _("已确认解决，问题已关闭。"))

@@ -12,11 +12,10 @@ from django.utils import timezone
 from deliberation import actions
 from deliberation.models import Thread
 from portal.community.models import Estate
+from portal.community.phone import normalize_phone
 
 
 def _users(*phones: str) -> dict[str, object]:
-    from portal.community.phone import normalize_phone
-
     found = {
         u.phone: u
         for u in get_user_model().objects.filter(phone__in=[normalize_phone(p) for p in phones])

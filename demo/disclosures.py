@@ -18,10 +18,13 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from deliberation import actions as deliberation
 from disclosures import actions, deadlines, evaluations
 from disclosures.choices import EvaluationOccasion, ReviewDecision, ServiceArea
 from disclosures.models import Disclosure, DisclosureSchedule, ServiceEvaluation
 from disclosures.sheets import SHEETS
+from portal.community.models import OwnerIdentity
+from portal.community.phone import normalize_phone
 from portal.spreadsheets import xlsx_workbook_bytes
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -32,8 +35,6 @@ ADMIN_PHONE = "13800138000"
 
 
 def _user(phone: str):
-    from portal.community.phone import normalize_phone
-
     return get_user_model().objects.filter(phone=normalize_phone(phone)).first()
 
 
@@ -116,8 +117,6 @@ def _review_and_publish(
                 now=at - timedelta(days=2),
             )
             if answerer is not None:
-                from deliberation import actions as deliberation
-
                 question = line.questions.get()
                 deliberation.add_post(
                     question.thread,
@@ -183,8 +182,6 @@ def seed_disclosures(estates: dict[str, Any], *, today: date | None = None) -> i
 def seed_evaluation(estate, *, chair, manager, year: int) -> ServiceEvaluation | None:
     """Last year's annual evaluation: answered by the estate's verified owners, published and
     answered by the company with an improvement plan."""
-    from portal.community.models import OwnerIdentity
-
     if ServiceEvaluation.objects.filter(estate=estate, year=year).exists():
         return None
     opens_at = _at(date(year, 11, 1), 9)

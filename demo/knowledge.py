@@ -11,6 +11,7 @@ import datetime
 
 from demo.voting import JINXIU_RESIDENTS_COMMITTEE, JINXIU_RULES
 from portal.community.choices import Visibility
+from portal.knowledge.models import ArticlePage, FAQPage, KnowledgeCategory, KnowledgeIndexPage
 
 REVIEWED = datetime.date(2026, 10, 15)
 
@@ -300,8 +301,6 @@ ESTATE_ARTICLES = [
 
 def seed_knowledge(home, estate) -> None:
     """Create the district guides and the estate's rules; idempotent by page slug."""
-    from portal.knowledge.models import ArticlePage, FAQPage, KnowledgeCategory, KnowledgeIndexPage
-
     categories = {}
     for name, slug, order in CATEGORIES:
         categories[slug], _ = KnowledgeCategory.objects.get_or_create(

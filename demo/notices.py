@@ -15,8 +15,10 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from portal.community.models import Building, Estate
+from portal.community.models import Building, Estate, Ownership
 from portal.notices.choices import Issuer, NoticeCategory, Urgency
+from portal.notices.models import Acknowledgement, NoticeIndexPage, NoticePage
+from portal.notices.scope import scoped_units
 
 HISTORY_SLUG_PREFIX = "history-"
 
@@ -169,8 +171,6 @@ def _body(text: str, facts=()):
 
 def seed_current(estate: Estate, *, publisher=None) -> int:
     """Publish today's demo notices of the estate once; return how many were added."""
-    from portal.notices.models import NoticeIndexPage, NoticePage
-
     index = NoticeIndexPage.objects.descendant_of(estate.page).first()
     if index is None:
         return 0
@@ -208,9 +208,6 @@ def seed_current(estate: Estate, *, publisher=None) -> int:
 @transaction.atomic
 def seed_history(estate: Estate, *, days: int = 365, seed: int = 7) -> int:
     """Write a year of past notices with acknowledgements, once; return how many were added."""
-    from portal.notices.models import Acknowledgement, NoticeIndexPage, NoticePage
-    from portal.notices.scope import scoped_units
-
     index = NoticeIndexPage.objects.descendant_of(estate.page).first()
     if (
         index is None
@@ -264,8 +261,6 @@ def seed_history(estate: Estate, *, days: int = 365, seed: int = 7) -> int:
 
 def _members_by_unit(units) -> list[tuple[int, int]]:
     """Return (unit id, user id) for each unit's first linked owner account."""
-    from portal.community.models import Ownership
-
     seen: dict[int, int] = {}
     for unit_id, user_id in Ownership.objects.filter(
         unit__in=units, ended_at__isnull=True, identity__user__isnull=False

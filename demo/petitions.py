@@ -19,8 +19,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from demo.voting import ASSEMBLY, PAST_ASSEMBLY
 from portal.community.models import Estate, OwnerIdentity
 from portal.community.phone import normalize_phone
+from voting import objections, petition_rules
+from voting.choices import AssemblyState
+from voting.models import AssemblyPage, RollObjection
 from voting.petitions import actions, counting
 from voting.petitions.models import Petition
 
@@ -73,7 +77,6 @@ def _sign_until(petition: Petition, people: list, *, start, step: timedelta, sto
         if stop_short:
             signers = counting.signer_ids(petition)
             identity = counting.identity_of(person, petition.estate)
-            from voting import petition_rules
 
             if identity is None:
                 continue
@@ -138,9 +141,6 @@ def seed_petitions(estates: dict[str, Estate]) -> int:
                 )
         made += 2
     if cuihu is not None and not Petition.objects.filter(estate=cuihu).exists():
-        from demo.voting import PAST_ASSEMBLY
-        from voting.models import AssemblyPage
-
         owner_b, chair_b = _user("13800138011"), _user("13800138012")
         members = _members(cuihu, exclude={owner_b.pk} if owner_b else set())
         started = now - timedelta(days=100)
@@ -163,11 +163,6 @@ def seed_petitions(estates: dict[str, Estate]) -> int:
 
 def seed_roll_check(estate: Estate) -> int:
     """Add objections to the roll of the estate's announced meeting; return how many were added."""
-    from demo.voting import ASSEMBLY
-    from voting import objections
-    from voting.choices import AssemblyState
-    from voting.models import AssemblyPage, RollObjection
-
     assembly = AssemblyPage.objects.filter(
         slug=ASSEMBLY["slug"], state=AssemblyState.ANNOUNCED
     ).first()

@@ -18,7 +18,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from demo.cast import ACCOUNTS
 from portal.community.choices import Party
+from portal.community.phone import normalize_phone
 from proposals import actions
 from proposals.choices import AnswerKind, Outcome
 from proposals.models import Proposal
@@ -113,9 +115,6 @@ def _members(estate) -> list[Any]:
 
 
 def _by_key(key: str):
-    from demo.district import ACCOUNTS
-    from portal.community.phone import normalize_phone
-
     account = next(a for a in ACCOUNTS if a.key == key)
     return get_user_model().objects.filter(phone=normalize_phone(account.phone)).first()
 

@@ -14,7 +14,17 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from voting import actions
+from voting.certification import certify_result
 from voting.choices import Matter, MotionKind
+from voting.lifecycle import sync_schedules
+from voting.models import (
+    AssemblyIndexPage,
+    AssemblyPage,
+    LedgerPublication,
+    Motion,
+    VotingRight,
+)
 
 ASSEMBLY = {
     "slug": "2026-second-meeting",
@@ -64,9 +74,6 @@ MOTIONS = [
 
 def seed_assembly(estate, *, convener) -> bool:
     """Create, publish and announce the demo meeting; return whether it was created."""
-    from voting import actions
-    from voting.models import AssemblyIndexPage, AssemblyPage, Motion
-
     index = AssemblyIndexPage.objects.descendant_of(estate.page).first()
     if index is None or AssemblyPage.objects.child_of(index).filter(slug=ASSEMBLY["slug"]).exists():
         return False
@@ -162,17 +169,6 @@ def seed_past_assembly(estate, *, chair) -> bool:
     the close, inside the three-day deadline, which publishes the 决议公告.
     """
     from django.core.files.base import ContentFile
-
-    from voting import actions
-    from voting.certification import certify_result
-    from voting.lifecycle import sync_schedules
-    from voting.models import (
-        AssemblyIndexPage,
-        AssemblyPage,
-        LedgerPublication,
-        Motion,
-        VotingRight,
-    )
 
     index = AssemblyIndexPage.objects.descendant_of(estate.page).first()
     if (

@@ -11,6 +11,7 @@ class DisclosuresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(): models and registries can be read only once the apps are loaded.
         from disclosures.dashboard import DisclosureFigures, EvaluationFigures
         from disclosures.tasks import ensure_schedule
         from portal.dashboard.registry import register_figures

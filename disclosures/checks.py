@@ -21,6 +21,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from disclosures.choices import Section
+from disclosures.choices import Section as S
 
 ZERO = Decimal("0")
 AMOUNT_FIELDS = ("receivable", "received", "income", "cost", "owners_share", "inflow", "outflow")
@@ -45,8 +46,6 @@ class Problem:
     message: str
 
     def where(self) -> str:
-        from disclosures.choices import Section as S
-
         parts = [str(S(self.section).label) if self.section in S.values else self.section]
         if self.row is not None:
             parts.append(_("第 %(row)s 行") % {"row": self.row})

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from disclosures.checks import AMOUNT_FIELDS, TOTAL_FIELDS, Line
+from disclosures.checks import AMOUNT_FIELDS, TOTAL_FIELDS, Line, column_label
 from disclosures.choices import Section
 
 FORMAT = 1
@@ -140,8 +140,6 @@ def tables(content: dict[str, Any]) -> list[Table]:
 
 
 def heading(column: str) -> str:
-    from disclosures.checks import column_label
-
     return {
         "label": _("项目"),
         "responsible": _("负责人"),

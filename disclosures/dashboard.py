@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from disclosures import deadlines
 from disclosures.choices import DisclosureState, Section, Timeliness
+from disclosures.evaluation_results import change_text, means_for, overall
 from disclosures.models import Disclosure, DisclosureLine, ServiceEvaluation
+from portal.community.models import Estate
 from portal.dashboard.figures import COUNT, SCORE, TEXT, Alert, Column, Drill, FigureSource
 from portal.dashboard.period import Period
 
@@ -159,8 +161,6 @@ class DisclosureFigures(FigureSource):
         return drill
 
     def alerts(self, estate_ids: Sequence[int], period: Period):
-        from portal.community.models import Estate
-
         periods = _periods(estate_ids, period)
         estates = Estate.objects.in_bulk(list(estate_ids))
         for pk, rows in periods.items():
@@ -222,8 +222,6 @@ class EvaluationFigures(FigureSource):
 
     def compute(self, estate_ids: Sequence[int], period: Period) -> dict[int, dict[str, Any]]:
         """Return the latest published evaluation's figures per estate, in three queries."""
-        from disclosures.evaluations import change_text, means_for, overall
-
         published: dict[int, list[ServiceEvaluation]] = {}
         for evaluation in ServiceEvaluation.objects.filter(
             estate_id__in=list(estate_ids), published_at__isnull=False, published_at__lt=period.end

@@ -8,15 +8,20 @@ the open-data API and the estate's disclosure page all ask `timeliness` and `exp
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from disclosures.choices import Timeliness
+from disclosures.models import DisclosureSchedule
 from disclosures.models.disclosures import DEFAULT_DUE_DAYS, DEFAULT_PERIOD_MONTHS
+from disclosures.periods import (  # noqa: F401 - add_months re-exported with the others
+    add_months,
+    due_date,
+    period_end,
+    period_label,
+)
 
 
 @dataclass(frozen=True)
@@ -37,37 +42,6 @@ class ExpectedPeriod:
         return period_label(self.start, self.end)
 
 
-def add_months(day: date, months: int) -> date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def period_end(start: date, months: int) -> date:
-    return add_months(start, months) - timedelta(days=1)
-
-
-def due_date(end: date, due_days: int) -> date:
-    """Return the last day on which the period's disclosure is on time."""
-    return end + timedelta(days=due_days)
-
-
-def period_label(start: date, end: date) -> str:
-    """Return 2026年第1季度, 2026年3月, 2026年上半年, 2026年度, or the two dates."""
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
-    whole = start.day == 1 and end == period_end(start, months)
-    if whole and months == 3 and start.month in (1, 4, 7, 10):
-        return _("%(y)s年第%(q)s季度") % {"y": start.year, "q": (start.month - 1) // 3 + 1}
-    if whole and months == 1:
-        return _("%(y)s年%(m)s月") % {"y": start.year, "m": start.month}
-    if whole and months == 12 and start.month == 1:
-        return _("%(y)s年度") % {"y": start.year}
-    if whole and months == 6 and start.month in (1, 7):
-        half = _("上半年") if start.month == 1 else _("下半年")
-        return f"{start.year}{_('年')}{half}"
-    return f"{start.isoformat()} — {end.isoformat()}"
-
-
 def local_date(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
@@ -82,8 +56,6 @@ def timeliness(due: date, published_at: datetime | None, today: date) -> str:
 def rules_for(estate_ids, *, first_starts: dict[int, date] | None = None) -> dict[int, Rules]:
     """Return each estate's disclosure rules in one query: its schedule, or the defaults
     (quarterly, 30 days) counted from its first disclosure."""
-    from disclosures.models import DisclosureSchedule
-
     schedules = {
         s.estate_id: s for s in DisclosureSchedule.objects.filter(estate_id__in=list(estate_ids))
     }

@@ -10,22 +10,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from deliberation.metrics import report_figures
 from disclosures import evaluations
 from disclosures.forms import EvaluationForm, OpenEvaluationForm, ReplyForm
 from disclosures.lookups import get_evaluation
 from disclosures.models import EvaluationResponse, ImprovementItem, ServiceEvaluation
 from portal.community import permissions
+from portal.community.choices import Party
 from portal.community.lookups import get_estate
+from portal.dashboard.figures import SCORE, SHARE, format_value
+from portal.dashboard.period import Period
 from portal.views import message_form_errors, run_action
 
 
 def _issue_figures(evaluation: ServiceEvaluation):
     """Return the property company's issue-report figures over the evaluation's year (the
     one definition, deliberation.metrics.report_figures)."""
-    from deliberation.metrics import report_figures
-    from portal.community.choices import Party
-    from portal.dashboard.period import Period
-
     today = timezone.localdate()
     period = Period(
         first=date(evaluation.year, 1, 1), last=min(date(evaluation.year, 12, 31), today)
@@ -68,8 +68,6 @@ def _overall_row(results) -> dict:
 
 
 def _issue_text(figures) -> dict:
-    from portal.dashboard.figures import SCORE, SHARE, format_value
-
     if figures is None:
         return {}
     return {

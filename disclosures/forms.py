@@ -5,7 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from disclosures.choices import SCORE_MAX, SCORE_MIN, ReviewDecision, ServiceArea
+from disclosures.choices import (
+    SCORE_MAX,
+    SCORE_MIN,
+    EvaluationOccasion,
+    ReviewDecision,
+    ServiceArea,
+)
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -128,8 +134,6 @@ class OpenEvaluationForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from disclosures.choices import EvaluationOccasion
-
         super().__init__(*args, **kwargs)
         self.fields["occasion"].choices = EvaluationOccasion.choices
 

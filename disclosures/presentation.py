@@ -9,9 +9,13 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deliberation import visibility
+from deliberation.models import Post
 from disclosures import charts, content, deadlines
+from disclosures.actions import problems_of
 from disclosures.checks import money
 from disclosures.choices import DisclosureState, Section, Timeliness
+from disclosures.content import heading
 from disclosures.models import Disclosure, DisclosureRecord, LineQuestion
 from portal.community import permissions
 from portal.community.choices import Party
@@ -101,9 +105,6 @@ def _total(body: dict | None, name: str) -> Decimal | None:
 def answers_by_line(line_ids) -> dict[int, list[dict[str, Any]]]:
     """Return {line id: questions}, each with its thread, deadlines and the property company's
     first official answer, shown only while deliberation.visibility says its words may be."""
-    from deliberation import visibility
-    from deliberation.models import Post
-
     questions = list(
         LineQuestion.objects.filter(line_id__in=list(line_ids)).select_related("thread__estate")
     )
@@ -162,8 +163,6 @@ def disclosure_page(user: Any, disclosure: Disclosure) -> dict[str, Any]:
     ]
     check_result = None
     if not disclosure.is_published:
-        from disclosures.actions import problems_of
-
         check_result = problems_of(disclosure)
     may_enter = permissions.may(user, "enter_disclosures", estate)
     may_review = permissions.may(user, "review_disclosures", estate)
@@ -222,8 +221,6 @@ def _total_cells(table) -> list[dict[str, Any]] | None:
 
 
 def _described_change(change: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
-    from disclosures.content import heading
-
     label = _("合计")
     if change.get("line") is not None:
         label = next((i["label"] for i in body["lines"] if i["id"] == change["line"]), "")

@@ -13,7 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disclosures import deadlines
+from disclosures.actions.common import notify_about, party_ids
+from disclosures.models import Disclosure
 from portal import schedules
+from portal.community.choices import Party
+from portal.community.models import Estate
 
 SCHEDULE_NAME = "disclosures.reminders"
 SCHEDULE_FUNC = "disclosures.tasks.send_reminders"
@@ -36,12 +41,6 @@ def reminder_kind(due: date, today: date) -> str | None:
 def send_reminders(today: date | None = None) -> int:
     """Remind each estate's property company of its unpublished disclosures; return how many
     reminders were issued (the dedupe key carries the day, so a retry sends nothing twice)."""
-    from disclosures import deadlines
-    from disclosures.actions import _notify, _party_ids
-    from disclosures.models import Disclosure
-    from portal.community.choices import Party
-    from portal.community.models import Estate
-
     today = today or timezone.localdate()
     estates = list(Estate.objects.select_related("community"))
     published: dict[int, set[date]] = {}
@@ -65,8 +64,8 @@ def send_reminders(today: date | None = None) -> int:
                 title = _("%(period)s 信息公开已逾期（应于 %(due)s 前公开）")
             else:
                 title = _("%(period)s 信息公开请于 %(due)s 前公开")
-            _notify(
-                _party_ids(estate, Party.PROPERTY),
+            notify_about(
+                party_ids(estate, Party.PROPERTY),
                 estate=estate,
                 title=title % {"period": period.label, "due": period.due.isoformat()},
                 url=reverse("disclosures:estate_index", args=[estate.slug]),

@@ -4,7 +4,7 @@ tables, charts, questions and corrections, the import, the committee's review an
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -181,7 +181,7 @@ def correct(request, estate_slug: str, pk: int):
     disclosure = get_disclosure(request, estate_slug, pk)
     context = presentation.disclosure_page(request.user, disclosure)
     if not context.get("may_correct"):
-        raise actions.PermissionDenied
+        raise PermissionDenied
     form = CorrectionForm(request.POST, targets=presentation.correction_targets(context["record"]))
     problems: list[tuple[str, str]] = []
     if form.is_valid():

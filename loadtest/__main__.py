@@ -7,6 +7,9 @@ Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust) and Redis at 127.0.0.1
 database gz_loadtest is dropped and created afresh; Redis database 13 is flushed. Everything
 else (secrets, hosts) is set here for the run; the Django settings are portal.settings.production.
 The report is printed and written to test-artifacts/loadtest/report.md.
+
+Long because: one run read top to bottom: services, build, the steps, the checks and the
+report; each stage is a short function and nothing here is imported by the product.
 """
 
 from __future__ import annotations

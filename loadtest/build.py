@@ -33,6 +33,7 @@ def unit_of(n: int) -> tuple[str, str]:
 
 
 def build() -> dict:
+    # Imported after django.setup() in main(): this script configures Django itself.
     from allauth.mfa.totp.internal.auth import TOTP
     from django.contrib.auth import get_user_model
     from django.db import transaction

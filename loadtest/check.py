@@ -22,6 +22,7 @@ import time
 
 def wait_for_queue(timeout: float = 300) -> float:
     """Wait until django-q2's queue is empty and no delivery or ledger entry waits."""
+    # Imported after django.setup() in main(): this script configures Django itself.
     from django_q.brokers import get_broker
 
     from portal.notifications.models import Delivery
@@ -39,6 +40,7 @@ def wait_for_queue(timeout: float = 300) -> float:
 
 
 def check(config: dict, results: dict, urgent_ids: list[int]) -> dict:
+    # Imported after django.setup() in main(): this script configures Django itself.
     from django.core.management import call_command
     from django.db.models import Max
 
@@ -63,6 +65,7 @@ def check(config: dict, results: dict, urgent_ids: list[int]) -> dict:
     told_online = sorted(results["online_created"])
     told_paper = sorted(results["paper_created"])
     stored_online = sorted(int(name.rsplit("-", 1)[1]) for name in online)
+    # Imported after django.setup() in main(): this script configures Django itself.
     from loadtest.build import unit_of
 
     unit_numbers = {unit_of(n): n for n in range(config["units"])}

@@ -13,6 +13,7 @@ URGENT_TITLE = "紧急通知：今晚20:00至22:00全小区临时停水"
 
 
 def publish(estate_slug: str, step: str) -> int:
+    # Imported after django.setup() in main(): this script configures Django itself.
     from portal.community.models import Estate
     from portal.notices.choices import NoticeCategory, Urgency
     from portal.notices.models import NoticeIndexPage, NoticePage

@@ -148,6 +148,12 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
+        # A form that leads elsewhere by design (the WeChat sign-in button, whose answer
+        # redirects to WeChat's consent page) names its destination on the request;
+        # browsers apply form-action to the redirect too.
+        targets = getattr(request, "csp_form_targets", None)
+        if targets:
+            parts.update = {**(parts.update or {}), "form-action": sorted(set(targets))}
         if request.path_info.startswith(ADMIN_PATH_PREFIXES):
             parts.replace = {**(parts.replace or {}), **ADMIN_CSP}
             # A nonce would make browsers ignore 'unsafe-inline'.

@@ -11,6 +11,7 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("业主提案")
 
     def ready(self) -> None:
+        # Imported in ready(): models and registries can be read only once the apps are loaded.
         from django.db.models.signals import post_migrate
 
         from deliberation.oversight import references

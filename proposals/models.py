@@ -81,6 +81,7 @@ class ProposalQuerySet(models.QuerySet):
 
     def shown(self) -> ProposalQuerySet:
         """Narrow to the proposals whose words may be shown (proposals.visibility, in SQL)."""
+        # proposals.visibility reads these models: imported when first asked.
         from proposals import visibility
 
         return visibility.shown_proposals(self)
@@ -234,6 +235,7 @@ class Proposal(models.Model):
     @property
     def withheld_line(self) -> str:
         """The placeholder while hidden ("该提案已被隐藏：原因"), else "" (proposals.visibility)."""
+        # proposals.visibility reads these models: imported when first asked.
         from proposals import visibility
 
         return visibility.withheld_line(self)
@@ -241,6 +243,7 @@ class Proposal(models.Model):
     @property
     def shown_title(self) -> str:
         """The title, or the placeholder while the proposal is hidden (proposals.visibility)."""
+        # proposals.visibility reads these models: imported when first asked.
         from proposals import visibility
 
         return visibility.shown_title(self)

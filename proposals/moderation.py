@@ -18,11 +18,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deliberation.actions import restore_post, withhold_copy
+from deliberation.actions.common import moderator_user_ids
 from deliberation.choices import PostStatus, ReportReason, ReportStatus
+from deliberation.models import DeliberationSettings
 from portal.community import audit, permissions
 from portal.community.models import Estate
 from portal.notifications.api import notify
 from proposals.models import Proposal, ProposalReport
+from search.api import reindex_now
 
 if TYPE_CHECKING:
     from portal.accounts.types import User
@@ -44,15 +48,11 @@ def _require_moderator(user: User, estate: Estate) -> None:
 
 
 def _moderator_ids(estate: Estate) -> list[int]:
-    from deliberation.actions import moderator_user_ids
-
     return moderator_user_ids(estate)
 
 
 def _after_change(proposal: Proposal) -> None:
     """Rewrite the proposal's search row now, so hidden words leave the results with the act."""
-    from search.api import reindex_now
-
     reindex_now(proposal)
 
 
@@ -81,8 +81,6 @@ def _hide_discussion_opening(proposal: Proposal, *, actor: User | None, now: dat
     """The discussion's opening post and title quote the proposal's title: hide that copy."""
     if proposal.thread_id is None:
         return
-    from deliberation.actions import withhold_copy
-
     opening = proposal.thread.posts.filter(is_opening=True).first()
     if opening is not None:
         withhold_copy(
@@ -98,8 +96,6 @@ def _restore_discussion_opening(proposal: Proposal, hidden_at: datetime, moderat
     """Show the discussion's opening again if it was hidden with this proposal (same moment)."""
     if proposal.thread_id is None:
         return
-    from deliberation.actions import restore_post
-
     opening = proposal.thread.posts.filter(
         is_opening=True, status=PostStatus.HIDDEN, hidden_at=hidden_at
     ).first()
@@ -251,8 +247,6 @@ def report_proposal(
 ) -> ProposalReport:
     """Report a proposal once; at the estate's threshold of reporters it is hidden for review
     (DeliberationSettings.hide_threshold, the same number as for posts)."""
-    from deliberation.models import DeliberationSettings
-
     now = now or timezone.now()
     proposal = _lock(proposal)
     estate = proposal.estate

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from proposals.actions import remind_overdue as remind
+
 
 def remind_overdue() -> int:
     """Tell the committee and property company once about each answer past its deadline."""
-    from proposals.actions import remind_overdue as remind
-
     return remind()

@@ -12,9 +12,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consultations.models import Opinion, ResponseReport
+from deliberation import visibility as post_visibility
 from deliberation.choices import ReportStatus
+from deliberation.models import Post
 from portal.community import permissions
 from portal.community.lookups import get_estate, get_estate_for_member
+from portal.home.visibility import may_view_live_page
 from portal.views import run_action
 from proposals import actions, rules, visibility
 from proposals.choices import ProposalStatus, SupportTarget
@@ -22,6 +26,8 @@ from proposals.forms import AnswerForm, HideForm, ProposalForm, ReportForm, Revi
 from proposals.heads import heads_for
 from proposals.lookups import get_proposal
 from proposals.models import Proposal, ProposalReport, ProposalSettings, Support
+from voting.choices import AssemblyState
+from voting.models import AssemblyPage
 
 
 def _progress(proposal: Proposal, total_heads: int, share) -> rules.Progress:
@@ -88,9 +94,6 @@ def proposal_create(request, estate_slug: str):
 
 
 def _assemblies(estate):
-    from voting.choices import AssemblyState
-    from voting.models import AssemblyPage
-
     page = getattr(estate, "page", None)
     if page is None:
         return []
@@ -323,18 +326,12 @@ def proposal_review(request, estate_slug: str, pk: int):
 def _content(request, target: str, pk: int):
     """Return the post or opinion if the reader may see it (404 otherwise)."""
     if target == SupportTarget.POST:
-        from deliberation import visibility
-        from deliberation.models import Post
-
         post = get_object_or_404(Post.objects.select_related("thread__estate"), pk=pk)
         get_estate_for_member(request, post.thread.estate.slug)
-        if post.thread.is_held or not visibility.is_shown(post):
+        if post.thread.is_held or not post_visibility.is_shown(post):
             raise Http404
         return post, post.thread.get_absolute_url()
     if target == SupportTarget.OPINION:
-        from consultations.models import Opinion, ResponseReport
-        from portal.home.visibility import may_view_live_page
-
         opinion = get_object_or_404(
             Opinion.objects.select_related("consultation", "response"), pk=pk
         )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,10 +12,9 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(): the registry and the receivers read models.
+        from search import subtrees
+
         # Each app declares its searchable content in <app>/search_documents.py.
-        from django.utils.module_loading import autodiscover_modules
-
-        from search import signals
-
         autodiscover_modules("search_documents")
-        signals.connect_ancestors()
+        subtrees.connect()

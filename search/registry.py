@@ -24,8 +24,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from wagtail.models import Page
 
 from portal.community.choices import Visibility
+from search import signals
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,6 @@ class Registration:
 
     def queryset(self) -> models.QuerySet:
         """Return every object of the model that may have a document (for a rebuild)."""
-        from wagtail.models import Page
-
         manager = self.model._default_manager
         if issubclass(self.model, Page):
             return manager.live().order_by("pk")
@@ -68,7 +68,6 @@ _registry: dict[type[models.Model], Registration] = {}
 def register(model: type[models.Model], to_document: ToDocument, *, related: Related | None = None):
     """Make the model searchable: `to_document(obj)` returns its Document, or None."""
     _registry[model] = Registration(model=model, to_document=to_document, related=related)
-    from search import signals
 
     signals.connect(model)
     return model

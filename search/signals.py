@@ -11,12 +11,12 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
+from django_q.tasks import async_task
+from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
-def _enqueue(task: str, *args: Any) -> None:
-    from django_q.tasks import async_task
-
+def enqueue(task: str, *args: Any) -> None:
     name = "search-" + "-".join(str(a) for a in (task.rsplit(".", 1)[-1], *args))
     transaction.on_commit(lambda: async_task(task, *args, task_name=name[:100]))
 
@@ -24,12 +24,12 @@ def _enqueue(task: str, *args: Any) -> None:
 def schedule_index(instance: models.Model) -> None:
     """Index (or drop) the object's document once the current transaction commits."""
     content_type = ContentType.objects.get_for_model(instance)
-    _enqueue("search.tasks.index_object", content_type.pk, instance.pk)
+    enqueue("search.tasks.index_object", content_type.pk, instance.pk)
 
 
 def schedule_removal(instance: models.Model) -> None:
     content_type = ContentType.objects.get_for_model(instance)
-    _enqueue("search.tasks.remove_object", content_type.pk, instance.pk)
+    enqueue("search.tasks.remove_object", content_type.pk, instance.pk)
 
 
 def _saved(sender, instance, raw: bool = False, **kwargs) -> None:
@@ -45,18 +45,8 @@ def _deleted(sender, instance, **kwargs) -> None:
     schedule_removal(instance)
 
 
-def _ancestor_published(sender, instance, **kwargs) -> None:
-    # An estate page or a section index changing visibility changes what its pages reveal.
-    from search.registry import registration_for
-
-    if registration_for(type(instance)) is None and not instance.is_leaf():
-        _enqueue("search.tasks.reindex_subtree", instance.pk)
-
-
 def connect(model: type[models.Model]) -> None:
     """Connect the receivers for one registered model (idempotent)."""
-    from wagtail.models import Page
-
     label = model._meta.label_lower
     post_save.connect(_saved, sender=model, dispatch_uid=f"search-saved-{label}")
     post_delete.connect(_deleted, sender=model, dispatch_uid=f"search-deleted-{label}")
@@ -67,8 +57,3 @@ def connect(model: type[models.Model]) -> None:
             (post_page_move, "moved"),
         ):
             signal.connect(_page_changed, sender=model, dispatch_uid=f"search-{name}-{label}")
-
-
-def connect_ancestors() -> None:
-    page_published.connect(_ancestor_published, dispatch_uid="search-ancestor-published")
-    page_unpublished.connect(_ancestor_published, dispatch_uid="search-ancestor-unpublished")

@@ -127,3 +127,15 @@ class OwnershipFactory(factory.django.DjangoModelFactory):
         model = Ownership
 
     share = Decimal("1")
+
+
+class WeChatAccountFactory(factory.django.DjangoModelFactory):
+    """A person's WeChat binding: allauth's SocialAccount of the weixin provider."""
+
+    class Meta:
+        model = "socialaccount.SocialAccount"
+
+    user = factory.SubFactory(UserFactory)
+    provider = "weixin"
+    uid = factory.Sequence(lambda n: f"oWeChatOpenId{n:012d}")
+    extra_data = factory.LazyAttribute(lambda o: {"openid": o.uid, "nickname": "微信用户"})

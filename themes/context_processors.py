@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.community import permissions
+
 
 def portal(request) -> dict[str, Any]:
-    from portal.community import permissions
-
     user = getattr(request, "user", None)
     return {
         "site_name": "共治",

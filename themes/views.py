@@ -11,6 +11,9 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from portal.accounts.mfa import step_up_url
+from portal.security import hostile_input_response
+
 logger = logging.getLogger(__name__)
 
 # A lost or refused database connection (a restart, a failover, a full pool): the request may
@@ -22,8 +25,6 @@ RETRY_AFTER_SECONDS = 5
 def bad_request(request, exception=None):
     """Explain a refused request in the reader's language (Django's own page is English)."""
     from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
-
-    from portal.security import hostile_input_response
 
     text = str(exception or "")
     if "UTF-8" in text:
@@ -49,8 +50,6 @@ def permission_denied(request, exception=None):
     """
     if getattr(request, "gongzhi_staff_step_up", False) and request.method == "GET":
         from django.shortcuts import redirect
-
-        from portal.accounts.mfa import step_up_url
 
         return redirect(step_up_url(request, request.get_full_path()))
     return render(request, "errors/403.html", status=403)

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from voting import ledger
-from voting.actions import validate_scan
 from voting.choices import VoteChoice
 from voting.models import AssemblyPage
+from voting.scans import validate_scan
 
 ABSTAIN = VoteChoice.ABSTAIN
 
@@ -30,7 +30,7 @@ class BallotForm(forms.Form):
     def __init__(self, assembly: AssemblyPage, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.assembly = assembly
-        self.motions = list(assembly.motions.prefetch_related("candidates"))
+        self.motions = assembly.ballot_motions()
         for motion in self.motions:
             name = self.field_name(motion)
             if motion.is_election:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from portal.community import permissions
 from portal.home.visibility import may_view_page
-from voting.choices import Channel, ProxyStatus
-from voting.models import AssemblyPage, Ballot, Proxy, VotingRight, VotingRightUnit
+from voting.actions.voters import VoterRight
+from voting.choices import AssemblyState, Channel, ProxyStatus
+from voting.models import AssemblyPage, AssemblyResult, Ballot, Proxy, VotingRight, VotingRightUnit
 
 
 def get_assembly(request, page_id: int) -> AssemblyPage:
@@ -33,19 +33,6 @@ def get_assembly_for_runner(request, page_id: int) -> AssemblyPage:
     return assembly
 
 
-@dataclass(frozen=True)
-class VoterRight:
-    """A right the user may exercise: their own (online) or an owner's by approved proxy."""
-
-    right: VotingRight
-    channel: str
-    proxy: Proxy | None = None
-
-    @property
-    def key(self) -> str:
-        return self.right.pseudonym
-
-
 def rights_for_voter(user: Any, assembly: AssemblyPage) -> list[VoterRight]:
     """Return the rights on the frozen roll that this user may vote for, own ones first."""
     if not permissions.is_authenticated(user) or not assembly.pk:
@@ -53,20 +40,26 @@ def rights_for_voter(user: Any, assembly: AssemblyPage) -> list[VoterRight]:
     result: list[VoterRight] = []
     if permissions.may(user, "vote", assembly):
         own = VotingRight.objects.filter(assembly=assembly, holders__user=user).distinct()
-        result.extend(VoterRight(right, Channel.ONLINE) for right in own)
+        result.extend(VoterRight(right, Channel.ONLINE, user.pk) for right in own)
     proxies = Proxy.objects.filter(
         assembly=assembly, agent=user, status=ProxyStatus.APPROVED
     ).select_related("identity")
     for proxy in proxies:
         for right in VotingRight.objects.filter(assembly=assembly, holders=proxy.identity):
             if all(r.right.pk != right.pk for r in result):
-                result.append(VoterRight(right, Channel.PROXY, proxy))
+                result.append(VoterRight(right, Channel.PROXY, user.pk, proxy))
     return result
 
 
-def get_voter_right(request, assembly: AssemblyPage, key: str | None) -> VoterRight:
-    """Return the chosen right of the voter (by pseudonym), or their first; 403 if none."""
-    rights = rights_for_voter(request.user, assembly)
+def get_voter_right(
+    request, assembly: AssemblyPage, key: str | None, *, rights: list[VoterRight] | None = None
+) -> VoterRight:
+    """Return the chosen right of the voter (by pseudonym), or their first; 403 if none.
+
+    `rights` is rights_for_voter's answer if the caller has it already.
+    """
+    if rights is None:
+        rights = rights_for_voter(request.user, assembly)
     permissions.require(request.user, bool(rights))
     if not key:
         return rights[0]
@@ -138,9 +131,6 @@ def get_assembly_for_results(request, page_id: int) -> AssemblyPage:
     (observe_assembly) may see the tally at once; everyone who may open the assembly page
     sees the result once the committee has certified it.
     """
-    from voting.choices import AssemblyState
-    from voting.models import AssemblyResult
-
     assembly = get_object_or_404(AssemblyPage.objects.live(), pk=page_id)
     estate = assembly.page_estate
     request.current_estate = estate

@@ -32,10 +32,12 @@ from portal.dashboard.figures import (
     estate_page_paths,
     format_value,
     page_url_maker,
+    read_once,
     share,
 )
 from portal.dashboard.period import Period
 from voting.choices import AssemblyState
+from voting.models import AssemblyPage, AssemblyResult, Ballot, VotingRight
 
 
 class AssemblyFigures(FigureSource):
@@ -59,9 +61,8 @@ class AssemblyFigures(FigureSource):
         ),
     )
 
+    @read_once
     def _assemblies(self, estate_ids: Sequence[int], period: Period) -> list[dict[str, Any]]:
-        from voting.models import AssemblyPage, AssemblyResult, Ballot, VotingRight
-
         now = timezone.now()
         paths = estate_page_paths(estate_ids)
         prefix, _length = estate_of_path(paths)

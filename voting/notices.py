@@ -20,6 +20,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from portal.community import legal
+from portal.notices import actions as notices
+from portal.notices.choices import Issuer, NoticeCategory, Urgency
+from portal.notifications.limits import fit_title
 from voting.ledger.chain import GENESIS_HASH, publication_line
 from voting.models import AssemblyPage, LedgerHead, LedgerPublication
 
@@ -70,10 +73,6 @@ def publish_notice(
     The committee issues it, as an important notice on display for the assembly's result
     period; the members hear of it once, as an assembly notification.
     """
-    from portal.notices import actions as notices
-    from portal.notices.choices import Issuer, Urgency
-    from portal.notifications.limits import fit_title
-
     index = notices.notice_index(assembly.page_estate)
     if index is None:
         raise ValidationError(_("本小区没有公告栏目，无法发布会议公告。"))
@@ -108,8 +107,6 @@ def _ledger_link(assembly: AssemblyPage) -> str:
 
 def publish_opening_notice(assembly: AssemblyPage, head: LedgerHead, roll, *, actor: Any, now):
     """Publish 投票开始公告: the window, the frozen roll's totals and hash, the empty chain."""
-    from portal.notices.choices import NoticeCategory
-
     line = ledger_line(assembly, head)
     secrecy = (
         _("本次会议为不记名投票：业主委员会、物业和政府工作人员都无法看到谁投了什么。")
@@ -147,8 +144,6 @@ def publish_opening_notice(assembly: AssemblyPage, head: LedgerHead, roll, *, ac
 
 def publish_closing_notice(assembly: AssemblyPage, head: LedgerHead, *, actor: Any, now):
     """Publish 投票结束公告: how many ballots the chain holds and the hash it ends in."""
-    from portal.notices.choices import NoticeCategory
-
     line = ledger_line(assembly, head)
     due = assembly.result_due_by
     paragraph = _(

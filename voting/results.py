@@ -4,6 +4,9 @@ Everything here renders one plain-data result (`voting.tally.as_data`): the cert
 snapshot once the committee has certified (so the published files are exactly what was
 certified), else the live tally of the closed assembly. Texts of the law stored in the data
 are Chinese msgids and are translated here, at display.
+
+Long because: one result rendered four ways that must agree (PDF, CSV, JSON and the
+notice's text); kept together so a change to one is made against the others.
 """
 
 from __future__ import annotations
@@ -19,14 +22,13 @@ from django.utils.translation import gettext as _
 
 from portal.spreadsheets import csv_bytes
 from voting.models import AssemblyPage, AssemblyResult
+from voting.tally import as_data, tally
 
 PDF_FONT = "STSong-Light"
 
 
 def result_data(assembly: AssemblyPage) -> dict[str, Any]:
     """Return the certified snapshot, or the live tally of a closed assembly."""
-    from voting.tally import as_data, tally
-
     certified = AssemblyResult.objects.filter(assembly=assembly).first()
     if certified is not None:
         return {

@@ -43,6 +43,10 @@ candidates are ranked by approving area (descending), then approving heads (desc
 down the ranking. If the candidates level on both keys straddle the last seat(s), the tie is
 reported with the tied candidates and those seats stay unfilled pending a runoff; a tie is never
 broken silently (not by name, id or order of entry).
+
+Long because: it is the law (Civil Code Art. 278, SPC interpretation Art. 8 and 9) as one
+pure module with no Django imports, read and tested against the text article by article;
+quorum, thresholds, deemed consent and elections share the same exact counts.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from voting.choices import AssemblyState
+from voting.lifecycle import sync_schedules
 from voting.models import AssemblyPage
 
 
@@ -13,6 +14,4 @@ from voting.models import AssemblyPage
 def assembly_published(sender, instance: AssemblyPage, **kwargs) -> None:
     # A re-published announced page may carry new reminder days: move the schedules.
     if instance.state in (AssemblyState.ANNOUNCED, AssemblyState.OPEN):
-        from voting.lifecycle import sync_schedules
-
         sync_schedules(AssemblyPage.objects.get(pk=instance.pk))

@@ -23,6 +23,7 @@ from portal.notifications.api import fit_title, notify
 from voting import actions, lifecycle
 from voting.choices import AssemblyState
 from voting.models import AssemblyPage, Ballot, VotingRight
+from voting.tally import tally
 
 
 def _assembly(assembly_id: int) -> AssemblyPage | None:
@@ -140,8 +141,6 @@ def close_assembly_voting(assembly_id: int) -> str:
 
 def tally_assembly(assembly_id: int) -> str:
     """Tally the closed assembly once and ask the committee to certify it by the due date."""
-    from voting.tally import tally
-
     assembly = _assembly(assembly_id)
     if assembly is None:
         return "skipped"

@@ -10,14 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.community.models import Estate
 from portal.home.todo import Todo, estate_hub
+from voting.choices import AssemblyState
+from voting.lookups import rights_for_voter
+from voting.models import AssemblyPage, Ballot
 
 
 def open_votes(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]:
     """Assemblies open for voting where a right the member may exercise has no ballot yet."""
-    from voting.choices import AssemblyState
-    from voting.lookups import rights_for_voter
-    from voting.models import AssemblyPage, Ballot
-
     now = timezone.now()
     for estate in estates:
         if (hub := estate_hub(estate)) is None:

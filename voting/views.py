@@ -29,6 +29,26 @@ from voting.forms import (
 )
 from voting.ledger.public import display_rows, public_ledger
 from voting.models import Ballot, Proxy
+from voting.models.assemblies import assembly_views
+from voting.roll import preview_roll
+from voting.turnout import turnout
+
+
+@assembly_views.register("context")
+def assembly_context(request, assembly) -> dict:
+    """Return what the assembly page shows this reader: the motions, the rights they may
+    vote for, and which of those rights have a ballot."""
+    motions = list(assembly.motions.prefetch_related("candidates", "documents"))
+    voter_rights = lookups.rights_for_voter(request.user, assembly)
+    # Whether each of the reader's rights has a ballot, however it was cast: an owner
+    # who did not vote and sees "已投票" knows to ask (SECURITY.md).
+    voted = set(
+        Ballot.objects.filter(
+            assembly=assembly, right__in=[r.right for r in voter_rights]
+        ).values_list("right_id", flat=True)
+    )
+    return {"motions": motions, "voter_rights": voter_rights, "voted_right_ids": voted}
+
 
 # --- casting --------------------------------------------------------------------------------
 
@@ -37,13 +57,14 @@ from voting.models import Ballot, Proxy
 def vote(request, page_id: int):
     """Show the ballot, then the confirmation, then cast it and go to the receipt."""
     assembly = lookups.get_assembly(request, page_id)
+    rights = lookups.rights_for_voter(request.user, assembly)
     voter_right = lookups.get_voter_right(
-        request, assembly, request.POST.get("right") or request.GET.get("right")
+        request, assembly, request.POST.get("right") or request.GET.get("right"), rights=rights
     )
     context = {
         "page": assembly,
         "voter_right": voter_right,
-        "all_rights": lookups.rights_for_voter(request.user, assembly),
+        "all_rights": rights,
         "open": assembly.is_voting_window(),
     }
     if request.method != "POST":
@@ -65,6 +86,8 @@ def vote(request, page_id: int):
             channel=voter_right.channel,
             cast_by=request.user,
             submission_key=request.POST.get("submission_key", "")[:64],
+            checked=voter_right,  # the lookup checked the voter and read the right's holders
+            motions=form.motions,  # the form read the motions and candidates
         ),
         form=form,
     )
@@ -255,10 +278,6 @@ def confirm(request, page_id: int, act: str):
     The page offers the button only when the action would accept it now; otherwise it lists
     why not (the same refusals the action raises).
     """
-    from voting.certification import refusals_to_certify
-    from voting.roll import preview_roll
-    from voting.turnout import turnout
-
     assembly = lookups.get_assembly_for_runner(request, page_id)
     if act not in IRREVERSIBLE_ACTS:
         raise Http404
@@ -274,7 +293,7 @@ def confirm(request, page_id: int, act: str):
         context["report"] = turnout(assembly)
         context["action"] = reverse("voting:manage", args=[assembly.pk])
     else:
-        context["refusals"] = refusals_to_certify(assembly)
+        context["refusals"] = actions.refusals_to_certify(assembly)
         context["late"] = bool(assembly.result_due_by and now > assembly.result_due_by)
         context["action"] = reverse("voting:certify", args=[assembly.pk])
     return render(request, "voting/confirm_act.html", context)

@@ -26,8 +26,11 @@ from consultations.choices import (
     Phase,
     QuestionKind,
 )
+from consultations.models.responses import Answer
 from portal.community.choices import Visibility
-from portal.home.mixins import SectionIndexMixin, VisibilityMixin
+from portal.home.mixins import AnonymousCacheMixin, SectionIndexMixin, VisibilityMixin
+from portal.home.subviews import SubViews
+from portal.home.visibility import filter_visible_pages
 
 RICH_FEATURES = ["h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -37,7 +40,12 @@ def new_key(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(3)}"
 
 
-class ConsultationIndexPage(SectionIndexMixin, Page):
+# The routes' views live in consultations.views, which registers them here (imported by
+# ConsultationsConfig.ready): the page module does not import its views.
+consultation_views = SubViews("ConsultationPage")
+
+
+class ConsultationIndexPage(AnonymousCacheMixin, SectionIndexMixin, Page):
     """The estate's 征求意见 section."""
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -50,8 +58,6 @@ class ConsultationIndexPage(SectionIndexMixin, Page):
         verbose_name = _("征求意见")
 
     def visible_children(self, request):
-        from portal.home.visibility import filter_visible_pages
-
         children = self.get_children().live().specific().order_by("-first_published_at", "-pk")
         return filter_visible_pages(children, request.user, self.page_estate)
 
@@ -70,8 +76,6 @@ class ConsultationPageForm(WagtailAdminPageForm):
         return valid
 
     def _changed_answered_questions(self) -> list[str]:
-        from consultations.models import Answer
-
         formset = self.formsets.get("questions")
         answered = set(
             Answer.objects.filter(question__page_id=self.instance.pk)
@@ -203,45 +207,31 @@ class ConsultationPage(RoutablePageMixin, VisibilityMixin, Page):
 
     @path("")
     def detail_route(self, request, *args, **kwargs):
-        from consultations import views
-
-        return views.consultation_detail(request, self)
+        return consultation_views.serve("detail", request, self)
 
     @path("respond/", name="respond")
     def respond_route(self, request):
-        from consultations import views
-
-        return views.respond(request, self)
+        return consultation_views.serve("respond", request, self)
 
     @path("results/", name="results")
     def results_route(self, request):
-        from consultations import views
-
-        return views.results(request, self)
+        return consultation_views.serve("results", request, self)
 
     @path("results/csv/", name="results_csv")
     def results_csv_route(self, request):
-        from consultations import views
-
-        return views.results_export(request, self, fmt="csv")
+        return consultation_views.serve("results_export", request, self, fmt="csv")
 
     @path("results/xlsx/", name="results_xlsx")
     def results_xlsx_route(self, request):
-        from consultations import views
-
-        return views.results_export(request, self, fmt="xlsx")
+        return consultation_views.serve("results_export", request, self, fmt="xlsx")
 
     @path("handling/", name="handling")
     def handling_route(self, request):
-        from consultations import views
-
-        return views.handling(request, self)
+        return consultation_views.serve("handling", request, self)
 
     @path("report/", name="report")
     def report_route(self, request):
-        from consultations import views
-
-        return views.report(request, self)
+        return consultation_views.serve("report", request, self)
 
     def subpage_url(self, name: str) -> str:
         base = self.url or ""

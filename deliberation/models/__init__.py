@@ -9,6 +9,7 @@ from deliberation.models.config import (
     SensitiveWord,
 )
 from deliberation.models.moderation import Appeal, PostReport, UserBlock
+from deliberation.models.photos import PostPhoto
 from deliberation.models.posts import MAX_DEPTH, Post, PostRevision
 from deliberation.models.threads import (
     Assignment,
@@ -30,6 +31,7 @@ __all__ = [
     "Escalation",
     "Follow",
     "Post",
+    "PostPhoto",
     "PostReport",
     "PostRevision",
     "Resolution",

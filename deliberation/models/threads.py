@@ -19,6 +19,7 @@ from deliberation.choices import (
     ThreadKind,
     ThreadState,
 )
+from deliberation.visibility import shown_title
 from portal.community.choices import Party
 from portal.community.models import Estate
 from portal.community.storage import RandomName, private_storage
@@ -219,8 +220,6 @@ class Thread(models.Model):
     @property
     def shown_title(self) -> str:
         """Return the title as readers may see it (a placeholder while it is withheld)."""
-        from deliberation.visibility import shown_title
-
         return shown_title(self)
 
     def response_status(self, now: datetime | None = None) -> str | None:

@@ -13,6 +13,7 @@ class OversightConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(): models and registries can be read only once the apps are loaded.
         from deliberation.oversight import references
         from deliberation.oversight.dashboard import OversightFigures
         from deliberation.oversight.schedules import ensure_schedules

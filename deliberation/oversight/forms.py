@@ -14,6 +14,7 @@ from deliberation.oversight.actions import AgendaEntry, Attendee
 from deliberation.oversight.choices import ActionStatus, WorkState
 from portal.community import membership
 from portal.community.choices import Party
+from portal.community.photos import PhotosField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -242,6 +243,7 @@ class ProgressForm(forms.Form):
     note = forms.CharField(
         label=_("进展说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    photos = PhotosField(label=_("现场照片（选填）"))
     evidence = forms.FileField(
         label=_("佐证材料（选填）"),
         required=False,

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from deliberation.oversight.models import ActionItem, ActionItemUpdate, JointMeeting
+from deliberation.oversight.models import (
+    ActionItem,
+    ActionItemPhoto,
+    ActionItemUpdate,
+    JointMeeting,
+)
 from portal.community import permissions
 from portal.community.lookups import get_estate
 from portal.community.models import Estate
@@ -63,3 +68,17 @@ def get_update_with_evidence(request, slug: str, pk: int, update_id: int) -> Act
     update = get_object_or_404(ActionItemUpdate, item=item, pk=update_id)
     update.item = item
     return update
+
+
+def get_update_photo(request, slug: str, pk: int, update_id: int, photo_id: int) -> ActionItemPhoto:
+    """Return a photo of a progress update if the reader may see the update's photos."""
+    item = get_item(request, slug, pk)
+    photo = get_object_or_404(
+        ActionItemPhoto.objects.select_related("update"),
+        pk=photo_id,
+        update_id=update_id,
+        update__item=item,
+    )
+    photo.update.item = item
+    permissions.require(request.user, permissions.may(request.user, "view_photos", photo.update))
+    return photo

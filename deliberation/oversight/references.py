@@ -26,6 +26,8 @@ from django.db import models
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from portal.home.visibility import may_view_page
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -75,8 +77,6 @@ def describe(obj: Any) -> Reference | None:
 def describe_for(obj: Any, user: Any) -> Reference | None:
     """Return describe(obj), hiding the title of a page this reader may not open."""
     from wagtail.models import Page
-
-    from portal.home.visibility import may_view_page
 
     if isinstance(obj, Page) and not may_view_page(user, obj):
         return Reference(_("（您无权查看的页面）"), "", str(obj.specific_class._meta.verbose_name))

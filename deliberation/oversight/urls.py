@@ -16,6 +16,17 @@ urlpatterns = [
         views.evidence,
         name="evidence",
     ),
+    path(
+        "<slug:estate_slug>/items/<int:pk>/updates/<int:update_id>/photos/<int:photo_id>/",
+        views.update_photo,
+        name="update_photo",
+    ),
+    path(
+        "<slug:estate_slug>/items/<int:pk>/updates/<int:update_id>/photos/<int:photo_id>/thumbnail/",
+        views.update_photo,
+        {"thumbnail": True},
+        name="update_photo_thumbnail",
+    ),
     path("<slug:estate_slug>/meetings/", views.meeting_list, name="meeting_list"),
     path("<slug:estate_slug>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("<slug:estate_slug>/meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),

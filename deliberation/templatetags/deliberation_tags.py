@@ -8,7 +8,9 @@ from django import template
 from django.utils.html import format_html
 
 from deliberation.choices import ThreadState
+from deliberation.models import Thread
 from portal.community import permissions
+from portal.dashboard.figures import HOURS, SCORE, SHARE, format_value
 
 register = template.Library()
 
@@ -37,7 +39,6 @@ def page_discussion(context, page):
         or not permissions.may(user, "view_members", estate)
     ):
         return {"hidden": True, "page": page}
-    from deliberation.models import Thread
 
     threads = list(
         Thread.objects.filter(estate=estate, page_id=page.pk)
@@ -65,22 +66,16 @@ def state_badge(thread):
 @register.filter
 def percent(value) -> str:
     """Return a share as the dashboard shows it: 73.7%, or — for nothing to measure."""
-    from portal.dashboard.figures import SHARE, format_value
-
     return format_value(value, SHARE)
 
 
 @register.filter
 def hours(value: timedelta | None) -> str:
     """Return a duration in hours as the dashboard shows it: 9.5 小时, or —."""
-    from portal.dashboard.figures import HOURS, format_value
-
     return format_value(value.total_seconds() / 3600 if value is not None else None, HOURS)
 
 
 @register.filter
 def score(value) -> str:
     """Return a mean rating as the dashboard shows it: 4.50, or —."""
-    from portal.dashboard.figures import SCORE, format_value
-
     return format_value(value, SCORE)

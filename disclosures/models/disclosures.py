@@ -23,6 +23,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 
+from disclosures import periods
 from disclosures.choices import DisclosureState, ReviewDecision, Section
 from portal.community.append_only import AppendOnlyModel
 from portal.community.models import Estate
@@ -171,9 +172,7 @@ class Disclosure(ClusterableModel):
 
     @property
     def period_label(self) -> str:
-        from disclosures.deadlines import period_label
-
-        return period_label(self.period_start, self.period_end)
+        return periods.period_label(self.period_start, self.period_end)
 
     @property
     def is_published(self) -> bool:

@@ -29,6 +29,7 @@ def close_account(user: User, *, actor: User) -> None:
     """
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
 
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     if user.closed_at is not None:
@@ -72,6 +73,8 @@ def close_account(user: User, *, actor: User) -> None:
     ).update(expires_at=now)
 
     EmailAddress.objects.filter(user=user).delete()
+    # The WeChat binding (openid, nickname) is personal data and a way to sign in: both go.
+    SocialAccount.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     user.groups.clear()
     user.user_permissions.clear()

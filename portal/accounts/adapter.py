@@ -1,4 +1,6 @@
-"""allauth adapter: phone numbers live on our User model; SMS goes through portal.accounts.sms."""
+"""allauth adapters: phone numbers live on our User model; SMS goes through portal.accounts.sms;
+WeChat sign-in (the weixin provider) makes an account that is not an owner until its
+mobile number is verified against the register."""
 
 from __future__ import annotations
 
@@ -8,15 +10,20 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.accounts import limits
 from portal.accounts.sms import send_sms
+from portal.community import permissions
+from portal.community.actions import link_by_verified_phone
+from portal.community.models import Estate
 from portal.community.phone import InvalidPhone, normalize_phone
 
 logger = logging.getLogger("gongzhi.accounts")
@@ -83,11 +90,22 @@ class AccountAdapter(DefaultAccountAdapter):
         return None
 
     def set_phone_verified(self, user: Any, phone: str) -> None:
-        from portal.community.actions import link_by_verified_phone
-
         self.set_phone(user, phone, True)
         # A verified mobile that matches the owner register proves ownership.
-        link_by_verified_phone(user)
+        linked = link_by_verified_phone(user)
+        request = context.request
+        if request is not None and hasattr(request, "_messages"):
+            if linked:
+                estates = _("、").join(sorted({identity.estate.name for identity in linked}))
+                messages.success(
+                    request,
+                    _("手机号与业主名册一致，已确认您为%(estates)s的业主。") % {"estates": estates},
+                )
+            elif not user.owner_identities.exists():
+                messages.info(
+                    request,
+                    _("业主名册中没有这个手机号。如您是业主，请在“我的”页面提交业主认证申请。"),
+                )
 
     def get_user_by_phone(self, phone: str) -> Any:
         # The password login form passes the number as typed; normalise before looking up.
@@ -101,8 +119,6 @@ class AccountAdapter(DefaultAccountAdapter):
         super().login(request, user)
         # The register may have gained this mobile since the user's last visit.
         if user.phone_verified and not user.owner_identities.exists():
-            from portal.community.actions import link_by_verified_phone
-
             link_by_verified_phone(user)
 
     def get_login_stages(self) -> list[str]:
@@ -113,14 +129,16 @@ class AccountAdapter(DefaultAccountAdapter):
         do the staff roles count (portal.accounts.mfa).
         """
         return [
-            stage for stage in super().get_login_stages() if not stage.startswith("allauth.mfa.")
+            # A WeChat-only account has no mobile yet and must still get in (stages.py).
+            "portal.accounts.stages.PhoneVerificationStage"
+            if stage == "allauth.account.stages.PhoneVerificationStage"
+            else stage
+            for stage in super().get_login_stages()
+            if not stage.startswith("allauth.mfa.")
         ]
 
     def get_login_redirect_url(self, request: Any) -> str:
         """Take a member of exactly one estate to that estate's home (a `next` still wins)."""
-        from portal.community import permissions
-        from portal.community.models import Estate
-
         estate_ids = permissions.member_estate_ids(request.user)
         if len(estate_ids) == 1:
             estate = Estate.objects.filter(pk__in=estate_ids).select_related("page").first()
@@ -128,6 +146,13 @@ class AccountAdapter(DefaultAccountAdapter):
             if page is not None and page.live:
                 return page.url
         return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request: Any) -> str:
+        """Take a new account without a verified mobile (a WeChat sign-up) to verify one."""
+        user = request.user
+        if user.is_authenticated and not user.phone_verified:
+            return reverse("account_change_phone")
+        return super().get_signup_redirect_url(request)
 
     # --- failed passwords (portal.accounts.limits) --------------------------------------
 
@@ -204,6 +229,19 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_account_already_exists_sms(self, phone: str) -> None:
         self._send_code_sms(phone, _("此号码已注册共治账户，请直接登录。"))
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """WeChat sign-in: the nickname as a suggested name; no email, no ownership from WeChat."""
+
+    def populate_user(self, request: Any, sociallogin: Any, data: dict) -> Any:
+        user = super().populate_user(request, sociallogin, data)
+        user.display_name = (data.get("name") or "")[:60]
+        return user
+
+    def get_connect_redirect_url(self, request: Any, socialaccount: Any) -> str:
+        # Binding starts from /me/ and ends there, where the binding is shown.
+        return reverse("accounts:profile")
 
 
 class MFAAdapter(DefaultMFAAdapter):

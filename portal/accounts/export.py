@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.accounts.wechat import account_of
 from portal.community.models import (
     AuditEvent,
     MembershipClaim,
@@ -46,6 +47,18 @@ def _unit(unit: Any) -> dict[str, Any]:
     }
 
 
+def _wechat(user: Any) -> dict[str, Any] | None:
+    account = account_of(user)
+    if account is None:
+        return None
+    return {
+        "openid": account.uid,
+        "nickname": account.extra_data.get("nickname", ""),
+        "bound_at": _when(account.date_joined),
+        "last_login": _when(account.last_login),
+    }
+
+
 def personal_data(user: Any) -> dict[str, Any]:
     """Return everything the portal holds about the user, and nothing about anyone else.
 
@@ -78,6 +91,7 @@ def personal_data(user: Any) -> dict[str, Any]:
             "last_login": _when(user.last_login),
             "privacy_consent_at": _when(user.privacy_consent_at),
         },
+        "wechat": _wechat(user),
         "roles": [
             {
                 "kind": role.kind,

@@ -11,6 +11,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.forms import VerifyPhoneForm as AllauthVerifyPhoneForm
 from allauth.core import context
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
+from allauth.socialaccount.forms import SignupForm as SocialSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -166,6 +167,38 @@ class SignupForm(AllauthSignupForm):
         if address_in_use:
             get_adapter(request).send_account_already_exists_mail(address_in_use)
         return user
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise ValidationError(_("请填写姓名。"))
+        return name
+
+    def custom_signup(self, request: Any, user: Any) -> None:
+        user.display_name = self.cleaned_data["display_name"]
+        user.privacy_consent_at = timezone.now()
+        user.save(update_fields=["display_name", "privacy_consent_at"])
+
+
+class WeChatSignupForm(SocialSignupForm):
+    """The first WeChat sign-in: a name and consent to the privacy notice (PIPL Art. 13-14).
+
+    No mobile number here: the person signs in at once, without owner rights, and verifies
+    a number against the register from /me/ (allauth's change-phone verification).
+    """
+
+    display_name = forms.CharField(label=_("姓名"), max_length=60)
+    privacy_consent = SignupForm.base_fields["privacy_consent"]
+
+    field_order = ["display_name", "privacy_consent"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The mobile number is verified later, by its own code; WeChat gives no email.
+        for name in ("phone", "email", "email2", "username"):
+            self.fields.pop(name, None)
+        self.fields["display_name"].initial = self.sociallogin.user.display_name
+        self.fields["display_name"].help_text = _("请填写真实姓名，便于业委会和物业核对。")
 
     def clean_display_name(self) -> str:
         name = self.cleaned_data["display_name"].strip()

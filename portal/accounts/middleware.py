@@ -8,6 +8,9 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from portal.accounts import mfa
+from portal.community import permissions
+
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 # The admins' own login pages would sign people in without allauth.
 ADMIN_LOGIN_PATHS = ("/admin/login/", "/django-admin/login/")
@@ -26,9 +29,6 @@ class StaffMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from portal.accounts import mfa
-        from portal.community import permissions
-
         path = request.path
         if path.startswith(ADMIN_LOGIN_PATHS):
             query = urlencode(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import actions as account_actions
-from portal.accounts import limits, mfa
+from portal.accounts import limits, mfa, wechat
 from portal.accounts.export import personal_data
 from portal.accounts.forms import ClaimForm, CloseAccountForm, InvitationForm, JoinForm
 from portal.accounts.sms import send_sms
@@ -34,6 +34,7 @@ from portal.community.models import (
     Unit,
 )
 from portal.views import run_action
+from proposals.models import Proposal
 
 CLOSE_CODE_SESSION_KEY = "gongzhi_close_account_code"
 CLOSE_CODE_TTL = timedelta(minutes=10)
@@ -65,6 +66,7 @@ def profile(request):
             "role_set": permissions.roles_of(request.user),
             "may_invite": bool(_invitable_units(request.user).exists()),
             "my_proposals": _my_proposals(request.user),
+            "wechat_account": wechat.account_of(request.user),
         },
     )
 
@@ -72,8 +74,6 @@ def profile(request):
 def _my_proposals(user) -> list:
     """Return the member's own proposals with their supports, status and answer timing."""
     from django.utils import timezone
-
-    from proposals.models import Proposal
 
     proposals = list(
         Proposal.objects.filter(author=user)

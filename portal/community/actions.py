@@ -24,6 +24,7 @@ from portal.community.models import (
     Unit,
 )
 from portal.home import sections  # pure registry; no import of home's models
+from portal.home.models import EstatePage, HomePage
 
 if TYPE_CHECKING:
     from portal.accounts.types import User
@@ -41,8 +42,6 @@ def create_estate(
 ) -> Estate:
     """Create an estate with its hub page, the registered section pages and editor groups."""
     from django.apps import apps
-
-    from portal.home.models import EstatePage, HomePage
 
     home = HomePage.objects.first()
     if home is None:

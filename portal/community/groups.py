@@ -89,8 +89,6 @@ def officials_group() -> Group:
 
 def role_group(role_kind: str, estate: Estate | None) -> Group | None:
     """Return the admin group a role brings with it, if any."""
-    from portal.community.choices import RoleKind
-
     if role_kind in RoleKind.officials():
         return officials_group()
     return estate_group(estate, role_kind) if estate is not None else None

@@ -3,6 +3,10 @@
 Views, templates (the `may` tag), the admin, the API and search all ask this module;
 nothing else decides access. Answers are per estate and per role; a user's active roles
 are read once per request and kept on the user object.
+
+Long because: it is the one place every permission decision lives (#14 item 1), a small
+predicate per action in two tables (ACTIONS over estates, OBJECT_ACTIONS); a newcomer finds any
+rule here and nowhere else, which splitting the file would undo.
 """
 
 from __future__ import annotations
@@ -428,6 +432,20 @@ def _may_read_withheld_post(user: Any, post: Any) -> bool:
     return _is_author(user, post) or _may_moderate(user, post.thread.estate)
 
 
+def _may_view_photos(user: Any, holder: Any) -> bool:
+    """The photos attached to a post (an issue report) or an action-item update: whoever may
+    read what they came with. A post's photos follow its moderation like its words: while it
+    is held, hidden or deleted only its author and the moderators see them."""
+    if not may_view(user, estate_of(holder), Visibility.MEMBERS):
+        return False
+    thread = getattr(holder, "thread", None)
+    if thread is None:  # an action-item update: the estate's members read the item
+        return True
+    if thread.is_held and not _may_view_held_thread(user, thread):
+        return False
+    return holder.status == "published" or _may_read_withheld_post(user, holder)
+
+
 def _may_quote_post(user: Any, post: Any) -> bool:
     """Quote a post's words on the forms about it (edit, report, appeal): a published post,
     or one's own whatever its state."""
@@ -685,6 +703,7 @@ OBJECT_ACTIONS = {
     "appeal_post": _is_author,
     "read_withheld_post": _may_read_withheld_post,
     "list_post": _may_list_post,
+    "view_photos": _may_view_photos,
     "quote_post": _may_quote_post,
     "report_post": _may_report_post,
     "block_author": _may_block_author,

@@ -20,6 +20,8 @@ from portal.community import (
     register_hooks,  # noqa: E402, F401
 )
 from portal.community.admin.policies import POLICIES
+from portal.community.admin.viewsets import CommunityAdminGroup
+from portal.home.models import EstatePage
 
 for _model, _policy in POLICIES.items():
     register_permission_policy(_model, _policy, exact_class=True)
@@ -27,8 +29,6 @@ for _model, _policy in POLICIES.items():
 
 @hooks.register("register_admin_viewset")
 def register_community_admin():
-    from portal.community.admin.viewsets import CommunityAdminGroup
-
     return CommunityAdminGroup()
 
 
@@ -50,7 +50,6 @@ def limit_page_chooser_to_visible_estates(pages, request):
     user = request.user
     if permissions.is_site_admin(user):
         return pages
-    from portal.home.models import EstatePage
 
     hidden = [
         estate_page.path

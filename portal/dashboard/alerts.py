@@ -18,6 +18,8 @@ from portal.community.models import Estate, Role
 from portal.dashboard.figures import Alert
 from portal.dashboard.period import Period
 from portal.dashboard.registry import sources
+from portal.notifications.api import notify
+from portal.notifications.choices import NotificationCategory, Urgency
 
 SCHEDULE_NAME = "dashboard.daily_alerts"
 SCHEDULE_FUNC = "portal.dashboard.alerts.send_daily_alerts"
@@ -71,9 +73,6 @@ def send_daily_alerts(today: date | None = None) -> int:
     The dedupe key carries the day, so a retried task sends nothing twice, while an alert
     that stays true is repeated the next morning until someone acts.
     """
-    from portal.notifications.api import notify
-    from portal.notifications.choices import NotificationCategory, Urgency
-
     today = today or timezone.localdate()
     period = Period(first=today - timedelta(days=LOOKBACK_DAYS - 1), last=today)
     estates = list(Estate.objects.select_related("community"))

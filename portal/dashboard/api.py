@@ -5,7 +5,7 @@ from __future__ import annotations
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
-from portal.home.visibility import public_pages
+from portal.home.public import public_pages
 
 
 class PublicPagesAPIViewSet(PagesAPIViewSet):

@@ -10,6 +10,7 @@ class DashboardConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(): models and registries can be read only once the apps are loaded.
         from portal.dashboard.alerts import ensure_schedule
 
         # post_migrate is sent only for apps with models, and this one has none: hang the

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from portal.dashboard.charts import weekly_chart
-from portal.dashboard.figures import Alert, FigureSource, format_value
+from portal.dashboard.figures import Alert, FigureSource, format_value, one_reading
 from portal.dashboard.period import Period
 from portal.dashboard.registry import sources
 
@@ -41,10 +41,17 @@ class Board:
 def figures_for(estates: Sequence[Any], period: Period) -> dict[str, dict[int, dict[str, Any]]]:
     """Return {source key: {estate id: figures}}: the raw numbers, for tables and the API."""
     ids = [e.pk for e in estates]
-    return {source.key: source.compute(ids, period) for source in sources()}
+    with one_reading():
+        return {source.key: source.compute(ids, period) for source in sources()}
 
 
 def build_board(estates: Sequence[Any], period: Period, *, with_trends: bool = True) -> Board:
+    """Return the tables, trends and alerts, each shared reading taken once (one_reading)."""
+    with one_reading():
+        return _build_board(estates, period, with_trends=with_trends)
+
+
+def _build_board(estates: Sequence[Any], period: Period, *, with_trends: bool) -> Board:
     board = Board(estates=estates, period=period)
     ids = [e.pk for e in estates]
     query = period.query()

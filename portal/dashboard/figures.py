@@ -8,7 +8,10 @@ optionally weekly trend series and alerts. The dashboard only lays these out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import contextlib
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -18,6 +21,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from portal.dashboard.period import Period
+from portal.home.models import EstatePage
 
 # Kinds of figure, which decide how a value is shown and exported.
 COUNT = "count"
@@ -80,6 +84,54 @@ class FigureSource:
         return ()
 
 
+# --- one reading per board ---------------------------------------------------------------
+
+# While a board is built, the readings its tables share (the estates' page paths, the site's
+# root, a source's rows that both its table and its alerts are made from) are taken once.
+_readings: ContextVar[dict[tuple, Any] | None] = ContextVar("dashboard_readings", default=None)
+
+
+@contextlib.contextmanager
+def one_reading() -> Iterator[None]:
+    """Within the block, each reading marked @read_once is computed once per arguments.
+
+    Nothing outlives the block, so no figure is ever served from an earlier request.
+    """
+    if _readings.get() is not None:  # already inside one
+        yield
+        return
+    token = _readings.set({})
+    try:
+        yield
+    finally:
+        _readings.reset(token)
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list | set | frozenset):
+        return tuple(value) if isinstance(value, list) else frozenset(value)
+    return value
+
+
+def read_once(fn: Callable) -> Callable:
+    """Memoise fn within one_reading() by its arguments (methods: per source instance).
+
+    The result is shared: callers read it and do not change it.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any) -> Any:
+        readings = _readings.get()
+        if readings is None:
+            return fn(*args)
+        key = (fn.__module__, fn.__qualname__, *(_frozen(a) for a in args))
+        if key not in readings:
+            readings[key] = fn(*args)
+        return readings[key]
+
+    return wrapper
+
+
 # --- helpers the sources share -----------------------------------------------------------
 
 
@@ -130,15 +182,15 @@ def estate_of_path(estate_pages: dict[str, int], path_expression: str = "path"):
     return Substr(path_expression, 1, length), length
 
 
+@read_once
 def estate_page_paths(estate_ids: Sequence[int]) -> dict[str, int]:
     """Return {estate page path: estate id} for the estates."""
-    from portal.home.models import EstatePage
-
     return dict(
         EstatePage.objects.filter(estate_id__in=estate_ids).values_list("path", "estate_id")
     )
 
 
+@read_once
 def page_url_maker() -> Callable[[str], str]:
     """Return a function turning a page's url_path into its URL on the default site.
 

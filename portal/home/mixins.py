@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
 from portal.community.choices import Visibility
+from portal.community.models import Estate
+from portal.home.visibility import filter_visible_pages
 
 
 class VisibilityMixin(models.Model):
@@ -29,12 +33,10 @@ class VisibilityMixin(models.Model):
     @cached_property
     def page_estate(self):
         """Return the Estate this page belongs to, or None for district-wide pages."""
-        from portal.home.models import EstatePage
-
-        estate_page = (
-            EstatePage.objects.ancestor_of(self, inclusive=True).select_related("estate").first()
-        )
-        return estate_page.estate if estate_page else None
+        # The estate whose EstatePage is this page or one of its ancestors (the tree's paths,
+        # as Wagtail's ancestor_of reads them).
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return Estate.objects.filter(page__path__in=paths).first()
 
 
 class SectionIndexMixin(VisibilityMixin):
@@ -48,14 +50,10 @@ class SectionIndexMixin(VisibilityMixin):
 
     def visible_children(self, request):
         """Return the live child pages this reader may open, newest first."""
-        from portal.home.visibility import filter_visible_pages
-
         children = self.get_children().live().specific().order_by("-first_published_at")
         return filter_visible_pages(children, request.user, self.page_estate)
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.visible_children(request), self.per_page)
         context["items"] = paginator.get_page(request.GET.get("page"))
@@ -68,11 +66,22 @@ class AnonymousCacheMixin:
     """Let portal.home.page_cache serve this page to anonymous readers from the cache.
 
     The page only marks its response as cacheable; the middleware stores it and answers
-    later anonymous GETs before Wagtail routes the request at all.
+    later anonymous GETs before Wagtail routes the request at all. Only the page's own
+    rendered template is marked: a RoutablePage's other routes (feeds, calendars, forms)
+    answer with headers of their own that the cache does not keep.
+
+    A section index lists its children as Wagtail publishes them, so a publish, unpublish,
+    move or delete refreshes it at once; what changes with time alone (a notice expiring,
+    a consultation's phase, an assembly's state, which its schedule sets by a queryset
+    update without a page signal) reaches anonymous readers within the cache's lifetime.
     """
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        if request.method == "GET" and not getattr(request, "is_preview", False):
+        if (
+            request.method == "GET"
+            and not getattr(request, "is_preview", False)
+            and isinstance(response, TemplateResponse)
+        ):
             response.gongzhi_anonymous_cacheable = True
         return response

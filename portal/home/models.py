@@ -13,6 +13,7 @@ from portal.community.models import Estate, SubDistrict
 from portal.home import sections
 from portal.home.blocks import BodyBlock
 from portal.home.mixins import AnonymousCacheMixin, VisibilityMixin
+from portal.home.visibility import filter_visible_pages
 
 
 class HomePage(AnonymousCacheMixin, Page):
@@ -82,9 +83,16 @@ class EstatePage(AnonymousCacheMixin, VisibilityMixin, Page):
             for child in self.get_children().live().not_type(StandardPage).specific()
         }
 
-    def get_context(self, request, *args, **kwargs):
-        from portal.home.visibility import filter_visible_pages
+    @property
+    def section_links(self):
+        """Return the section links the hub shows as tiles (cached; portal.home.navigation)."""
+        # portal.home.navigation reads these models: imported when first asked.
+        from portal.home.navigation import estate_links
 
+        links = estate_links(self.estate, estate_page=self)
+        return links.sections if links else {}
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         pages = StandardPage.objects.child_of(self).live().order_by("path")
         context["standard_pages"] = filter_visible_pages(pages, request.user, self.estate)

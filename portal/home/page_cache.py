@@ -20,7 +20,8 @@ from django.utils import translation
 GENERATION_KEY = "page-cache:generation"
 
 
-def _generation() -> int:
+def generation() -> int:
+    """Return the page tree's generation: it moves on at every publish, unpublish, move and delete."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, 1, None)
@@ -39,7 +40,7 @@ def invalidate(**_kwargs) -> None:
 def _key(request) -> str:
     # Hashed: Chinese slugs percent-encode to paths longer than memcached's 250-byte keys.
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page-cache:{_generation()}:{translation.get_language()}:{path}"
+    return f"page-cache:{generation()}:{translation.get_language()}:{path}"
 
 
 def _anonymous_get(request) -> bool:

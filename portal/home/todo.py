@@ -17,6 +17,7 @@ from typing import Any
 
 from portal.community import permissions
 from portal.community.models import Estate
+from portal.home.models import EstatePage
 
 LIMIT = 30
 
@@ -88,7 +89,12 @@ def from_objects(objects: Iterable[Any], *, kind: Any, estates: Sequence[Estate]
 
 
 def estate_hub(estate: Estate):
-    """Return the estate's hub page, or None for an estate without one."""
-    from portal.home.models import EstatePage
+    """Return the estate's hub page, or None for an estate without one.
 
-    return EstatePage.objects.filter(estate=estate).first()
+    Through the one-to-one accessor, which keeps the answer on the estate: every provider
+    asks for the same estates, and an estate read with its page costs no query at all.
+    """
+    try:
+        return estate.page
+    except EstatePage.DoesNotExist:
+        return None

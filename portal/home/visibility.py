@@ -5,7 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from modelcluster.fields import ParentalKey
+from wagtail.documents import get_document_model
+from wagtail.models import Page, ReferenceIndex
 
 from portal.community import permissions
 from portal.community.choices import Visibility
@@ -43,30 +48,6 @@ def filter_visible_pages(pages: QuerySet | list, user: Any, estate: Any) -> list
     return [page for page in pages if page_visibility(page) in allowed]
 
 
-def public_pages(queryset: QuerySet) -> QuerySet:
-    """Narrow a Page queryset to what anyone may open: live, public, in a public estate.
-
-    The same rule as `may_view_page` for an anonymous reader, in a few queries: one per
-    page type that has a visibility field, and one for the estate pages.
-    """
-    from django.apps import apps
-    from django.db.models import Q
-
-    from portal.home.mixins import VisibilityMixin
-    from portal.home.models import EstatePage
-
-    hidden = Q()
-    for model in apps.get_models():
-        if issubclass(model, VisibilityMixin) and not model._meta.abstract:
-            ids = model.objects.exclude(visibility=Visibility.PUBLIC).values_list("pk", flat=True)
-            hidden |= Q(pk__in=list(ids))
-    for path in EstatePage.objects.exclude(visibility=Visibility.PUBLIC).values_list(
-        "path", flat=True
-    ):
-        hidden |= Q(path__startswith=path)
-    return queryset.live().public().exclude(hidden) if hidden else queryset.live().public()
-
-
 # --- documents -------------------------------------------------------------------------
 
 
@@ -79,11 +60,6 @@ def _document_many_to_many() -> tuple[tuple[Any, str, str], ...]:
     papers; those are read from their tables. The page path is "pk" on a page model, or
     the ParentalKey's column on a page's child.
     """
-    from django.apps import apps
-    from modelcluster.fields import ParentalKey
-    from wagtail.documents import get_document_model
-    from wagtail.models import Page
-
     document_model = get_document_model()
     found = []
     for model in apps.get_models():
@@ -108,9 +84,6 @@ def _document_many_to_many() -> tuple[tuple[Any, str, str], ...]:
 def pages_using_document(document: Any) -> list[Any]:
     """Return the (specific) pages that offer the document: attachments, body blocks,
     rich-text links and many-to-many fields, on the pages or on their children."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page, ReferenceIndex
-
     page_type = ContentType.objects.get_for_model(Page)
     ids = {
         int(object_id)

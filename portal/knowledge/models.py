@@ -17,6 +17,7 @@ from wagtail.snippets.models import register_snippet
 
 from portal.home.blocks import BodyBlock
 from portal.home.mixins import AnonymousCacheMixin, SectionIndexMixin, VisibilityMixin
+from portal.home.visibility import filter_visible_pages, may_view_page
 
 
 @register_snippet
@@ -36,7 +37,7 @@ class KnowledgeCategory(models.Model):
         return self.name
 
 
-class KnowledgeIndexPage(SectionIndexMixin, Page):
+class KnowledgeIndexPage(AnonymousCacheMixin, SectionIndexMixin, Page):
     """The knowledge base of an estate, or of the whole district under the home page."""
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -74,8 +75,6 @@ class KnowledgeIndexPage(SectionIndexMixin, Page):
         return context
 
     def visible_children(self, request):
-        from portal.home.visibility import filter_visible_pages
-
         children = Page.objects.child_of(self).live().specific().order_by("title")
         return filter_visible_pages(children, request.user, self.page_estate)
 
@@ -129,8 +128,6 @@ class ArticlePage(AnonymousCacheMixin, VisibilityMixin, Page):
         verbose_name = _("知识文章")
 
     def get_context(self, request, *args, **kwargs):
-        from portal.home.visibility import may_view_page
-
         context = super().get_context(request, *args, **kwargs)
         related = [
             p for p in self.related_pages.live().specific() if may_view_page(request.user, p)

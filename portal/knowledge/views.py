@@ -12,7 +12,7 @@ from wagtail.models import Page, Site
 from portal.home.visibility import may_view_page
 from portal.knowledge import actions
 from portal.knowledge.forms import FeedbackForm
-from portal.knowledge.models import ArticlePage, FAQPage
+from portal.knowledge.models import ArticlePage, FAQPage, KnowledgeIndexPage
 from portal.views import message_form_errors
 
 
@@ -22,8 +22,6 @@ def district_guides(request):
     A fixed address (`knowledge:guides`) for the footer and other links, so no page has to
     look the section up, and an editor may rename its slug without breaking them.
     """
-    from portal.knowledge.models import KnowledgeIndexPage
-
     site = Site.find_for_request(request)
     root = site.root_page if site else None
     index = (

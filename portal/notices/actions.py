@@ -17,9 +17,18 @@ from django.utils.translation import gettext as _
 
 from portal.community import audit, membership, permissions
 from portal.community.choices import Visibility
-from portal.notices import scope
-from portal.notices.choices import TimeState
-from portal.notices.models import Acknowledgement, NoticePage
+from portal.community.models import Building
+from portal.notices import authorship, scope
+from portal.notices.choices import Issuer, TimeState, Urgency
+from portal.notices.models import Acknowledgement, NoticeIndexPage, NoticePage, fill_placeholders
+from portal.notices.models.templates import (
+    DISPLAY_DAYS,
+    END,
+    FIELD_PLACEHOLDERS,
+    SCOPE,
+    START,
+)
+from portal.notifications.actions import mark_read_about
 from portal.notifications.api import fit_title, notify
 
 if TYPE_CHECKING:
@@ -85,15 +94,11 @@ def acknowledge(notice: NoticePage, user: AnyUser) -> Acknowledgement:
 
 def _mark_inbox_read(notice: NoticePage, user: User) -> None:
     """Having acknowledged the notice, the member has read what the inbox told them of it."""
-    from portal.notifications.actions import mark_read_about
-
     mark_read_about(user, notice)
 
 
 def notice_index(estate: Any) -> Any:
     """Return the estate's 公告 section (its NoticeIndexPage), or None if it has none."""
-    from portal.notices.models import NoticeIndexPage
-
     return NoticeIndexPage.objects.descendant_of(estate.page).first()
 
 
@@ -280,18 +285,6 @@ def create_notice_from_template(
     """
     from django.utils.html import escape
     from django.utils.text import slugify
-
-    from portal.community.models import Building
-    from portal.notices import authorship
-    from portal.notices.choices import Issuer, Urgency
-    from portal.notices.models import fill_placeholders
-    from portal.notices.models.templates import (
-        DISPLAY_DAYS,
-        END,
-        FIELD_PLACEHOLDERS,
-        SCOPE,
-        START,
-    )
 
     estate = parent.page_estate
     if estate is None or not permissions.may(actor, "edit_content", estate):

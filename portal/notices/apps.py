@@ -9,10 +9,15 @@ class NoticesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(): models and registries can be read only once the apps are loaded.
         from portal.dashboard.registry import register_figures
         from portal.home.sections import register_section
         from portal.home.todo import register_todo
-        from portal.notices import signals  # noqa: F401 - connects the receivers
+        from portal.notices import (  # noqa: F401 - register the pages' sub-views
+            feeds,
+            signals,  # noqa: F401 - connects the receivers
+            views,
+        )
         from portal.notices.metrics import NoticeFigures
         from portal.notices.todo import notices_to_acknowledge
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from portal.community.choices import Visibility
 from portal.links import page_full_url
 from portal.notices.models import NoticePage
+from portal.notices.models.pages import notice_index_views
 from portal.text_checks import xml_safe
 
 FEED_SIZE = 50
@@ -157,6 +158,7 @@ def build_calendar(notices, *, host: str, name: str, url_for) -> str:
     return "".join(fold_line(line) + "\r\n" for line in lines)
 
 
+@notice_index_views.register("ical")
 def ical_response(request, index: Any) -> HttpResponse:
     """Serve the estate's calendar of public notices' effective windows (outages, meetings)."""
     notices = (
@@ -174,3 +176,9 @@ def ical_response(request, index: Any) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="notices.ics"'
     return response
+
+
+@notice_index_views.register("rss")
+def rss_response(request, index: Any) -> HttpResponse:
+    """Serve the estate's public notices as RSS 2.0."""
+    return NoticeRssFeed(index)(request)

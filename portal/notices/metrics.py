@@ -24,6 +24,7 @@ from portal.dashboard.figures import (
     week_index,
 )
 from portal.dashboard.period import Period
+from portal.notices.models import Acknowledgement, NoticePage
 
 
 class NoticeFigures(FigureSource):
@@ -42,8 +43,6 @@ class NoticeFigures(FigureSource):
     )
 
     def _notices(self, estate_ids: Sequence[int], period: Period):
-        from portal.notices.models import NoticePage
-
         paths = estate_page_paths(estate_ids)
         prefix, _length = estate_of_path(paths)
         rows = list(
@@ -61,8 +60,6 @@ class NoticeFigures(FigureSource):
 
     def _acknowledgement_counts(self, notices: list[dict[str, Any]]) -> dict[int, tuple[int, int]]:
         """Return {notice id: (acknowledged units, units in scope)} in three queries."""
-        from portal.notices.models import Acknowledgement, NoticePage
-
         ack = [n for n in notices if n["requires_acknowledgement"]]
         if not ack:
             return {}
@@ -147,7 +144,6 @@ class NoticeFigures(FigureSource):
     def weekly(self, estate_ids: Sequence[int], period: Period) -> dict[str, list[float]]:
         weeks = period.weeks()
         series = [0.0] * len(weeks)
-        from portal.notices.models import NoticePage
 
         paths = estate_page_paths(estate_ids)
         prefix, _length = estate_of_path(paths)

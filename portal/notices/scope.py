@@ -19,6 +19,7 @@ from portal.community.membership import (
     users_of_units,
 )
 from portal.community.models import Unit
+from portal.notices.models import Acknowledgement
 
 
 def scoped_units(notice: Any) -> QuerySet[Unit]:
@@ -46,8 +47,6 @@ def users_in_scope(notice: Any) -> QuerySet:
 
 def _with_acknowledged_flags(notice: Any, units: QuerySet[Unit]) -> QuerySet[Unit]:
     """Annotate each unit with whether any of its owners or residents acknowledged."""
-    from portal.notices.models import Acknowledgement
-
     readers = Acknowledgement.objects.filter(notice_id=notice.pk).values("user_id")
     return units.annotate(
         read_by_owner=owned_by_any(readers),
@@ -86,8 +85,6 @@ class AcknowledgementReport:
 
 def acknowledgement_report(notice: Any) -> AcknowledgementReport:
     """Return the rate overall and per building and the units not yet acknowledged (2 queries)."""
-    from portal.notices.models import Acknowledgement
-
     units = _with_acknowledged_flags(notice, scoped_units(notice)).select_related("building")
     overall = BuildingRate(building_name="")
     by_building: dict[int, BuildingRate] = {}

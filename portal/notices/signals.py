@@ -6,13 +6,13 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
+from portal.notices import actions
 from portal.notices.models import NoticeIndexPage, NoticePage
+from portal.notices.workflows import ensure_estate_notices
 
 
 @receiver(page_published, sender=NoticePage)
 def notice_published(sender, instance: NoticePage, revision=None, **kwargs) -> None:
-    from portal.notices import actions
-
     actor = getattr(revision, "user", None) if revision is not None else None
     actions.on_notice_published(instance, actor=actor)
 
@@ -22,7 +22,6 @@ def notice_index_created(sender, instance: NoticeIndexPage, created: bool, **kwa
     # create_estate adds the notice index under the estate page; set up its workflow then.
     if not created or kwargs.get("raw"):
         return
-    from portal.notices.workflows import ensure_estate_notices
 
     estate = instance.page_estate
     if estate is not None:

@@ -10,15 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.community.models import Estate
 from portal.home.todo import Todo, estate_hub
+from portal.home.visibility import may_view_page
+from portal.notices.choices import TimeState
+from portal.notices.models import Acknowledgement, NoticePage
+from portal.notices.scope import unit_in_scope
 
 
 def notices_to_acknowledge(user: Any, estates: Sequence[Estate]) -> Iterable[Todo]:
     """Notices in the member's scope that ask for 已阅 and that they have not acknowledged."""
-    from portal.home.visibility import may_view_page
-    from portal.notices.choices import TimeState
-    from portal.notices.models import Acknowledgement, NoticePage
-    from portal.notices.scope import unit_in_scope
-
     done = set(Acknowledgement.objects.filter(user=user).values_list("notice_id", flat=True))
     now = timezone.now()
     for estate in estates:

@@ -27,6 +27,7 @@ from portal.links import page_full_url
 from portal.notices import actions, scope
 from portal.notices.choices import Issuer, NoticeCategory, TimeState
 from portal.notices.models import Acknowledgement, NoticePage
+from portal.notices.models.pages import notice_index_views, notice_views
 from portal.spreadsheets import csv_response
 from portal.views import run_action
 
@@ -63,6 +64,7 @@ def filter_by_time_state(notices, state: str, now=None):
     return notices
 
 
+@notice_index_views.register("context")
 def index_context(request, index: Any) -> dict[str, Any]:
     """Return the notice list for this reader in a fixed number of queries.
 
@@ -117,6 +119,7 @@ def _awaits_acknowledgement(
     return in_scope and notice.time_state(now) != TimeState.EXPIRED
 
 
+@notice_views.register("detail")
 def notice_detail(request, notice: NoticePage):
     """Show the notice with the reader's acknowledgement state and, for staff, the report link."""
     user = request.user
@@ -149,6 +152,7 @@ def _subpage_urls(notice: NoticePage) -> dict[str, str]:
     }
 
 
+@notice_views.register("acknowledge")
 @require_POST
 def acknowledge(request, notice: NoticePage):
     """Record the reader's "已阅" (POST) and return to the notice with a message."""
@@ -170,6 +174,7 @@ def _report_estate(request, notice: NoticePage):
     return get_estate(request, estate.slug, action="edit_content")
 
 
+@notice_views.register("report")
 def acknowledgement_report(request, notice: NoticePage):
     """Show the acknowledgement rate per building and the units not yet acknowledged."""
     _report_estate(request, notice)
@@ -181,6 +186,7 @@ def acknowledgement_report(request, notice: NoticePage):
     )
 
 
+@notice_views.register("report_csv")
 def acknowledgement_csv(request, notice: NoticePage):
     """Export the per-unit acknowledgement state as CSV (UTF-8 with BOM, so Excel reads Chinese)."""
     _report_estate(request, notice)
@@ -223,6 +229,7 @@ def qr_svg(url: str) -> str:
     return svg
 
 
+@notice_views.register("print")
 def notice_print(request, notice: NoticePage):
     """Render the A4 sheet for the physical notice board, with a QR code to the online notice."""
     # The configured public address: the Site record's host is "localhost" unless someone

@@ -19,6 +19,7 @@ from portal.community.choices import RoleKind
 from portal.community.groups import group_name
 from portal.community.models import Estate
 from portal.community.permissions import EDITOR_KINDS
+from portal.notices.models import NoticeIndexPage
 
 TEMPLATE_PERMISSIONS = ("add_noticetemplate", "change_noticetemplate", "delete_noticetemplate")
 
@@ -29,8 +30,6 @@ def ensure_estate_workflow(estate: Estate) -> Workflow | None:
 
     Return None while the estate has no notice index page yet.
     """
-    from portal.notices.models import NoticeIndexPage
-
     estate_page = getattr(estate, "page", None)
     if estate_page is None:
         return None

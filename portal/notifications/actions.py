@@ -60,7 +60,7 @@ def mark_read_about(user: User, subject: models.Model) -> int:
 def save_preferences(user: User, *, email_mode: str, enabled: dict[tuple[str, str], bool]) -> list:
     """Store the person's switches and email mode; return the (category, channel) turned off.
 
-    `enabled` maps (category, channel) to on/off for email and SMS; the in-site inbox has
+    `enabled` maps (category, channel) to on/off for email, SMS and WeChat; the in-site inbox has
     no switch. Raise ValueError on an unknown category, channel or mode.
     """
     if email_mode not in EmailMode.values:

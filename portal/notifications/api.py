@@ -11,7 +11,7 @@ title, a reply's excerpt with `quote_subject=True`) is read from the content's s
 time the item is shown or sent (portal.notifications.subjects).
 
 The request only records a batch (one row, the recipients' ids in it) and, after the
-transaction commits, enqueues one django-q2 task; the fan-out to inbox, email and SMS runs
+transaction commits, enqueues one django-q2 task; the fan-out to inbox, email, SMS and WeChat runs
 in tasks of 500 people each.
 """
 
@@ -51,12 +51,17 @@ def notify(
     actor: Any = None,
     subject: models.Model | None = None,
     quote_subject: bool = False,
+    within_audited_act: bool = False,
 ) -> NotificationBatch:
     """Record a notification for the recipients and enqueue its fan-out; return the batch.
 
     `subject` is the content the notification is about (its app must describe it in
     notification_subjects.py); with `quote_subject` the message shows the content's words
     for as long as they may be shown.
+
+    With `within_audited_act` the caller is an act that runs in its own transaction and
+    names the batch in its own audit record (casting a ballot and its receipt): the batch
+    is written in that transaction, without a savepoint, and without a second record.
 
     Raise ValidationError (nothing recorded) on a bad category, urgency, title, body, url or
     subject. The same dedupe_key never reaches the same person twice, across batches and
@@ -72,7 +77,8 @@ def notify(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
 
-    with transaction.atomic():
+    # Validation is done: from here only the writes, which the caller's act may hold.
+    with transaction.atomic(savepoint=not within_audited_act):
         batch = NotificationBatch.objects.create(
             category=category,
             title=title,
@@ -90,16 +96,17 @@ def notify(
             chunk_size=CHUNK_SIZE,
             status=BatchStatus.QUEUED if recipient_ids else BatchStatus.EMPTY,
         )
-        audit.record(
-            "notifications.notify",
-            actor=actor,
-            obj=batch,
-            estate=estate,
-            category=category,
-            urgency=urgency,
-            recipient_count=len(recipient_ids),
-            dedupe_key=dedupe_key,
-        )
+        if not within_audited_act:
+            audit.record(
+                "notifications.notify",
+                actor=actor,
+                obj=batch,
+                estate=estate,
+                category=category,
+                urgency=urgency,
+                recipient_count=len(recipient_ids),
+                dedupe_key=dedupe_key,
+            )
         if recipient_ids:
             # After commit: a worker must never see a batch the request then rolls back.
             transaction.on_commit(partial(enqueue_batch, batch.pk))

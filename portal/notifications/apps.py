@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(): models and registries can be read only once the apps are loaded.
         from django.utils.module_loading import autodiscover_modules
 
         from portal.accounts.export import register_personal_data

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.sms import send_sms
@@ -23,9 +23,11 @@ from portal.notifications.choices import (
     Channel,
     DeliveryStatus,
     EmailMode,
+    NotificationCategory,
     SkipReason,
     Urgency,
 )
+from portal.notifications.wechat import WeChatMessage, send_wechat
 
 logger = logging.getLogger("gongzhi.notifications")
 
@@ -72,6 +74,20 @@ def route_sms(*, urgency: str, category_enabled: bool, has_verified_phone: bool)
     return Route(DeliveryStatus.QUEUED)
 
 
+def route_wechat(*, urgency: str, category_enabled: bool, has_openid: bool) -> Route:
+    """Decide the WeChat delivery: only to people bound to WeChat; urgent cannot be silenced.
+
+    A WeChat message costs nothing and is read where owners already are, so every category
+    goes there by default; a person may switch a category off, but an urgent notice
+    (停水停电, a safety warning) still comes, as by SMS.
+    """
+    if not has_openid:
+        return Route(DeliveryStatus.SKIPPED, SkipReason.NOT_BOUND)
+    if urgency != Urgency.URGENT and not category_enabled:
+        return Route(DeliveryStatus.SKIPPED, SkipReason.PREFERENCE_OFF)
+    return Route(DeliveryStatus.QUEUED)
+
+
 def has_verified_phone(user: Any) -> bool:
     return bool(user.phone and user.phone_verified)
 
@@ -91,6 +107,24 @@ def sms_text(batch: Any, message: Any) -> str:
     if batch.urgency == Urgency.URGENT:
         return _("【紧急】%(title)s。详情：%(url)s") % {"title": title, "url": link}
     return _("%(title)s。详情：%(url)s") % {"title": title, "url": link}
+
+
+def wechat_message(batch: Any, message: Any, openid: str) -> WeChatMessage:
+    """Return the WeChat template message for one person: the title as it reads now, the link."""
+    labels = dict(NotificationCategory.choices)
+    estate = batch.estate.name if batch.estate_id else str(labels.get(batch.category, ""))
+    title = message.title
+    if batch.urgency == Urgency.URGENT:
+        title = _("【紧急】%(title)s") % {"title": title}
+    return WeChatMessage(
+        openid=openid,
+        category=batch.category,
+        title=title,
+        estate=estate,
+        sent_at=timezone.localtime(batch.created_at).strftime("%Y-%m-%d %H:%M"),
+        url=absolute_url(batch.url or "/inbox/"),
+        urgent=batch.urgency == Urgency.URGENT,
+    )
 
 
 class EmailSender:
@@ -118,11 +152,15 @@ class EmailSender:
             logger.exception("closing the email connection failed")
 
 
-def send_one(channel: str, *, user: Any, email_sender: EmailSender, sms: str) -> None:
+def send_one(
+    channel: str, *, user: Any, email_sender: EmailSender, sms: str, batch: Any, message: Any
+) -> None:
     """Send one delivery through its channel; raise on failure."""
     if channel == Channel.EMAIL:
         email_sender.send(user.email)
     elif channel == Channel.SMS:
         send_sms(user.phone, sms)
-    else:  # pragma: no cover - the fan-out creates email and SMS deliveries only
+    elif channel == Channel.WECHAT:
+        send_wechat(wechat_message(batch, message, user.wechat_openid))
+    else:  # pragma: no cover - the fan-out creates email, SMS and WeChat deliveries only
         raise ValueError(channel)

@@ -25,10 +25,11 @@ class Channel(models.TextChoices):
     INBOX = "inbox", _("站内信")
     EMAIL = "email", _("邮件")
     SMS = "sms", _("短信")
+    WECHAT = "wechat", _("微信")
 
 
 # The channels a member may switch per category; the in-site inbox is always on.
-SWITCHABLE_CHANNELS = (Channel.EMAIL, Channel.SMS)
+SWITCHABLE_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.WECHAT)
 
 
 class EmailMode(models.TextChoices):
@@ -56,6 +57,7 @@ class SkipReason(models.TextChoices):
     NONE = "", _("无")
     PREFERENCE_OFF = "preference_off", _("本人已关闭")
     NO_ADDRESS = "no_address", _("未留邮箱或未验证手机号")
+    NOT_BOUND = "not_bound", _("未绑定微信")
     NOT_URGENT_ENOUGH = "not_urgent_enough", _("一般通知不发短信")
     READ_IN_INBOX = "read_in_inbox", _("已在站内阅读")
     WITHHELD = "withheld", _("所引用的内容已隐藏、删除或待审核")

@@ -1,4 +1,4 @@
-"""The notification preferences form: email and SMS per category, and the email mode."""
+"""The notification preferences form: email, SMS and WeChat per category, and the email mode."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ class PreferencesForm(forms.Form):
         }
 
     def rows(self) -> list[dict[str, Any]]:
-        """Return one row per category for the template: label, email and SMS fields."""
+        """Return one row per category for the template: label, email, SMS and WeChat fields."""
         return [
             {
                 "category": category,
@@ -75,6 +75,8 @@ class PreferencesForm(forms.Form):
                 "email": self[field_name(category, Channel.EMAIL)],
                 "sms": self[field_name(category, Channel.SMS)],
                 "sms_off": not self._current(category, Channel.SMS),
+                "wechat": self[field_name(category, Channel.WECHAT)],
+                "wechat_off": not self._current(category, Channel.WECHAT),
             }
             for category, label in NotificationCategory.choices
         ]

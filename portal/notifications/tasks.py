@@ -1,12 +1,12 @@
 """The django-q2 tasks behind `notify()`: dispatch, fan-out per 500 people, daily digest.
 
 Every task may run twice (a retry after a timeout, a worker restart). None sends twice:
-inbox rows and deliveries are inserted with ignore_conflicts against unique constraints,
+inbox rows and deliveries (email, SMS, WeChat) are inserted with ignore_conflicts against unique constraints,
 and a sender first claims rows with a conditional UPDATE (queued → sending) and sends
 only the rows it claimed. A row left in "sending" by a crash is marked failed, never
 re-sent: a missed message is visible and fixable, a duplicate SMS is not.
 
-Email, SMS and the digest are composed when they are sent, from the subject's state at that
+Email, SMS, WeChat and the digest are composed when they are sent, from the subject's state at that
 moment (portal.notifications.subjects): a reply hidden before its email or SMS went out is
 not sent, and a digest leaves out what was hidden since the day began.
 """
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_q.tasks import async_task
 
+from portal.accounts.wechat import openids_of
 from portal.notifications import channels, subjects
 from portal.notifications.choices import (
     BatchStatus,
@@ -78,6 +79,10 @@ def fan_out_chunk(batch_id: int, index: int) -> int:
             "pk", "email", "phone", "phone_verified"
         )
     }
+    # WeChat reaches only people bound to it: their openid under the official account.
+    openids = openids_of(users)
+    for user_id, user in users.items():
+        user.wechat_openid = openids.get(user_id, "")
     key = batch.dedupe_key or f"batch:{batch.pk}"
     Notification.objects.bulk_create(
         [
@@ -86,7 +91,7 @@ def fan_out_chunk(batch_id: int, index: int) -> int:
         ],
         ignore_conflicts=True,
     )
-    # Only the people whose inbox item belongs to this batch get its email and SMS: anyone
+    # Only the people whose inbox item belongs to this batch get its email, SMS and WeChat: anyone
     # told of the same event by an earlier batch is left alone.
     mine = list(
         Notification.objects.filter(batch=batch, user_id__in=list(users)).values_list(
@@ -114,7 +119,16 @@ def _create_deliveries(batch: NotificationBatch, recipients: list) -> None:
             category_enabled=pref.enabled(batch.category, Channel.SMS),
             has_verified_phone=channels.has_verified_phone(user),
         )
-        for channel, route in ((Channel.EMAIL, email), (Channel.SMS, sms)):
+        wechat = channels.route_wechat(
+            urgency=batch.urgency,
+            category_enabled=pref.enabled(batch.category, Channel.WECHAT),
+            has_openid=bool(user.wechat_openid),
+        )
+        for channel, route in (
+            (Channel.EMAIL, email),
+            (Channel.SMS, sms),
+            (Channel.WECHAT, wechat),
+        ):
             rows.append(
                 Delivery(
                     batch=batch,
@@ -156,7 +170,14 @@ def _send_claimed(batch: NotificationBatch, user_ids: list[int], users: dict) ->
             if channel == Channel.EMAIL and email_sender is None:
                 email_sender = channels.EmailSender(batch, message)
             try:
-                channels.send_one(channel, user=users[user_id], email_sender=email_sender, sms=sms)
+                channels.send_one(
+                    channel,
+                    user=users[user_id],
+                    email_sender=email_sender,
+                    sms=sms,
+                    batch=batch,
+                    message=message,
+                )
             except Exception as exc:  # one bad address must not stop the other 499
                 logger.warning("delivery %s failed: %s", pk, exc)
                 failures[str(exc)[:500] or exc.__class__.__name__].append(pk)

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.accounts import wechat
 from portal.notifications import actions, channels, subjects
 from portal.notifications.choices import Channel, EmailMode, NotificationCategory
 from portal.notifications.context_processors import forget_unread_count
@@ -71,7 +72,7 @@ def mark_all_read(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    """Show and save which categories come by email and SMS, and how email arrives."""
+    """Show and save which categories come by email, SMS and WeChat, and how email arrives."""
     current = preferences_of(request.user.pk)
     if request.method == "POST":
         form = PreferencesForm(request.POST, preferences=current)
@@ -93,6 +94,7 @@ def preferences(request):
             "form": form,
             "has_email": bool(user.email),
             "has_verified_phone": channels.has_verified_phone(user),
+            "has_wechat": wechat.is_bound(user),
         },
     )
 
@@ -109,6 +111,18 @@ def _explain_what_still_arrives(request, turned_off: list, email_mode: str) -> N
                 "仍会通过短信和站内信发送给您，这一项无法关闭；一般和重要通知不再发短信。"
             )
             % {"categories": _("、").join(sms_off)},
+        )
+    wechat_off = [
+        str(labels[category]) for category, channel in turned_off if channel == Channel.WECHAT
+    ]
+    if wechat_off:
+        messages.warning(
+            request,
+            _(
+                "您关闭了「%(categories)s」的微信通知。紧急通知仍会通过微信发送给您，"
+                "这一项无法关闭。"
+            )
+            % {"categories": _("、").join(wechat_off)},
         )
     if email_mode == EmailMode.OFF:
         messages.warning(

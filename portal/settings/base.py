@@ -2,6 +2,8 @@
 
 dev.py and test.py relax these for a developer's machine; production.py insists on the
 production services. The documented list of variables is in the README.
+
+Long because: one place lists every setting and the environment variable behind it.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.weixin",
     # Background tasks
     "django_q",
     # Content-Security-Policy header (portal.security.ContentSecurityPolicyMiddleware)
@@ -273,6 +277,29 @@ ACCOUNT_FORMS = {
     "confirm_login_code": "portal.accounts.forms.ConfirmLoginCodeForm",
     "verify_phone": "portal.accounts.forms.VerifyPhoneForm",
 }
+# WeChat login (allauth's weixin provider). The app id and secret are a SocialApp per site,
+# entered by the site manager in the Django admin (/django-admin/socialaccount/socialapp/),
+# never in code. A first WeChat sign-in asks for a name and the privacy consent
+# (portal.accounts.forms.WeChatSignupForm); ownership still needs a verified mobile number.
+SOCIALACCOUNT_ADAPTER = "portal.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_FORMS = {"signup": "portal.accounts.forms.WeChatSignupForm"}
+SOCIALACCOUNT_PROVIDERS = {
+    "weixin": {
+        # The official account's web authorisation (公众号网页授权) works inside WeChat's
+        # browser, where owners open the portal; its openid is the one template messages
+        # reach. A website app on the open platform would use .../connect/qrconnect and
+        # scope snsapi_login (set in the SocialApp's settings: {"scope": ["snsapi_login"]}).
+        "AUTHORIZE_URL": env_str(
+            "WECHAT_AUTHORIZE_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"
+        ),
+        "SCOPE": ["snsapi_userinfo"],
+    }
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "共治 Gongzhi"
 MFA_ADAPTER = "portal.accounts.adapter.MFAAdapter"
@@ -291,6 +318,16 @@ GONGZHI_RESPONSE_ALERT_PERCENT = env_int("GONGZHI_RESPONSE_ALERT_PERCENT", 80)
 # Days after a consultation closes by which the committee should publish how it handled the
 # opinions (意见采纳情况); later, the dashboard flags it.
 GONGZHI_CONSULTATION_REPORT_DAYS = env_int("GONGZHI_CONSULTATION_REPORT_DAYS", 15)
+
+# WeChat messages: a pluggable backend like SMS_BACKEND. The console backend logs;
+# portal.notifications.wechat.OfficialAccountBackend sends the official account's template
+# messages with the app id, secret and template ids below.
+WECHAT_BACKEND = env_str("WECHAT_BACKEND", "portal.notifications.wechat.ConsoleWeChatBackend")
+WECHAT_APP_ID = env_str("WECHAT_APP_ID", "")
+WECHAT_APP_SECRET = env_str("WECHAT_APP_SECRET", "")
+WECHAT_TEMPLATE_ID = env_str("WECHAT_TEMPLATE_ID", "")
+WECHAT_TEMPLATE_ID_URGENT = env_str("WECHAT_TEMPLATE_ID_URGENT", "")
+WECHAT_API_URL = env_str("WECHAT_API_URL", "https://api.weixin.qq.com")
 
 # SMS: a pluggable backend; the console backend logs the message instead of sending it.
 SMS_BACKEND = env_str("SMS_BACKEND", "portal.accounts.sms.ConsoleSMSBackend")

@@ -14,6 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = []
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "portal.accounts.sms.LocmemSMSBackend"
+WECHAT_BACKEND = "portal.notifications.wechat.LocmemWeChatBackend"
 # The read replica as a mirror of the primary, so the router's choices can be tested with a
 # second alias (tests/test_replica.py switches GONGZHI_REPLICA_READS on); off for the rest.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -71,6 +71,9 @@ def things(estate_a, estate_b, owner, tenant, outsider, committee_chair, propert
         responsible_person=property_manager,
         due_date=timezone.localdate() + timedelta(days=7),
     )
+    progress = oversight.post_update(
+        item, actor=property_manager, note="已联系防水公司。", progress=10, state="in_progress"
+    )
     from proposals import actions as proposals
 
     proposal = proposals.submit_proposal(
@@ -79,6 +82,8 @@ def things(estate_a, estate_b, owner, tenant, outsider, committee_chair, propert
     return {
         "proposal": proposal,
         "roof": roof,
+        "roof_report": roof.posts.get(),
+        "progress": progress,
         "topic": topic,
         "own_post": own_post,
         "tenants_post": tenants_post,
@@ -160,6 +165,18 @@ MATRIX = [
     # A topic has no responsible party: nobody resolves or reassigns it.
     ("committee_chair", "assign_issue", "topic", False),
     ("property_staff", "resolve_issue", "topic", False),
+    # Photos of an issue report and of a progress update: whoever may read what they came
+    # with, in the estate; a hidden or held post's photos follow its words (tested below).
+    ("owner", "view_photos", "roof_report", True),
+    ("tenant", "view_photos", "roof_report", True),
+    ("property_staff", "view_photos", "roof_report", True),
+    ("community_official", "view_photos", "roof_report", True),
+    ("outsider", "view_photos", "roof_report", False),
+    ("anonymous", "view_photos", "roof_report", False),
+    ("tenant", "view_photos", "progress", True),
+    ("committee_chair", "view_photos", "progress", True),
+    ("outsider", "view_photos", "progress", False),
+    ("anonymous", "view_photos", "progress", False),
     # A joint meeting in preparation: its participants, the estate's staff, officials.
     ("committee_chair", "view_meeting", "meeting", True),
     ("property_manager", "view_meeting", "meeting", True),
@@ -229,6 +246,22 @@ def test_a_held_post_is_listed_for_its_author_and_the_moderators_only(
     assert not permissions.may(moderator, "quote_post", held_post)
     assert permissions.may(owner, "quote_post", things["tenants_post"])
     assert permissions.may(AnonymousUser(), "list_post", things["own_post"])
+
+
+def test_a_posts_photos_follow_its_moderation_like_its_words(
+    things, owner, tenant, moderator, outsider
+):
+    report = things["roof_report"]
+    deliberation.hide_post(report, moderator, reason="personal_info")
+    report.refresh_from_db()
+    assert not permissions.may(tenant, "view_photos", report)
+    assert permissions.may(owner, "view_photos", report)  # its author, as with the words
+    assert permissions.may(moderator, "view_photos", report)
+    assert not permissions.may(outsider, "view_photos", report)
+    held_report = things["held"].posts.get()
+    assert permissions.may(tenant, "view_photos", held_report)  # the held thread's author
+    assert permissions.may(moderator, "view_photos", held_report)
+    assert not permissions.may(owner, "view_photos", held_report)
 
 
 def test_published_minutes_are_for_every_member(things, owner, outsider):

@@ -15,6 +15,7 @@ from deliberation.choices import ThreadState
 from deliberation.models import Resolution
 from portal.community.models import AuditEvent
 from tests.deliberation.conftest import report_issue
+from tests.photos import gps_of, phone_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,8 @@ def test_resolving_with_a_note_and_a_photo_keeps_both_and_tells_the_reporter(
         property_staff,
         roof.responsible_party,
     )
-    assert resolution.photo.name.endswith(".png") and "现场" not in resolution.photo.name
+    # Kept as people see it: re-encoded (portal.community.photos), under a random name.
+    assert resolution.photo.name.endswith(".jpg") and "现场" not in resolution.photo.name
     event = AuditEvent.objects.get(action="deliberation.resolved")
     assert event.details["resolution"] == resolution.pk and event.details["photo"] is True
 
@@ -119,3 +121,9 @@ def test_the_database_itself_refuses_a_resolution_without_a_note(roof, property_
         Resolution.objects.create(
             thread=roof, party=roof.responsible_party, reported_by=property_staff, note=""
         )
+
+
+def test_a_resolution_photo_is_kept_without_its_gps_position(roof, property_staff):
+    actions.mark_resolved(roof, property_staff, note=NOTE, photo=phone_jpeg("修好了.jpg"))
+    with Resolution.objects.get(thread=roof).photo.open("rb") as stored:
+        assert not gps_of(stored.read())

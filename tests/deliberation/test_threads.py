@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from deliberation import actions
+from deliberation.actions import posting
 from deliberation.choices import PostStatus, ThreadKind, ThreadState
 from deliberation.models import Assignment, PostRevision, Thread
 from portal.community.choices import Party
@@ -276,7 +277,7 @@ def test_the_listing_takes_a_fixed_number_of_queries(
     settings.DELIBERATION_POST_RATE_LIMIT = (1000, 600)
     for i in range(30):
         thread = report_issue(estate_a, owner if i % 2 else tenant, title=f"问题 {i}")
-        thread.tags.set(actions._resolve_tags(estate_a, [f"标签{i}"]))
+        thread.tags.set(posting.resolve_tags(estate_a, [f"标签{i}"]))
     client.force_login(tenant)
     with django_assert_max_num_queries(40):
         response = client.get(list_url(estate_a), {"kind": "issue"})

@@ -104,7 +104,7 @@ def test_joint_meeting_decision_becomes_an_action_item_the_owner_can_follow(
     row.get_by_role("link", name="3栋屋顶防水层局部维修").click()
     timeline = reader.locator(".timeline")
     expect(timeline).to_contain_text("东侧屋面已铲除旧防水层")
-    photo = timeline.get_by_role("img", name="现场照片：屋面施工.png")
+    photo = timeline.get_by_role("img", name="现场照片：屋面施工.jpg")
     expect(photo).to_be_visible()
     # The photo loads lazily: wait until it has loaded or failed (a broken image measures 0).
     width = photo.evaluate(

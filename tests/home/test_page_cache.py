@@ -41,3 +41,109 @@ def test_signed_in_members_are_never_served_from_the_cache(client, estate_a, own
 def test_cached_pages_carry_no_csrf_token(client, estate_a):
     page = _public_page(estate_a)
     assert "csrfmiddlewaretoken" not in client.get(page.url).content.decode()
+
+
+# --- section indexes in the cache, and what must refresh them -------------------------------
+
+
+def _section(estate, kind: str):
+    from wagtail.models import Page
+
+    return next(
+        page.specific
+        for page in Page.objects.child_of(estate.page)
+        if page.specific_class._meta.model_name == kind
+    )
+
+
+def _notice(index, title: str, slug: str, *, visibility: str = "public"):
+    from portal.notices.models import NoticePage
+
+    notice = NoticePage(title=title, slug=slug, summary=title, visibility=visibility)
+    index.add_child(instance=notice)
+    notice.save_revision().publish()
+    return notice
+
+
+def test_a_section_index_is_served_to_anonymous_readers_from_the_cache(client, estate_a):
+    index = _section(estate_a, "noticeindexpage")
+    first = client.get(index.url)
+    second = client.get(index.url)
+    assert "X-Page-Cache" not in first and second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_a_notice_published_under_a_cached_index_shows_at_once(client, estate_a):
+    index = _section(estate_a, "noticeindexpage")
+    client.get(index.url)
+    _notice(index, "6号楼电梯维保通知", "lift-6")
+    assert "6号楼电梯维保通知" in client.get(index.url).content.decode()
+
+
+def test_an_unpublished_notice_leaves_the_cached_index_at_once(client, estate_a):
+    index = _section(estate_a, "noticeindexpage")
+    notice = _notice(index, "6号楼电梯维保通知", "lift-6")
+    assert "6号楼电梯维保通知" in client.get(index.url).content.decode()
+    notice.unpublish()
+    assert "6号楼电梯维保通知" not in client.get(index.url).content.decode()
+
+
+def test_a_members_only_notice_never_reaches_an_anonymous_reader_through_the_cache(
+    client, estate_a, owner
+):
+    index = _section(estate_a, "noticeindexpage")
+    _notice(index, "业主大会筹备情况（仅业主）", "owners-only", visibility="members")
+    client.force_login(owner)
+    assert "业主大会筹备情况" in client.get(index.url).content.decode()
+    client.logout()
+    for _ in range(2):
+        response = client.get(index.url)
+        assert "业主大会筹备情况" not in response.content.decode()
+
+
+def test_a_member_is_never_served_the_anonymous_copy_of_an_index(client, estate_a, owner):
+    index = _section(estate_a, "noticeindexpage")
+    _notice(index, "业主大会筹备情况（仅业主）", "owners-only", visibility="members")
+    client.get(index.url)
+    client.get(index.url)  # cached for anonymous readers now
+    client.force_login(owner)
+    response = client.get(index.url)
+    assert "X-Page-Cache" not in response
+    assert "业主大会筹备情况" in response.content.decode()
+
+
+def test_the_cached_index_follows_the_readers_language(client, estate_a):
+    from django.conf import settings
+
+    index = _section(estate_a, "knowledgeindexpage")
+    chinese = client.get(index.url)
+    client.get(index.url)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(index.url)
+    assert "X-Page-Cache" not in english
+    assert 'lang="zh-CN"' in chinese.content.decode()
+    assert 'lang="en"' in english.content.decode()
+    assert client.get(index.url)["X-Page-Cache"] == "hit"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert client.get(index.url).content == chinese.content
+
+
+def test_a_renamed_knowledge_category_shows_at_once(client, estate_a):
+    from portal.knowledge.models import KnowledgeCategory
+
+    category = KnowledgeCategory.objects.create(name="停车管理", slug="parking")
+    index = _section(estate_a, "knowledgeindexpage")
+    assert "停车管理" in client.get(index.url).content.decode()
+    category.name = "垃圾分类"
+    category.save()
+    body = client.get(index.url).content.decode()
+    assert "垃圾分类" in body and "停车管理" not in body
+
+
+def test_feeds_of_a_cached_index_keep_their_own_headers(client, estate_a):
+    index = _section(estate_a, "noticeindexpage")
+    _notice(index, "6号楼电梯维保通知", "lift-6")
+    for _ in range(2):
+        response = client.get(f"{index.url}feed/ical/")
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response

@@ -95,7 +95,8 @@ def test_a_retried_fan_out_sends_each_email_and_sms_once(send, owner, tenant):
     assert len(LocmemSMSBackend.outbox) == 2
     assert Notification.objects.filter(batch=batch).count() == 2
     assert Delivery.objects.filter(batch=batch, status=DeliveryStatus.SENT).count() == 4
-    assert set(Delivery.objects.filter(batch=batch).values_list("attempts", flat=True)) == {1}
+    sent = Delivery.objects.filter(batch=batch, status=DeliveryStatus.SENT)
+    assert set(sent.values_list("attempts", flat=True)) == {1}
 
 
 def test_a_retry_after_a_crash_mid_send_does_not_send_again(

@@ -12,9 +12,10 @@ from portal.notifications.api import notify
 from portal.notifications.models import Delivery, Notification, NotificationBatch
 
 # Per 500-person slice on SQLite (which caps bulk inserts at 999 parameters): the batch, the
-# users, ~3 inserts of inbox items, which are ours, 2 preference reads, ~11 inserts of
-# deliveries, the claim, the claimed rows, the final update, plus django-q2's own bookkeeping.
-QUERIES_PER_SLICE = 32
+# users, their WeChat openids, ~3 inserts of inbox items, which are ours, 2 preference reads,
+# ~14 inserts of deliveries (email, SMS and WeChat: 1,500 rows), the claim, the claimed rows,
+# the final update, plus django-q2's own bookkeeping.
+QUERIES_PER_SLICE = 36
 
 
 def _people(count: int) -> list[User]:
@@ -76,6 +77,7 @@ def test_one_slice_costs_the_same_queries_for_50_or_500_people(django_assert_max
         tasks.fan_out_chunk(small.pk, 0)
     with CaptureQueriesContext(connection) as big_queries:
         tasks.fan_out_chunk(big.pk, 0)
-    # Only SQLite's bulk-insert splitting grows with the slice; nothing per person.
+    # Only SQLite's bulk-insert splitting grows with the slice (three delivery rows a
+    # person, about 110 rows an insert); nothing per person.
     assert len(big_queries) <= QUERIES_PER_SLICE
-    assert len(big_queries) - len(small_queries) <= 14
+    assert len(big_queries) - len(small_queries) <= 18

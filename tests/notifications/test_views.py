@@ -145,6 +145,7 @@ def _all_on(**changes) -> dict[str, str]:
     ):
         data[f"email_{category}"] = "on"
         data[f"sms_{category}"] = "on"
+        data[f"wechat_{category}"] = "on"
     for key, value in changes.items():
         if value is None:
             data.pop(key)
@@ -232,7 +233,7 @@ def test_bad_preferences_are_refused_in_chinese_and_change_nothing(client, owner
     assert not EmailSetting.objects.filter(user=owner).exists()
 
 
-def test_the_preferences_page_has_a_checkbox_for_email_and_sms_in_every_category(client, owner):
+def test_the_preferences_page_has_a_checkbox_for_every_channel_in_every_category(client, owner):
     """Issue #13 item 6: the 邮件 and 短信 columns showed labels and no checkboxes."""
     client.force_login(owner)
     client.post(reverse("notifications:preferences"), _all_on(sms_notice=None))
@@ -245,7 +246,7 @@ def test_the_preferences_page_has_a_checkbox_for_email_and_sms_in_every_category
         "action_item",
         "account",
     ):
-        for channel in ("email", "sms"):
+        for channel in ("email", "sms", "wechat"):
             box = re.search(rf'<input type="checkbox" name="{channel}_{category}"[^>]*>', html)
             assert box, f"no checkbox for {channel} × {category}"
             # Each box is labelled for screen readers and shows the saved choice.
@@ -278,3 +279,16 @@ def test_acknowledging_a_notice_marks_its_inbox_items_read(
     assert Notification.objects.get(user=owner, batch__subject_id=other.pk).is_unread
     html = client.get(reverse("notifications:inbox")).content.decode()
     assert re.search(r'data-testid="unread-count"[^>]*>\s*1\s*<', html)
+
+
+def test_turning_wechat_off_says_urgent_notices_still_come_on_wechat(client, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("notifications:preferences"), _all_on(wechat_notice=None), follow=True
+    )
+
+    html = response.content.decode()
+    assert "您关闭了「公告」的微信通知。紧急通知仍会通过微信发送给您" in html
+    assert 'data-testid="wechat-off-notice"' in html
+    assert not preferences_of(owner.pk).enabled("notice", "wechat")

@@ -189,14 +189,15 @@ def test_a_photo_is_accepted_and_shown_to_members_only(
     client.force_login(property_manager)
     assert _report(client, estate_a, item, photo("屋顶.png")).status_code == 302
     update = item.updates.get()
-    assert update.evidence_kind == "photo" and update.evidence_name == "屋顶.png"
+    # A photo is kept as people see it: re-encoded as JPEG without EXIF (no GPS position).
+    assert update.evidence_kind == "photo" and update.evidence_name == "屋顶.jpg"
     assert "屋顶" not in update.evidence.name  # stored under a random name
     url = reverse("oversight:evidence", args=(estate_a.slug, item.pk, update.pk))
     client.force_login(owner)
     response = client.get(url)
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8\xff")
     client.force_login(outsider)
     assert client.get(url).status_code == 403
 

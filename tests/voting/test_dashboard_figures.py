@@ -102,7 +102,7 @@ def test_an_assembly_with_a_long_title_is_announced_closed_and_certified(
     """A page title may hold 255 characters, a notification title fewer: every notice of the
     meeting (opening, closing, result) still reaches the members, its title cut to fit."""
     from portal.notifications.limits import TITLE_MAX
-    from voting.certification import certify_result
+    from voting.actions import certify_result
 
     title = "关于续聘物业服务企业、调整停车管理规则及使用专项维修资金更换电梯的" * 4
     assert len(title) > 120

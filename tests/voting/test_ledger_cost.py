@@ -16,6 +16,7 @@ from portal.community.models import Unit
 from tests.factories import BuildingFactory
 from tests.voting.conftest import full_choices, motions_of, open_assembly, right_of
 from voting import actions, ledger
+from voting.actions import casting
 from voting.choices import Channel, ChannelClass
 from voting.models import Ballot, BallotChoice, LedgerPending, VotingRight
 
@@ -81,8 +82,10 @@ def long_meeting(estate_a, register, committee_chair, owner, owner_building1, mo
     _paper_ballots_in_bulk(assembly, list(rights), committee_chair)
     ledger.sequence_pending(assembly)
     assert ledger.verify_assembly(assembly).checked == EARLIER
-    # Three owners vote; their requests die between commit and sequencing.
-    monkeypatch.setattr(actions, "_sequence_after_commit", lambda assembly, ballot: {})
+    # Three owners vote; their ballots wait in the queue for the batch step.
+    # Each append in place finds the head taken, and the request dies before the batch step.
+    monkeypatch.setattr(casting, "append_in_place", lambda ballot, head, supersedes: None)
+    monkeypatch.setattr(casting, "_sequence_after_commit", lambda assembly, ballot: {})
     for user in (owner, owner_building1, register.multi_owner):
         actions.cast_ballot(
             assembly,

@@ -6,10 +6,12 @@ from typing import Any
 
 from django import template
 from django.forms import BaseForm
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.community import legal, permissions
 from portal.community.masking import mask_name, mask_phone, name_shown_to
+from portal.home.navigation import estate_links
+from portal.home.visibility import may_view_live_page
 
 register = template.Library()
 
@@ -58,18 +60,46 @@ def site_title(value: str) -> str:
     return TITLE_SEPARATOR.join([*parts, site])
 
 
+# The estate navigation's links to section indexes, in the order they are shown; the links
+# to the estate's other areas (议事, 督办, …) sit between them in the template.
+NAV_SECTIONS_BEFORE = ("noticeindexpage", "consultationindexpage", "assemblyindexpage")
+NAV_SECTIONS_AFTER = ("knowledgeindexpage",)
+NAV_LABELS = {
+    "noticeindexpage": gettext_lazy("公告"),
+    "consultationindexpage": gettext_lazy("征求意见"),
+    "assemblyindexpage": gettext_lazy("业主大会"),
+    "knowledgeindexpage": gettext_lazy("知识库"),
+}
+
+
+def _nav_link(sections, kind: str, path: str) -> dict[str, Any] | None:
+    link = sections.get(kind)
+    if link is None:
+        return None
+    return {
+        "label": NAV_LABELS[kind],
+        "url": link.url,
+        "current": bool(link.url) and link.url in path,
+    }
+
+
 @register.inclusion_tag("includes/estate_nav.html", takes_context=True)
 def estate_nav(context, estate):
-    """The estate navigation: 公告 · 征求意见 · 业主大会 · 议事 · 知识库."""
-    page = getattr(estate, "page", None) if estate else None
-    sections = page.section_pages if page else {}
+    """The estate navigation: 公告 · 征求意见 · 业主大会 · 议事 · 知识库.
+
+    The addresses come from portal.home.navigation (cached until the page tree changes), so
+    drawing it reads no page.
+    """
     request = context["request"]
+    links = estate_links(estate) if estate else None
+    sections = links.sections if links else {}
+    path = request.path
     return {
         "estate": estate,
-        "estate_page": page,
-        "sections": sections,
-        "request": request,
-        "current_path": request.path,
+        "home_url": links.home_url if links else "",
+        "before": [x for k in NAV_SECTIONS_BEFORE if (x := _nav_link(sections, k, path))],
+        "after": [x for k in NAV_SECTIONS_AFTER if (x := _nav_link(sections, k, path))],
+        "current_path": path,
     }
 
 
@@ -123,3 +153,42 @@ def error_summary(*sources: Any) -> dict[str, Any]:
     load, so a person on a phone sees what went wrong without hunting for it.
     """
     return {"items": summary_items(*sources)}
+
+
+SHARE_DESCRIPTION_MAX = 120
+
+
+@register.inclusion_tag("includes/share_card.html", takes_context=True)
+def share_card(context) -> dict[str, Any]:
+    """The Open Graph tags a chat app reads to draw a shared link's card.
+
+    A page the reader may open gives its title, its search description (or summary) and
+    its address; a page the reader may not open (a members-only notice fetched by a chat
+    app's crawler, which is anonymous) gives the site's name and nothing of its content.
+    """
+    from django.templatetags.static import static
+
+    request = context.get("request")
+    site = gettext("共治")
+    card: dict[str, Any] = {"site_name": site, "title": site, "description": "", "url": ""}
+    if request is None:
+        return card
+    card["image"] = request.build_absolute_uri(static("img/share-card.png"))
+    card["url"] = request.build_absolute_uri(request.path)
+    page = context.get("page")
+    if page is None or not hasattr(page, "get_url_parts"):
+        card["description"] = gettext("小区公告、征求意见、业主大会与议事，一处办理。")
+        return card
+    if not may_view_live_page(request.user, page):
+        return card
+    specific = page.specific
+    description = (
+        getattr(specific, "search_description", "") or getattr(specific, "summary", "") or ""
+    )
+    card.update(
+        title=getattr(specific, "seo_title", "") or specific.title,
+        description=" ".join(str(description).split())[:SHARE_DESCRIPTION_MAX],
+        url=specific.get_full_url(request) or card["url"],
+        type="article",
+    )
+    return card

@@ -4,6 +4,9 @@ Nothing here touches the database, so anyone can recompute a published ledger wi
 code, or with a few lines of their own: the hash chain of gongzhi-ledger-v2 (and of v1, for
 chains begun before it), the commitments revealed at the close, the hash of a frozen roll,
 and the one-line statement of a chain's state that notices and PDFs publish.
+
+Long because: it is the ledger's reference implementation (LEDGER.md), kept in one
+self-contained file that a verifier can read top to bottom or copy whole.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from voting.choices import AssemblyState, Channel, ChannelClass, VoteChoice
 from voting.ledger.chain import (
     FORMATS,
     GENESIS_HASH,
@@ -23,6 +24,8 @@ from voting.ledger.chain import (
     publication_line,
 )
 from voting.ledger.store import ballot_choices, entry_of, stored_entry_rows
+from voting.models import LedgerHead, LedgerPending, LedgerPublication
+from voting.tally import counted_ballots
 
 V1_WHILE_OPEN = ("sequence", "receipt_hash", "prev_hash", "hash")
 
@@ -43,10 +46,6 @@ def _motions(assembly) -> list[dict[str, Any]]:
 
 def public_ledger(assembly) -> dict[str, Any]:
     """Return the whole published ledger of an assembly as plain data (the JSON download)."""
-    from voting.choices import AssemblyState
-    from voting.models import LedgerHead, LedgerPending, LedgerPublication
-    from voting.tally import counted_ballots
-
     head = LedgerHead.objects.filter(assembly=assembly).first()
     version = head.version if head else 2
     closed = assembly.state == AssemblyState.CLOSED
@@ -107,8 +106,6 @@ def public_ledger(assembly) -> dict[str, Any]:
 
 
 def _channel_label(channel: str) -> str:
-    from voting.choices import Channel, ChannelClass
-
     labels = {
         Channel.ONLINE: _("线上投票"),
         Channel.PROXY: _("委托投票"),
@@ -119,8 +116,6 @@ def _channel_label(channel: str) -> str:
 
 
 def _choice_words(value: Any, motion: dict[str, Any] | None) -> str:
-    from voting.choices import VoteChoice
-
     if isinstance(value, list):
         names = {c["id"]: c["name"] for c in (motion or {}).get("candidates", [])}
         return "、".join(names.get(candidate, str(candidate)) for candidate in value)

@@ -14,6 +14,7 @@ import json
 from django.utils.translation import gettext as _
 
 from voting.ledger.chain import Published, parse_publications
+from voting.models import AssemblyResult, LedgerPublication
 
 
 def _notice_texts(notice) -> list[str]:
@@ -26,8 +27,6 @@ def _notice_texts(notice) -> list[str]:
 
 def publications(assembly) -> list[Published]:
     """Return every statement of the assembly's chain found in what was published."""
-    from voting.models import AssemblyResult, LedgerPublication
-
     found: list[Published] = []
     rows = LedgerPublication.objects.filter(assembly=assembly).select_related("notice")
     for row in rows:

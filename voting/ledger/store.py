@@ -2,6 +2,9 @@
 
 The formats are voting/ledger/chain.py (pure); this module reads and writes the rows
 (voting/LEDGER.md, "How the server stores it").
+
+Long because: sequencing and verifying are the two halves of LEDGER.md "How the server
+stores it" over the same rows; verify_assembly checks exactly what the sequencing wrote.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from voting.choices import AssemblyState
 from voting.ledger.chain import (
     GENESIS_HASH,
     Published,
@@ -30,7 +34,17 @@ from voting.ledger.chain import (
     roll_hash,
     verify_entries,
 )
+from voting.ledger.published import publications
 from voting.ledger.seal import head_seal, matches, stored_ballot_seal
+from voting.models import (
+    Ballot,
+    ElectoralRoll,
+    LedgerEntry,
+    LedgerHead,
+    LedgerPending,
+    VotingRight,
+    VotingRightUnit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +62,6 @@ _rng: Any = secrets.SystemRandom()
 
 def stored_roll_document(roll) -> dict[str, Any]:
     """Return the canonical document of a stored roll (three queries, whatever its size)."""
-    from voting.models import VotingRight, VotingRightUnit
-
     holders: dict[int, list[int]] = defaultdict(list)
     through = VotingRight.holders.through.objects.filter(votingright__roll=roll)
     for right_id, identity_id in through.values_list("votingright_id", "owneridentity_id"):
@@ -164,8 +176,6 @@ def sequence_pending(assembly, *, ballot_id: int | None = None, sweep: bool = Fa
     With `sweep` (the close) every ballot without an entry is appended, queued or not.
     Idempotent: with nothing waiting it writes nothing. Returns {ballot id: LedgerEntry}.
     """
-    from voting.models import LedgerEntry, LedgerHead
-
     assembly_id = getattr(assembly, "pk", assembly)
     if ballot_id is None or connection.vendor != "postgresql":
         # SQLite has one writer: nobody else can be sequencing while we hold the database.
@@ -188,10 +198,92 @@ def sequence_pending(assembly, *, ballot_id: int | None = None, sweep: bool = Fa
             return appended
 
 
+@dataclass(frozen=True)
+class HeadState:
+    """The head of a chain as a casting transaction read it (no lock): what an append in
+    place compares against."""
+
+    assembly_id: int
+    sequence: int
+    last_hash: str
+    version: int
+    roll_hash: str
+    secret: bool
+    waiting: bool  # ballots wait in the queue: the batch step takes this one along
+
+    @property
+    def takes_appends_in_place(self) -> bool:
+        """Whether a ballot may be appended in its own transaction rather than queued.
+
+        Not for a secret ballot (it is mixed in random draws), nor a v1 chain (id order),
+        nor while others wait in the queue (the batch step takes the new one along, so a
+        waiting ballot is never passed over for long).
+        """
+        return self.version >= 2 and not self.secret and not self.waiting
+
+
+def append_in_place(ballot, head: HeadState, *, supersedes: int | None):
+    """Append a just-inserted ballot to the chain inside its own transaction; None if not.
+
+    A compare-and-set: the entry is inserted only if the head is still the one `head`
+    describes and no other transaction holds it (on PostgreSQL `FOR UPDATE SKIP LOCKED`:
+    never waits, so it cannot deadlock with a batch or with close_voting, which take the
+    head before the assembly). The head row then stays locked for the one UPDATE that moves
+    it and the commit. When the compare fails the caller queues the ballot for the batch
+    step (sequence_pending), which orders it as before. The database's guards still check
+    everything: unique sequences and prev hashes, and the head may move only to its last
+    entry while voting is open.
+    """
+    fields = v2_fields(ballot, head, supersedes=supersedes)
+    sequence = head.sequence + 1
+    entry = build_entry(fields, sequence=sequence, prev_hash=head.last_hash, version=head.version)
+    now = timezone.now()
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO voting_ledgerentry"
+            " (assembly_id, ballot_id, sequence, prev_hash, hash, sequenced_at)"
+            " SELECT %s, %s, %s, %s, %s, %s FROM voting_ledgerhead"
+            " WHERE assembly_id = %s AND sequence = %s AND last_hash = %s" + lock + " RETURNING id",
+            [
+                head.assembly_id,
+                ballot.pk,
+                sequence,
+                head.last_hash,
+                entry["hash"],
+                connection.ops.adapt_datetimefield_value(now),
+                head.assembly_id,
+                head.sequence,
+                head.last_hash,
+            ],
+        )
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return None
+    moved = LedgerHead(
+        assembly_id=head.assembly_id,
+        version=head.version,
+        roll_hash=head.roll_hash,
+        secret=head.secret,
+        sequence=sequence,
+        last_hash=entry["hash"],
+    )
+    LedgerHead.objects.filter(assembly_id=head.assembly_id).update(
+        sequence=sequence, last_hash=entry["hash"], seal=head_seal(moved)
+    )
+    return LedgerEntry(
+        pk=inserted[0],
+        assembly_id=head.assembly_id,
+        ballot=ballot,
+        sequence=sequence,
+        prev_hash=head.last_hash,
+        hash=entry["hash"],
+        sequenced_at=now,
+    )
+
+
 def _sequence_batch(assembly_id: int, *, wait: bool, sweep: bool = False):
     """Sequence the waiting ballots under the head lock; None if the lock was busy."""
-    from voting.models import Ballot, LedgerEntry, LedgerHead, LedgerPending
-
     with transaction.atomic():
         head = (
             LedgerHead.objects.select_for_update(skip_locked=not wait)
@@ -322,8 +414,6 @@ def _order(batch: list) -> list:
 
 
 def stored_entry_rows(assembly):
-    from voting.models import LedgerEntry
-
     return (
         LedgerEntry.objects.filter(assembly=assembly)
         .select_related(
@@ -348,16 +438,12 @@ def entry_of(row, head) -> dict[str, Any]:
 
 def stored_entries(assembly) -> list[dict[str, Any]]:
     """Return the assembly's ledger entries in sequence order (hashed fields and hash)."""
-    from voting.models import LedgerHead
-
     head = LedgerHead.objects.filter(assembly=assembly).first()
     return [entry_of(row, head) for row in stored_entry_rows(assembly)]
 
 
 def pending_ballots(assembly):
     """Return the assembly's committed ballots that have no place in the chain (a full scan)."""
-    from voting.models import Ballot
-
     return Ballot.objects.filter(assembly=assembly, ledger_entry__isnull=True)
 
 
@@ -383,10 +469,6 @@ def verify_assembly(
     normal for a moment while voting is open (`pending`); once voting has closed it is a
     broken ledger.
     """
-    from voting.choices import AssemblyState
-    from voting.ledger.published import publications
-    from voting.models import ElectoralRoll, LedgerHead
-
     if allow_pending is None:
         allow_pending = assembly.state == AssemblyState.OPEN
     outermost = not connection.in_atomic_block

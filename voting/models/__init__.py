@@ -1,13 +1,6 @@
 """The voting domain: assembly pages and motions, the roll, proxies, ballots and the ledger."""
 
-from voting.models.assemblies import (
-    AssemblyIndexPage,
-    AssemblyPage,
-    Candidate,
-    Motion,
-    MotionsFrozenError,
-    ResidentsCommitteeNotice,
-)
+from voting.models.assemblies import AssemblyIndexPage, AssemblyPage, MotionsFrozenError
 from voting.models.ballots import (
     GENESIS_HASH,
     Ballot,
@@ -18,6 +11,7 @@ from voting.models.ballots import (
     LedgerPublication,
     PaperConfirmation,
 )
+from voting.models.motions import Candidate, Motion, ResidentsCommitteeNotice
 from voting.models.objections import RollObjection, RollObjectionDecision, RollObjectionOverride
 from voting.models.proxies import Proxy
 from voting.models.results import AssemblyResult

@@ -3,33 +3,32 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.signals import pre_delete
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 
 from portal.community import legal
 from portal.community.choices import Visibility
 from portal.community.legal_checks import check, lazy_format, validators
-from portal.home.mixins import SectionIndexMixin, VisibilityMixin
+from portal.home.mixins import AnonymousCacheMixin, SectionIndexMixin, VisibilityMixin
+from portal.home.subviews import SubViews
 from voting.choices import (
     AssemblyState,
     ChannelPriority,
-    Matter,
     MeetingForm,
-    MotionKind,
 )
+from voting.models.states import AssemblyStates
+
+if TYPE_CHECKING:
+    from voting.models.motions import Motion
 
 
 def parse_reminder_days(value: str) -> list[int]:
@@ -51,7 +50,12 @@ def validate_reminder_days(value: str) -> None:
     parse_reminder_days(value)
 
 
-class AssemblyIndexPage(SectionIndexMixin, Page):
+# What the assembly page shows its reader is computed in voting.views, which registers it
+# here (imported by VotingConfig.ready): the page module does not import its views.
+assembly_views = SubViews("AssemblyPage")
+
+
+class AssemblyIndexPage(AnonymousCacheMixin, SectionIndexMixin, Page):
     """The estate's 业主大会 section."""
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -66,6 +70,10 @@ class AssemblyIndexPage(SectionIndexMixin, Page):
 
 class MotionsFrozenError(ValidationError):
     """Raised when something tries to change the motions after the notice was published."""
+
+
+# Frozen motions stay in the cache for a day (a meeting's voting window is read many times).
+BALLOT_MOTIONS_TTL = 24 * 60 * 60
 
 
 def frozen_message() -> str:
@@ -118,7 +126,7 @@ class AssemblyPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class AssemblyPage(VisibilityMixin, Page):
+class AssemblyPage(AssemblyStates, VisibilityMixin, Page):
     """One assembly meeting (业主大会会议): its notice, voting window, rules and motions.
 
     The state moves draft → announced → open → closed only through voting.actions.
@@ -299,30 +307,21 @@ class AssemblyPage(VisibilityMixin, Page):
             ),
         ]
 
-    # --- state --------------------------------------------------------------------------
+    # --- state (is_frozen, is_open, ...: AssemblyStates) ----------------------------------
 
-    @property
-    def is_frozen(self) -> bool:
-        return self.state != AssemblyState.DRAFT
+    def ballot_motions(self) -> list[Motion]:
+        """Return the motions in order, with their candidates, as the ballot shows them.
 
-    @property
-    def is_draft(self) -> bool:
-        """Still being prepared: nothing is announced, the motions may change."""
-        return self.state == AssemblyState.DRAFT
-
-    @property
-    def is_announced(self) -> bool:
-        """Announced, voting not yet open: the roll is on display for objections."""
-        return self.state == AssemblyState.ANNOUNCED
-
-    @property
-    def is_open(self) -> bool:
-        """Voting has been opened (ballots count only inside the window: is_voting_window)."""
-        return self.state == AssemblyState.OPEN
-
-    @property
-    def is_closed(self) -> bool:
-        return self.state == AssemblyState.CLOSED
+        Once the notice is published the motions and candidates are frozen (the models
+        refuse changes), so they are read once and kept in the cache under the moment of
+        publication: the ballot form and the cast do not read them on every vote.
+        """
+        if not self.is_frozen or self.notice_published_at is None or not self.pk:
+            return list(self.motions.prefetch_related("candidates"))
+        key = f"voting:ballot-motions:{self.pk}:{self.notice_published_at.timestamp():.6f}"
+        return cache.get_or_set(
+            key, lambda: list(self.motions.prefetch_related("candidates")), BALLOT_MOTIONS_TTL
+        )
 
     def is_voting_window(self, at=None) -> bool:
         """Return whether ballots may be cast at this moment."""
@@ -359,14 +358,12 @@ class AssemblyPage(VisibilityMixin, Page):
 
     def result_overdue(self, at=None) -> bool:
         """Return whether the closed assembly's result is past due and still uncertified."""
-        from voting.models.results import AssemblyResult
-
         due = self.result_due_by
         if self.state != AssemblyState.CLOSED or due is None:
             return False
         if (at or timezone.now()) <= due:
             return False
-        return not AssemblyResult.objects.filter(assembly_id=self.pk).exists()
+        return not AssemblyPage.objects.filter(pk=self.pk, result__isnull=False).exists()
 
     def with_content_json(self, content):
         page = super().with_content_json(content)
@@ -390,158 +387,6 @@ class AssemblyPage(VisibilityMixin, Page):
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from voting.lookups import rights_for_voter
-        from voting.models.ballots import Ballot
-
         context = super().get_context(request, *args, **kwargs)
-        context["motions"] = list(self.motions.prefetch_related("candidates", "documents"))
-        context["voter_rights"] = rights_for_voter(request.user, self)
-        # Whether each of the reader's rights has a ballot, however it was cast: an owner
-        # who did not vote and sees "已投票" knows to ask (SECURITY.md).
-        voted = set(
-            Ballot.objects.filter(
-                assembly=self, right__in=[r.right for r in context["voter_rights"]]
-            ).values_list("right_id", flat=True)
-        )
-        context["voted_right_ids"] = voted
+        context.update(assembly_views.serve("context", request, self))
         return context
-
-
-class Motion(Orderable, ClusterableModel):
-    """One matter put to the vote (表决事项): a resolution, or an election with seats.
-
-    Clusterable so that its own documents (a ParentalManyToManyField) are saved with the page
-    and its revisions: modelcluster commits a child's many-to-many only from a cluster's save.
-    """
-
-    FROZEN_FIELDS = ("title", "text", "matter", "kind", "seats", "candidate_names", "sort_order")
-
-    page = ParentalKey(AssemblyPage, on_delete=models.CASCADE, related_name="motions")
-    title = models.CharField(_("标题"), max_length=200)
-    text = models.TextField(_("内容"), blank=True)
-    documents = ParentalManyToManyField(
-        "wagtaildocs.Document", blank=True, related_name="+", verbose_name=_("附件")
-    )
-    matter = models.CharField(
-        _("事项类别（民法典第二百七十八条）"), max_length=2, choices=Matter.choices
-    )
-    kind = models.CharField(
-        _("表决方式"), max_length=20, choices=MotionKind.choices, default=MotionKind.RESOLUTION
-    )
-    seats = models.PositiveSmallIntegerField(
-        _("应选席位"),
-        null=True,
-        blank=True,
-        help_text=_("仅选举：业主委员会委员为 5 至 11 人的单数。"),
-    )
-    candidate_names = models.TextField(
-        _("候选人"),
-        blank=True,
-        help_text=_("仅选举：每行一位候选人。会议公告发布时生成候选人名单，此后不得更改。"),
-    )
-
-    panels = [
-        FieldPanel("title"),
-        FieldPanel("text"),
-        FieldPanel("matter"),
-        FieldPanel("kind"),
-        FieldPanel("seats"),
-        FieldPanel("candidate_names"),
-        FieldPanel("documents"),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("表决事项")
-        verbose_name_plural = _("表决事项")
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_election(self) -> bool:
-        return self.kind == MotionKind.ELECTION
-
-    def candidate_name_list(self) -> list[str]:
-        names = [line.strip() for line in self.candidate_names.splitlines()]
-        return list(dict.fromkeys(name for name in names if name))
-
-    def clean(self) -> None:
-        super().clean()
-        if self.kind == MotionKind.ELECTION:
-            if not self.seats:
-                raise ValidationError({"seats": _("选举事项须填写应选席位。")})
-            if len(self.candidate_name_list()) < 1:
-                raise ValidationError({"candidate_names": _("选举事项须至少有一位候选人。")})
-        elif self.seats or self.candidate_names.strip():
-            raise ValidationError(_("决议事项不设候选人和席位；如为选举，请将表决方式改为选举。"))
-
-    def _assembly_frozen(self) -> bool:
-        if not self.page_id:
-            return False
-        return (
-            AssemblyPage.objects.filter(pk=self.page_id).exclude(state=AssemblyState.DRAFT).exists()
-        )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Motions not in the notice may not be voted on: after publication nothing changes.
-        if self._assembly_frozen():
-            stored = (
-                Motion.objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first()
-                if self.pk
-                else None
-            )
-            if stored is None or any(
-                stored[name] != getattr(self, name) for name in self.FROZEN_FIELDS
-            ):
-                raise MotionsFrozenError(frozen_message())
-        super().save(*args, **kwargs)
-
-
-@receiver(pre_delete, sender=Motion)
-def _refuse_deleting_frozen_motion(sender, instance: Motion, **kwargs) -> None:
-    if instance._assembly_frozen():
-        raise MotionsFrozenError(frozen_message())
-
-
-class Candidate(models.Model):
-    """A candidate of an election motion, fixed when the notice is published."""
-
-    motion = models.ForeignKey(
-        Motion, on_delete=models.PROTECT, related_name="candidates", verbose_name=_("表决事项")
-    )
-    name = models.CharField(_("姓名"), max_length=60)
-    sort_order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("候选人")
-        verbose_name_plural = _("候选人")
-        ordering = ["sort_order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["motion", "name"], name="candidate_name_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ResidentsCommitteeNotice(models.Model):
-    """That (and how) the community residents' committee was informed of the meeting."""
-
-    assembly = models.ForeignKey(
-        AssemblyPage, on_delete=models.PROTECT, related_name="committee_notices"
-    )
-    informed_at = models.DateTimeField(_("告知时间"))
-    informed_whom = models.CharField(_("告知对象"), max_length=100)
-    how = models.CharField(_("告知方式"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("告知居委会记录")
-        verbose_name_plural = _("告知居委会记录")
-        ordering = ["-informed_at"]
-
-    def __str__(self) -> str:
-        return f"{self.informed_whom} {self.informed_at:%Y-%m-%d}"

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.community.append_only import AppendOnlyModel
 from portal.community.storage import RandomName, private_storage
 from voting.choices import Channel, ChannelClass, VoteChoice
-from voting.models.assemblies import AssemblyPage, Candidate, Motion
+from voting.models.assemblies import AssemblyPage
+from voting.models.motions import Candidate, Motion
 from voting.models.proxies import Proxy
 from voting.models.roll import VotingRight
 
@@ -224,8 +225,10 @@ class LedgerEntry(AppendOnlyModel):
 class LedgerHead(models.Model):
     """The end of an assembly's chain; locked (SELECT … FOR UPDATE) to append in one order.
 
-    Only the sequencing step takes this lock, for the few statements that read the head,
-    insert the entries of the ballots committed since, and move the head. The database
+    Two steps take this lock: a cast appending its own ballot in place (compare-and-set,
+    never waiting: it inserts the entry and moves the head just before its commit), and
+    the batch step, for the few statements that read the queue, insert the entries of the
+    ballots waiting in it, and move the head. The database
     lets the head only move forward, to the hash of the entry it names, while voting is
     open; everything else about it is fixed when voting opens (voting/LEDGER.md).
     """
@@ -254,8 +257,8 @@ class LedgerHead(models.Model):
 class LedgerPending(models.Model):
     """A committed ballot waiting for its place in the chain (a queue, not history).
 
-    Written in the ballot's own transaction and removed by the sequencing step that
-    appends the ballot, so sequencing reads only what waits, never the whole meeting.
+    Written in the ballot's own transaction when it is not appended in place, and removed
+    by the sequencing step that appends the ballot, so sequencing reads only what waits, never the whole meeting.
     Losing a row cannot lose a ballot: the close sweeps every ballot without an entry,
     and `verify_ledger` reports any left outside the chain.
     """

@@ -14,6 +14,7 @@ class PetitionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(): models and registries can be read only once the apps are loaded.
         from portal.dashboard.registry import register_figures
         from portal.home.todo import register_todo
         from voting.petitions.dashboard import PetitionFigures

@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.community.choices import IdentityKind
-from portal.community.models import OwnerIdentity
+from portal.community.models import OwnerIdentity, Ownership
 from voting.choices import AssemblyState
+from voting.models import AssemblyPage
 
 
 class PetitionForm(forms.Form):
@@ -55,8 +56,6 @@ class PaperSignatureForm(forms.Form):
         super().__init__(*args, **kwargs)
         from django.db.models import Prefetch, Q
 
-        from portal.community.models import Ownership
-
         current = Ownership.objects.filter(ended_at__isnull=True).select_related("unit__building")
         self.fields["identity"].queryset = (
             OwnerIdentity.objects.filter(estate=estate)
@@ -75,7 +74,6 @@ class AnnouncedMeetingForm(forms.Form):
 
     def __init__(self, *args: Any, estate: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from voting.models import AssemblyPage
 
         self.fields["assembly"].queryset = (
             AssemblyPage.objects.descendant_of(estate.page)

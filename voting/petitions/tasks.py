@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from voting.petitions.actions import escalate_overdue
+
 
 def sweep_deadlines() -> int:
     """Escalate every petition whose deadline to announce the meeting has passed."""
-    from voting.petitions.actions import escalate_overdue
-
     return escalate_overdue()

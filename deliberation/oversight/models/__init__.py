@@ -5,6 +5,7 @@ from __future__ import annotations
 from deliberation.oversight.models.action_items import (
     ActionItem,
     ActionItemChange,
+    ActionItemPhoto,
     ActionItemUpdate,
     local_today,
     overdue_q,
@@ -21,6 +22,7 @@ from portal.community.models.audit import AppendOnlyError  # the error every app
 __all__ = [
     "ActionItem",
     "ActionItemChange",
+    "ActionItemPhoto",
     "ActionItemUpdate",
     "AgendaItem",
     "AppendOnlyError",

@@ -19,6 +19,7 @@ from deliberation.oversight.choices import ActionStatus, EvidenceKind, WorkState
 from portal.community.append_only import AppendOnlyModel
 from portal.community.choices import Party
 from portal.community.models import Estate
+from portal.community.photos import PhotoBase
 from portal.community.storage import private_storage
 
 
@@ -225,6 +226,22 @@ class ActionItemUpdate(AppendOnlyModel):
     @property
     def is_photo(self) -> bool:
         return self.evidence_kind == EvidenceKind.PHOTO
+
+
+class ActionItemPhoto(AppendOnlyModel, PhotoBase):
+    """One cleaned photo of a progress update (see portal.community.photos), append-only like
+    the update; shown to those who may see the update (`may(user, "view_photos", update)`)."""
+
+    photo_folder = "oversight/photos"
+
+    update = models.ForeignKey(ActionItemUpdate, on_delete=models.PROTECT, related_name="photos")
+
+    class Meta(PhotoBase.Meta):
+        verbose_name = _("进展照片")
+        verbose_name_plural = _("进展照片")
+
+    def __str__(self) -> str:
+        return f"{self.update_id} · {self.position + 1}"
 
 
 class ActionItemChange(AppendOnlyModel):

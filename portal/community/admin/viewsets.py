@@ -2,6 +2,9 @@
 
 ModelViewSets with only the URLs each needs (no copy, delete, history or usage views), their
 querysets scoped by the policies in policies.py, and saves routed through community actions.
+
+Long because: one admin menu, eight short viewsets that share the scoping helpers above
+them; each viewset is read on its own.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.community import audit
+from portal.community import actions, audit
 from portal.community.choices import IdentityKind
 from portal.community.models import Building, Estate, OwnerIdentity, Ownership, Unit
 from portal.community.models.register import hash_id_number
@@ -320,8 +320,6 @@ def _fill_missing_pks(units: list[Unit], estate: Estate) -> None:
 
 def _link_accounts(identities: list[OwnerIdentity]) -> int:
     """Link accounts whose verified mobile matches a new or changed identity; return how many."""
-    from portal.community import actions
-
     mobiles = {
         i.mobile for i in identities if i.kind == IdentityKind.PERSON and i.mobile and not i.user_id
     }

@@ -1,4 +1,8 @@
-"""Check every row of a register before anything is written; collect every error at once."""
+"""Check every row of a register before anything is written; collect every error at once.
+
+Long because: one check per column of the register (a short function each) and the
+cross-row checks, all feeding one list of errors; validate_rows reads as the table of them.
+"""
 
 from __future__ import annotations
 

@@ -28,10 +28,19 @@ from wagtail.models import Orderable, Page
 from portal.community.models import Building
 from portal.home.blocks import BodyBlock
 from portal.home.mixins import AnonymousCacheMixin, SectionIndexMixin, VisibilityMixin
+from portal.home.subviews import SubViews
+from portal.notices.authorship import default_issuer
 from portal.notices.choices import Issuer, NoticeCategory, TimeState, Urgency
+from portal.notices.models.acknowledgements import Acknowledgement
+from portal.notifications.limits import TITLE_MAX, URL_MAX
+
+# The routes' views live in portal.notices.views and portal.notices.feeds, which register
+# them here (imported by NoticesConfig.ready): the page module does not import its views.
+notice_index_views = SubViews("NoticeIndexPage")
+notice_views = SubViews("NoticePage")
 
 
-class NoticeIndexPage(RoutablePageMixin, SectionIndexMixin, Page):
+class NoticeIndexPage(AnonymousCacheMixin, RoutablePageMixin, SectionIndexMixin, Page):
     """The estate's 公告 section: the list, its RSS feed and its iCal calendar."""
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -47,29 +56,21 @@ class NoticeIndexPage(RoutablePageMixin, SectionIndexMixin, Page):
     def get_context(self, request, *args, **kwargs):
         # Skip SectionIndexMixin's generic listing: notices are listed with filters and the
         # reader's read state, in a fixed number of queries (views.index_context).
-        from portal.notices import views
-
         context = Page.get_context(self, request, *args, **kwargs)
-        context.update(views.index_context(request, self))
+        context.update(notice_index_views.serve("context", request, self))
         return context
 
     @path("feed/rss/", name="rss")
     def rss_route(self, request):
-        from portal.notices import feeds
-
-        return feeds.NoticeRssFeed(self)(request)
+        return notice_index_views.serve("rss", request, self)
 
     @path("feed/ical/", name="ical")
     def ical_route(self, request):
-        from portal.notices import feeds
-
-        return feeds.ical_response(request, self)
+        return notice_index_views.serve("ical", request, self)
 
 
 def notification_limits() -> tuple[int, int]:
     """Return the longest title and link a notification carries."""
-    from portal.notifications.limits import TITLE_MAX, URL_MAX
-
     return TITLE_MAX, URL_MAX
 
 
@@ -101,8 +102,6 @@ class NoticePageForm(WagtailAdminPageForm):
                 Building.objects.filter(estate=estate) if estate else Building.objects.none()
             )
         if not self.instance.pk and not self.is_bound and "issuer" in self.fields:
-            from portal.notices.authorship import default_issuer
-
             self.initial["issuer"] = default_issuer(self.for_user, estate)
         if "title" in self.fields:
             # The browser stops at the limit NoticePage.clean enforces.
@@ -337,8 +336,6 @@ class NoticePage(AnonymousCacheMixin, RoutablePageMixin, VisibilityMixin, Page):
 
     def removal_refusal(self, *, deleting: bool = False) -> str | None:
         """Return why the notice may not be unpublished (or deleted) now, or None."""
-        from portal.notices.models import Acknowledgement
-
         if deleting and self.pk and Acknowledgement.objects.filter(notice_id=self.pk).exists():
             return str(_("该公告已有已读回执，不能删除；公示期结束后可以取消发布。"))
         if self.live and self.first_published_at:
@@ -366,33 +363,23 @@ class NoticePage(AnonymousCacheMixin, RoutablePageMixin, VisibilityMixin, Page):
 
     @path("")
     def detail_route(self, request, *args, **kwargs):
-        from portal.notices import views
-
-        return views.notice_detail(request, self)
+        return notice_views.serve("detail", request, self)
 
     @path("acknowledge/", name="acknowledge")
     def acknowledge_route(self, request):
-        from portal.notices import views
-
-        return views.acknowledge(request, self)
+        return notice_views.serve("acknowledge", request, self)
 
     @path("acknowledgements/", name="report")
     def report_route(self, request):
-        from portal.notices import views
-
-        return views.acknowledgement_report(request, self)
+        return notice_views.serve("report", request, self)
 
     @path("acknowledgements/csv/", name="report_csv")
     def report_csv_route(self, request):
-        from portal.notices import views
-
-        return views.acknowledgement_csv(request, self)
+        return notice_views.serve("report_csv", request, self)
 
     @path("print/", name="print")
     def print_route(self, request):
-        from portal.notices import views
-
-        return views.notice_print(request, self)
+        return notice_views.serve("print", request, self)
 
 
 class NoticeAttachment(Orderable):

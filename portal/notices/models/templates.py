@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel
 
+from portal.community import permissions
 from portal.community.models import Estate
 from portal.notices.choices import NoticeCategory, Urgency
 
@@ -30,7 +31,6 @@ class NoticeTemplateForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from portal.community import permissions
 
         user = self.for_user
         if user is None or permissions.is_site_admin(user) or "estate" not in self.fields:

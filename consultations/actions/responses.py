@@ -1,0 +1,123 @@
+"""Responding to a consultation: one response per person, revisable until the close, each
+revision kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.actions.audience import owner_weights, refusal
+from consultations.answers import check_submission
+from consultations.models import Answer, ConsultationPage, Opinion, Response, ResponseRevision
+from portal.community import audit
+
+if TYPE_CHECKING:
+    from portal.accounts.types import User
+
+
+def _snapshot(response: Response) -> dict[str, Any]:
+    return {
+        "answers": [
+            {"question": a.question_id, "choice": a.choice, "scale": a.scale, "text": a.text}
+            for a in response.answers.order_by("question_id", "choice")
+        ],
+        "opinions": [
+            {"section": o.section_anchor, "body": o.body}
+            for o in response.opinions.order_by("section_anchor")
+        ],
+        "updated_at": response.updated_at.isoformat(),
+    }
+
+
+@transaction.atomic
+def submit_response(
+    consultation: ConsultationPage,
+    user: User,
+    *,
+    answers: Mapping[int, Any],
+    opinions: Mapping[str, str],
+) -> Response:
+    """Store (or replace) the user's one response: all of it, or nothing.
+
+    Refused with a ValidationError naming every problem (and nothing stored) after the close,
+    before the opening, for anyone outside the audience, and for any answer the questionnaire
+    does not allow. A second submission before the close replaces the first; what it said
+    before is kept in ResponseRevision.
+    """
+    reason = refusal(user, consultation)
+    if reason:
+        raise ValidationError(reason)
+    questions = list(consultation.questions.all())
+    sections = list(consultation.sections.all())
+    clean = check_submission(questions, sections, answers, opinions)
+    estate = consultation.page_estate
+    unit_weight, area_weight = owner_weights(user, estate)
+    now = timezone.now()
+    headings = {s.anchor: s.heading for s in sections}
+
+    response = (
+        Response.objects.select_for_update().filter(consultation=consultation, user=user).first()
+    )
+    created = response is None
+    if created:
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    consultation=consultation,
+                    user=user,
+                    unit_weight=unit_weight,
+                    area_weight=area_weight,
+                    created_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError as exc:
+            # Two tabs raced: the first stands; ask the person to look at it.
+            raise ValidationError(_("您的意见已经提交，请刷新页面后再修改。")) from exc
+    else:
+        ResponseRevision.objects.create(response=response, content=_snapshot(response))
+        response.answers.all().delete()
+        response.unit_weight, response.area_weight = unit_weight, area_weight
+        response.updated_at = now
+        response.edit_count += 1
+        response.save(update_fields=["unit_weight", "area_weight", "updated_at", "edit_count"])
+
+    Answer.objects.bulk_create(
+        Answer(response=response, question=question, choice=choice, scale=scale, text=text)
+        for question, choice, scale, text in clean.answers
+    )
+    existing = {o.section_anchor: o for o in response.opinions.all()} if not created else {}
+    for anchor, opinion in existing.items():
+        if anchor not in clean.opinions:
+            opinion.delete()
+    for anchor, body in clean.opinions.items():
+        opinion = existing.get(anchor)
+        heading = headings.get(anchor, "")
+        if opinion is None:
+            Opinion.objects.create(
+                response=response,
+                consultation=consultation,
+                section_anchor=anchor,
+                section_heading=heading,
+                body=body,
+                created_at=now,
+                updated_at=now,
+            )
+        elif opinion.body != body or opinion.section_heading != heading:
+            opinion.body, opinion.section_heading, opinion.updated_at = body, heading, now
+            opinion.save(update_fields=["body", "section_heading", "updated_at"])
+    audit.record(
+        "consultation.responded" if created else "consultation.response_edited",
+        actor=user,
+        obj=consultation,
+        estate=estate,
+        response_id=response.pk,
+        answers=len(clean.answers),
+        opinions=len(clean.opinions),
+    )
+    return response
