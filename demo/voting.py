@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from voting import actions
-from voting.certification import certify_result
+from voting.actions import certify_result
 from voting.choices import Matter, MotionKind
 from voting.lifecycle import sync_schedules
 from voting.models import (
