@@ -36,7 +36,8 @@ class VisibilityMixin(models.Model):
         # The estate whose EstatePage is this page or one of its ancestors (the tree's paths,
         # as Wagtail's ancestor_of reads them).
         paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
-        return Estate.objects.filter(page__path__in=paths).first()
+        # With its hub page: the visibility rule reads it next (may_view_page), at no query.
+        return Estate.objects.filter(page__path__in=paths).select_related("page").first()
 
 
 class SectionIndexMixin(VisibilityMixin):
