@@ -38,7 +38,9 @@ REVIEW_MAX = Proposal._meta.get_field("review_text").max_length
 
 def _lock(proposal: Proposal) -> Proposal:
     return (
-        Proposal.objects.select_for_update().select_related("estate", "thread").get(pk=proposal.pk)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("estate", "thread")
+        .get(pk=proposal.pk)
     )
 
 
