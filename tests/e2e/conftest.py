@@ -107,6 +107,18 @@ def _append_only_triggers_lifted_for_flush(request: pytest.FixtureRequest) -> It
             cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
 
 
+@pytest.fixture(autouse=True)
+def _no_admin_autosave(settings: Any) -> None:
+    """Switch off Wagtail's admin autosave (every 500 ms of quiet) for scripted journeys.
+
+    A journey fills a new page's form at whatever pace the loaded machine allows; an autosave
+    landing between the last keystroke and the scripted publish click creates the page, and
+    the publish then posts the create form again and is refused ("slug already in use").
+    People are not scripted; the journeys test our pages, not Wagtail's autosave.
+    """
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
+
+
 @pytest.fixture(scope="package")
 def chromium() -> Path:
     """Return Debian's Chromium, or skip (fail under CI) before any database is built."""
