@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.accessibility import AXE
+
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
 # thread with a running loop unless told that this process knows what it is doing.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -183,19 +185,32 @@ def viewport(request: pytest.FixtureRequest) -> Viewport:
     return request.param
 
 
+_OPENED = pytest.StashKey[tuple[Viewport, list[Any]]]()
+
+
 @pytest.fixture
-def new_page(browser: Any, viewport: Viewport, live_server: Any) -> Iterator[Callable[[], Any]]:
+def new_page(
+    browser: Any, viewport: Viewport, live_server: Any, request: pytest.FixtureRequest
+) -> Iterator[Callable[[], Any]]:
     """Return a factory of pages, each in its own browser context (its own cookies).
 
     A journey with two people (an owner, then an outsider) opens one page per person.
+    Every page is checked by axe before the browser leaves it, and the one on screen when
+    the test ends is checked then (tests/e2e/accessibility.py, pytest_runtest_call below).
     """
     contexts: list[Any] = []
+    pages: list[Any] = []
+    request.node.stash[_OPENED] = (viewport, pages)
+    AXE.failures.clear()
 
     def open_page() -> Any:
         context = browser.new_context(base_url=live_server.url, **viewport.context_options())
         context.set_default_timeout(STEP_TIMEOUT_MS)
+        AXE.watch(context, viewport.name)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        pages.append(page)
+        return page
 
     yield open_page
     for context in contexts:
@@ -244,3 +259,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
         if skip is not None:
             item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """After a journey's body: check the pages still on screen, then fail on what axe found.
+
+    Serious and critical violations fail the test itself (not its teardown), one line per
+    element: the rule, what it asks, axe's selector for the element, and the page's URL.
+    """
+    result = yield
+    opened = item.stash.get(_OPENED, None)
+    if opened is None:
+        return result
+    _, pages = opened
+    AXE.settle(pages)
+    AXE.forget(pages)
+    if AXE.failures:
+        found = "\n  ".join(AXE.failures)
+        AXE.failures.clear()
+        raise AssertionError(f"axe found serious or critical violations:\n  {found}")
+    return result
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say what the accessibility check cost, so its share of the e2e run stays visible."""
+    if AXE.pages:
+        terminalreporter.write_line(
+            f"axe: {AXE.pages} pages checked in {AXE.seconds:.1f} s "
+            f"({AXE.seconds / AXE.pages * 1000:.0f} ms a page)"
+        )

@@ -1,0 +1,250 @@
+"""axe-core on every page a browser journey visits (issue #18, item 4).
+
+How a page is caught, whoever opens it (a goto, a click, a form sent, a redirect):
+- Each browser context carries axe-core (bundled by axe-playwright-python) as an init script,
+  which runs before the page's own scripts and outside its Content-Security-Policy. When a
+  top-level document has loaded, it asks the test process whether to check it
+  (`__axeWanted`), runs axe if so, and hands the violations back (`__axeReport`).
+- A journey may leave a page before axe is done with it. So the context routes the
+  documents the browser asks for: a navigation away from a page whose check has not
+  reported yet is held until it has (at most AXE_WAIT_S), so no page escapes its check and
+  no check races a journey's next step.
+- After the test body, `settle` waits for the pages still open, and the failures are raised
+  as the test's own failure (the `pytest_runtest_call` wrapper in conftest).
+
+Each page is checked once per test run by (path, viewport, signed-in user, elder-mode
+cookie): a page seen twice, in one test or another, is checked once. Serious and critical
+violations fail the test, naming the rule, axe's selector for the element, and the URL. One
+line per checked page is printed (`pytest -s` shows them; a failing test shows its own).
+
+Not checked: Wagtail's own admin (/admin/, /django-admin/). Those pages are Wagtail's and
+Django's, built and tested upstream, and our templates do not render them. Documents that are
+not HTML (PDF, CSV) are not checked either.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from axe_playwright_python.base import AXE_SCRIPT
+
+# WCAG 2.0/2.1 A and AA, and Deque's best practices. Not "experimental" (unstable) or AAA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+FAILING_IMPACTS = frozenset({"serious", "critical"})
+
+# Rules switched off, each with its reason. Keep this nearly empty: fix the page instead.
+EXCLUDED_RULES: dict[str, str] = {}
+
+# Paths whose pages are not ours to fix (see the module docstring).
+EXCLUDED_PREFIXES = ("/admin/", "/django-admin/")
+
+# How long a navigation may be held for the check of the page it leaves, and how long the
+# end of a test waits for the last pages. A check takes well under a second; the limit only
+# keeps a broken page from hanging the run (it is then reported as unchecked, and fails).
+AXE_WAIT_S = 30.0
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": AXE_TAGS},
+    "resultTypes": ["violations"],
+    "rules": {rule: {"enabled": False} for rule in EXCLUDED_RULES},
+}
+
+# Runs in every document of a watched context, before the page's own scripts. axe's source
+# is wrapped in a function, so documents that are not checked only pay for parsing it.
+_INIT_SCRIPT = """
+(() => {
+  if (window.top !== window) return;
+  const loadAxe = () => { %(axe)s };
+  window.addEventListener('load', async () => {
+    let report = {checked: false, violations: [], ms: 0};
+    try {
+      const html = document.contentType === 'text/html' && !!document.body;
+      if (html && await window.__axeWanted(location.href)) {
+        const started = performance.now();
+        if (!window.axe) loadAxe();
+        const results = await window.axe.run(document, %(options)s);
+        report = {
+          checked: true,
+          ms: performance.now() - started,
+          violations: results.violations.map((violation) => ({
+            id: violation.id, impact: violation.impact, help: violation.help,
+            targets: violation.nodes.map((node) => node.target.join(' ')),
+          })),
+        };
+      }
+    } catch (error) {
+      report = {checked: true, ms: 0, violations: [{
+        id: 'axe-did-not-run', impact: 'critical', help: String(error), targets: ['document'],
+      }]};
+    }
+    await window.__axeReport(location.href, report);
+  });
+})();
+""" % {"axe": AXE_SCRIPT, "options": json.dumps(AXE_OPTIONS)}
+
+# Request URLs the route never needs to see: static files and uploads are not documents.
+# (A regular expression is matched by the browser driver, so these never reach Python.)
+ROUTED_URLS = re.compile(r"^(?!.*/(?:static|media)/)")
+
+
+@dataclass
+class _Watched:
+    """One page: how many documents it loaded, how many checks reported, what is held."""
+
+    viewport: str
+    loads: int = 0
+    reports: int = 0
+    held: list[Any] = field(default_factory=list)
+
+    @property
+    def settled(self) -> bool:
+        return self.reports >= self.loads
+
+    def release(self) -> None:
+        while self.held:
+            route = self.held.pop(0)
+            try:
+                route.fallback()
+            except Exception:  # the journey went elsewhere meanwhile: nothing to let through
+                pass
+
+
+@dataclass
+class AxeWatch:
+    """The checks of one test run: what was checked, what failed, and what it cost."""
+
+    seen: set[tuple[str, str, str, bool]] = field(default_factory=set)
+    seconds: float = 0.0
+    pages: int = 0
+    # Per test: the failures found while it ran, read (and emptied) after its body.
+    failures: list[str] = field(default_factory=list)
+    _watched: dict[Any, _Watched] = field(default_factory=dict)
+    _viewports: dict[Any, str] = field(default_factory=dict)
+    _users: dict[str, str] = field(default_factory=dict)
+
+    def watch(self, context: Any, viewport: str) -> None:
+        """Check every page `context` opens, on every document it loads."""
+        self._viewports[context] = viewport
+        context.expose_binding("__axeWanted", self._wanted)
+        context.expose_binding("__axeReport", self._report)
+        context.add_init_script(_INIT_SCRIPT)
+        context.on("page", self._track)
+        context.route(ROUTED_URLS, self._route)
+
+    def settle(self, pages: list[Any]) -> None:
+        """Wait until the checks of the documents these pages show have reported."""
+        deadline = time.monotonic() + AXE_WAIT_S
+        for page in pages:
+            if page.is_closed():
+                continue
+            page.wait_for_load_state()
+            watched = self._watched.get(page)
+            while watched and not watched.settled and time.monotonic() < deadline:
+                page.wait_for_timeout(50)
+            if watched and not watched.settled:
+                self.failures.append(f"axe did not report within {AXE_WAIT_S:.0f} s  {page.url}")
+
+    def forget(self, pages: list[Any]) -> None:
+        for page in pages:
+            self._watched.pop(page, None)
+
+    # The context's callbacks ------------------------------------------------------------
+
+    def _track(self, page: Any) -> None:
+        watched = self._watched.setdefault(page, _Watched(self._viewports[page.context]))
+
+        def loaded(_: Any) -> None:
+            if urlsplit(page.url).scheme in {"http", "https"}:
+                watched.loads += 1
+
+        page.on("load", loaded)
+
+    def _route(self, route: Any) -> None:
+        request = route.request
+        frame = request.frame
+        watched = self._watched.get(frame.page) if frame.parent_frame is None else None
+        if watched and request.is_navigation_request() and not watched.settled:
+            # Held until the check of the page it leaves reports (see _report). A page whose
+            # check never reports leaves the journey's next step to time out, as it should.
+            watched.held.append(route)
+            return
+        route.fallback()
+
+    def _wanted(self, source: dict[str, Any], url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.path.startswith(EXCLUDED_PREFIXES):
+            return False
+        context = source["context"]
+        key = (parts.path, self._viewports[context], self._user(context), _elder(context))
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def _report(self, source: dict[str, Any], url: str, report: dict[str, Any]) -> None:
+        page = source["page"]
+        watched = self._watched.get(page)
+        if report["checked"]:
+            self.pages += 1
+            self.seconds += report["ms"] / 1000
+            failing = [
+                f"{violation['id']} ({violation['impact']}: {violation['help']})"
+                f" at {target}  {url}"
+                for violation in report["violations"]
+                if violation["impact"] in FAILING_IMPACTS
+                for target in violation["targets"]
+            ]
+            self.failures.extend(failing)
+            context = source["context"]
+            who = self._user(context) or "anonymous"
+            elder = "  elder" if _elder(context) else ""
+            viewport = self._viewports[context]
+            path = urlsplit(url).path
+            print(f"axe {len(failing)} serious/critical  {path}  {viewport}  {who}{elder}")
+        if watched:
+            watched.reports += 1
+            if watched.settled:
+                watched.release()
+
+    def _user(self, context: Any) -> str:
+        """Return the signed-in user's username from the session cookie ('' if none)."""
+        from django.conf import settings
+
+        session_key = next(
+            (
+                cookie["value"]
+                for cookie in context.cookies()
+                if cookie["name"] == settings.SESSION_COOKIE_NAME
+            ),
+            "",
+        )
+        if not session_key:
+            return ""
+        if session_key not in self._users:
+            from importlib import import_module
+
+            from django.contrib.auth import get_user_model
+
+            store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+            user_id = store.get("_auth_user_id")
+            user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+            if user is None:
+                return ""  # not signed in yet: look again next time
+            self._users[session_key] = user.get_username()
+        return self._users[session_key]
+
+
+def _elder(context: Any) -> bool:
+    """Whether the browser carries elder mode's cookie (elder=1, see issue #18 item 3)."""
+    return any(
+        cookie["name"] == "elder" and cookie["value"] == "1" for cookie in context.cookies()
+    )
+
+
+# One for the whole test run, so that a page seen by two tests is checked once.
+AXE = AxeWatch()
