@@ -2,13 +2,15 @@
 
 How a page is caught, whoever opens it (a goto, a click, a form sent, a redirect):
 - Each browser context carries axe-core (bundled by axe-playwright-python) as an init script,
-  which runs before the page's own scripts and outside its Content-Security-Policy. When a
-  top-level document has loaded, it asks the test process whether to check it
-  (`__axeWanted`), runs axe if so, and hands the violations back (`__axeReport`).
+  which runs before the page's own scripts and outside its Content-Security-Policy. At
+  DOMContentLoaded of a top-level document it asks the test process whether to check it
+  (`__axeWanted`: that call arrives before the page's load event, so the test process
+  knows a check is coming before a journey can move on), runs axe if so, and hands the
+  violations back (`__axeReport`).
 - A journey may leave a page before axe is done with it. So the context routes the
   documents the browser asks for: a navigation away from a page whose check has not
-  reported yet is held until it has (at most AXE_WAIT_S), so no page escapes its check and
-  no check races a journey's next step.
+  reported yet is held until it has, so no page escapes its check and no check races a
+  journey's next step.
 - After the test body, `settle` waits for the pages still open, and the failures are raised
   as the test's own failure (the `pytest_runtest_call` wrapper in conftest).
 
@@ -24,6 +26,7 @@ not HTML (PDF, CSV) are not checked either.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -58,34 +61,38 @@ AXE_OPTIONS = {
 # is wrapped in a function, so documents that are not checked only pay for parsing it.
 _INIT_SCRIPT = """
 (() => {
-  if (window.top !== window) return;
-  const loadAxe = () => { %(axe)s };
-  window.addEventListener('load', async () => {
-    let report = {checked: false, violations: [], ms: 0};
+  // Top-level documents only, and once: Playwright may evaluate an init script again in a
+  // document it already ran in.
+  if (window.top !== window || window.__axeWatching) return;
+  window.__axeWatching = true;
+  const loadAxe = () => { AXE_SOURCE };
+  const documentId = `${performance.timeOrigin}-${Math.random()}`;
+  // At DOMContentLoaded the DOM is whole and the head's style sheets have applied (the
+  // deferred scripts before it wait for them); the load event may be long in coming, and a
+  // journey may leave before it.
+  document.addEventListener('DOMContentLoaded', async () => {
+    if (!(await window.__axeWanted(documentId, location.href))) return;
+    let report;
     try {
-      const html = document.contentType === 'text/html' && !!document.body;
-      if (html && await window.__axeWanted(location.href)) {
-        const started = performance.now();
-        if (!window.axe) loadAxe();
-        const results = await window.axe.run(document, %(options)s);
-        report = {
-          checked: true,
-          ms: performance.now() - started,
-          violations: results.violations.map((violation) => ({
-            id: violation.id, impact: violation.impact, help: violation.help,
-            targets: violation.nodes.map((node) => node.target.join(' ')),
-          })),
-        };
-      }
+      const started = performance.now();
+      if (!window.axe) loadAxe();
+      const results = await window.axe.run(document, AXE_OPTIONS);
+      report = {
+        ms: performance.now() - started,
+        violations: results.violations.map((violation) => ({
+          id: violation.id, impact: violation.impact, help: violation.help,
+          targets: violation.nodes.map((node) => node.target.join(' ')),
+        })),
+      };
     } catch (error) {
-      report = {checked: true, ms: 0, violations: [{
+      report = {ms: 0, violations: [{
         id: 'axe-did-not-run', impact: 'critical', help: String(error), targets: ['document'],
       }]};
     }
-    await window.__axeReport(location.href, report);
+    await window.__axeReport(documentId, location.href, report);
   });
 })();
-""" % {"axe": AXE_SCRIPT, "options": json.dumps(AXE_OPTIONS)}
+""".replace("AXE_SOURCE", AXE_SCRIPT).replace("AXE_OPTIONS", json.dumps(AXE_OPTIONS))
 
 # Request URLs the route never needs to see: static files and uploads are not documents.
 # (A regular expression is matched by the browser driver, so these never reach Python.)
@@ -94,24 +101,20 @@ ROUTED_URLS = re.compile(r"^(?!.*/(?:static|media)/)")
 
 @dataclass
 class _Watched:
-    """One page: how many documents it loaded, how many checks reported, what is held."""
+    """One page: its latest document, whether that one's check is still to report, and the
+    navigations held until it has."""
 
     viewport: str
-    loads: int = 0
-    reports: int = 0
+    document: str = ""
+    pending: bool = False
     held: list[Any] = field(default_factory=list)
-
-    @property
-    def settled(self) -> bool:
-        return self.reports >= self.loads
 
     def release(self) -> None:
         while self.held:
             route = self.held.pop(0)
-            try:
+            # If the journey went elsewhere meanwhile, there is nothing to let through.
+            with contextlib.suppress(Exception):
                 route.fallback()
-            except Exception:  # the journey went elsewhere meanwhile: nothing to let through
-                pass
 
 
 @dataclass
@@ -142,11 +145,12 @@ class AxeWatch:
         for page in pages:
             if page.is_closed():
                 continue
+            # Loaded means its DOMContentLoaded call has arrived: a check to come is pending.
             page.wait_for_load_state()
             watched = self._watched.get(page)
-            while watched and not watched.settled and time.monotonic() < deadline:
+            while watched and watched.pending and time.monotonic() < deadline:
                 page.wait_for_timeout(50)
-            if watched and not watched.settled:
+            if watched and watched.pending:
                 self.failures.append(f"axe did not report within {AXE_WAIT_S:.0f} s  {page.url}")
 
     def forget(self, pages: list[Any]) -> None:
@@ -156,60 +160,64 @@ class AxeWatch:
     # The context's callbacks ------------------------------------------------------------
 
     def _track(self, page: Any) -> None:
-        watched = self._watched.setdefault(page, _Watched(self._viewports[page.context]))
-
-        def loaded(_: Any) -> None:
-            if urlsplit(page.url).scheme in {"http", "https"}:
-                watched.loads += 1
-
-        page.on("load", loaded)
+        self._watched.setdefault(page, _Watched(self._viewports[page.context]))
 
     def _route(self, route: Any) -> None:
         request = route.request
         frame = request.frame
         watched = self._watched.get(frame.page) if frame.parent_frame is None else None
-        if watched and request.is_navigation_request() and not watched.settled:
+        if watched and request.is_navigation_request() and watched.pending:
             # Held until the check of the page it leaves reports (see _report). A page whose
             # check never reports leaves the journey's next step to time out, as it should.
             watched.held.append(route)
             return
         route.fallback()
 
-    def _wanted(self, source: dict[str, Any], url: str) -> bool:
+    def _wanted(self, source: dict[str, Any], document: str, url: str) -> bool:
+        """Called at DOMContentLoaded: say whether to check this document; remember it.
+
+        It arrives before the page's load event does, so a journey that waited for the
+        page to load cannot leave it before its check is known to be pending.
+        """
+        watched = self._watched.get(source["page"])
+        if watched is None:
+            return False
+        watched.document = document
+        watched.pending = False
         parts = urlsplit(url)
-        if parts.path.startswith(EXCLUDED_PREFIXES):
+        if parts.scheme not in {"http", "https"} or parts.path.startswith(EXCLUDED_PREFIXES):
             return False
         context = source["context"]
         key = (parts.path, self._viewports[context], self._user(context), _elder(context))
         if key in self.seen:
             return False
         self.seen.add(key)
+        watched.pending = True
         return True
 
-    def _report(self, source: dict[str, Any], url: str, report: dict[str, Any]) -> None:
-        page = source["page"]
-        watched = self._watched.get(page)
-        if report["checked"]:
-            self.pages += 1
-            self.seconds += report["ms"] / 1000
-            failing = [
-                f"{violation['id']} ({violation['impact']}: {violation['help']})"
-                f" at {target}  {url}"
-                for violation in report["violations"]
-                if violation["impact"] in FAILING_IMPACTS
-                for target in violation["targets"]
-            ]
-            self.failures.extend(failing)
-            context = source["context"]
-            who = self._user(context) or "anonymous"
-            elder = "  elder" if _elder(context) else ""
-            viewport = self._viewports[context]
-            path = urlsplit(url).path
-            print(f"axe {len(failing)} serious/critical  {path}  {viewport}  {who}{elder}")
-        if watched:
-            watched.reports += 1
-            if watched.settled:
-                watched.release()
+    def _report(
+        self, source: dict[str, Any], document: str, url: str, report: dict[str, Any]
+    ) -> None:
+        self.pages += 1
+        self.seconds += report["ms"] / 1000
+        failing = [
+            f"{violation['id']} ({violation['impact']}: {violation['help']}) at {target}  {url}"
+            for violation in report["violations"]
+            if violation["impact"] in FAILING_IMPACTS
+            for target in violation["targets"]
+        ]
+        self.failures.extend(failing)
+        context = source["context"]
+        who = self._user(context) or "anonymous"
+        elder = "  elder" if _elder(context) else ""
+        path = urlsplit(url).path
+        print(
+            f"axe {len(failing)} serious/critical  {path}  {self._viewports[context]}  {who}{elder}"
+        )
+        watched = self._watched.get(source["page"])
+        if watched and watched.document == document:
+            watched.pending = False
+            watched.release()
 
     def _user(self, context: Any) -> str:
         """Return the signed-in user's username from the session cookie ('' if none)."""
@@ -241,9 +249,7 @@ class AxeWatch:
 
 def _elder(context: Any) -> bool:
     """Whether the browser carries elder mode's cookie (elder=1, see issue #18 item 3)."""
-    return any(
-        cookie["name"] == "elder" and cookie["value"] == "1" for cookie in context.cookies()
-    )
+    return any(cookie["name"] == "elder" and cookie["value"] == "1" for cookie in context.cookies())
 
 
 # One for the whole test run, so that a page seen by two tests is checked once.
