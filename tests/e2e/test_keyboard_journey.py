@@ -26,7 +26,7 @@ from deliberation.choices import ThreadKind
 from deliberation.models import Post
 from portal.notices.models import Acknowledgement, NoticeIndexPage
 from tests.consultations.conftest import make_consultation
-from tests.e2e.helpers import last_sms_code, national_number
+from tests.e2e.helpers import last_sms_code, national_number, signed_in
 from tests.notices.conftest import make_notice
 from tests.voting.conftest import open_assembly
 from voting.models import Ballot
@@ -232,3 +232,32 @@ def test_owner_comments_on_a_consultation_section_by_keyboard(page, estate_a, ow
 
     expect(page.locator(".messages")).to_contain_text("感谢参与")
     keys.assert_focus_was_always_visible()
+
+
+def test_wagtail_user_bar_covers_nothing_at_the_bottom_of_a_page_for_staff(
+    new_page, live_server, screenshot, estate_a, committee_chair
+):
+    """Staff see Wagtail's user bar fixed in the bottom corner. Scrolled to the end, nothing
+    of the page may lie under it (the footer's lines and links least of all): only the
+    page's own background."""
+    page = signed_in(new_page, live_server, committee_chair)
+    page.goto("/jinxiu/")
+    trigger = page.locator(".w-userbar-trigger")
+    expect(trigger).to_be_visible()
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    screenshot(page, "userbar-bottom")
+    box = trigger.bounding_box()
+    under = page.evaluate(
+        """(box) => {
+          const points = [[box.x + box.width / 2, box.y + box.height / 2], [box.x + 1, box.y + 1],
+            [box.x + box.width - 1, box.y + 1], [box.x + 1, box.y + box.height - 1],
+            [box.x + box.width - 1, box.y + box.height - 1]];
+          return points.map(([x, y]) => document.elementsFromPoint(x, y)
+            .find((element) => !element.closest('wagtail-userbar')))
+            .filter((element) => element && element !== document.body
+              && element !== document.documentElement)
+            .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+        }""",
+        box,
+    )
+    assert not under, f"the user bar covers {under}"
