@@ -38,8 +38,9 @@ def invalidate(**_kwargs) -> None:
 
 
 def _key(request) -> str:
-    # Hashed: Chinese slugs percent-encode to paths longer than memcached's 250-byte keys.
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The absolute address, because the page names itself (og:url, og:image) with its scheme
+    # and host; hashed, because Chinese slugs percent-encode past memcached's 250-byte keys.
+    path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"page-cache:{generation()}:{translation.get_language()}:{path}"
 
 
