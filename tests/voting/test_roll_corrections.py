@@ -377,3 +377,43 @@ def test_the_decision_form_names_the_unit_by_building_and_number(
     page = client.get(reverse("voting:roll", args=[announced.pk])).content.decode()
     assert "名册已更正：7栋401 补登在 王* 名下" in page
     assert RollObjection.objects.get(pk=objection.pk).decision.correction == "assign"
+
+
+def test_the_committee_splits_a_head_through_the_form(client, announced, register, committee_chair):
+    objection = object_grouping(announced, register.multi_owner, register.multi_units[2])
+    client.force_login(committee_chair)
+    page = client.get(reverse("voting:roll_objections", args=[announced.pk])).content.decode()
+    assert "异议成立时如何更正" in page and "另一位业主的证件号码" in page
+    url = reverse("voting:roll_decide", args=[announced.pk, objection.pk])
+
+    response = client.post(url, {"upheld": "1", "reason": "买受人为陈小明。"})
+    assert response.status_code == 400
+    assert "请选择更正方式" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "upheld": "1",
+            "reason": "买受人为陈小明。",
+            "grouping": "split",
+            "other_name": "陈小明",
+            "other_id_number": MISTYPED_ID,
+        },
+    )
+    assert response.status_code == 400
+    assert "证件号码有误" in response.content.decode()
+    assert not OwnerIdentity.objects.filter(name="陈小明").exists()
+
+    response = client.post(
+        url,
+        {
+            "upheld": "1",
+            "reason": "买受人为陈小明。",
+            "grouping": "split",
+            "other_name": "陈小明",
+            "other_id_number": SON_ID.lower(),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("voting:roll_objections", args=[announced.pk])).content.decode()
+    assert "名册已更正：5栋301 登记到 陈*明 名下，分开计算" in page
+    assert objections.summary(announced).total_heads == 7
