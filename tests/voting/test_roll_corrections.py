@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -417,3 +418,27 @@ def test_the_committee_splits_a_head_through_the_form(client, announced, registe
     page = client.get(reverse("voting:roll_objections", args=[announced.pk])).content.decode()
     assert "名册已更正：5栋301 登记到 陈*明 名下，分开计算" in page
     assert objections.summary(announced).total_heads == 7
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE voting_rollobjectiondecision SET correction = ''",
+        "UPDATE voting_rollobjectiondecision SET assigned_to_id = NULL",
+        "DELETE FROM voting_rollobjectiondecision",
+    ],
+)
+def test_the_database_still_refuses_to_change_a_decision_with_its_correction(
+    announced, estate_a, owner, committee_chair, sql
+):
+    """Migration 0011 rebuilds the table on SQLite; the append-only triggers come back with it."""
+    objections.decide_objection(
+        object_missing_unit(announced, owner),
+        actor=committee_chair,
+        upheld=True,
+        reason="名册漏登。",
+        unit=unit(estate_a, "7栋", "401"),
+    )
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert RollObjectionDecision.objects.get().correction == "assign"
