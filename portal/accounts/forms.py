@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import limits
+from portal.community import photos
 from portal.community.models import Estate, MembershipClaim, Unit
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -263,6 +264,14 @@ class ClaimForm(forms.Form):
         self.fields["unit"].queryset = units
         self.fields["unit"].label_from_instance = lambda unit: f"{unit.building.name} {unit.number}"
         self.fields["evidence"].widget.attrs["accept"] = ".jpg,.jpeg,.png,.pdf"
+
+    def clean_evidence(self) -> Any:
+        upload = self.cleaned_data["evidence"]
+        if (upload.name or "").lower().endswith(".pdf"):
+            return upload
+        # A phone's photo of a deed carries the owner's home position in its EXIF: keep the
+        # picture alone, upright, as reports and evidence elsewhere are kept.
+        return photos.cleaned_file(upload)
 
 
 class InvitationForm(forms.Form):

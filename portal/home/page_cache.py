@@ -6,7 +6,8 @@ before_serve_page hook refuses the rest before the page renders. Pages carry no 
 for anonymous readers (the language switch is a plain link, and the 长辈模式 switch posts
 without one: portal.accounts.views.elder_mode). A page is kept per language and per mode
 (standard or 长辈模式). Any publish, unpublish, move or delete of a page bumps a generation
-number, so the next request renders afresh; the short lifetime bounds what changes with time alone (a notice moving from current to expired).
+number, so the next request renders afresh; the short lifetime bounds what changes with time
+alone (a notice moving from current to expired).
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def invalidate(**_kwargs) -> None:
 
 
 def _key(request) -> str:
-    # Hashed: Chinese slugs percent-encode to paths longer than memcached's 250-byte keys.
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The absolute address, because the page names itself (og:url, og:image) with its scheme
+    # and host; hashed, because Chinese slugs percent-encode past memcached's 250-byte keys.
+    path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     # The mode (长辈模式 or standard) is drawn into the page: each has its own copy.
     mode = "elder" if elder.is_on(request) else "standard"
     return f"page-cache:{generation()}:{translation.get_language()}:{mode}:{path}"
