@@ -2,7 +2,9 @@
 
 锦绣花园: a petition gathering signatures (under the threshold), one that reached it 40 days
 ago and was escalated because the committee let its 30 days pass, and objections to the roll
-of the announced meeting (one corrected, one rejected, one waiting for a decision).
+of the announced meeting (an area corrected, one rejected, one waiting for a decision, and a
+flat bought second-hand that the register still listed under its seller, now registered to the
+buyer: a missing unit upheld).
 翠湖苑: a petition that reached the threshold and led to its (past, certified) meeting.
 
 Everything goes through the actions, at its date in the past, so the records and the audit log
@@ -20,7 +22,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from demo.voting import ASSEMBLY, PAST_ASSEMBLY
-from portal.community.models import Estate, OwnerIdentity
+from portal.community.choices import IdentityKind, UnitState
+from portal.community.models import Estate, OwnerIdentity, Ownership
 from portal.community.phone import normalize_phone
 from voting import objections, petition_rules
 from voting.choices import AssemblyState
@@ -202,4 +205,45 @@ def seed_roll_check(estate: Estate) -> int:
                 upheld=False,
                 reason="所附为购房合同面积；名册采用的是不动产登记面积，二者不同属正常。",
             )
+    buyers = _members(estate, exclude={owner.pk})[7:8]
+    if buyers and _missing_unit_upheld(assembly, buyers[0], chair):
+        made += 1
     return made
+
+
+def _missing_unit_upheld(assembly: AssemblyPage, buyer, chair) -> bool:
+    """A flat bought second-hand, still under its seller in the register, is registered to the buyer."""
+    sold = (
+        Ownership.objects.filter(
+            unit__building__estate=assembly.page_estate,
+            ended_at__isnull=True,
+            identity__user__isnull=True,
+            identity__kind=IdentityKind.PERSON,
+        )
+        .exclude(unit__state__in=UnitState.developer_held())
+        .exclude(unit__ownerships__identity__user=buyer)
+        .select_related("unit__building")
+        .order_by("-unit__building__sort_key", "-unit__floor", "unit__number", "pk")
+    )
+    flat = next(
+        (o.unit for o in sold if o.unit.ownerships.filter(ended_at__isnull=True).count() == 1),
+        None,
+    )
+    if flat is None:
+        return False
+    objection = objections.file_objection(
+        assembly,
+        actor=buyer,
+        kind="missing_unit",
+        explanation=f"{flat.building.name}{flat.number} 是我去年从原业主处购买的二手房，"
+        "已办理过户，名册仍登记在原业主名下。附新的不动产权证书。",
+        evidence=SimpleUploadedFile("certificate.png", PNG),
+    )
+    objections.decide_objection(
+        objection,
+        actor=chair,
+        upheld=True,
+        reason="核对不动产登记中心的过户记录，该房屋已于去年过户给异议人；原业主的产权终止并留档。",
+        unit=flat,
+    )
+    return True

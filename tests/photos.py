@@ -31,6 +31,6 @@ def phone_jpeg(name: str = "IMG_0412.jpg", *, size=(64, 32), orientation: int | 
 
 
 def gps_of(data: bytes) -> dict:
+    """Return the GPS block of an image's EXIF ({} when it has none)."""
     with Image.open(io.BytesIO(data)) as image:
-        """Return the GPS block of an image's EXIF ({} when it has none)."""
-    return dict(image.getexif().get_ifd(ExifTags.IFD.GPSInfo))
+        return dict(image.getexif().get_ifd(ExifTags.IFD.GPSInfo))

@@ -25,6 +25,7 @@ PRODUCTION_ENV = {
     "LEDGER_SEAL_KEY": "a-third-long-random-production-secret-5555555555",
     "ALLOWED_HOSTS": "gongzhi.example.cn",
     "DATABASE_URL": "postgres://gongzhi:secret@db:5432/gongzhi",
+    "REDIS_URL": "redis://redis:6379/0",
 }
 
 
@@ -94,7 +95,8 @@ def _start_production(**overrides: str | None) -> subprocess.CompletedProcess:
             env[key] = value
     script = (
         "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DEBUG, bool(settings.SECRET_KEY), settings.DATABASES['default']['ENGINE'])"
+        "print(settings.DEBUG, bool(settings.SECRET_KEY), settings.DATABASES['default']['ENGINE'], "
+        "settings.SESSION_ENGINE)"
     )
     return subprocess.run(
         [sys.executable, "-c", script],
@@ -109,7 +111,12 @@ def _start_production(**overrides: str | None) -> subprocess.CompletedProcess:
 def test_production_starts_with_secrets_hosts_and_postgresql():
     result = _start_production()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True", "django.db.backends.postgresql"]
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "django.db.backends.postgresql",
+        "django.contrib.sessions.backends.cached_db",
+    ]
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ID_HASH_KEY", "LEDGER_SEAL_KEY"])
@@ -132,6 +139,20 @@ def test_production_refuses_to_start_on_sqlite(database_url):
     result = _start_production(DATABASE_URL=database_url)
     assert result.returncode != 0
     assert "PostgreSQL" in result.stderr
+
+
+@pytest.mark.parametrize("redis_url", [None, ""])
+def test_production_refuses_to_start_without_redis(redis_url):
+    """Sessions are cached there; a per-process cache would keep a logged-out session alive."""
+    result = _start_production(REDIS_URL=redis_url)
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+def test_without_a_shared_cache_sessions_are_read_from_the_database(settings):
+    # The development and test settings have no Redis: a per-process cache would be unsafe.
+    assert not settings.REDIS_URL
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
 
 
 def test_production_refuses_to_start_without_allowed_hosts():

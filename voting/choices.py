@@ -88,3 +88,11 @@ class ObjectionKind(models.TextChoices):
     MISSING_UNIT = "missing_unit", _("漏登房屋")
     WRONG_GROUPING = "grouping", _("人数归并有误")
     OTHER = "other", _("其他")
+
+
+class RollCorrection(models.TextChoices):
+    """How an upheld objection corrected who owns which unit (the register's corrections)."""
+
+    ASSIGN = "assign", _("补登房屋")  # missing unit: registered to the objector
+    MERGE = "merge", _("同一业主合并为一人")  # one buyer counted as two heads
+    SPLIT = "split", _("不同业主分开计算")  # two buyers counted as one head

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from portal.community import permissions
+from portal.community.models import OwnerIdentity
 from portal.home.visibility import may_view_page
 from voting.actions.voters import VoterRight
 from voting.choices import AssemblyState, Channel, ProxyStatus
@@ -34,21 +35,55 @@ def get_assembly_for_runner(request, page_id: int) -> AssemblyPage:
 
 
 def rights_for_voter(user: Any, assembly: AssemblyPage) -> list[VoterRight]:
-    """Return the rights on the frozen roll that this user may vote for, own ones first."""
+    """Return the rights on the frozen roll that this user may vote for, own ones first.
+
+    One statement: the roll's holder links whose identity is the user's own or an owner's
+    who authorised them by an approved proxy (the earliest approved, as check_voter picks).
+    """
     if not permissions.is_authenticated(user) or not assembly.pk:
         return []
-    result: list[VoterRight] = []
-    if permissions.may(user, "vote", assembly):
-        own = VotingRight.objects.filter(assembly=assembly, holders__user=user).distinct()
-        result.extend(VoterRight(right, Channel.ONLINE, user.pk) for right in own)
-    proxies = Proxy.objects.filter(
+    may_vote_own = permissions.may(user, "vote", assembly)
+    approved = Proxy.objects.filter(
         assembly=assembly, agent=user, status=ProxyStatus.APPROVED
-    ).select_related("identity")
-    for proxy in proxies:
-        for right in VotingRight.objects.filter(assembly=assembly, holders=proxy.identity):
-            if all(r.right.pk != right.pk for r in result):
-                result.append(VoterRight(right, Channel.PROXY, user.pk, proxy))
-    return result
+    ).order_by()
+    own_identities = OwnerIdentity.objects.filter(user=user).order_by().values("pk")
+    identities = approved.values("identity_id")
+    if may_vote_own:
+        identities = own_identities.union(identities, all=True)
+    links = (
+        VotingRight.holders.through.objects.filter(
+            votingright__assembly=assembly, owneridentity__in=identities
+        )
+        .annotate(
+            own=Exists(own_identities.filter(pk=OuterRef("owneridentity_id"))),
+            proxy_pk=Subquery(
+                approved.filter(identity=OuterRef("owneridentity_id"))
+                .order_by("decided_at", "pk")
+                .values("pk")[:1]
+            ),
+        )
+        .select_related("votingright")
+        .order_by("votingright_id")
+    )
+    own: dict[int, VoterRight] = {}
+    by_proxy: dict[int, VoterRight] = {}
+    for link in links:
+        right = link.votingright
+        if may_vote_own and link.own:
+            own.setdefault(right.pk, VoterRight(right, Channel.ONLINE, user.pk))
+        elif link.proxy_pk is not None:
+            # The approved authorisation as this statement read it: its key fields suffice
+            # for the cast, which records which proxy was used.
+            proxy = Proxy(
+                pk=link.proxy_pk,
+                assembly_id=assembly.pk,
+                identity_id=link.owneridentity_id,
+                agent_id=user.pk,
+                status=ProxyStatus.APPROVED,
+            )
+            by_proxy.setdefault(right.pk, VoterRight(right, Channel.PROXY, user.pk, proxy))
+    proxied = [voter_right for pk, voter_right in by_proxy.items() if pk not in own]
+    return [*own.values(), *proxied]
 
 
 def get_voter_right(

@@ -54,7 +54,11 @@ def roll_check(request, page_id: int, *, form=None, status=200):
     if request.user.is_authenticated:
         own_objections = list(
             RollObjection.objects.filter(assembly=assembly, filed_by=request.user)
-            .select_related("unit__building", "decision")
+            .select_related(
+                "unit__building",
+                "decision__corrected_unit__building",
+                "decision__assigned_to",
+            )
             .order_by("-filed_at")
         )
     return render(
@@ -105,7 +109,14 @@ def roll_objections(request, page_id: int, *, forms=None, override_form=None, st
     assembly = lookups.get_assembly_for_runner(request, page_id)
     items = list(
         RollObjection.objects.filter(assembly=assembly)
-        .select_related("unit__building", "identity", "filed_by", "decision__decided_by")
+        .select_related(
+            "unit__building",
+            "identity",
+            "filed_by",
+            "decision__decided_by",
+            "decision__corrected_unit__building",
+            "decision__assigned_to",
+        )
         .order_by("filed_at", "pk")
     )
     forms = forms or {}
@@ -113,7 +124,9 @@ def roll_objections(request, page_id: int, *, forms=None, override_form=None, st
     for item in items:
         if open_ and not hasattr(item, "decision"):
             item.form = forms.get(item.pk) or DecisionForm(
-                auto_id=f"id_o{item.pk}_%s", initial={"corrected_area": item.claimed_area}
+                auto_id=f"id_o{item.pk}_%s",
+                initial={"corrected_area": item.claimed_area},
+                estate=assembly.page_estate,
             )
     blocking = objections.blocking_objections(assembly).count() if open_ else 0
     if blocking and override_form is None:
@@ -138,7 +151,7 @@ def roll_objections(request, page_id: int, *, forms=None, override_form=None, st
 def roll_decide(request, page_id: int, objection_id: int):
     assembly = lookups.get_assembly_for_runner(request, page_id)
     objection = get_object_or_404(RollObjection, pk=objection_id, assembly=assembly)
-    form = DecisionForm(request.POST, auto_id=f"id_o{objection.pk}_%s")
+    form = DecisionForm(request.POST, auto_id=f"id_o{objection.pk}_%s", estate=assembly.page_estate)
     if form.is_valid() and run_action(
         request,
         lambda: objections.decide_objection(
@@ -147,6 +160,10 @@ def roll_decide(request, page_id: int, objection_id: int):
             upheld=form.cleaned_data["upheld"],
             reason=form.cleaned_data["reason"],
             corrected_area=form.cleaned_data["corrected_area"],
+            unit=form.cleaned_data["unit"],
+            grouping=form.cleaned_data["grouping"] or None,
+            other_name=form.cleaned_data["other_name"],
+            other_id_number=form.cleaned_data["other_id_number"],
         ),
         form=form,
         success=_("已记录决定。"),

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import limits
+from portal.community import photos
 from portal.community.models import Estate, MembershipClaim, Unit
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -264,6 +265,14 @@ class ClaimForm(forms.Form):
         self.fields["unit"].label_from_instance = lambda unit: f"{unit.building.name} {unit.number}"
         self.fields["evidence"].widget.attrs["accept"] = ".jpg,.jpeg,.png,.pdf"
 
+    def clean_evidence(self) -> Any:
+        upload = self.cleaned_data["evidence"]
+        if (upload.name or "").lower().endswith(".pdf"):
+            return upload
+        # A phone's photo of a deed carries the owner's home position in its EXIF: keep the
+        # picture alone, upright, as reports and evidence elsewhere are kept.
+        return photos.cleaned_file(upload)
+
 
 class InvitationForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("邀请入住的房屋"), queryset=Unit.objects.none())
@@ -333,3 +342,17 @@ class CloseAccountForm(forms.Form):
         else:
             raise ValidationError(_("请输入登录密码，或获取并输入短信验证码。"))
         return cleaned
+
+
+class ElderModeForm(forms.Form):
+    """The 长辈模式 switch: which mode to show, and the page to return to."""
+
+    on = forms.TypedChoiceField(
+        choices=[("1", _("长辈模式")), ("0", _("标准模式"))],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": _("请选择长辈模式或标准模式。"),
+            "invalid_choice": _("请选择长辈模式或标准模式。"),
+        },
+    )
+    next = forms.CharField(required=False, max_length=2000)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import CharField, IntegerField, Q, Value
 
 from portal.community.choices import Party, RoleKind, Visibility
 from portal.community.membership import ESTATE_PARTIES, PARTY_ROLE_KINDS, member_units
@@ -25,6 +25,9 @@ _CACHE_ATTR = "_gongzhi_role_set"
 # Set for a request whose staff step-up (TOTP) is pending: the staff roles then count for
 # nothing, so the person acts as the owner or resident they also are (portal.accounts.mfa).
 _STAFF_SUSPENDED_ATTR = "_gongzhi_staff_roles_suspended"
+
+# Marks the owner-standing rows in roles_of's one statement; no RoleKind is spelt so.
+_OWNS_UNITS = "~owns-units"
 
 EDITOR_KINDS = frozenset({*RoleKind.committee(), *RoleKind.property_company()})
 REGISTER_KINDS = frozenset({RoleKind.COMMITTEE_CHAIR, RoleKind.PROPERTY_MANAGER})
@@ -55,23 +58,33 @@ def roles_of(user: Any) -> RoleSet:
     if cached is not None:
         return cached
     role_set = RoleSet()
-    for kind, estate_id, community_id, sub_district_id in (
+    # One statement for both: every signed-in request asks (issue #15).
+    roles = (
         Role.objects.active()
         .filter(user=user)
+        .order_by()
         .values_list("kind", "estate_id", "community_id", "sub_district_id")
-    ):
-        if estate_id:
+    )
+    # A verified owner is one whose account is linked to a register identity with units.
+    owned = (
+        OwnerIdentity.objects.filter(user=user, ownerships__ended_at__isnull=True)
+        .order_by()
+        .annotate(
+            role_kind=Value(_OWNS_UNITS, output_field=CharField()),
+            no_community=Value(None, output_field=IntegerField()),
+            no_sub_district=Value(None, output_field=IntegerField()),
+        )
+        .values_list("role_kind", "estate_id", "no_community", "no_sub_district")
+    )
+    for kind, estate_id, community_id, sub_district_id in roles.union(owned, all=True):
+        if kind == _OWNS_UNITS:
+            role_set.owner_estates.add(estate_id)
+        elif estate_id:
             role_set.by_estate.setdefault(estate_id, set()).add(kind)
         elif community_id:
             role_set.communities.add(community_id)
         elif sub_district_id:
             role_set.sub_districts.add(sub_district_id)
-    # A verified owner is one whose account is linked to a register identity with units.
-    role_set.owner_estates = set(
-        OwnerIdentity.objects.filter(user=user, ownerships__ended_at__isnull=True)
-        .values_list("estate_id", flat=True)
-        .distinct()
-    )
     if getattr(user, _STAFF_SUSPENDED_ATTR, False):
         _drop_staff_roles(role_set)
     setattr(user, _CACHE_ATTR, role_set)

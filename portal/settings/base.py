@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.security.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.accounts.elder.ElderCookieMiddleware",
     "portal.accounts.middleware.RateLimitedMiddleware",
     "portal.home.page_cache.AnonymousPageCacheMiddleware",
     "portal.accounts.middleware.StaffMFAMiddleware",
@@ -359,6 +360,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions are read from the shared cache and written through to the database, so a signed-in
+# request does not query its session (issue #15). Only with Redis: a per-process cache would
+# keep serving a session that another process changed or ended (a logout, a TOTP step-up).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # Background tasks: django-q2, Redis broker when REDIS_URL is set, else the ORM broker.
 Q_CLUSTER = {

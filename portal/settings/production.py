@@ -17,6 +17,9 @@ if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names.")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
     raise ImproperlyConfigured("Production needs DATABASE_URL pointing at PostgreSQL.")
+if not REDIS_URL:  # noqa: F405
+    # The cache, the sessions and the task broker are shared between processes through it.
+    raise ImproperlyConfigured("Production needs REDIS_URL (cache, sessions, task broker).")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from portal.community import actions
 from portal.community.choices import ClaimStatus
 from portal.community.models import AuditEvent, MembershipClaim
 from tests.factories import UserFactory
+from tests.photos import gps_of, phone_jpeg
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 PDF = b"%PDF-1.4\n" + b"0" * 100
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 180, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture
@@ -53,7 +64,8 @@ def test_claim_with_png_evidence_is_stored_and_audited(client, applicant, world_
     claim = MembershipClaim.objects.get(user=applicant)
     assert claim.status == ClaimStatus.PENDING
     assert claim.unit == world_a.building1_unit
-    assert claim.evidence.name.endswith(".png")
+    # Photos are kept re-encoded as JPEG, without their metadata (below).
+    assert claim.evidence.name.endswith(".jpg")
     assert AuditEvent.objects.filter(action="claim.submitted", object_id=str(claim.pk)).exists()
     claim.evidence.delete(save=False)
 
@@ -144,3 +156,27 @@ def test_anonymous_visitor_is_sent_to_login(client, world_a):
     response = client.get(reverse("accounts:claim_new"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_phone_photo_of_the_deed_is_stored_without_its_gps_position(client, applicant, world_a):
+    client.force_login(applicant)
+    upload = phone_jpeg("房产证.jpg")
+    assert gps_of(upload.read()) and not upload.seek(0)
+    response = _post(client, world_a, evidence=upload)
+    assert response.status_code == 302
+    claim = MembershipClaim.objects.get(user=applicant)
+    with claim.evidence.open("rb") as stored:
+        data = stored.read()
+    assert gps_of(data) == {}
+    with Image.open(io.BytesIO(data)) as image:
+        assert not image.getexif()
+    claim.evidence.delete(save=False)
+
+
+def test_a_pdf_is_kept_as_it_came(client, applicant, world_a):
+    client.force_login(applicant)
+    _post(client, world_a, evidence=SimpleUploadedFile("购房合同.pdf", PDF))
+    claim = MembershipClaim.objects.get(user=applicant)
+    with claim.evidence.open("rb") as stored:
+        assert stored.read() == PDF
+    claim.evidence.delete(save=False)

@@ -25,5 +25,9 @@ def test_demo_petitions_and_roll_objections(django_capture_on_commit_callbacks):
     cuihu = Petition.objects.prefetch_related("events").get(estate__slug="cuihu")
     assert cuihu.state == PetitionState.ANNOUNCED
     objections = RollObjection.objects.filter(assembly__slug="2026-second-meeting")
-    assert objections.count() == 3
-    assert objections.filter(decision__isnull=False).count() == 2
+    assert objections.count() == 4
+    assert objections.filter(decision__isnull=False).count() == 3
+    corrected = objections.get(decision__correction="assign")
+    assert corrected.decision.corrected_unit.ownerships.get(ended_at__isnull=True).identity == (
+        corrected.identity
+    )

@@ -5,6 +5,8 @@
    official sees the escalation on the dashboard.
 2. An owner objects to the area on the published roll with a photo of the certificate, the
    committee upholds it, and the roll frozen when voting opens has the corrected area.
+3. An owner says a flat is missing from her entries; the committee names it by building and
+   number (a mistyped number is refused), upholds, and the frozen roll counts it in her head.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from tests.e2e.helpers import assert_fits_screen, log_in_by_sms_code
 from tests.factories import BuildingFactory, OwnerIdentityFactory, OwnershipFactory, UnitFactory
 from tests.voting.conftest import PNG_BYTES, inform_residents_committee, make_assembly
 from voting import actions as voting_actions
-from voting.models import VotingRightUnit
+from voting.models import VotingRight, VotingRightUnit
 from voting.petitions.models import Petition
 
 pytestmark = pytest.mark.browser
@@ -177,3 +179,69 @@ def test_an_objection_to_the_area_is_upheld_and_the_frozen_roll_has_the_new_area
         expect(wang.locator(".objection")).to_contain_text("异议成立")
         assert_fits_screen(wang)
         screenshot(wang, "frozen")
+
+
+def test_a_missing_unit_is_upheld_and_the_frozen_roll_counts_it_in_the_owners_head(
+    new_page, screenshot, estate_a, world_a, owner, committee_chair, tmp_path
+):
+    storeroom = UnitFactory(
+        building=BuildingFactory(estate=estate_a, name="7栋"),
+        number="401",
+        floor=4,
+        exclusive_area=Decimal("75.30"),
+    )  # in the register with no owner: a head of its own
+    now = timezone.now()
+    assembly = make_assembly(
+        estate_a, opens_at=now + timedelta(days=16), closes_at=now + timedelta(days=30)
+    )
+    voting_actions.announce_assembly(assembly, actor=committee_chair, now=now)
+    inform_residents_committee(assembly, committee_chair, at=now)
+
+    # --- 王芳 sees one flat under her name and objects that 7栋401 is missing -------------------
+    wang = new_page()
+    log_in_by_sms_code(wang, owner.phone)
+    wang.goto(f"/assemblies/{assembly.pk}/roll/")
+    expect(wang.locator(".roll-own")).to_contain_text("3栋502 · 120.50 ㎡")
+    expect(wang.locator(".roll-own")).not_to_contain_text("7栋401")
+    wang.get_by_label("异议类型").select_option(label="漏登房屋")
+    wang.get_by_label("异议说明").fill(
+        "7栋401 是我 2020 年购买的，不动产权证书在我名下，名册漏登。"
+    )
+    certificate = tmp_path / "certificate.png"
+    certificate.write_bytes(PNG_BYTES)
+    wang.get_by_label("证明材料").set_input_files(str(certificate))
+    wang.get_by_role("button", name="提交异议").click()
+    expect(wang.locator(".messages")).to_contain_text("异议已提交")
+
+    # --- the committee names the flat; a mistyped number is refused, then it is corrected ------
+    chair = new_page()
+    log_in_by_sms_code(chair, committee_chair.phone)
+    chair.goto(f"/assemblies/{assembly.pk}/roll/objections/")
+    expect(chair.locator(".objection")).to_contain_text("异议成立时补登的房屋")
+    chair.get_by_label("异议成立", exact=True).check()
+    chair.get_by_label("楼栋").select_option(label="7栋")
+    chair.get_by_label("房号").fill("4011")
+    chair.get_by_label("决定理由").fill("核对不动产权证书，7栋401 登记在王芳名下，名册漏登。")
+    chair.get_by_role("button", name="记录决定").click()
+    expect(chair.locator(".objection")).to_contain_text("7栋 没有房号为 4011 的房屋")
+    assert_fits_screen(chair)
+    screenshot(chair, "missing-unit-refused")
+    chair.get_by_label("房号").fill("401")
+    chair.get_by_role("button", name="记录决定").click()
+    expect(chair.locator(".messages")).to_contain_text("已记录决定")
+    expect(chair.locator(".objection")).to_contain_text("名册已更正：7栋401 补登在 王* 名下")
+    screenshot(chair, "missing-unit-decided")
+
+    # --- voting opens on schedule: the frozen roll has the flat in her head ---------------------
+    with time_machine.travel(assembly.voting_opens_at + timedelta(minutes=1), tick=True):
+        voting_actions.open_voting(assembly)
+        frozen = VotingRightUnit.objects.get(assembly=assembly, unit=storeroom)
+        right = VotingRight.objects.get(pk=frozen.right_id)
+        assert right.holders.get().user == owner
+        assert (right.unit_count, right.area) == (2, Decimal("195.80"))
+        log_in_by_sms_code(wang, owner.phone)
+        wang.goto(f"/assemblies/{assembly.pk}/roll/")
+        expect(wang.locator(".roll-own")).to_contain_text("7栋401 · 75.30 ㎡")
+        expect(wang.locator(".objection")).to_contain_text("补登在 王* 名下")
+        assert_fits_screen(wang)
+        screenshot(wang, "missing-unit-frozen")

@@ -21,6 +21,19 @@ def test_second_anonymous_visit_is_served_from_the_cache(client, estate_a):
     assert second.content == first.content
 
 
+def test_a_page_reached_by_another_host_or_scheme_names_its_own_address(client, estate_a):
+    """The share card's og:url is absolute: one host's copy must not be served to another."""
+    page = _public_page(estate_a)
+    first = client.get(page.url, HTTP_HOST="gongzhi.example.cn")
+    other = client.get(page.url, HTTP_HOST="www.gongzhi.example.cn")
+    secure = client.get(page.url, HTTP_HOST="gongzhi.example.cn", secure=True)
+    assert "X-Page-Cache" not in other and "X-Page-Cache" not in secure
+    assert 'content="http://www.gongzhi.example.cn/' in other.content.decode()
+    assert 'content="https://gongzhi.example.cn/' in secure.content.decode()
+    again = client.get(page.url, HTTP_HOST="gongzhi.example.cn")
+    assert again["X-Page-Cache"] == "hit" and again.content == first.content
+
+
 def test_publishing_a_new_revision_shows_at_once(client, estate_a):
     page = _public_page(estate_a)
     client.get(page.url)

@@ -17,9 +17,11 @@ from voting.models import LedgerPending
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, the assembly page and its estate, roles and owner standing, the voter's
-# rights and proxies; then the cast's 7 (below). Issue #15 asks for 12: see the README.
-VOTE_POST_STATEMENTS = 15
+# The user, the assembly page, its estate with its hub page, the roles with the owner
+# standing (one statement), the voter's own and proxied rights (one statement); then the
+# cast's 7 (below). Issue #15 asks for at most 12. The session comes from the shared cache
+# as in production (Redis); with database sessions it is one more.
+VOTE_POST_STATEMENTS = 12
 # The assembly row locked with the ledger head read, the ballot, its choices, the receipt
 # notification, the one audit record, the ledger entry and the head moved.
 CAST_STATEMENTS = 7
@@ -38,8 +40,9 @@ def _confirmed_vote(assembly) -> dict:
 
 
 def test_the_vote_post_runs_a_fixed_number_of_statements(
-    client, assembly, owner, django_assert_max_num_queries
+    client, assembly, owner, settings, django_assert_max_num_queries
 ):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     client.force_login(owner)
     url = reverse("voting:vote", args=[assembly.pk])
     client.get(url)  # the ballot page: the meeting's motions are read here, then kept

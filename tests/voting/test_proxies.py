@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from portal.community.models import AuditEvent
 from tests.factories import UserFactory
 from tests.voting.conftest import full_choices, open_assembly, pdf_scan, png_scan, right_of
-from voting import actions
+from voting import actions, lookups
 from voting.choices import Channel, ProxyStatus
 from voting.models import Ballot, Proxy
 
@@ -188,3 +188,48 @@ def test_the_written_authorisation_is_private_and_shown_only_to_the_committee(
     response = client.get(url)
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     assert url in client.get(reverse("voting:proxy_queue", args=[assembly.pk])).content.decode()
+
+
+def _rights_seen_by(user, assembly):
+    return [
+        (r.right, r.channel, getattr(r.proxy, "pk", None))
+        for r in lookups.rights_for_voter(user, assembly)
+    ]
+
+
+def test_an_owner_who_is_also_an_agent_sees_their_own_right_first_then_the_authorised_one(
+    assembly, owner, owner_building1, committee_chair
+):
+    owner_building1.phone = "+8613900001111"
+    owner_building1.save(update_fields=["phone"])
+    proxy = _register(assembly, owner, owner_building1)
+    assert _rights_seen_by(owner_building1, assembly) == [
+        (right_of(owner_building1, assembly), Channel.ONLINE, None)
+    ]
+    actions.decide_proxy(proxy, actor=committee_chair, approve=True)
+    assert _rights_seen_by(owner_building1, assembly) == [
+        (right_of(owner_building1, assembly), Channel.ONLINE, None),
+        (right_of(owner, assembly), Channel.PROXY, proxy.pk),
+    ]
+    # The grantor keeps their own right; the authorisation adds nothing to theirs.
+    assert _rights_seen_by(owner, assembly) == [(right_of(owner, assembly), Channel.ONLINE, None)]
+
+
+def test_an_agent_who_owns_nothing_sees_only_the_approved_authorisation(
+    assembly, owner, agent, committee_chair
+):
+    proxy = _register(assembly, owner, agent)
+    assert _rights_seen_by(agent, assembly) == []
+    actions.decide_proxy(proxy, actor=committee_chair, approve=True)
+    assert _rights_seen_by(agent, assembly) == [
+        (right_of(owner, assembly), Channel.PROXY, proxy.pk)
+    ]
+    result = actions.cast_ballot(
+        assembly,
+        right_of(owner, assembly),
+        full_choices(assembly),
+        channel=Channel.PROXY,
+        cast_by=agent,
+        checked=lookups.rights_for_voter(agent, assembly)[0],
+    )
+    assert result.ballot.proxy == proxy

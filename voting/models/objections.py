@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.community.append_only import AppendOnlyModel
 from portal.community.models import OwnerIdentity, Unit
 from portal.community.storage import RandomName, private_storage
-from voting.choices import ObjectionKind
+from voting.choices import ObjectionKind, RollCorrection
 from voting.models.assemblies import AssemblyPage
 
 
@@ -75,6 +75,25 @@ class RollObjectionDecision(AppendOnlyModel):
     reason = models.TextField(_("决定理由"), max_length=2000)
     corrected_area = models.DecimalField(
         _("更正后的面积（㎡）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    correction = models.CharField(
+        _("归属更正"), max_length=20, choices=RollCorrection.choices, blank=True
+    )
+    corrected_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("更正的房屋"),
+    )
+    assigned_to = models.ForeignKey(
+        OwnerIdentity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("更正后登记在"),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -1,6 +1,9 @@
 """Every state change of roll objections (异议): an owner objects with evidence; the committee
-decides with a reason (an upheld area objection corrects the register through
-``portal.community.actions.correct_unit``, audited there); or records why it will not wait.
+decides with a reason, and an upheld objection corrects the register through the register's own
+actions, audited there: a wrong area through ``portal.community.actions.correct_unit``, a missing
+unit through ``register.assign_unit``, a wrong grouping through ``register.merge_identities``
+(one buyer counted as two heads) or ``register.regroup_units`` (two buyers counted as one).
+Or the committee records why it will not wait.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from django.utils.translation import gettext as _
 from portal.community import audit, membership, permissions
 from portal.community.actions import correct_unit
 from portal.community.choices import Party
-from portal.community.models import Unit
+from portal.community.models import OwnerIdentity, Ownership, Unit
+from portal.community.register import assign_unit, identity_for, merge_identities, regroup_units
 from portal.notifications.api import notify
-from voting.choices import ObjectionKind
+from voting.choices import ObjectionKind, RollCorrection
 from voting.models import AssemblyPage, RollObjection, RollObjectionDecision, RollObjectionOverride
 from voting.objections.published import blocking_objections, is_open_for_objections, own_identity
 from voting.scans import validate_scan
@@ -167,6 +171,81 @@ def parse_area(value: Any) -> Decimal | None:
     return area
 
 
+def _sole_holder(unit: Unit) -> OwnerIdentity | None:
+    """Return the unit's one current owner; refuse a co-owned unit, None for an unregistered one."""
+    holders = [
+        o.identity
+        for o in Ownership.objects.filter(unit=unit, ended_at__isnull=True).select_related(
+            "identity"
+        )
+    ]
+    if len(holders) > 1:
+        raise ValidationError(
+            _("%(unit)s 为多人共有，共有人的更正须通过名册导入。")
+            % {"unit": f"{unit.building.name}{unit.number}"}
+        )
+    return holders[0] if holders else None
+
+
+def _correct_ownership(
+    objection: RollObjection,
+    *,
+    actor: Any,
+    reason: str,
+    unit: Unit | None,
+    grouping: str | None,
+    other_name: str,
+    other_id_number: str,
+) -> tuple[str, Unit, OwnerIdentity]:
+    """Correct who owns which unit as an upheld objection says; return (how, unit, new holder).
+
+    An upheld missing-unit or grouping objection must say its correction: the roll's figures
+    follow the register, so a decision without one would leave them saying what was found wrong.
+    """
+    estate = objection.assembly.page_estate
+    identity = objection.identity
+    if objection.kind == ObjectionKind.MISSING_UNIT:
+        if unit is None:
+            raise ValidationError(
+                _("异议成立时请指明补登的房屋（楼栋和房号），名册随决定一并更正。")
+            )
+        _refuse_unless_register_manager(actor, estate)
+        assign_unit(unit, identity, actor=actor, reason=reason)
+        return RollCorrection.ASSIGN, unit, identity
+    if grouping == RollCorrection.MERGE:
+        if unit is None:
+            raise ValidationError(_("请指明登记在另一业主身份下的该业主房屋（楼栋和房号）。"))
+        _refuse_unless_register_manager(actor, estate)
+        duplicate = _sole_holder(unit)
+        if duplicate is None:
+            raise ValidationError(
+                _("%(unit)s 在名册中没有业主，应作为漏登房屋补登。")
+                % {"unit": f"{unit.building.name}{unit.number}"}
+            )
+        merge_identities(duplicate, identity, actor=actor, reason=reason)
+        return RollCorrection.MERGE, unit, identity
+    if grouping == RollCorrection.SPLIT:
+        _refuse_unless_register_manager(actor, estate)
+        moving = objection.unit
+        if moving is None or _sole_holder(moving) != identity:
+            raise ValidationError(_("异议所指的房屋已不在异议人一人名下，不能按此拆分。"))
+        other = identity_for(estate, name=other_name, id_number=other_id_number, actor=actor)
+        if other.pk == identity.pk:
+            raise ValidationError(_("填写的是异议人本人的证件号码；拆分时请填写另一位业主的。"))
+        regroup_units([moving], other, actor=actor, reason=reason)
+        return RollCorrection.SPLIT, moving, other
+    raise ValidationError(
+        _("异议成立时请选择更正方式：同一业主被计为两人（合并）或不同业主被计为一人（分开）。")
+    )
+
+
+def _refuse_unless_register_manager(actor: Any, estate: Any) -> None:
+    if not permissions.may(actor, "manage_register", estate):
+        raise PermissionDenied(
+            _("更正业主名册须由有权管理业主名册的人（业委会主任或物业经理）作出决定。")
+        )
+
+
 @transaction.atomic
 def decide_objection(
     objection: RollObjection,
@@ -175,9 +254,20 @@ def decide_objection(
     upheld: bool,
     reason: str,
     corrected_area: Decimal | None = None,
+    unit: Unit | None = None,
+    grouping: str | None = None,
+    other_name: str = "",
+    other_id_number: str = "",
     now: datetime | None = None,
 ) -> RollObjectionDecision:
-    """Decide an objection with a reason; an upheld area objection corrects the register."""
+    """Decide an objection with a reason; an upheld objection corrects the register with it.
+
+    A wrong area: the unit's area (``corrected_area``, else the area claimed). A missing unit:
+    ``unit`` is registered to the objector. A wrong grouping: ``grouping`` says how, "merge"
+    (the identity holding ``unit`` is the objector: its units join the objector's head) or
+    "split" (the objected unit belongs to the buyer named by ``other_name`` and
+    ``other_id_number``). A refused correction records no decision.
+    """
     assembly = AssemblyPage.objects.select_for_update().get(pk=objection.assembly_id)
     estate = assembly.page_estate
     if not permissions.may(actor, "decide_roll_objections", estate):
@@ -188,23 +278,36 @@ def decide_objection(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("请填写决定的理由。"))
+    correction, corrected_unit, assigned_to = "", None, None
     if not upheld:
         corrected_area = None
     elif objection.kind == ObjectionKind.WRONG_AREA:
         corrected_area = corrected_area or objection.claimed_area
+    else:
+        corrected_area = None
+        if objection.kind in (ObjectionKind.MISSING_UNIT, ObjectionKind.WRONG_GROUPING):
+            correction, corrected_unit, assigned_to = _correct_ownership(
+                objection,
+                actor=actor,
+                reason=reason,
+                unit=unit,
+                grouping=grouping,
+                other_name=other_name,
+                other_id_number=other_id_number,
+            )
     if corrected_area is not None:
         if objection.unit is None:
             raise ValidationError(_("该异议没有指明房屋，不能更正面积。"))
-        if not permissions.may(actor, "manage_register", estate):
-            raise PermissionDenied(
-                _("更正名册面积须由有权管理业主名册的人（业委会主任或物业经理）作出决定。")
-            )
+        _refuse_unless_register_manager(actor, estate)
         correct_unit(objection.unit, actor=actor, exclusive_area=corrected_area)
     decision = RollObjectionDecision.objects.create(
         objection=objection,
         upheld=upheld,
         reason=reason,
         corrected_area=corrected_area,
+        correction=correction,
+        corrected_unit=corrected_unit,
+        assigned_to=assigned_to,
         decided_by=actor,
         decided_at=now or timezone.now(),
     )
@@ -217,6 +320,9 @@ def decide_objection(
         upheld=upheld,
         reason=reason,
         corrected_area=str(corrected_area) if corrected_area is not None else None,
+        correction=correction or None,
+        corrected_unit=corrected_unit.pk if corrected_unit else None,
+        assigned_to=assigned_to.pk if assigned_to else None,
     )
     _notify(
         [objection.filed_by],

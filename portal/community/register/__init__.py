@@ -1,9 +1,17 @@
-"""The owner register import (业主名册导入): parse a CSV/XLSX file, check it, apply it.
+"""The owner register (业主名册): import a CSV/XLSX file, and correct who owns which unit.
 
 Use `import_rows` (rows already read) or `import_file` (an uploaded file); both return an
-ImportResult and change nothing unless every row is valid.
+ImportResult and change nothing unless every row is valid. Corrections of who owns which
+unit (`assign_unit`, `regroup_units`, `merge_identities`, `identity_for`) live in
+`corrections`; a unit's own facts (area, state) are corrected by `actions.correct_unit`.
 """
 
+from portal.community.register.corrections import (
+    assign_unit,
+    identity_for,
+    merge_identities,
+    regroup_units,
+)
 from portal.community.register.parsing import (
     COLUMNS,
     REQUIRED_COLUMNS,
@@ -17,6 +25,10 @@ __all__ = [
     "COLUMNS",
     "REQUIRED_COLUMNS",
     "ImportResult",
+    "assign_unit",
+    "identity_for",
+    "merge_identities",
+    "regroup_units",
     "RegisterFileError",
     "RowError",
     "import_file",
