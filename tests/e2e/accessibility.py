@@ -50,6 +50,7 @@ EXCLUDED_PREFIXES = ("/admin/", "/django-admin/")
 # end of a test waits for the last pages. A check takes well under a second; the limit only
 # keeps a broken page from hanging the run (it is then reported as unchecked, and fails).
 AXE_WAIT_S = 30.0
+HOLD_S = 10.0
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": AXE_TAGS},
@@ -76,7 +77,19 @@ _INIT_SCRIPT = """
     try {
       const started = performance.now();
       if (!window.axe) loadAxe();
-      const results = await window.axe.run(document, AXE_OPTIONS);
+      // axe refuses to start while another run is going in the same window, which happens
+      // on a form page sent back with its errors (not understood yet): wait for it, at most
+      // 10 s, then report the refusal.
+      let results;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          results = await window.axe.run(document, AXE_OPTIONS);
+          break;
+        } catch (error) {
+          if (!/already running/.test(String(error)) || attempt >= 100) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
       report = {
         ms: performance.now() - started,
         violations: results.violations.map((violation) => ({
@@ -107,14 +120,6 @@ class _Watched:
     viewport: str
     document: str = ""
     pending: bool = False
-    held: list[Any] = field(default_factory=list)
-
-    def release(self) -> None:
-        while self.held:
-            route = self.held.pop(0)
-            # If the journey went elsewhere meanwhile, there is nothing to let through.
-            with contextlib.suppress(Exception):
-                route.fallback()
 
 
 @dataclass
@@ -163,15 +168,26 @@ class AxeWatch:
         self._watched.setdefault(page, _Watched(self._viewports[page.context]))
 
     def _route(self, route: Any) -> None:
+        """Let a request through; a navigation away from a page whose check is still
+        running waits for its report first (at most HOLD_S, then goes, and the check is
+        reported as not finished)."""
         request = route.request
         frame = request.frame
         watched = self._watched.get(frame.page) if frame.parent_frame is None else None
-        if watched and request.is_navigation_request() and watched.pending:
-            # Held until the check of the page it leaves reports (see _report). A page whose
-            # check never reports leaves the journey's next step to time out, as it should.
-            watched.held.append(route)
-            return
-        route.fallback()
+        try:
+            if watched and watched.pending and request.is_navigation_request():
+                deadline = time.monotonic() + HOLD_S
+                while watched.pending and time.monotonic() < deadline:
+                    frame.page.wait_for_timeout(20)
+                if watched.pending:
+                    watched.pending = False
+                    self.failures.append(
+                        f"axe did not finish within {HOLD_S:.0f} s before the journey left"
+                        f"  {frame.page.url}"
+                    )
+        finally:
+            with contextlib.suppress(Exception):  # the journey went elsewhere meanwhile
+                route.fallback()
 
     def _wanted(self, source: dict[str, Any], document: str, url: str) -> bool:
         """Called at DOMContentLoaded: say whether to check this document; remember it.
@@ -217,7 +233,6 @@ class AxeWatch:
         watched = self._watched.get(source["page"])
         if watched and watched.document == document:
             watched.pending = False
-            watched.release()
 
     def _user(self, context: Any) -> str:
         """Return the signed-in user's username from the session cookie ('' if none)."""
