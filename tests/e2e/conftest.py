@@ -287,5 +287,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if AXE.pages:
         terminalreporter.write_line(
             f"axe: {AXE.pages} pages checked in {AXE.seconds:.1f} s "
-            f"({AXE.seconds / AXE.pages * 1000:.0f} ms a page)"
+            f"({AXE.seconds / AXE.pages * 1000:.0f} ms a page); "
+            f"{AXE.unfinished} left before their check finished"
         )
