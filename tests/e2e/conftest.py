@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.accessibility import AXE
+from tests.e2e.accessibility import ENABLED as AXE_ENABLED
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
 # thread with a running loop unless told that this process knows what it is doing.
@@ -195,21 +196,19 @@ def new_page(
     """Return a factory of pages, each in its own browser context (its own cookies).
 
     A journey with two people (an owner, then an outsider) opens one page per person.
-    Every page is checked by axe before the browser leaves it, and the one on screen when
-    the test ends is checked then (tests/e2e/accessibility.py, pytest_runtest_call below).
+    Each page records where it goes; after the test body axe checks those pages in the same
+    contexts (tests/e2e/accessibility.py, pytest_runtest_call below).
     """
     contexts: list[Any] = []
-    pages: list[Any] = []
-    request.node.stash[_OPENED] = (viewport, pages)
-    AXE.failures.clear()
+    request.node.stash[_OPENED] = (viewport, contexts)
 
     def open_page() -> Any:
         context = browser.new_context(base_url=live_server.url, **viewport.context_options())
         context.set_default_timeout(STEP_TIMEOUT_MS)
-        AXE.watch(context, viewport.name)
         contexts.append(context)
         page = context.new_page()
-        pages.append(page)
+        if AXE_ENABLED:
+            AXE.record(page)
         return page
 
     yield open_page
@@ -263,30 +262,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    """After a journey's body: check the pages still on screen, then fail on what axe found.
+    """After a journey's body: run axe on the pages it visited, then fail on what it found.
 
     Serious and critical violations fail the test itself (not its teardown), one line per
     element: the rule, what it asks, axe's selector for the element, and the page's URL.
+    A body that failed has said what is wrong; its pages are not checked.
     """
-    result = yield
     opened = item.stash.get(_OPENED, None)
-    if opened is None:
+    try:
+        result = yield
+    except BaseException:
+        if opened is not None:
+            AXE.forget(opened[1])
+        raise
+    if opened is None or not AXE_ENABLED:
         return result
-    _, pages = opened
-    AXE.settle(pages)
-    AXE.forget(pages)
-    if AXE.failures:
-        found = "\n  ".join(AXE.failures)
-        AXE.failures.clear()
+    viewport, contexts = opened
+    failures = AXE.check(contexts, viewport.name)
+    if failures:
+        found = "\n  ".join(failures)
         raise AssertionError(f"axe found serious or critical violations:\n  {found}")
     return result
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Say what the accessibility check cost, so its share of the e2e run stays visible."""
-    if AXE.pages:
+    if AXE.pages or AXE.skipped:
         terminalreporter.write_line(
-            f"axe: {AXE.pages} pages checked in {AXE.seconds:.1f} s "
-            f"({AXE.seconds / AXE.pages * 1000:.0f} ms a page); "
-            f"{AXE.unfinished} left before their check finished"
+            f"axe: {AXE.pages} pages checked, axe itself taking {AXE.seconds:.1f} s "
+            f"({AXE.seconds / max(AXE.pages, 1) * 1000:.0f} ms a page); "
+            f"{AXE.skipped} recorded URLs skipped (not a 200 HTML page now)"
         )
