@@ -37,6 +37,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -74,6 +75,8 @@ class AxeCheck:
     seconds: float = 0.0
     pages: int = 0
     skipped: int = 0
+    # Where the lines are written as well (pytest -n hides the workers' prints).
+    log: Path | None = None
     _visited: dict[Any, list[str]] = field(default_factory=dict)
 
     # While the journey runs ----------------------------------------------------------------
@@ -126,12 +129,13 @@ class AxeCheck:
                 response = tab.goto(url, wait_until="load")
             except Exception as error:  # a download (PDF, CSV) never becomes a page
                 self.skipped += 1
-                print(f"axe skipped ({str(error).splitlines()[0]})  {where}  {viewport}  {who}")
+                reason = str(error).splitlines()[0].split(" at ")[0]
+                self._say(f"axe skipped ({reason})  {where}  {viewport}  {who}")
                 return []
             reason = _not_a_page(response, url)
             if reason:
                 self.skipped += 1
-                print(f"axe skipped ({reason})  {where}  {viewport}  {who}")
+                self._say(f"axe skipped ({reason})  {where}  {viewport}  {who}")
                 return []
             started = time.monotonic()
             results = self.axe.run(tab, options=AXE_OPTIONS)
@@ -146,8 +150,14 @@ class AxeCheck:
             if violation["impact"] in FAILING_IMPACTS
             for node in violation["nodes"]
         ]
-        print(f"axe {len(failures)} serious/critical  {where}  {viewport}  {who}")
+        self._say(f"axe {len(failures)} serious/critical  {where}  {viewport}  {who}")
         return failures
+
+    def _say(self, line: str) -> None:
+        print(line)
+        if self.log is not None:
+            with self.log.open("a", encoding="utf-8") as log:
+                log.write(line + "\n")
 
 
 def _not_a_page(response: Any, url: str) -> str:
