@@ -151,6 +151,8 @@ class AxeCheck:
             for node in violation["nodes"]
         ]
         self._say(f"axe {len(failures)} serious/critical  {where}  {viewport}  {who}")
+        for failure in failures:
+            self._say(f"    {failure}")
         return failures
 
     def _say(self, line: str) -> None:

@@ -307,9 +307,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     ]
     if not lines:
         return
-    checked = [line for line in lines if not line.startswith("axe skipped")]
+    checked = [line for line in lines if line.startswith("axe ") and "skipped" not in line]
+    skipped = sum(line.startswith("axe skipped") for line in lines)
     failing = [line for line in checked if not line.startswith("axe 0 ")]
     terminalreporter.write_line(
         f"axe: {len(checked)} pages checked, {len(failing)} with serious/critical violations, "
-        f"{len(lines) - len(checked)} recorded URLs skipped (see {AXE_LOGS.relative_to(ROOT)}/)"
+        f"{skipped} recorded URLs skipped (see {AXE_LOGS.relative_to(ROOT)}/)"
     )

@@ -246,7 +246,17 @@ def test_wagtail_user_bar_covers_nothing_at_the_bottom_of_a_page_for_staff(
     page.goto("/jinxiu/")
     trigger = page.locator(".w-userbar-trigger")
     expect(trigger).to_be_visible()
-    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    # Scrolled to the very end once the page has settled: its images loaded (one that loads
+    # after the scroll makes the page taller and leaves the view short of the end), and the
+    # scroll re-done until the view's bottom is the page's.
+    page.wait_for_function(
+        """() => {
+          const root = document.documentElement;
+          window.scrollTo({top: root.scrollHeight, behavior: 'instant'});
+          return [...document.images].every((image) => image.complete)
+            && Math.ceil(window.scrollY + window.innerHeight) >= root.scrollHeight;
+        }"""
+    )
     screenshot(page, "userbar-bottom")
     box = trigger.bounding_box()
     under = page.evaluate(
