@@ -308,6 +308,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Say how many pages axe checked and found wanting, so its share stays visible."""
+    if hasattr(terminalreporter.config, "workerinput"):
+        return  # the main process sums up all the workers' lines
     lines = [
         line
         for log in sorted(AXE_LOGS.glob("*.log"))
