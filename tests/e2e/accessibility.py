@@ -21,9 +21,10 @@ Not checked:
   upstream; our templates do not render them.
 - Answers that are not 200 or not HTML (a PDF, a CSV), and URLs that now redirect (the page
   they lead to is checked if the journey went there).
-- URLs whose GET is not safe to repeat: signing out, the one-time sign-in code, and opening a
-  notification (marks it read, then redirects). The project's other GET views change nothing
-  (forms change state only by POST).
+- URLs whose GET is not safe to repeat: signing out, the one-time sign-in code, a sign-in
+  provider's callback (WeChat: spends its one-time code), and opening a notification (marks it
+  read, then redirects). The project's other GET views change nothing (forms change state
+  only by POST).
 - Pages reached only by POST (a form sent back with its errors): a GET cannot reproduce them;
   the page the form was sent from is checked, and tests/e2e/test_form_errors_journey.py
   looks at the error messages themselves.
@@ -60,7 +61,8 @@ AXE_OPTIONS = {
 
 # Paths whose pages are not ours to fix, and GETs not safe to repeat (module docstring).
 EXCLUDED_PATHS = re.compile(
-    r"^/(?:admin/|django-admin/|accounts/logout|accounts/login/code/confirm|inbox/\d+/?$)"
+    r"^/(?:admin/|django-admin/|accounts/logout|accounts/login/code/confirm"
+    r"|accounts/[^/]+/login/callback/|inbox/\d+/?$)"
 )
 
 Key = tuple[str, str, str, bool, str]
