@@ -188,6 +188,8 @@ def _http_casts(assembly, pairs, choices) -> dict[str, float]:
             times.append(time.perf_counter() - started)
         assert response.status_code == 302 and response.url == receipt, response
         statements = len(captured.captured_queries)
+        production = len(_production_statements(captured))
+    _print_sql("the last vote POST", captured)
     cast = statistics.median(times)
     return {
         "cast_ms": cast * 1000,
@@ -195,6 +197,7 @@ def _http_casts(assembly, pairs, choices) -> dict[str, float]:
         "per_second": 1 / cast,
         "trivial_per_second": 1 / statistics.median(trivial),
         "statements": statements,
+        "production_statements": production,
     }
 
 
@@ -205,7 +208,12 @@ def _report_http(http: dict[str, float]) -> None:
         "ballots/s",
     )
     report("   its median / p95 time", http["cast_ms"], f"ms (p95 {http['cast_p95_ms']:.1f} ms)")
-    report("   statements per vote POST (issue #15 target ≤ 12)", http["statements"], "statements")
+    report("   statements per vote POST, as run here", http["statements"], "statements")
+    report(
+        "   …as production runs it (issue #15 target ≤ 12)",
+        http["production_statements"],
+        "statements",
+    )
     report("trivial view through the same client", http["trivial_per_second"], "req/s")
     ratio = http["per_second"] / http["trivial_per_second"]
     print(f"   {'vote POST ÷ trivial view (throughput ratio)':<58} {ratio:>12.4f} ×")
@@ -245,6 +253,7 @@ def _lone_casts(assembly, pairs, choices) -> tuple[list[float], int]:
             times.append(time.perf_counter() - started)
         assert result.created
         statements = len(captured.captured_queries)
+    _print_sql("the last lone cast", captured)
     return times, statements
 
 
@@ -424,6 +433,30 @@ def _build(rights: int):
     }
     pairs = [(by_user[user.pk], user) for user in users]
     return assembly, pairs, choices
+
+
+def _production_statements(captured) -> list[str]:
+    """Return the statements a production server runs for what was captured here.
+
+    Here the session is a database row and the task broker django-q2's ORM queue, and
+    transaction control is logged; in production (Redis) the session is read from the cache
+    and the receipt's task goes to Redis; BEGIN and COMMIT are not queries.
+    """
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"] not in ("BEGIN", "COMMIT")
+        and '"django_session"' not in query["sql"]
+        and '"django_q_ormq"' not in query["sql"]
+    ]
+
+
+def _print_sql(what: str, captured) -> None:
+    """With BENCH_CASTING_SQL set, print the statements `what` ran (to see what a count is)."""
+    if os.environ.get("BENCH_CASTING_SQL"):
+        print(f"   statements of {what} (seconds, statement):")
+        for query in captured.captured_queries:
+            print(f"      {query['time']:>6}  {query['sql'][:140]}")
 
 
 def _queries_per_cast(assembly, pair, choices) -> int:

@@ -6,11 +6,15 @@ community (东湖社区). `outsider` is a verified owner of estate B and nothing
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
+from demo import district as demo
 from portal.accounts.sms import LocmemSMSBackend
 from portal.community import actions
 from portal.community.choices import RoleKind
@@ -25,6 +29,40 @@ from tests.factories import (
     UserFactory,
     make_estate,
 )
+
+
+@contextmanager
+def _rolled_back_after_the_module(django_db_blocker) -> Iterator[None]:
+    """Keep what the block writes for the module's tests, and undo it after the last one.
+
+    Each test still runs in its own transaction (a savepoint inside this one), so a test's
+    changes are undone after it, and the next module starts from an empty database.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_district(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The whole demo sub-district with its activity, seeded once per module (it takes
+    seconds: seeding it per test was a large share of the suite's time)."""
+    with _rolled_back_after_the_module(django_db_blocker):
+        demo.seed()
+        yield
+
+
+@pytest.fixture(scope="module")
+def demo_register(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The demo's estates, register and accounts without activity, seeded once per module."""
+    with _rolled_back_after_the_module(django_db_blocker):
+        demo.seed(with_activity=False)
+        yield
 
 
 @pytest.fixture(autouse=True)

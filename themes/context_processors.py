@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.accounts import elder
 from portal.community import permissions
 
 
@@ -16,4 +17,6 @@ def portal(request) -> dict[str, Any]:
         # Staff reach their work through the admin's door, which asks for the authenticator
         # code when the session has not given it yet (portal.accounts.mfa).
         "show_admin_link": bool(user and permissions.has_staff_roles(user)),
+        # 长辈模式, set on <html> by the server: no flash of the small layout.
+        "elder_mode": elder.is_on(request),
     }

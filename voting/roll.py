@@ -14,12 +14,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from portal.community import audit
 from portal.community.choices import IdentityKind, UnitState
-from portal.community.models import OwnerIdentity, Ownership, Unit
+from portal.community.models import OwnerIdentity, Unit
 from voting.choices import RightKind
 from voting.ledger.chain import roll_document, roll_hash
 from voting.ledger.store import stored_roll_hash
@@ -45,17 +45,23 @@ def group_units(estate) -> list[_Group]:
       the denominators of Civil Code Art. 278 are all owners and all area.
     Tenants are never in the register, so they never form a group.
     """
-    current = Ownership.objects.filter(ended_at__isnull=True).select_related("identity")
+    # Read flat (each unit's current owners as identity rows carrying the unit's id) rather
+    # than by prefetch: petitions, proposals and the published roll count heads on every
+    # signature, support and page view, and the prefetch machinery was most of that cost.
     units = (
         Unit.objects.filter(building__estate=estate)
         .select_related("building")
-        .prefetch_related(Prefetch("ownerships", queryset=current, to_attr="current_ownerships"))
         .order_by("building__sort_key", "building__name", "floor", "number", "pk")
     )
+    owners_of: dict[int, list[OwnerIdentity]] = {}
+    for identity in OwnerIdentity.objects.filter(
+        ownerships__ended_at__isnull=True, ownerships__unit__building__estate=estate
+    ).annotate(owned_unit_id=F("ownerships__unit_id")):
+        owners_of.setdefault(identity.owned_unit_id, []).append(identity)
     developer = OwnerIdentity.objects.filter(estate=estate, kind=IdentityKind.DEVELOPER).first()
     groups: dict[Any, _Group] = {}
     for unit in units:
-        identities = [o.identity for o in unit.current_ownerships]
+        identities = owners_of.get(unit.pk, [])
         developer_held = unit.state in UnitState.developer_held() or any(
             i.kind == IdentityKind.DEVELOPER for i in identities
         )

@@ -94,3 +94,12 @@ def close_account(user: User, *, actor: User) -> None:
     permissions.forget_roles(user)
 
     audit.record("account.closed", actor=actor, obj=user, user_id=user.pk)
+
+
+def set_elder_mode(user: User, *, on: bool) -> None:
+    """Save the person's choice of 长辈模式, so it follows them to every device.
+
+    A display preference, not an act on anyone's rights: no audit record.
+    """
+    user.elder_mode = on
+    user.save(update_fields=["elder_mode"])

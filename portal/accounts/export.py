@@ -90,6 +90,7 @@ def personal_data(user: Any) -> dict[str, Any]:
             "date_joined": _when(user.date_joined),
             "last_login": _when(user.last_login),
             "privacy_consent_at": _when(user.privacy_consent_at),
+            "elder_mode": user.elder_mode,
         },
         "wechat": _wechat(user),
         "roles": [

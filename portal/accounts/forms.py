@@ -342,3 +342,17 @@ class CloseAccountForm(forms.Form):
         else:
             raise ValidationError(_("请输入登录密码，或获取并输入短信验证码。"))
         return cleaned
+
+
+class ElderModeForm(forms.Form):
+    """The 长辈模式 switch: which mode to show, and the page to return to."""
+
+    on = forms.TypedChoiceField(
+        choices=[("1", _("长辈模式")), ("0", _("标准模式"))],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": _("请选择长辈模式或标准模式。"),
+            "invalid_choice": _("请选择长辈模式或标准模式。"),
+        },
+    )
+    next = forms.CharField(required=False, max_length=2000)

@@ -34,6 +34,9 @@ class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
     privacy_consent_at = models.DateTimeField(_("同意隐私说明时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
+    # 长辈模式 (portal.accounts.elder): None until the person chooses; then it follows them
+    # to every device they sign in on.
+    elder_mode = models.BooleanField(_("长辈模式"), null=True, blank=True, default=None)
 
     objects = GongzhiUserManager()
 

@@ -7,6 +7,7 @@ from portal.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.profile, name="profile"),
+    path("elder/", views.elder_mode, name="elder_mode"),
     path("privacy/", views.privacy, name="privacy"),
     path("verify/", views.staff_verify, name="staff_verify"),
     path("claims/new/", views.claim_new, name="claim_new"),

@@ -16,13 +16,21 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import actions as account_actions
-from portal.accounts import limits, mfa, wechat
+from portal.accounts import elder, limits, mfa, wechat
 from portal.accounts.export import personal_data
-from portal.accounts.forms import ClaimForm, CloseAccountForm, InvitationForm, JoinForm
+from portal.accounts.forms import (
+    ClaimForm,
+    CloseAccountForm,
+    ElderModeForm,
+    InvitationForm,
+    JoinForm,
+)
 from portal.accounts.sms import send_sms
 from portal.community import actions, permissions
 from portal.community.models import (
@@ -306,3 +314,46 @@ def close_account_code(request):
         )
         messages.info(request, _("验证码已发送到 %(phone)s。") % {"phone": user.masked_phone})
     return redirect("accounts:close")
+
+
+# --- 长辈模式 (portal.accounts.elder) -------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+def elder_mode(request):
+    """Switch 长辈模式 on or off and return to the page the switch was on.
+
+    A signed-in person's switch saves their choice, so it goes through Django's CSRF check.
+    An anonymous visitor's switch sets only this device's cookie: the switch is in the header
+    of pages the anonymous page cache keeps, which must carry no CSRF token (a cached token
+    would be one visitor's, and setting it makes the page uncacheable), so a cross-site POST
+    is refused by its Origin instead. At worst it could change a display preference.
+    """
+    if request.user.is_authenticated:
+        return csrf_protect(_switch_elder_mode)(request)
+    origin = request.headers.get("Origin")
+    if origin is not None and not url_has_allowed_host_and_scheme(
+        origin + "/", {request.get_host()}, require_https=request.is_secure()
+    ):
+        raise PermissionDenied(_("请在本站页面上切换长辈模式。"))
+    return _switch_elder_mode(request)
+
+
+def _switch_elder_mode(request):
+    form = ElderModeForm(request.POST)
+    next_path = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_path, {request.get_host()}, require_https=request.is_secure()
+    ):
+        next_path = "/"
+    response = redirect(next_path)
+    if not form.is_valid():
+        for error in form.errors.get("on", []):
+            messages.error(request, error)
+        return response
+    on = form.cleaned_data["on"]
+    if request.user.is_authenticated:
+        account_actions.set_elder_mode(request.user, on=on)
+    elder.remember_on_device(response, on=on)
+    return response

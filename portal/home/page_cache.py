@@ -3,9 +3,11 @@
 Only responses that a page marked cacheable (AnonymousCacheMixin) and that were produced for
 an anonymous GET are stored; anything an anonymous reader may open is public, because the
 before_serve_page hook refuses the rest before the page renders. Pages carry no CSRF token
-for anonymous readers (the language switch is a plain link). Any publish, unpublish, move or
-delete of a page bumps a generation number, so the next request renders afresh; the short
-lifetime bounds what changes with time alone (a notice moving from current to expired).
+for anonymous readers (the language switch is a plain link, and the 长辈模式 switch posts
+without one: portal.accounts.views.elder_mode). A page is kept per language and per mode
+(standard or 长辈模式). Any publish, unpublish, move or delete of a page bumps a generation
+number, so the next request renders afresh; the short lifetime bounds what changes with time
+alone (a notice moving from current to expired).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
+
+from portal.accounts import elder
 
 GENERATION_KEY = "page-cache:generation"
 
@@ -41,7 +45,9 @@ def _key(request) -> str:
     # The absolute address, because the page names itself (og:url, og:image) with its scheme
     # and host; hashed, because Chinese slugs percent-encode past memcached's 250-byte keys.
     path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"page-cache:{generation()}:{translation.get_language()}:{path}"
+    # The mode (长辈模式 or standard) is drawn into the page: each has its own copy.
+    mode = "elder" if elder.is_on(request) else "standard"
+    return f"page-cache:{generation()}:{translation.get_language()}:{mode}:{path}"
 
 
 def _anonymous_get(request) -> bool:

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.security.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.accounts.elder.ElderCookieMiddleware",
     "portal.accounts.middleware.RateLimitedMiddleware",
     "portal.home.page_cache.AnonymousPageCacheMiddleware",
     "portal.accounts.middleware.StaffMFAMiddleware",

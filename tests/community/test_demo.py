@@ -15,8 +15,7 @@ from portal.community.models import AuditEvent, Estate, OwnerIdentity, Ownership
 
 
 @pytest.fixture
-def seeded(db):
-    demo.seed(with_activity=False)
+def seeded(demo_register, db):
     return {e.slug: e for e in Estate.objects.all()}
 
 

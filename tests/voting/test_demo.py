@@ -20,8 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cuihu():
-    demo.seed(with_activity=False)
+def cuihu(demo_register):
     estate = Estate.objects.get(slug="cuihu")
     demo.ensure_demo_members(estate)
     return estate
@@ -68,7 +67,7 @@ def test_the_dashboard_shows_its_turnout_and_outcomes_in_its_default_period(cuih
     assert row["turnout_heads"] > 0.7
 
 
-def test_what_the_demo_says_about_its_meetings_is_what_their_records_say(client):
+def test_what_the_demo_says_about_its_meetings_is_what_their_records_say(demo_register, client):
     """The intro never claims the residents' committee was told: the page shows the record;
     and 锦绣花园's meeting caps proxies as its rules of procedure (its knowledge base) say."""
     import re
@@ -78,7 +77,6 @@ def test_what_the_demo_says_about_its_meetings_is_what_their_records_say(client)
     from demo.voting import ASSEMBLY, seed_assembly
     from portal.knowledge.models import ArticlePage
 
-    demo.seed(with_activity=False)
     jinxiu = Estate.objects.get(slug="jinxiu")
     chair = get_user_model().objects.get(phone=normalize_phone("13800138004"))
     assert seed_assembly(jinxiu, convener=chair) is True

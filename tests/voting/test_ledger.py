@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib
 import json
 import re
 
@@ -306,6 +307,42 @@ def test_the_head_moves_only_to_its_last_entry_and_only_while_voting_is_open(vot
             "UPDATE voting_ledgerhead SET sequence = sequence + 1 WHERE assembly_id = %s",
             [voted.pk],
         )
+
+
+def _guard_the_head_again() -> None:
+    """Put the head's guard back as the latest migration defines it (after without_triggers)."""
+    guard = importlib.import_module("voting.migrations.0012_ledger_head_guard_flat_cost")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for statement in guard.SQLITE:
+                cursor.execute(statement)
+        else:
+            cursor.execute("ALTER TABLE voting_ledgerhead ENABLE TRIGGER USER")
+
+
+def test_the_head_may_not_stop_short_of_an_entry_after_it(voted):
+    """The head names the chain's last entry: set back (triggers lifted) to entry 1, it may
+    not move to entry 2 while entry 3 exists, though entry 2's hash is right."""
+    entries = {
+        ballot.ledger_entry.sequence: ballot.ledger_entry
+        for ballot in Ballot.objects.filter(assembly=voted).select_related("ledger_entry")
+    }
+    without_triggers(
+        "UPDATE voting_ledgerhead SET sequence = 1, last_hash = %s WHERE assembly_id = %s",
+        [entries[1].hash, voted.pk],
+    )
+    _guard_the_head_again()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE voting_ledgerhead SET sequence = 2, last_hash = %s WHERE assembly_id = %s",
+            [entries[2].hash, voted.pk],
+        )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE voting_ledgerhead SET sequence = 3, last_hash = %s WHERE assembly_id = %s",
+            [entries[3].hash, voted.pk],
+        )
+    assert LedgerHead.objects.get(assembly=voted).sequence == 3
 
 
 def test_verify_ledger_command_reports_success_and_the_first_broken_link(voted, capsys):
