@@ -64,6 +64,17 @@ class Board:
     charts: list[tuple[str, SafeString]] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
 
+    @property
+    def alerts_html(self) -> SafeString:
+        """The alerts' list items, drawn here as the cells are: a district can have hundreds."""
+        return mark_safe(  # noqa: S308 - every value escaped
+            "".join(
+                f'<li class="alert-{escape(a.severity)}"><a href="{escape(a.url)}">'
+                f"{escape(a.message)}</a></li>"
+                for a in self.alerts
+            )
+        )
+
 
 def figures_for(estates: Sequence[Any], period: Period) -> dict[str, dict[int, dict[str, Any]]]:
     """Return {source key: {estate id: figures}}: the raw numbers, for tables and the API."""

@@ -75,3 +75,22 @@ def test_a_row_draws_its_cells_escaped_with_links_where_they_drill():
         'to=2026-03-31">87.5%</a></td>'
         '<td data-label="名称 &amp; 说明">&lt;b&gt;—&lt;/b&gt;</td>'
     )
+
+
+def test_the_alerts_are_drawn_escaped_in_their_order():
+    from datetime import date as day
+
+    from portal.dashboard.board import Board
+    from portal.dashboard.figures import Alert
+    from portal.dashboard.period import Period
+
+    board = Board(estates=[], period=Period(first=day(2026, 1, 1), last=day(2026, 3, 31)))
+    board.alerts = [
+        Alert(1, "a:1", "锦绣花园：督办事项「<修复>门禁」已逾期 9 天", "/o/a/items/1/", "danger"),
+        Alert(2, "a:2", "翠苑：公示 & 答复逾期", "/o/b/?x=1&y=2"),
+    ]
+    assert board.alerts_html == (
+        '<li class="alert-danger"><a href="/o/a/items/1/">'
+        "锦绣花园：督办事项「&lt;修复&gt;门禁」已逾期 9 天</a></li>"
+        '<li class="alert-warning"><a href="/o/b/?x=1&amp;y=2">翠苑：公示 &amp; 答复逾期</a></li>'
+    )
