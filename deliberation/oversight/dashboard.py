@@ -14,7 +14,15 @@ from deliberation.oversight.metrics import action_item_figures, local_bounds, me
 from deliberation.oversight.models import ActionItem, JointMeeting, local_today
 from deliberation.oversight.models.action_items import done_q, overdue_q
 from portal.community.models import Estate
-from portal.dashboard.figures import COUNT, Alert, Column, Drill, FigureSource, weekly_counts
+from portal.dashboard.figures import (
+    COUNT,
+    Alert,
+    Column,
+    Drill,
+    FigureSource,
+    url_former,
+    weekly_counts,
+)
 from portal.dashboard.period import Period
 
 
@@ -135,26 +143,38 @@ class OversightFigures(FigureSource):
     def alerts(self, estate_ids: Sequence[int], period: Period):
         """Every action item overdue today, whenever it was opened."""
         today = local_today()
+        item_url = url_former("oversight:item_detail", "ESTATE", 987654321)
+        # Translated once, not per item (get_responsible_party_display() reads these labels).
+        message = str(_("%(estate)s：督办事项「%(title)s」已逾期 %(days)s 天（责任方：%(party)s）"))
+        field = ActionItem._meta.get_field("responsible_party")
+        parties = {value: str(label) for value, label in field.flatchoices}
         for item in (
             ActionItem.objects.filter(estate_id__in=estate_ids)
             .filter(overdue_q(today))
             .select_related("estate")
+            # What the alert says, and no more: a district can have hundreds overdue.
+            .only(
+                "estate__name",
+                "estate__slug",
+                "title",
+                "due_date",
+                "state",
+                "responsible_party",
+            )
             .order_by("due_date")
         ):
             days = item.days_overdue(today)
             yield Alert(
                 estate_id=item.estate_id,
                 key=f"action_item_overdue:{item.pk}",
-                message=str(
-                    _("%(estate)s：督办事项「%(title)s」已逾期 %(days)s 天（责任方：%(party)s）")
-                    % {
-                        "estate": item.estate.name,
-                        "title": item.title,
-                        "days": days,
-                        "party": item.get_responsible_party_display(),
-                    }
-                ),
-                url=reverse("oversight:item_detail", args=[item.estate.slug, item.pk]),
+                message=message
+                % {
+                    "estate": item.estate.name,
+                    "title": item.title,
+                    "days": days,
+                    "party": parties.get(item.responsible_party, item.responsible_party),
+                },
+                url=item_url(item.estate.slug, item.pk),
                 severity="danger" if days > 7 else "warning",
                 # The oversight app's own daily reminder already tells these people.
                 notify=False,

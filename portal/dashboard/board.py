@@ -6,11 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import reverse
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from portal.dashboard.charts import weekly_chart
-from portal.dashboard.figures import Alert, FigureSource, format_value, one_reading
+from portal.dashboard.figures import (
+    Alert,
+    FigureSource,
+    format_value,
+    one_reading,
+    url_former,
+)
 from portal.dashboard.period import Period
 from portal.dashboard.registry import sources
 
@@ -19,13 +25,34 @@ from portal.dashboard.registry import sources
 class Cell:
     text: str
     url: str = ""
-    label: str = ""
+    label: str = ""  # the column heading, escaped once per table
+
+    @property
+    def html(self) -> str:
+        """The cell's <td>, as index.html showed it (a link where the figure drills down)."""
+        text = escape(self.text)
+        if self.url:
+            text = f'<a href="{escape(self.url)}">{text}</a>'
+        return f'<td data-label="{self.label}">{text}</td>'
+
+
+@dataclass
+class Row:
+    """One estate's figures in one table."""
+
+    estate: Any
+    cells: list[Cell]
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's cells drawn here, not by a template loop: a board has thousands."""
+        return mark_safe("".join(cell.html for cell in self.cells))  # noqa: S308 - escaped above
 
 
 @dataclass
 class Table:
     source: FigureSource
-    rows: list[tuple[Any, list[Cell]]]
+    rows: list[Row]
     figures: dict[int, dict[str, Any]]
 
 
@@ -36,6 +63,17 @@ class Board:
     tables: list[Table] = field(default_factory=list)
     charts: list[tuple[str, SafeString]] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
+
+    @property
+    def alerts_html(self) -> SafeString:
+        """The alerts' list items, drawn here as the cells are: a district can have hundreds."""
+        return mark_safe(  # noqa: S308 - every value escaped
+            "".join(
+                f'<li class="alert-{escape(a.severity)}"><a href="{escape(a.url)}">'
+                f"{escape(a.message)}</a></li>"
+                for a in self.alerts
+            )
+        )
 
 
 def figures_for(estates: Sequence[Any], period: Period) -> dict[str, dict[int, dict[str, Any]]]:
@@ -55,24 +93,21 @@ def _build_board(estates: Sequence[Any], period: Period, *, with_trends: bool) -
     board = Board(estates=estates, period=period)
     ids = [e.pk for e in estates]
     query = period.query()
+    drill_url = url_former("dashboard:drill", "ESTATE", "SOURCE", "COLUMN")
     for source in sources():
         figures = source.compute(ids, period)
+        columns = [
+            (column.key, column.kind, escape(str(column.label)), column.drill)
+            for column in source.columns
+        ]
         rows = []
         for estate in estates:
             values = figures.get(estate.pk, {})
             cells = []
-            for column in source.columns:
-                url = ""
-                if column.drill:
-                    url = (
-                        reverse("dashboard:drill", args=[estate.slug, source.key, column.key])
-                        + "?"
-                        + query
-                    )
-                cells.append(
-                    Cell(format_value(values.get(column.key), column.kind), url, str(column.label))
-                )
-            rows.append((estate, cells))
+            for key, kind, label, drill in columns:
+                url = drill_url(estate.slug, source.key, key) + "?" + query if drill else ""
+                cells.append(Cell(format_value(values.get(key), kind), url, label))
+            rows.append(Row(estate, cells))
         board.tables.append(Table(source=source, rows=rows, figures=figures))
         if with_trends:
             series = source.weekly(ids, period)

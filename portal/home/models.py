@@ -10,7 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from portal.community.models import Estate, SubDistrict
-from portal.home import sections
+from portal.home import routes, sections
 from portal.home.blocks import BodyBlock
 from portal.home.mixins import AnonymousCacheMixin, VisibilityMixin
 from portal.home.visibility import filter_visible_pages
@@ -41,6 +41,10 @@ class HomePage(AnonymousCacheMixin, Page):
     def subpage_types(cls) -> list[str]:
         # Feature apps register the district-wide sections (portal/home/sections.py).
         return ["home.EstatePage", *sections.district_page_types(), "home.StandardPage"]
+
+    def route(self, request, path_components):
+        """Route from the site's root as Wagtail does, remembering where addresses lead."""
+        return routes.route(self, request, path_components, super().route)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -6,6 +6,7 @@ to their account) or live in (an active resident role); staff roles alone put no
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,10 +32,16 @@ def scoped_units(notice: Any) -> QuerySet[Unit]:
     return units
 
 
-def unit_in_scope(user: Any, notice: Any) -> Unit | None:
-    """Return the first of the user's units that the notice concerns, or None."""
+def unit_in_scope(user: Any, notice: Any, units: Iterable[Unit] | None = None) -> Unit | None:
+    """Return the first of the user's units that the notice concerns, or None.
+
+    `units`: the user's units in the notice's estate (member_units), when the caller has
+    read them already, as a list of notices of one estate does.
+    """
     building_ids = {b.pk for b in notice.buildings.all()}
-    for unit in member_units(user, notice.page_estate):
+    if units is None:
+        units = member_units(user, notice.page_estate)
+    for unit in units:
         if not building_ids or unit.building_id in building_ids:
             return unit
     return None

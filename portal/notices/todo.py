@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.community.membership import member_units
 from portal.community.models import Estate
 from portal.home.todo import Todo, estate_hub
 from portal.home.visibility import may_view_page
@@ -30,9 +31,14 @@ def notices_to_acknowledge(user: Any, estates: Sequence[Estate]) -> Iterable[Tod
             .descendant_of(hub)
             .prefetch_related("buildings")
         )
+        units = None  # the member's units here, read once for all the estate's notices
         for notice in pages:
+            # Below the estate's hub, so of this estate: not looked up again per notice.
+            notice.page_estate = estate
             if notice.time_state(now) == TimeState.EXPIRED or not may_view_page(user, notice):
                 continue
-            if unit_in_scope(user, notice) is None:
+            if units is None:
+                units = list(member_units(user, estate))
+            if unit_in_scope(user, notice, units) is None:
                 continue
             yield Todo(_("公告确认"), notice.title, notice.url, estate, notice.listed_until)

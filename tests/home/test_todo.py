@@ -108,3 +108,43 @@ def test_the_estate_page_and_me_show_the_list(client, owner, estate_a, waiting):
     me = client.get(reverse("accounts:profile")).content.decode()
     for page in (estate_page, me):
         assert "待我处理" in page and "3栋电梯异响" in page and "增设快递柜" in page
+
+
+def test_notices_to_acknowledge_cost_the_same_statements_however_many_there_are(
+    owner, estate_a, waiting
+):
+    """The member's units and the notices' estate are read once per estate, not per notice;
+    a notice for a building the member has no unit in still stays off their list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.community.models import Estate
+    from portal.notices.todo import notices_to_acknowledge
+
+    def listed() -> tuple[int, list[str]]:
+        estate = Estate.objects.select_related("page").get(pk=estate_a.pk)
+        with CaptureQueriesContext(connection) as queries:
+            titles = [item.title for item in notices_to_acknowledge(owner, [estate])]
+        return len(queries.captured_queries), titles
+
+    one, titles = listed()
+    assert titles == ["3栋停水通知"]
+
+    index = NoticeIndexPage.objects.descendant_of(estate_a.page).get()
+    for n in range(3):
+        make_notice(
+            index,
+            title=f"3栋电梯检修通知（第{n + 1}次）",
+            buildings=("3栋",),
+            requires_acknowledgement=True,
+        )
+        make_notice(
+            index,
+            title=f"1栋外墙清洗通知（第{n + 1}次）",
+            buildings=("1栋",),
+            requires_acknowledgement=True,
+        )
+    many, titles = listed()
+
+    assert many == one, f"{one} statements for one notice, {many} for seven"
+    assert len(titles) == 4 and not any(title.startswith("1栋") for title in titles)
