@@ -257,7 +257,6 @@ def test_wagtail_user_bar_covers_nothing_at_the_bottom_of_a_page_for_staff(
             && Math.ceil(window.scrollY + window.innerHeight) >= root.scrollHeight;
         }"""
     )
-    screenshot(page, "userbar-bottom")
     box = trigger.bounding_box()
     under = page.evaluate(
         """(box) => {
@@ -272,4 +271,6 @@ def test_wagtail_user_bar_covers_nothing_at_the_bottom_of_a_page_for_staff(
         }""",
         box,
     )
+    # After measuring: a full-page screenshot resizes the view and loses the scroll.
+    screenshot(page, "userbar-bottom")
     assert not under, f"the user bar covers {under}"

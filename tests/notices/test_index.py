@@ -59,6 +59,7 @@ def test_index_query_count_does_not_grow_with_notices(client, notice_index, owne
     with CaptureQueriesContext(connection) as few:
         client.get(notice_index.url)
     _bulk_notices(notice_index, 30)
+    client.get(notice_index.url)  # publishing moved the page tree on: routes are found afresh
     with CaptureQueriesContext(connection) as many:
         client.get(notice_index.url)
     assert len(many) == len(few)
