@@ -13,7 +13,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -343,11 +343,13 @@ def elder_mode(request):
 def _switch_elder_mode(request):
     form = ElderModeForm(request.POST)
     next_path = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
+    # A path on this site only: anything else (another host, or a bare word that redirect()
+    # would try as a view name) returns to the home page.
+    if not next_path.startswith("/") or not url_has_allowed_host_and_scheme(
         next_path, {request.get_host()}, require_https=request.is_secure()
     ):
         next_path = "/"
-    response = redirect(next_path)
+    response = HttpResponseRedirect(next_path)
     if not form.is_valid():
         for error in form.errors.get("on", []):
             messages.error(request, error)

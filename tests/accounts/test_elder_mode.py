@@ -98,6 +98,8 @@ def test_a_bad_choice_is_refused_in_chinese_and_changes_nothing(client, db, on):
         "//evil.example.com/",
         "/\\evil.example.com",
         "javascript:alert(1)",
+        "2026-02-30",  # a bare word: redirect() would have tried it as a view name (a 500)
+        "-1",
     ],
 )
 def test_an_unsafe_next_is_refused_and_the_switch_returns_home(client, db, unsafe):
