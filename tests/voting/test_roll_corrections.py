@@ -279,9 +279,15 @@ def test_two_buyers_counted_as_one_head_are_split_onto_the_other_buyer(
     assert (right.unit_count, right.area, announced.roll.total_heads) == (1, Decimal("90.00"), 7)
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [SON_ID, (SON_ID[:6] + "\u3000" + SON_ID[6:14] + " " + SON_ID[14:]).lower()],
+    ids=["as-imported", "spaced-and-lower-case"],
+)
 def test_a_split_onto_a_buyer_already_in_the_register_uses_their_identity(
-    announced, register, committee_chair
+    announced, register, committee_chair, typed
 ):
+    """The number is read as the register import reads it, however it was typed."""
     son = OwnerIdentityFactory(
         estate=register.unlinked_identity.estate, name="陈小明", id_hash=hash_id_number(SON_ID)
     )
@@ -298,7 +304,7 @@ def test_a_split_onto_a_buyer_already_in_the_register_uses_their_identity(
         reason="5栋301 买受人为陈小明。",
         grouping="split",
         other_name="陈小明",
-        other_id_number=SON_ID,
+        other_id_number=typed,
     )
     assert OwnerIdentity.objects.filter(name="陈小明").count() == 1
     assert objections.summary(announced).total_heads == heads  # joins 陈小明's existing head

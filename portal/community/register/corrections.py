@@ -26,7 +26,7 @@ from portal.community import audit, permissions
 from portal.community.choices import IdentityKind, UnitState
 from portal.community.models import OwnerIdentity, Ownership, Unit
 from portal.community.models.register import hash_id_number
-from portal.community.register.id_numbers import is_valid_resident_id, looks_like_resident_id
+from portal.community.register.id_numbers import fails_resident_check, normalize_id_number
 
 
 def _refuse_unless_manager(actor: Any, estate: Any) -> None:
@@ -180,14 +180,12 @@ def identity_for(estate: Any, *, name: str, id_number: str, actor: Any) -> Owner
     """
     _refuse_unless_manager(actor, estate)
     name = (name or "").strip()
-    id_number = (id_number or "").strip().upper().replace(" ", "")
+    id_number = normalize_id_number(id_number)
     if not name:
         raise ValidationError(_("请填写业主姓名。"))
     if not id_number:
         raise ValidationError(_("请填写业主的证件号码。"))
-    if len(id_number) > 50 or (
-        looks_like_resident_id(id_number) and not is_valid_resident_id(id_number)
-    ):
+    if len(id_number) > 50 or fails_resident_check(id_number):
         raise ValidationError(_("证件号码有误，请与不动产权证书或身份证核对。"))
     id_hash = hash_id_number(id_number)
     existing = OwnerIdentity.objects.filter(

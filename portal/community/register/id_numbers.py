@@ -12,8 +12,23 @@ import re
 from datetime import date
 
 _RESIDENT_RE = re.compile(r"^\d{17}[\dX]$")
+# 17 digits and one more character: meant as a resident number, whatever its last character.
+_RESIDENT_SHAPE_RE = re.compile(r"^\d{17}[0-9A-Z]$")
+_WHITESPACE_RE = re.compile(r"[\s\u3000]+")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
+
+
+def normalize_id_number(id_number: str) -> str:
+    """Return the number as the register keeps and hashes it: no spaces (full-width ones
+    included), letters upper-case. Every way a number enters the register goes through this,
+    or one person's number would hash two ways and count as two heads."""
+    return _WHITESPACE_RE.sub("", id_number or "").upper()
+
+
+def fails_resident_check(id_number: str) -> bool:
+    """Return whether a (normalized) number is shaped as a resident number but is not one."""
+    return bool(_RESIDENT_SHAPE_RE.match(id_number)) and not is_valid_resident_id(id_number)
 
 
 def looks_like_resident_id(id_number: str) -> bool:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from portal.community.choices import AreaSource, IdentityKind, UnitState
 from portal.community.models.register import hash_id_number
 from portal.community.phone import InvalidPhone, normalize_phone
-from portal.community.register.id_numbers import is_valid_resident_id
+from portal.community.register.id_numbers import fails_resident_check, normalize_id_number
 from portal.community.register.parsing import (
     COL_AREA,
     COL_AREA_SOURCE,
@@ -63,8 +63,6 @@ CENT = Decimal("0.01")
 MAX_AREA = Decimal("99999999.99")
 FLOOR_RANGE = (-20, 300)
 _INT_RE = re.compile(r"^-?\d+$")
-# 18 characters whose first 17 are digits: a resident identity number, typo or not.
-_RESIDENT_SHAPE_RE = re.compile(r"^\d{17}[0-9A-Z]$")
 # Text columns a spreadsheet export shows; a formula-like value there is refused at import.
 FORMULA_CHECKED_COLUMNS = (COL_BUILDING, COL_NUMBER, COL_NAME)
 _INNER_SPACE_RE = re.compile(r"[\s\u3000]+")
@@ -159,7 +157,7 @@ def validate_rows(
         mobile = _check_mobile(row, values[COL_MOBILE], error)
 
         name = values[COL_NAME]
-        id_number = _squeeze(values[COL_ID_NUMBER]).upper()
+        id_number = normalize_id_number(values[COL_ID_NUMBER])
         if len(name) > 100:
             error(row, COL_NAME, _("姓名或名称不能超过 100 个字。"))
         if len(id_number) > 50:
@@ -319,7 +317,7 @@ def _check_owner(row: int, name: str, id_number: str, error: ErrorSink) -> None:
         error(row, COL_NAME, _("已售已交付的房屋必须填写业主姓名。"))
     if not id_number:
         error(row, COL_ID_NUMBER, _("已售已交付的房屋必须填写业主证件号码。"))
-    elif _RESIDENT_SHAPE_RE.match(id_number) and not is_valid_resident_id(id_number):
+    elif fails_resident_check(id_number):
         # GB 11643: a typo in any digit breaks the check character. The number itself
         # is not repeated: errors are stored on the job and shown on screen.
         error(
