@@ -21,7 +21,13 @@ from portal.community import audit, membership, permissions
 from portal.community.actions import correct_unit
 from portal.community.choices import Party
 from portal.community.models import OwnerIdentity, Ownership, Unit
-from portal.community.register import assign_unit, identity_for, merge_identities, regroup_units
+from portal.community.register import (
+    assign_unit,
+    identity_for,
+    merge_identities,
+    refuse_unless_register_manager,
+    regroup_units,
+)
 from portal.notifications.api import notify
 from voting.choices import ObjectionKind, RollCorrection
 from voting.models import AssemblyPage, RollObjection, RollObjectionDecision, RollObjectionOverride
@@ -209,13 +215,13 @@ def _correct_ownership(
             raise ValidationError(
                 _("异议成立时请指明补登的房屋（楼栋和房号），名册随决定一并更正。")
             )
-        _refuse_unless_register_manager(actor, estate)
+        refuse_unless_register_manager(actor, estate)
         assign_unit(unit, identity, actor=actor, reason=reason)
         return RollCorrection.ASSIGN, unit, identity
     if grouping == RollCorrection.MERGE:
         if unit is None:
             raise ValidationError(_("请指明登记在另一业主身份下的该业主房屋（楼栋和房号）。"))
-        _refuse_unless_register_manager(actor, estate)
+        refuse_unless_register_manager(actor, estate)
         duplicate = _sole_holder(unit)
         if duplicate is None:
             raise ValidationError(
@@ -225,7 +231,7 @@ def _correct_ownership(
         merge_identities(duplicate, identity, actor=actor, reason=reason)
         return RollCorrection.MERGE, unit, identity
     if grouping == RollCorrection.SPLIT:
-        _refuse_unless_register_manager(actor, estate)
+        refuse_unless_register_manager(actor, estate)
         moving = objection.unit
         if moving is None or _sole_holder(moving) != identity:
             raise ValidationError(_("异议所指的房屋已不在异议人一人名下，不能按此拆分。"))
@@ -237,13 +243,6 @@ def _correct_ownership(
     raise ValidationError(
         _("异议成立时请选择更正方式：同一业主被计为两人（合并）或不同业主被计为一人（分开）。")
     )
-
-
-def _refuse_unless_register_manager(actor: Any, estate: Any) -> None:
-    if not permissions.may(actor, "manage_register", estate):
-        raise PermissionDenied(
-            _("更正业主名册须由有权管理业主名册的人（业委会主任或物业经理）作出决定。")
-        )
 
 
 @transaction.atomic
@@ -298,7 +297,7 @@ def decide_objection(
     if corrected_area is not None:
         if objection.unit is None:
             raise ValidationError(_("该异议没有指明房屋，不能更正面积。"))
-        _refuse_unless_register_manager(actor, estate)
+        refuse_unless_register_manager(actor, estate)
         correct_unit(objection.unit, actor=actor, exclusive_area=corrected_area)
     decision = RollObjectionDecision.objects.create(
         objection=objection,

@@ -10,6 +10,7 @@ from portal.community.register.corrections import (
     assign_unit,
     identity_for,
     merge_identities,
+    refuse_unless_register_manager,
     regroup_units,
 )
 from portal.community.register.parsing import (
@@ -28,6 +29,7 @@ __all__ = [
     "assign_unit",
     "identity_for",
     "merge_identities",
+    "refuse_unless_register_manager",
     "regroup_units",
     "RegisterFileError",
     "RowError",

@@ -29,7 +29,8 @@ from portal.community.models.register import hash_id_number
 from portal.community.register.id_numbers import fails_resident_check, normalize_id_number
 
 
-def _refuse_unless_manager(actor: Any, estate: Any) -> None:
+def refuse_unless_register_manager(actor: Any, estate: Any) -> None:
+    """Refuse (PermissionDenied, in Chinese) anyone who may not correct the estate's register."""
     if not permissions.may(actor, "manage_register", estate):
         raise PermissionDenied(
             _("更正业主名册须由有权管理业主名册的人（业委会主任或物业经理）作出。")
@@ -101,7 +102,7 @@ def assign_unit(unit: Unit, identity: OwnerIdentity, *, actor: Any, reason: str)
     still holds, and a unit already registered to the identity.
     """
     _check_target(identity, unit.building.estate)  # another estate's unit: bad input first
-    _refuse_unless_manager(actor, identity.estate)
+    refuse_unless_register_manager(actor, identity.estate)
     return _move(unit, identity, actor=actor, reason=_clean_reason(reason), how="assign")
 
 
@@ -121,7 +122,7 @@ def regroup_units(
     reason = _clean_reason(reason)
     for unit in units:
         _check_target(identity, unit.building.estate)
-    _refuse_unless_manager(actor, identity.estate)
+    refuse_unless_register_manager(actor, identity.estate)
     moved = []
     for unit in units:
         holders = list(Ownership.objects.filter(unit=unit, ended_at__isnull=True))
@@ -178,7 +179,7 @@ def identity_for(estate: Any, *, name: str, id_number: str, actor: Any) -> Owner
     The number itself is never stored (only its keyed hash and last four characters); a
     known number under another name is refused rather than renamed.
     """
-    _refuse_unless_manager(actor, estate)
+    refuse_unless_register_manager(actor, estate)
     name = (name or "").strip()
     id_number = normalize_id_number(id_number)
     if not name:
