@@ -31,9 +31,24 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 T = TypeVar("T")
+
+
+def local_path(request: HttpRequest, candidate: str | None, default: str) -> str:
+    """Return `candidate` if it is a path on this site, else `default`: never another host,
+    and never a bare word, which redirect() would take for a view's name."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return candidate
+    return default
 
 
 def refusal_texts(error: ValidationError | PermissionDenied) -> list[str]:

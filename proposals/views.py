@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +18,7 @@ from deliberation.models import Post
 from portal.community import permissions
 from portal.community.lookups import get_estate, get_estate_for_member
 from portal.home.visibility import may_view_live_page
-from portal.views import run_action
+from portal.views import local_path, run_action
 from proposals import actions, rules, visibility
 from proposals.choices import ProposalStatus, SupportTarget
 from proposals.forms import AnswerForm, HideForm, ProposalForm, ReportForm, ReviewForm
@@ -355,15 +354,6 @@ def support_content(request, target: str, pk: int):
         success=_("已支持。"),
         denied_as_message=True,
     )
-    wanted = request.POST.get("next", "")
-    # Only a path of this site (never a bare word, which redirect() would take for a view name).
-    if (
-        wanted.startswith("/")
-        and not wanted.startswith("//")
-        and url_has_allowed_host_and_scheme(
-            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        back = wanted
+    back = local_path(request, request.POST.get("next"), back)
     anchor = f"#post-{obj.pk}" if target == SupportTarget.POST else f"#opinion-{obj.pk}"
     return HttpResponseRedirect(back.split("#")[0] + anchor)

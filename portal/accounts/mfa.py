@@ -28,9 +28,9 @@ from urllib.parse import urlencode
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from portal.community import permissions
+from portal.views import local_path
 
 VERIFIED_AT_SESSION_KEY = "gongzhi_staff_verified_at"
 NEXT_SESSION_KEY = "gongzhi_staff_next"
@@ -80,11 +80,7 @@ def step_up_pending(request: Any) -> bool:
 
 def safe_next(request: Any, candidate: str | None) -> str:
     """Return the candidate if it is a path on this site, else the admin's home."""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return DEFAULT_NEXT
+    return local_path(request, candidate, DEFAULT_NEXT)
 
 
 def step_up_url(request: Any, next_path: str) -> str:

@@ -41,7 +41,7 @@ from portal.community.models import (
     Role,
     Unit,
 )
-from portal.views import run_action
+from portal.views import local_path, run_action
 from proposals.models import Proposal
 
 CLOSE_CODE_SESSION_KEY = "gongzhi_close_account_code"
@@ -342,14 +342,7 @@ def elder_mode(request):
 
 def _switch_elder_mode(request):
     form = ElderModeForm(request.POST)
-    next_path = request.POST.get("next") or "/"
-    # A path on this site only: anything else (another host, or a bare word that redirect()
-    # would try as a view name) returns to the home page.
-    if not next_path.startswith("/") or not url_has_allowed_host_and_scheme(
-        next_path, {request.get_host()}, require_https=request.is_secure()
-    ):
-        next_path = "/"
-    response = HttpResponseRedirect(next_path)
+    response = HttpResponseRedirect(local_path(request, request.POST.get("next"), "/"))
     if not form.is_valid():
         for error in form.errors.get("on", []):
             messages.error(request, error)
