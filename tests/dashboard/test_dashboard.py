@@ -49,6 +49,16 @@ def test_sub_district_official_sees_every_estate_in_the_sub_district(
     assert 'data-estate="jinxiu"' in html and f'data-estate="{estate_b.slug}"' in html
 
 
+def test_the_board_has_the_admin_link_but_no_floating_page_editor_bar(
+    client, subdistrict_official, estate_a
+):
+    """Wagtail's user bar edits the CMS page being read; the board is not one, so the bar
+    would only float over its tables. The header's admin link stays for staff."""
+    html = _board(client, subdistrict_official).content.decode()
+    assert 'data-testid="admin-link"' in html
+    assert "wagtail-userbar" not in html and "has-userbar" not in html
+
+
 def test_community_official_sees_only_the_estates_of_their_community(
     client, community_official, estate_a, estate_b
 ):
