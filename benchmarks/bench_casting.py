@@ -438,9 +438,10 @@ def _build(rights: int):
 def _production_statements(captured) -> list[str]:
     """Return the statements a production server runs for what was captured here.
 
-    Here the session is a database row and the task broker django-q2's ORM queue, and
-    transaction control is logged; in production (Redis) the session is read from the cache
-    and the receipt's task goes to Redis; BEGIN and COMMIT are not queries.
+    Here the session is a database row and (without a Redis answering) the task broker
+    django-q2's ORM queue, and transaction control is logged; in production (Redis) the
+    session is read from the cache and the receipt's task goes to Redis; BEGIN and COMMIT are
+    not queries.
     """
     return [
         query["sql"]

@@ -62,7 +62,8 @@ def run() -> None:
 
     half = MEMBERS // 2
     elapsed: dict[bool, float] = {}
-    # Production path first: the fan-out is queued for the workers (the ORM broker here).
+    # Production path first: the fan-out is queued for the workers (Redis as in production when
+    # one answers, else the ORM broker: portal/settings/bench.py).
     # Then the test path: django-q2 runs the fan-out in-process, inside the timing.
     for sync, group in ((False, members[:half]), (True, members[half:])):
         saved, Conf.SYNC = Conf.SYNC, sync

@@ -14,12 +14,22 @@ from django.test.utils import setup_databases, teardown_databases
 @contextlib.contextmanager
 def bench_database() -> Iterator[None]:
     """Create a fresh test database (never the developer's), migrate it, drop it after."""
+    # Imported here: django_q reads the settings when imported, after django.setup().
+    from django_q.brokers import get_broker
+    from django_q.conf import Conf
+
     old = setup_databases(verbosity=0, interactive=False)
+    broker = (
+        "Redis (as in production)" if Conf.REDIS else "django-q2's ORM queue (no Redis answered)"
+    )
+    print(f"database: {connection.vendor}; task broker: {broker}")
     try:
         yield
     finally:
         connection.close()
         teardown_databases(old, verbosity=0)
+        if Conf.REDIS:
+            get_broker().purge_queue()  # the tasks the benchmarks queued and nobody ran
 
 
 def timed(fn: Callable[[], object], *, repeat: int = 5) -> list[float]:
