@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from portal.accounts import elder
 from portal.accounts.mfa import step_up_url
 from portal.security import hostile_input_response
 
@@ -80,8 +81,12 @@ def database_unavailable(request, exception: BaseException | None = None) -> Htt
         type(exception).__name__,
         exception,
     )
-    # No request context: the context processors (unread count, settings) would query.
-    html = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+    # No request context: the context processors (unread count, settings) would query. Elder
+    # mode as this device's cookie says (the person's saved choice is in the database).
+    html = render_to_string(
+        "503.html",
+        {"retry_after": RETRY_AFTER_SECONDS, "elder_mode": elder.device_choice(request) is True},
+    )
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

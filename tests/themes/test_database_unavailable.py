@@ -53,6 +53,18 @@ def test_a_dropped_connection_while_loading_the_session_is_a_503_too(
     assert "服务暂时不可用" in response.content.decode()
 
 
+def test_the_503_page_is_in_elder_mode_when_the_device_asks_for_it(
+    browser_client, estate_a, monkeypatch
+):
+    """The person's saved choice is in the unreachable database; the device's cookie is not."""
+    url = estate_a.page.url
+    drop_connection(monkeypatch, OperationalError)
+    assert "elder.css" not in browser_client.get(url).content.decode()
+    browser_client.cookies["elder"] = "1"
+    html = browser_client.get(url).content.decode()
+    assert 'class="elder"' in html and "elder.css" in html and "服务暂时不可用" in html
+
+
 def test_any_other_error_is_still_a_500(browser_client, estate_a, monkeypatch):
     url = estate_a.page.url
     drop_connection(monkeypatch, ProgrammingError)
