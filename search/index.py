@@ -115,7 +115,8 @@ def reindex_subtree(page_id: int) -> int:
     if page is None:
         return 0
     count = 0
-    for descendant in page.get_descendants().specific().iterator(chunk_size=200):
+    # Inclusive: a view restriction on an indexed page itself takes it out too.
+    for descendant in page.get_descendants(inclusive=True).specific().iterator(chunk_size=200):
         if registration_for(type(descendant)) is not None:
             index_instance(descendant)
             count += 1

@@ -160,3 +160,35 @@ def test_feeds_of_a_cached_index_keep_their_own_headers(client, estate_a):
         response = client.get(f"{index.url}feed/ical/")
         assert response.status_code == 200
         assert "X-Page-Cache" not in response
+
+
+def test_a_privacy_restriction_added_to_a_cached_page_keeps_anonymous_readers_out_at_once(
+    client, estate_a
+):
+    """Wagtail's privacy setting (a view restriction) is not a publish: it must still empty
+    the anonymous cache, or the restricted page is served from it until the copy expires."""
+    from wagtail.models import PageViewRestriction
+
+    page = _public_page(estate_a)
+    client.get(page.url)
+    assert client.get(page.url)["X-Page-Cache"] == "hit"
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    )
+    refused = client.get(page.url)
+    assert refused.status_code == 302 and "X-Page-Cache" not in refused
+    assert "初版简介" not in refused.content.decode()
+    restriction.delete()
+    assert "初版简介" in client.get(page.url).content.decode()
+
+
+def test_a_restriction_on_an_ancestor_reaches_its_cached_descendants_at_once(client, estate_a):
+    from wagtail.models import PageViewRestriction
+
+    page = _public_page(estate_a)
+    client.get(page.url)
+    PageViewRestriction.objects.create(
+        page=estate_a.page, restriction_type=PageViewRestriction.PASSWORD, password="门禁"
+    )
+    response = client.get(page.url)
+    assert response.status_code == 200 and "初版简介" not in response.content.decode()

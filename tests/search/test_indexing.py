@@ -116,6 +116,31 @@ def test_pages_behind_a_wagtail_view_restriction_are_staff_only_and_never_indexe
     assert rebuild_index() == 0
 
 
+def test_a_view_restriction_added_later_takes_the_page_and_its_subtree_out_of_the_index(
+    estate_a, knowledge_a, django_capture_on_commit_callbacks
+):
+    """Making a page private in Wagtail is not a publish: the index must follow it anyway,
+    for the page itself and every page under it, and take them back when it is lifted."""
+    from wagtail.models import PageViewRestriction
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(knowledge_a, "内部电梯台账")
+        make_notice(estate_a, "3号楼电梯维修通知")
+    assert service.search(AnonymousUser(), "电梯").total == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        on_index = PageViewRestriction.objects.create(page=knowledge_a, restriction_type="login")
+    assert indexed_titles() == {"3号楼电梯维修通知"}
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=estate_a.page, restriction_type="password", password="门禁"
+        )
+    assert indexed_titles() == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.filter(page=estate_a.page).delete()
+        on_index.delete()
+    assert indexed_titles() == {"内部电梯台账", "3号楼电梯维修通知"}
+
+
 def test_expired_pages_are_not_indexed(knowledge_a, rebuild_index):
     article = make_article(knowledge_a, "过期的电梯指南")
     ArticlePage.objects.filter(pk=article.pk).update(expired=True)
