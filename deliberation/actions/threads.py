@@ -108,7 +108,9 @@ def start_thread(
     _check_new_thread(estate, user, kind=kind, title=title, category=category, page=page)
     body_html = clean_body(body)
     cleaned_photos = clean_report_photos(kind, photos)
-    held = hold_reason(estate, user, title, body_html)
+    tags = list(tags)
+    # Tags are shown with the title: a sensitive word in one holds the thread like the title.
+    held = hold_reason(estate, user, title, body_html, *tags)
 
     thread = Thread(
         estate=estate,
