@@ -414,7 +414,7 @@ def moderation_queue(request, estate_slug: str):
                 "reports",
                 queryset=PostReport.objects.filter(status=ReportStatus.OPEN),
                 to_attr="open_reports",
-            )
+            ),
         )
         .order_by("created_at", "pk")
     )
