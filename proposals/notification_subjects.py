@@ -16,8 +16,10 @@ from proposals.models import Proposal
 def describe_proposals(ids: list[int]) -> dict[int, SubjectText]:
     """Return each proposal's title, or its placeholder while it is hidden, as it stands."""
     texts = {}
-    for proposal in Proposal.objects.filter(pk__in=ids).only(
-        "pk", "estate_id", "title", "hidden_at", "hidden_reason"
+    for proposal in (
+        Proposal.objects.filter(pk__in=ids)
+        .select_related("thread")  # a held discussion holds its proposal
+        .only("pk", "estate_id", "title", "hidden_at", "hidden_reason", "thread__is_held")
     ):
         if visibility.is_shown(proposal):
             texts[proposal.pk] = SubjectText(
