@@ -698,6 +698,15 @@ def _may_read_withheld_proposal(user: Any, proposal: Any) -> bool:
     return _is_author(user, proposal) or _may_moderate(user, proposal.estate)
 
 
+def _may_decide_proposal_review(user: Any, proposal: Any) -> bool:
+    """Keep a proposal hidden after its author asked for review: another moderator than the
+    one who hid it, never its author (as a post's appeal, _may_decide_appeal)."""
+    return _may_moderate(user, proposal.estate) and user.pk not in (
+        proposal.hidden_by_id,
+        proposal.author_id,
+    )
+
+
 def _may_report_proposal(user: Any, proposal: Any) -> bool:
     """Report someone else's proposal: whoever may write in the discussion area, as posts."""
     return not _is_author(user, proposal) and _may_deliberate(user, proposal.estate)
@@ -772,6 +781,7 @@ OBJECT_ACTIONS = {
     "read_withheld_proposal": _may_read_withheld_proposal,
     "report_proposal": _may_report_proposal,
     "request_proposal_review": _is_author,
+    "decide_proposal_review": _may_decide_proposal_review,
 }
 
 
