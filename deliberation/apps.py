@@ -14,14 +14,18 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         # Imported in ready(): models and registries can be read only once the apps are loaded.
         from deliberation import dashboard, personal_data
+        from deliberation.models import Thread
         from deliberation.schedules import ensure_schedules
         from deliberation.todo import reports_to_confirm
         from portal.accounts.export import register_personal_data
+        from portal.community import audit
         from portal.dashboard.registry import register_figures
         from portal.home.todo import register_todo
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="deliberation.schedules")
         _describe_threads_in_references()
+        # The audit log names a thread by its title as readers may see it, never by its words.
+        audit.register_label(Thread, lambda thread: thread.shown_title)
         # The issue-report tables lead the dashboard: they are what officials act on daily.
         register_figures(dashboard.IssueReportFigures, order=10)
         register_figures(dashboard.PropertyResponseFigures, order=20)

@@ -2,7 +2,8 @@
 
 What the author can see on the site, and no more: the text of their published, held and
 hidden posts (the author may open a hidden post's text), but only a tombstone for a
-deleted one; the thread's title, which every member of the estate sees.
+deleted one; the thread's title as the thread page shows it to them (deliberation.visibility):
+another member's withheld title stays withheld, one's own opening post's title is one's own.
 """
 
 from __future__ import annotations
@@ -11,13 +12,26 @@ from typing import Any
 
 from django.utils import timezone
 
+from deliberation import visibility
 from deliberation.choices import PostStatus
-from deliberation.models import Post
+from deliberation.models import Post, Thread
+from portal.community import permissions
 from themes.sanitiser import plain_text
 
 
 def _when(value: Any) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
+
+
+def _title_for(user: Any, thread: Thread) -> str:
+    """Return the thread's title as this member may read it: a withheld title is the opening
+    post's words, so only who may read that post's withheld words reads it."""
+    if visibility.title_is_shown(thread):
+        return thread.title
+    opening = thread.posts.filter(is_opening=True).select_related("thread__estate").first()
+    if opening is not None and permissions.may(user, "read_withheld_post", opening):
+        return thread.title
+    return visibility.shown_title(thread)
 
 
 def sections(user: Any) -> dict[str, list[dict[str, Any]]]:
@@ -27,12 +41,16 @@ def sections(user: Any) -> dict[str, list[dict[str, Any]]]:
         .select_related("thread__estate")
         .order_by("created_at", "pk")
     )
+    titles: dict[int, str] = {}
+    for post in posts:
+        if post.thread_id not in titles:
+            titles[post.thread_id] = _title_for(user, post.thread)
     return {
         "posts": [
             {
                 "estate": post.thread.estate.name,
                 "thread_id": post.thread_id,
-                "thread_title": post.thread.title,
+                "thread_title": titles[post.thread_id],
                 "opening_post": post.is_opening,
                 "status": post.status,
                 "status_label": str(post.get_status_display()),

@@ -146,7 +146,7 @@ def thread_context(thread: Thread, user: User, *, page_number: Any = None) -> di
         "thread": thread,
         "page_obj": page.page_obj,
         "posts": page.top_level,
-        "tags": list(thread.tags.all()),
+        "tags": thread.shown_tags,
         # The page may have been unpublished or narrowed since; its title follows its rules.
         "attached_page": thread.page
         if thread.page_id and may_view_live_page(user, thread.page)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from deliberation import actions, metrics, thread_page
+from deliberation import actions, metrics, thread_page, visibility
 from deliberation.choices import AppealStatus, PostStatus, ReportStatus, ThreadState
 from deliberation.forms import (
     AppealForm,
@@ -91,7 +91,7 @@ def thread_list(request, estate_slug: str):
         elif data["show"] == "following":
             threads = threads.filter(follows__user=user)
         if data["tag"]:
-            threads = threads.filter(tags__name=data["tag"])
+            threads = visibility.tagged(threads, data["tag"])
     page_obj = Paginator(threads.order_by("-last_post_at", "-pk"), THREADS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -409,11 +409,12 @@ def moderation_queue(request, estate_slug: str):
         .distinct()
         .select_related("thread", "author")
         .prefetch_related(
+            "thread__tags",  # an opening post's tags are reviewed with it
             Prefetch(
                 "reports",
                 queryset=PostReport.objects.filter(status=ReportStatus.OPEN),
                 to_attr="open_reports",
-            )
+            ),
         )
         .order_by("created_at", "pk")
     )

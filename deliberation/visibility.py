@@ -3,8 +3,8 @@
 A post's words are shown only while it is published. Held (sensitive word, pre-moderation),
 hidden (reports, a moderator) and deleted posts leave a tombstone on the thread page, and
 every copy of their words follows the same rule at the moment it is read or sent: inbox
-items, emails and digests, SMS, search, the dashboard, agenda links. A thread's title was
-written with its opening post, so it is shown only while that post is.
+items, emails and digests, SMS, search, the dashboard, agenda links. A thread's title (and
+its tags) was written with its opening post, so it is shown only while that post is.
 
 Nothing else decides this: the thread page, `deliberation.notification_subjects` (inbox,
 email, digest, SMS), `deliberation.search_documents`, the dashboard drill-down and the
@@ -35,8 +35,21 @@ def shown_posts(posts: QuerySet) -> QuerySet:
 
 
 def title_is_shown(thread: Any) -> bool:
-    """Return whether the thread's title may be shown: its opening post is published."""
+    """Return whether the thread's title may be shown: its opening post is published.
+
+    The thread's tags were written with its title, by the same hand: they follow it.
+    """
     return not thread.is_held and not thread.title_withheld
+
+
+def shown_tags(thread: Any) -> list[Any]:
+    """Return the thread's tags while its title is shown, else none (they are its words)."""
+    return list(thread.tags.all()) if title_is_shown(thread) else []
+
+
+def tagged(threads: QuerySet, name: str) -> QuerySet:
+    """Narrow threads to those showing the tag: a withheld title withholds its tags too."""
+    return threads.filter(tags__name=name, is_held=False, title_withheld=False)
 
 
 def title_withheld_by(post: Any) -> bool:

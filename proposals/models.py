@@ -228,6 +228,14 @@ class Proposal(models.Model):
         return self.hidden_at is not None
 
     @property
+    def is_shown(self) -> bool:
+        """Whether its words may be shown: neither hidden nor held (proposals.visibility)."""
+        # proposals.visibility reads these models: imported when first asked.
+        from proposals import visibility
+
+        return visibility.is_shown(self)
+
+    @property
     def review_awaited(self) -> bool:
         """The author asked for review of the current hiding and no moderator answered yet."""
         return self.review_requested_at is not None and self.review_decided_at is None

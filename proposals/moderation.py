@@ -79,6 +79,20 @@ def _notify_author_of_hiding(proposal: Proposal, *, actor: User | None) -> None:
     )
 
 
+def discussion_kept_hidden(post) -> str:
+    """Return why a discussion's opening may not be shown on its own while its proposal is
+    hidden (it quotes the proposal's title, as the thread's title does), or "".
+
+    Registered with deliberation (register_copy_guard): restoring, approving or appealing
+    that post alone is refused; restoring the proposal restores it (restore_proposal).
+    """
+    if not post.is_opening:
+        return ""
+    if not Proposal.objects.filter(thread_id=post.thread_id, hidden_at__isnull=False).exists():
+        return ""
+    return _("该帖随业主提案一并隐藏：请在提案页面恢复提案，或由提案人申请复核。")
+
+
 def _hide_discussion_opening(proposal: Proposal, *, actor: User | None, now: datetime) -> None:
     """The discussion's opening post and title quote the proposal's title: hide that copy."""
     if proposal.thread_id is None:
@@ -145,6 +159,9 @@ def hide_proposal(
     if len(note) > NOTE_MAX:
         raise ValidationError({"note": _("说明最多 %(n)s 字。") % {"n": NOTE_MAX}})
     review_awaited = proposal.review_awaited
+    if review_awaited and not permissions.may(moderator, "decide_proposal_review", proposal):
+        # As a post's appeal: the author's request is answered by another pair of eyes.
+        raise PermissionDenied(_("复核须由另一位版主处理，隐藏该提案的版主不能复核。"))
     continuing = _set_hidden(
         proposal, reason=reason, note=note, by=moderator, now=now, pending=False
     )
@@ -339,7 +356,8 @@ def request_review(
     proposal: Proposal, user: User, *, text: str, now: datetime | None = None
 ) -> Proposal:
     """The author asks the moderators once per hiding to look again (as a post's appeal);
-    a moderator answers by restoring the proposal or confirming the hiding."""
+    a moderator answers by restoring the proposal or confirming the hiding, and only another
+    moderator than the one who hid it may confirm it (`decide_proposal_review`)."""
     proposal = _lock(proposal)
     if not permissions.may(user, "request_proposal_review", proposal):
         raise PermissionDenied(_("只有提案人可以申请复核。"))
@@ -357,7 +375,11 @@ def request_review(
     proposal.save(update_fields=["review_text", "review_requested_at"])
     audit.record("proposals.review_requested", actor=user, obj=proposal, estate=proposal.estate)
     notify(
-        [pk for pk in _moderator_ids(proposal.estate) if pk != user.pk],
+        [
+            pk
+            for pk in _moderator_ids(proposal.estate)
+            if pk not in (user.pk, proposal.hidden_by_id)
+        ],
         category="deliberation",
         estate=proposal.estate,
         title=_("有被隐藏的业主提案申请复核"),

@@ -9,11 +9,12 @@ and comes back when restored.
 
 from __future__ import annotations
 
+from deliberation.models import Thread
 from portal.community.choices import Visibility
 from proposals import visibility
 from proposals.models import Proposal
 from search.choices import DocumentKind
-from search.registry import Document, register
+from search.registry import Document, depends_on, register
 from themes.sanitiser import plain_text
 
 
@@ -36,3 +37,6 @@ def proposal_document(proposal: Proposal) -> Document | None:
 
 
 register(Proposal, proposal_document)
+# A proposal is held with its discussion's opening post: approving that post (a thread
+# re-indexed by the discussion's own actions) brings the proposal back into the results.
+depends_on(Thread, lambda thread: Proposal.objects.filter(thread=thread))

@@ -43,7 +43,7 @@ def proposal_list(request, estate_slug: str):
     proposals = list(
         Proposal.objects.filter(estate=estate)
         .with_support_counts()
-        .select_related("author")
+        .select_related("author", "thread")  # a held discussion holds its proposal
         .order_by("-created_at", "-pk")[:200]
     )
     config = ProposalSettings.for_estate(estate)
@@ -120,7 +120,10 @@ def _moderation_context(request, proposal: Proposal, hide_form: HideForm | None)
         "may_report": permissions.may(user, "report_proposal", proposal),
         "reported_by_me": user.is_authenticated
         and ProposalReport.objects.filter(proposal=proposal, reporter=user).exists(),
-        "may_request_review": permissions.may(user, "request_proposal_review", proposal),
+        # Review answers a moderator's hiding; a proposal held with its discussion waits for
+        # the moderators' approval of that opening post instead.
+        "may_request_review": proposal.is_hidden
+        and permissions.may(user, "request_proposal_review", proposal),
     }
 
 

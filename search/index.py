@@ -10,7 +10,7 @@ from django.db import models, transaction
 
 from search.backends import get_backend
 from search.models import SearchDocument
-from search.registry import Document, registration_for, registrations
+from search.registry import Document, dependants_of, registration_for, registrations
 from search.segment import segment_document
 
 BODY_LIMIT = 20_000  # characters of body text kept per document
@@ -78,10 +78,8 @@ def index_instance(obj: models.Model, *, mirror: bool = True) -> SearchDocument 
             row.save()
         if mirror:
             get_backend().index([row])
-    registration = registration_for(type(obj))
-    if registration is not None and registration.related is not None:
-        for dependant in registration.related(obj):
-            index_instance(dependant, mirror=mirror)
+    for dependant in dependants_of(obj):
+        index_instance(dependant, mirror=mirror)
     return row
 
 

@@ -13,7 +13,9 @@ An app makes its content searchable in a module `<app>/search_documents.py`, whi
 Registering connects the signals that keep the index current (save, delete, and for pages
 publish, unpublish and move); each change is indexed by a django-q2 task after commit.
 `related` names objects whose documents depend on this one (an assembly's motions), so
-they are re-indexed with it.
+they are re-indexed with it. Another app whose documents are made from this model's state
+declares so with `depends_on(Model, dependants)` (a proposal follows its discussion's hold),
+so the model's app need not know it.
 """
 
 from __future__ import annotations
@@ -71,6 +73,26 @@ def register(model: type[models.Model], to_document: ToDocument, *, related: Rel
 
     signals.connect(model)
     return model
+
+
+_dependants: dict[type[models.Model], list[Related]] = {}
+
+
+def depends_on(model: type[models.Model], dependants: Related) -> None:
+    """Re-index `dependants(obj)` whenever an object of the model is indexed."""
+    _dependants.setdefault(model, []).append(dependants)
+
+
+def dependants_of(obj: models.Model) -> list[models.Model]:
+    """Return the objects whose documents depend on this one (its `related` and others')."""
+    found: list[models.Model] = []
+    registration = registration_for(type(obj))
+    if registration is not None and registration.related is not None:
+        found.extend(registration.related(obj))
+    for klass in type(obj).__mro__:
+        for dependants in _dependants.get(klass, []):
+            found.extend(dependants(obj))
+    return found
 
 
 def registration_for(model: type[models.Model]) -> Registration | None:

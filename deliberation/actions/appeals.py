@@ -18,7 +18,7 @@ from deliberation.actions.common import (
     require_moderator,
     thread_url,
 )
-from deliberation.actions.moderation import NOTE_MAX, restore_post
+from deliberation.actions.moderation import NOTE_MAX, kept_hidden_by_source, restore_post
 from deliberation.choices import AppealStatus, PostStatus
 from deliberation.models import Appeal, Post, UserBlock
 from portal.community import audit, permissions
@@ -42,6 +42,9 @@ def appeal(post: Post, user: User, *, text: str, now: datetime | None = None) ->
         raise PermissionDenied(_("只有发言人可以申诉。"))
     if post.status != PostStatus.HIDDEN:
         raise ValidationError(_("只有被隐藏的发言可以申诉。"))
+    kept = kept_hidden_by_source(post)
+    if kept:  # the hiding to appeal against is the source's, on its own page
+        raise ValidationError(kept)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("请写明申诉理由。")})

@@ -5,7 +5,7 @@ reports, and the queue's bulk acts. Every act is audited.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,27 @@ if TYPE_CHECKING:
 DETAIL_MAX = PostReport._meta.get_field("detail").max_length
 NOTE_MAX = Post._meta.get_field("hidden_note").max_length
 BULK_ACTIONS = ("hide", "restore", "dismiss")
+
+
+# A post may be a copy of content another app moderates (a proposal's discussion opens with a
+# post quoting the proposal): while that content is hidden, the copy must not come back on
+# its own. The app registers a guard from its ready(): guard(post) says why, or "".
+CopyGuard = Callable[[Post], str]
+_copy_guards: list[CopyGuard] = []
+
+
+def register_copy_guard(guard: CopyGuard) -> None:
+    """Let `guard(post)` keep a post hidden while the content it copies is hidden."""
+    _copy_guards.append(guard)
+
+
+def kept_hidden_by_source(post: Post) -> str:
+    """Return why the post may not be shown again on its own (its source is hidden), or ""."""
+    for guard in _copy_guards:
+        reason = guard(post)
+        if reason:
+            return reason
+    return ""
 
 
 def _set_visible_count(post: Post, delta: int) -> None:
@@ -254,6 +275,9 @@ def restore_post(post: Post, moderator: User, *, now: datetime | None = None) ->
     require_moderator(moderator, estate)
     if post.status not in (PostStatus.HIDDEN, PostStatus.HELD):
         raise ValidationError(_("该发言未被隐藏，无需恢复。"))
+    kept = kept_hidden_by_source(post)
+    if kept:
+        raise ValidationError(kept)
     was_held = post.status == PostStatus.HELD
     post.status = PostStatus.PUBLISHED
     post.held_reason = ""
@@ -308,7 +332,7 @@ def dismiss_reports(post: Post, moderator: User) -> int:
     audit.record(
         "deliberation.reports_dismissed", actor=moderator, obj=post, estate=estate, count=dismissed
     )
-    if post.status == PostStatus.HIDDEN and post.review_pending:
+    if post.status == PostStatus.HIDDEN and post.review_pending and not kept_hidden_by_source(post):
         restore_post(post, moderator)
     return dismissed
 
@@ -325,6 +349,8 @@ def moderate_posts(
             hide_post(post, moderator, reason=reason or post.hidden_reason, note=note)
         elif action == "restore":
             if post.status not in (PostStatus.HIDDEN, PostStatus.HELD):
+                continue
+            if kept_hidden_by_source(post):  # restored with its source, not on its own
                 continue
             restore_post(post, moderator)
         else:

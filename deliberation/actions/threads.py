@@ -93,9 +93,13 @@ def start_thread(
     page: Any = None,
     tags: Iterable[str] = (),
     photos: Sequence[Any] = (),
+    screen: Sequence[str] = (),
     now: datetime | None = None,
 ) -> Thread:
     """Open a topic, issue report or question with its first post; return the thread.
+
+    `screen`: more text the opening post stands for (a proposal's body, which its opening
+    only links to), screened with it for sensitive words.
 
     An issue report gets its responsible party by category (DEFAULT_PARTY) and its two
     deadlines from the estate's DeadlinePolicy, and may carry photos (uploads or CleanPhoto,
@@ -108,7 +112,9 @@ def start_thread(
     _check_new_thread(estate, user, kind=kind, title=title, category=category, page=page)
     body_html = clean_body(body)
     cleaned_photos = clean_report_photos(kind, photos)
-    held = hold_reason(estate, user, title, body_html)
+    tags = list(tags)
+    # Tags are shown with the title: a sensitive word in one holds the thread like the title.
+    held = hold_reason(estate, user, title, body_html, *tags, *screen)
 
     thread = Thread(
         estate=estate,

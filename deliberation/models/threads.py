@@ -19,7 +19,7 @@ from deliberation.choices import (
     ThreadKind,
     ThreadState,
 )
-from deliberation.visibility import shown_title
+from deliberation.visibility import shown_tags, shown_title
 from portal.community.choices import Party
 from portal.community.models import Estate
 from portal.community.storage import RandomName, private_storage
@@ -221,6 +221,11 @@ class Thread(models.Model):
     def shown_title(self) -> str:
         """Return the title as readers may see it (a placeholder while it is withheld)."""
         return shown_title(self)
+
+    @property
+    def shown_tags(self) -> list[Tag]:
+        """Return the tags as readers may see them (none while the title is withheld)."""
+        return shown_tags(self)
 
     def response_status(self, now: datetime | None = None) -> str | None:
         """Return the response's DeadlineStatus (the Python twin of response_q), or None."""

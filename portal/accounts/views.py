@@ -86,7 +86,7 @@ def _my_proposals(user) -> list:
     proposals = list(
         Proposal.objects.filter(author=user)
         .with_support_counts()
-        .select_related("estate")
+        .select_related("estate", "thread")  # a held discussion holds its proposal
         .order_by("-created_at")[:20]
     )
     now = timezone.now()

@@ -50,6 +50,47 @@ class RoleSet:
         return self.by_estate.get(estate.pk, set())
 
 
+def _role_rows(users: Q):
+    """Return (user id, kind, estate, community, sub-district) of the users' active roles and
+    owner standing, in one statement (every signed-in request asks: issue #15)."""
+    roles = (
+        Role.objects.active()
+        .filter(users)
+        .order_by()
+        .values_list("user_id", "kind", "estate_id", "community_id", "sub_district_id")
+    )
+    # A verified owner is one whose account is linked to a register identity with units.
+    owned = (
+        OwnerIdentity.objects.filter(users, ownerships__ended_at__isnull=True)
+        .order_by()
+        .annotate(
+            role_kind=Value(_OWNS_UNITS, output_field=CharField()),
+            no_community=Value(None, output_field=IntegerField()),
+            no_sub_district=Value(None, output_field=IntegerField()),
+        )
+        .values_list("user_id", "role_kind", "estate_id", "no_community", "no_sub_district")
+    )
+    return roles.union(owned, all=True)
+
+
+def _add_role(role_set: RoleSet, kind, estate_id, community_id, sub_district_id) -> None:
+    if kind == _OWNS_UNITS:
+        role_set.owner_estates.add(estate_id)
+    elif estate_id:
+        role_set.by_estate.setdefault(estate_id, set()).add(kind)
+    elif community_id:
+        role_set.communities.add(community_id)
+    elif sub_district_id:
+        role_set.sub_districts.add(sub_district_id)
+
+
+def _keep(user: Any, role_set: RoleSet) -> RoleSet:
+    if getattr(user, _STAFF_SUSPENDED_ATTR, False):
+        _drop_staff_roles(role_set)
+    setattr(user, _CACHE_ATTR, role_set)
+    return role_set
+
+
 def roles_of(user: Any) -> RoleSet:
     """Return the user's active roles, read once and cached on the user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -58,37 +99,28 @@ def roles_of(user: Any) -> RoleSet:
     if cached is not None:
         return cached
     role_set = RoleSet()
-    # One statement for both: every signed-in request asks (issue #15).
-    roles = (
-        Role.objects.active()
-        .filter(user=user)
-        .order_by()
-        .values_list("kind", "estate_id", "community_id", "sub_district_id")
-    )
-    # A verified owner is one whose account is linked to a register identity with units.
-    owned = (
-        OwnerIdentity.objects.filter(user=user, ownerships__ended_at__isnull=True)
-        .order_by()
-        .annotate(
-            role_kind=Value(_OWNS_UNITS, output_field=CharField()),
-            no_community=Value(None, output_field=IntegerField()),
-            no_sub_district=Value(None, output_field=IntegerField()),
-        )
-        .values_list("role_kind", "estate_id", "no_community", "no_sub_district")
-    )
-    for kind, estate_id, community_id, sub_district_id in roles.union(owned, all=True):
-        if kind == _OWNS_UNITS:
-            role_set.owner_estates.add(estate_id)
-        elif estate_id:
-            role_set.by_estate.setdefault(estate_id, set()).add(kind)
-        elif community_id:
-            role_set.communities.add(community_id)
-        elif sub_district_id:
-            role_set.sub_districts.add(sub_district_id)
-    if getattr(user, _STAFF_SUSPENDED_ATTR, False):
-        _drop_staff_roles(role_set)
-    setattr(user, _CACHE_ATTR, role_set)
-    return role_set
+    for _user_id, *row in _role_rows(Q(user=user)):
+        _add_role(role_set, *row)
+    return _keep(user, role_set)
+
+
+def read_roles(users: Any) -> None:
+    """Read the roles of many users in one statement and keep each on its user object, so
+    asking `may` about each of them (a notification's recipients) reads nothing more."""
+    pending = {
+        user.pk: user
+        for user in users
+        if getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, _CACHE_ATTR, None) is None
+    }
+    if not pending:
+        return
+    sets = {pk: RoleSet() for pk in pending}
+    for user_id, *row in _role_rows(Q(user_id__in=list(pending))):
+        _add_role(sets[user_id], *row)
+    for pk, user in pending.items():
+        _keep(user, sets[pk])
 
 
 def forget_roles(user: Any) -> None:
@@ -666,6 +698,15 @@ def _may_read_withheld_proposal(user: Any, proposal: Any) -> bool:
     return _is_author(user, proposal) or _may_moderate(user, proposal.estate)
 
 
+def _may_decide_proposal_review(user: Any, proposal: Any) -> bool:
+    """Keep a proposal hidden after its author asked for review: another moderator than the
+    one who hid it, never its author (as a post's appeal, _may_decide_appeal)."""
+    return _may_moderate(user, proposal.estate) and user.pk not in (
+        proposal.hidden_by_id,
+        proposal.author_id,
+    )
+
+
 def _may_report_proposal(user: Any, proposal: Any) -> bool:
     """Report someone else's proposal: whoever may write in the discussion area, as posts."""
     return not _is_author(user, proposal) and _may_deliberate(user, proposal.estate)
@@ -740,6 +781,7 @@ OBJECT_ACTIONS = {
     "read_withheld_proposal": _may_read_withheld_proposal,
     "report_proposal": _may_report_proposal,
     "request_proposal_review": _is_author,
+    "decide_proposal_review": _may_decide_proposal_review,
 }
 
 
@@ -838,6 +880,7 @@ __all__ = [
     "is_verified_owner",
     "may",
     "may_view",
+    "read_roles",
     "roles_of",
     "standing_in",
     "staff_roles_suspended",

@@ -61,6 +61,7 @@ class SkipReason(models.TextChoices):
     NOT_URGENT_ENOUGH = "not_urgent_enough", _("一般通知不发短信")
     READ_IN_INBOX = "read_in_inbox", _("已在站内阅读")
     WITHHELD = "withheld", _("所引用的内容已隐藏、删除或待审核")
+    NOT_A_READER = "not_a_reader", _("已无权查看所涉内容")
 
 
 class DigestStatus(models.TextChoices):

@@ -76,9 +76,15 @@ def fan_out_chunk(batch_id: int, index: int) -> int:
     users = {
         user.pk: user
         for user in User.objects.filter(pk__in=ids, is_active=True, closed_at__isnull=True).only(
-            "pk", "email", "phone", "phone_verified"
+            "pk", "email", "phone", "phone_verified", "is_active", "is_superuser"
         )
     }
+    # Members-only content reaches only who may read it now: someone who left the estate
+    # since (a tenancy ended, a flat sold, a follow kept) is neither told nor sent its words.
+    text = subjects.subject_text(batch)
+    if text is not None:
+        readers = subjects.readers_among(text, users.values())
+        users = {pk: user for pk, user in users.items() if pk in readers}
     # WeChat reaches only people bound to it: their openid under the official account.
     openids = openids_of(users)
     for user_id, user in users.items():
@@ -249,16 +255,23 @@ def send_digest(user_id: int, day: date) -> bool:
         .select_related("batch", "batch__estate")
         .order_by("batch__created_at", "pk")
     )
-    # Each item reads as its subject stands now; a quote hidden since it arrived is left out.
+    # Each item reads as its subject stands now, to this reader: a quote hidden since it
+    # arrived is left out, and so is what the reader may no longer read (they left the estate).
+    user = get_user_model().objects.get(pk=user_id)
     with translation.override(settings.LANGUAGE_CODE):
-        messages = subjects.messages_for({item.batch.pk: item.batch for item in items}.values())
-    withheld = [item.pk for item in items if messages[item.batch_id].withheld]
-    if withheld:
-        Delivery.objects.filter(pk__in=withheld).update(
-            status=DeliveryStatus.SKIPPED, skip_reason=SkipReason.WITHHELD, digest=None
+        messages = subjects.messages_for(
+            {item.batch.pk: item.batch for item in items}.values(), reader=user
         )
-        items = [item for item in items if item.pk not in set(withheld)]
-    user = get_user_model().objects.only("pk", "email").get(pk=user_id)
+    for reason, leave_out in (
+        (SkipReason.NOT_A_READER, lambda message: message.unreadable),
+        (SkipReason.WITHHELD, lambda message: message.withheld),
+    ):
+        left_out = {item.pk for item in items if leave_out(messages[item.batch_id])}
+        if left_out:
+            Delivery.objects.filter(pk__in=left_out).update(
+                status=DeliveryStatus.SKIPPED, skip_reason=reason, digest=None
+            )
+            items = [item for item in items if item.pk not in left_out]
     now = timezone.now()
     if not items:
         Digest.objects.filter(pk=digest.pk).update(status=DigestStatus.SENT, item_count=0)

@@ -27,8 +27,9 @@ PAGE_SIZE = 20
 def inbox(request):
     """List the reader's notifications: unread first, then newest first.
 
-    Each item reads as its subject stands now (portal.notifications.subjects): the words of
-    a post hidden since are not shown, and come back if it is restored.
+    Each item reads as its subject stands now, to this reader (portal.notifications.subjects):
+    the words of a post hidden since are not shown, and come back if it is restored; nor are
+    those of an estate the reader has left.
     """
     items = (
         inbox_items(request.user)
@@ -39,7 +40,9 @@ def inbox(request):
     )
     page_obj = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     page_obj.object_list = list(page_obj.object_list)
-    shown = subjects.messages_for(item.batch for item in page_obj.object_list)
+    shown = subjects.messages_for(
+        (item.batch for item in page_obj.object_list), reader=request.user
+    )
     for item in page_obj.object_list:
         item.message = shown[item.batch_id]
     return render(request, "notifications/inbox.html", {"page_obj": page_obj})

@@ -81,7 +81,7 @@ def answer_proposal(
     if not visibility.is_shown(proposal):
         # A public answer to words the owners cannot read answers nothing; the deadline keeps
         # running, so the moderators restore or keep it hidden before it is answered.
-        raise ValidationError(_("该提案已被版主隐藏，恢复显示后才能答复。"))
+        raise ValidationError(visibility.refusal(proposal, act="answer"))
     if proposal.status != ProposalStatus.AWAITING_ANSWER:
         raise ValidationError(_("提案尚未达到支持门槛，暂不需要答复。"))
     errors: dict[str, str] = {}

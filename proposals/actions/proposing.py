@@ -62,10 +62,13 @@ def submit_proposal(
             proposal.get_absolute_url(),
             _("查看提案全文"),
         ),
+        # The opening quotes only the title: the body is screened with it (sensitive words,
+        # pre-moderation), and a held opening holds the proposal (proposals.visibility).
+        screen=(body_html,),
         now=now,
     )
     proposal.thread = thread
     proposal.save(update_fields=["thread"])
     audit.record("proposals.submitted", actor=user, obj=proposal, estate=estate)
-    add_support(proposal, user, now=now)
+    add_support(proposal, user, now=now, own=True)
     return proposal

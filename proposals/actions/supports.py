@@ -49,14 +49,18 @@ def support_proposal(
     return add_support(proposal, user, now=now or timezone.now())
 
 
-def add_support(proposal: Proposal, user: Any, *, now: datetime | None = None) -> SupportResult:
+def add_support(
+    proposal: Proposal, user: Any, *, now: datetime | None = None, own: bool = False
+) -> SupportResult:
+    """Count one head's support. `own`: the author's, counted as the proposal is put forward,
+    even while it waits for a moderator (a held proposal takes no one else's)."""
     now = now or timezone.now()
     # The row lock serialises supports of one proposal, so the threshold is crossed once.
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.is_answered:
         raise ValidationError(_("该提案已经答复，不再征集支持。"))
-    if not visibility.is_shown(proposal):
-        raise ValidationError(_("该提案已被版主隐藏，暂不能支持。"))
+    if not visibility.is_shown(proposal) and not own:
+        raise ValidationError(visibility.refusal(proposal, act="support"))
     heads = heads_for(proposal.estate, user)
     if not heads.head:
         raise PermissionDenied(_("业主名册中没有找到您的房屋，无法计入支持人数。"))

@@ -135,6 +135,13 @@ MATRIX = [
     ("owner", "request_proposal_review", "proposal", True),
     ("moderator", "request_proposal_review", "proposal", False),
     ("tenant", "request_proposal_review", "proposal", False),
+    # Keeping it hidden on review: a moderator, never its author (nor the one who hid it:
+    # tests/proposals/test_moderation_copies.py).
+    ("moderator", "decide_proposal_review", "proposal", True),
+    ("committee_chair", "decide_proposal_review", "proposal", True),
+    ("owner", "decide_proposal_review", "proposal", False),
+    ("tenant", "decide_proposal_review", "proposal", False),
+    ("outsider", "decide_proposal_review", "proposal", False),
     # Blocking an author: a moderator of the post's own estate, never of another estate.
     ("moderator", "block_author", "tenants_post", True),
     ("owner", "block_author", "tenants_post", False),

@@ -249,7 +249,12 @@ def test_restoring_dismisses_the_open_reports(proposal, owner_building1, moderat
     assert ProposalReport.objects.get().status == ReportStatus.UPHELD
 
 
-def test_the_author_asks_for_review_once_per_hiding(hidden, owner, owner_building1, moderator):
+def test_the_author_asks_for_review_once_per_hiding(hidden, owner, owner_building1, estate_a):
+    from portal.community.choices import RoleKind
+    from tests.conftest import _with_role
+
+    # Another moderator than the one who hid it answers the request (as a post's appeal).
+    second_moderator = _with_role(RoleKind.MODERATOR, estate=estate_a, display_name="吴版主")
     with pytest.raises(PermissionDenied):
         actions.request_review(hidden, owner_building1, text="我觉得没问题")
     with pytest.raises(ValidationError) as empty:
@@ -257,7 +262,7 @@ def test_the_author_asks_for_review_once_per_hiding(hidden, owner, owner_buildin
     assert empty.value.message_dict == {"text": ["请写明申请复核的理由。"]}
     actions.request_review(hidden, owner, text="我没有骂人，只是陈述事实。")
     assert Proposal.objects.get(pk=hidden.pk).review_awaited
-    actions.hide_proposal(hidden, moderator, reason=ReportReason.ABUSE)  # confirmed
+    actions.hide_proposal(hidden, second_moderator, reason=ReportReason.ABUSE)  # confirmed
     hidden.refresh_from_db()
     assert not hidden.review_awaited
     with pytest.raises(ValidationError, match="每次隐藏只能申请复核一次"):

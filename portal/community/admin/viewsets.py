@@ -18,7 +18,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from portal.community import permissions
+from portal.community import audit, permissions
 from portal.community.admin import views
 from portal.community.admin_forms import EstateCreateForm, RoleGrantForm, UnitCorrectionForm
 from portal.community.choices import ClaimStatus, RoleKind, UnitState
@@ -413,7 +413,7 @@ class AuditViewSet(CommunityViewSet):
         DateColumn("at", label=_("时间")),
         Column("actor", label=_("操作人"), accessor=_actor),
         Column("estate", label=_("小区")),
-        Column("object_repr", label=_("对象")),
+        Column("object_repr", label=_("对象"), accessor=audit.object_label),
     ]
     ordering = ["-at", "-id"]
 
