@@ -62,3 +62,54 @@ def test_a_moderator_hides_a_proposal_and_another_owner_sees_the_placeholder(
     expect(author.locator("main")).to_contain_text("已申请复核，等待版主处理。")
     assert_fits_screen(author)
     screenshot(author, "author-asked-review")
+
+
+@pytest.mark.parametrize("viewport", [PHONE], indirect=True, ids=["phone"])
+def test_under_premoderation_a_proposal_is_unseen_until_a_moderator_approves_its_discussion(
+    new_page, live_server, screenshot, estate_a, owner, owner_building1, moderator
+):
+    from django.urls import reverse
+
+    from deliberation.models import DeliberationSettings
+
+    add_owners(estate_a, 38)
+    DeliberationSettings.objects.create(estate=estate_a, premoderation=True)
+    title = "在南门增设电动自行车充电桩"
+    proposal = propose(estate_a, owner, title=title, body="<p>楼道飞线充电太危险。</p>")
+    listing = reverse("proposals:list", args=[estate_a.slug])
+
+    author = signed_in(new_page, live_server, owner)
+    author.goto(proposal.get_absolute_url())
+    expect(author.locator("main")).to_contain_text("该提案待版主审核")
+    expect(author.locator("main")).to_contain_text(title)  # its author reads it, marked
+    assert_fits_screen(author)
+    screenshot(author, "author-sees-it-waiting")
+
+    neighbour = signed_in(new_page, live_server, owner_building1)
+    neighbour.goto(listing)
+    expect(neighbour.locator("main")).not_to_contain_text(title)
+    expect(neighbour.locator("main")).not_to_contain_text("飞线充电")
+    screenshot(neighbour, "list-without-it")
+
+    mod = signed_in(new_page, live_server, moderator)
+    mod.goto(reverse("deliberation:moderation_queue", args=[estate_a.slug]))
+    queue = mod.url
+    item = mod.locator(".dlb-queue-item", has_text=title)
+    item.get_by_role("link", name="查看提案全文").click()  # the body is reviewed with it
+    expect(mod.locator("main")).to_contain_text("楼道飞线充电太危险")
+    expect(mod.locator("main")).to_contain_text("该提案待版主审核")
+    screenshot(mod, "moderator-reads-it")
+    mod.goto(queue)
+    item = mod.locator(".dlb-queue-item", has_text=title)
+    item.locator("input[name=posts]").check()
+    mod.get_by_label("操作").select_option("restore")
+    assert_fits_screen(mod)
+    screenshot(mod, "moderator-approves")
+    mod.get_by_role("button", name="执行").click()
+    expect(mod.locator(".messages")).to_be_visible()
+
+    neighbour.goto(listing)
+    expect(neighbour.locator("main")).to_contain_text(title)
+    neighbour.get_by_role("link", name=title).click()
+    expect(neighbour.get_by_role("button", name="支持这个提案")).to_be_visible()
+    screenshot(neighbour, "list-after-approval")
