@@ -206,3 +206,36 @@ def _user(context: Any) -> str:
 # One for the whole test run (per xdist worker), so that a page seen by two tests is
 # checked once.
 AXE = AxeCheck()
+
+LOGS = Path(__file__).resolve().parents[2] / "test-artifacts" / "axe"
+
+
+def start_log(worker: str | None) -> None:
+    """Start this run's axe lines afresh: one file per process (test-artifacts/axe/).
+
+    Called from tests/conftest.py's pytest_sessionstart: a conftest below the test paths
+    (this package's) is loaded after the session has started, so its own hook never ran.
+    """
+    if worker is None:  # the main process, before any worker starts
+        LOGS.mkdir(parents=True, exist_ok=True)
+        for old in LOGS.glob("*.log"):
+            old.unlink()
+    AXE.log = LOGS / f"{worker or 'main'}.log"
+
+
+def summary() -> str:
+    """Return how many pages axe checked and found wanting ('' when it checked none)."""
+    lines = [
+        line
+        for log in sorted(LOGS.glob("*.log"))
+        for line in log.read_text(encoding="utf-8").splitlines()
+    ]
+    if not lines:
+        return ""
+    checked = [line for line in lines if line.startswith("axe ") and "skipped" not in line]
+    skipped = sum(line.startswith("axe skipped") for line in lines)
+    failing = [line for line in checked if not line.startswith("axe 0 ")]
+    return (
+        f"axe: {len(checked)} pages checked, {len(failing)} with serious/critical violations, "
+        f"{skipped} recorded URLs skipped (see test-artifacts/axe/)"
+    )

@@ -291,36 +291,3 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         found = "\n  ".join(failures)
         raise AssertionError(f"axe found serious or critical violations:\n  {found}")
     return result
-
-
-AXE_LOGS = ROOT / "test-artifacts" / "axe"
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Start this run's axe lines afresh: one file per process (test-artifacts/axe/)."""
-    worker = getattr(session.config, "workerinput", {}).get("workerid")
-    if worker is None:  # the main process, before any worker starts
-        AXE_LOGS.mkdir(parents=True, exist_ok=True)
-        for old in AXE_LOGS.glob("*.log"):
-            old.unlink()
-    AXE.log = AXE_LOGS / f"{worker or 'main'}.log"
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Say how many pages axe checked and found wanting, so its share stays visible."""
-    if hasattr(terminalreporter.config, "workerinput"):
-        return  # the main process sums up all the workers' lines
-    lines = [
-        line
-        for log in sorted(AXE_LOGS.glob("*.log"))
-        for line in log.read_text(encoding="utf-8").splitlines()
-    ]
-    if not lines:
-        return
-    checked = [line for line in lines if line.startswith("axe ") and "skipped" not in line]
-    skipped = sum(line.startswith("axe skipped") for line in lines)
-    failing = [line for line in checked if not line.startswith("axe 0 ")]
-    terminalreporter.write_line(
-        f"axe: {len(checked)} pages checked, {len(failing)} with serious/critical violations, "
-        f"{skipped} recorded URLs skipped (see {AXE_LOGS.relative_to(ROOT)}/)"
-    )
