@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.accessibility import AXE
+from tests.e2e.accessibility import AXE, path_and_query
 from tests.e2e.accessibility import ENABLED as AXE_ENABLED
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
@@ -195,6 +195,7 @@ def viewport(request: pytest.FixtureRequest) -> Viewport:
 
 
 _OPENED = pytest.StashKey[tuple[Viewport, list[Any]]]()
+_AXE_ONLY = pytest.StashKey[frozenset[str]]()
 
 
 @pytest.fixture
@@ -222,6 +223,21 @@ def new_page(
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def axe_only(request: pytest.FixtureRequest) -> Callable[[Iterable[str]], None]:
+    """Return a function naming the only pages of this test that axe checks afterwards.
+
+    For a test that opens many pages of the same few templates with different text (the XSS
+    corpus): what axe looks at is the template, so one page of each kind stands for the rest.
+    The test's own assertions still cover every page it opens.
+    """
+
+    def only(urls: Iterable[str]) -> None:
+        request.node.stash[_AXE_ONLY] = frozenset(path_and_query(url) for url in urls)
+
+    return only
 
 
 @pytest.fixture
@@ -286,7 +302,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     if opened is None or not AXE_ENABLED:
         return result
     viewport, contexts = opened
-    failures = AXE.check(contexts, viewport.name)
+    failures = AXE.check(contexts, viewport.name, only=item.stash.get(_AXE_ONLY, None))
     if failures:
         found = "\n  ".join(failures)
         raise AssertionError(f"axe found serious or critical violations:\n  {found}")
