@@ -64,6 +64,15 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 
 @pytest.fixture(scope="module")
+def demo_district(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The whole demo sub-district with its activity, seeded once per module, for tests that
+    only read it (seeding takes seconds; once per test was a large share of the suite)."""
+    with _rolled_back_after_the_module(django_db_blocker):
+        demo.seed()
+        yield
+
+
+@pytest.fixture(scope="module")
 def demo_register(django_db_setup, django_db_blocker) -> Iterator[None]:
     """The demo's estates, register and accounts without activity, seeded once per module."""
     with _rolled_back_after_the_module(django_db_blocker):
