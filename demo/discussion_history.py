@@ -67,13 +67,20 @@ def seed_history(estates: dict[str, Estate], *, days: int = 360) -> int:
 
 
 def _members(estate: Estate, kind: str, limit: int = 40) -> list:
+    """Return up to `limit` people with the role, in a fixed order (by account).
+
+    The order decides who wrote which report of the history (`rng.choice`), so it must not be
+    the database's: PostgreSQL returns rows without ORDER BY as its pages and plan have them,
+    and an order in which 王芳 or 王建华 drew more recent reports put their demo proposals
+    over the posting rate limit (seen when the demo was seeded after other tests).
+    """
     ids = (
         Role.objects.active()
         .filter(estate=estate, kind=kind)
         .values_list("user_id", flat=True)
         .order_by("user_id")[:limit]
     )
-    return list(get_user_model().objects.filter(pk__in=list(ids)))
+    return list(get_user_model().objects.filter(pk__in=list(ids)).order_by("pk"))
 
 
 def _reports(estate: Estate, rng: random.Random, days: int, *, improving: bool) -> int:

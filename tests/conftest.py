@@ -19,6 +19,7 @@ from portal.accounts.sms import LocmemSMSBackend
 from portal.community import actions
 from portal.community.choices import RoleKind
 from portal.community.models import Estate, Unit
+from tests.e2e import accessibility as axe_log
 from tests.factories import (
     BuildingFactory,
     CommunityFactory,
@@ -46,6 +47,29 @@ def _rolled_back_after_the_module(django_db_blocker) -> Iterator[None]:
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start the axe lines of this run (tests/e2e/accessibility.py), one file per process."""
+    axe_log.start_log(getattr(session.config, "workerinput", {}).get("workerid"))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many pages axe checked and found wanting, so its share stays visible."""
+    if hasattr(terminalreporter.config, "workerinput"):
+        return  # the main process sums up all the workers' lines
+    line = axe_log.summary()
+    if line:
+        terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="module")
+def demo_district(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The whole demo sub-district with its activity, seeded once per module, for tests that
+    only read it (seeding takes seconds; once per test was a large share of the suite)."""
+    with _rolled_back_after_the_module(django_db_blocker):
+        demo.seed()
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,11 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
+# Keep every task's result without pruning. Pruning (django-q2's save_limit, 250 by default)
+# reads every stored success, unpickling each, after every task: in a test that commits (a
+# browser journey, the demo seed behind the live server) that was a third of the time, e.g.
+# of seeding the XSS corpus. Results are still pickled and saved; no test reads them.
+Q_CLUSTER["save_limit"] = 0
 Q_CLUSTER.pop("redis", None)
 Q_CLUSTER["orm"] = "default"
 MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405

@@ -94,3 +94,18 @@ def test_activity_gives_members_notices_and_a_year_of_history_once(db):
     ) == counts
     oldest = NoticePage.objects.order_by("first_published_at").first().first_published_at
     assert (timezone.now() - oldest).days > 300
+
+
+def test_the_history_draws_its_authors_from_people_in_a_fixed_order(seeded):
+    """Without ORDER BY, PostgreSQL's row order moved the history's authors from run to run,
+    and sometimes put the demo's own proposals over the posting rate limit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from demo.discussion_history import _members
+
+    with CaptureQueriesContext(connection) as queries:
+        owners = _members(seeded["jinxiu"], RoleKind.OWNER)
+    assert len(owners) >= 2
+    assert [owner.pk for owner in owners] == sorted(owner.pk for owner in owners)
+    assert "ORDER BY" in queries[-1]["sql"]

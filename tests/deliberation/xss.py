@@ -33,6 +33,8 @@ class Seeded:
     appealed: list[Post] = field(default_factory=list)
     edited: Post | None = None
     urls: list[str] = field(default_factory=list)
+    # One of `urls` of each kind (see seed_xss), for checks of the template, not the text.
+    representative_urls: list[str] = field(default_factory=list)
 
 
 def seed_xss(estate, *, owner, tenant, property_staff, moderator) -> Seeded:
@@ -84,4 +86,10 @@ def seed_xss(estate, *, owner, tenant, property_staff, moderator) -> Seeded:
     seeded.urls += [f"{queue}?page={n}" for n in range(1, 4)]
     seeded.urls.append(reverse("deliberation:post_history", args=[slug, edited.pk]))
     seeded.urls += [reverse("deliberation:thread_detail", args=[slug, t.pk]) for t in seeded.issues]
+    # The first page of the thread list, of the reported and the appealed thread and of the
+    # moderation queue; the post history; the first issue (assignments, resolution, rating).
+    seeded.representative_urls = [url for url in seeded.urls if url.endswith("?page=1")] + [
+        reverse("deliberation:post_history", args=[slug, edited.pk]),
+        reverse("deliberation:thread_detail", args=[slug, seeded.issues[0].pk]),
+    ]
     return seeded

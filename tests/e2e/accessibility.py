@@ -28,6 +28,9 @@ Not checked:
 - Pages reached only by POST (a form sent back with its errors): a GET cannot reproduce them;
   the page the form was sent from is checked, and tests/e2e/test_form_errors_journey.py
   looks at the error messages themselves.
+- In a test that names its representative pages with the `axe_only` fixture, the other
+  pages it visited: the XSS corpus (tests/e2e/test_deliberation_xss.py) opens ~150 pages of
+  a few templates with different hostile text, and axe checks one page of each kind.
 
 E2E_AXE=0 switches the check off (to measure what it costs).
 """
@@ -97,14 +100,26 @@ class AxeCheck:
 
     # After the test body -------------------------------------------------------------------
 
-    def check(self, contexts: list[Any], viewport: str) -> list[str]:
+    def check(
+        self, contexts: list[Any], viewport: str, *, only: frozenset[str] | None = None
+    ) -> list[str]:
         """Open each recorded page in a fresh tab of its context and run axe there.
 
-        Return the serious and critical violations, one line per element.
+        With `only` (paths with their query, from the `axe_only` fixture), check those of
+        the recorded pages and say how many others were left out. Return the serious and
+        critical violations, one line per element.
         """
         failures: list[str] = []
         for context in contexts:
             urls = self._visited.pop(context, [])
+            if only is not None:
+                chosen = [url for url in urls if path_and_query(url) in only]
+                if len(chosen) < len(urls):
+                    self._say(
+                        f"axe checks {len(chosen)} representative pages of {len(urls)} "
+                        f"recorded (axe_only)  {viewport}"
+                    )
+                urls = chosen
             for url in urls:
                 failures.extend(self._check_one(context, url, viewport))
         return failures
@@ -117,7 +132,7 @@ class AxeCheck:
         parts = urlsplit(url)
         if parts.scheme not in {"http", "https"} or EXCLUDED_PATHS.match(parts.path):
             return []
-        where = parts.path + (f"?{parts.query}" if parts.query else "")
+        where = path_and_query(url)
         user = _user(context)
         elder = _cookie(context, "elder") == "1"
         key = (where, viewport, user, elder, _language(context))
@@ -164,6 +179,12 @@ class AxeCheck:
                 log.write(line + "\n")
 
 
+def path_and_query(url: str) -> str:
+    """Return the path and query of a URL, absolute or not."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def _not_a_page(response: Any, url: str) -> str:
     """Return why this answer is not a page to check ('' when it is one)."""
     if response is None:
@@ -206,3 +227,37 @@ def _user(context: Any) -> str:
 # One for the whole test run (per xdist worker), so that a page seen by two tests is
 # checked once.
 AXE = AxeCheck()
+
+LOGS = Path(__file__).resolve().parents[2] / "test-artifacts" / "axe"
+CHECKED_LINE = re.compile(r"axe \d+ serious/critical ")
+
+
+def start_log(worker: str | None) -> None:
+    """Start this run's axe lines afresh: one file per process (test-artifacts/axe/).
+
+    Called from tests/conftest.py's pytest_sessionstart: a conftest below the test paths
+    (this package's) is loaded after the session has started, so its own hook never ran.
+    """
+    if worker is None:  # the main process, before any worker starts
+        LOGS.mkdir(parents=True, exist_ok=True)
+        for old in LOGS.glob("*.log"):
+            old.unlink()
+    AXE.log = LOGS / f"{worker or 'main'}.log"
+
+
+def summary() -> str:
+    """Return how many pages axe checked and found wanting ('' when it checked none)."""
+    lines = [
+        line
+        for log in sorted(LOGS.glob("*.log"))
+        for line in log.read_text(encoding="utf-8").splitlines()
+    ]
+    if not lines:
+        return ""
+    checked = [line for line in lines if CHECKED_LINE.match(line)]
+    skipped = sum(line.startswith("axe skipped") for line in lines)
+    failing = [line for line in checked if not line.startswith("axe 0 ")]
+    return (
+        f"axe: {len(checked)} pages checked, {len(failing)} with serious/critical violations, "
+        f"{skipped} recorded URLs skipped (see test-artifacts/axe/)"
+    )

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.accessibility import AXE
+from tests.e2e.accessibility import AXE, path_and_query
 from tests.e2e.accessibility import ENABLED as AXE_ENABLED
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
@@ -195,6 +195,7 @@ def viewport(request: pytest.FixtureRequest) -> Viewport:
 
 
 _OPENED = pytest.StashKey[tuple[Viewport, list[Any]]]()
+_AXE_ONLY = pytest.StashKey[frozenset[str]]()
 
 
 @pytest.fixture
@@ -222,6 +223,21 @@ def new_page(
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def axe_only(request: pytest.FixtureRequest) -> Callable[[Iterable[str]], None]:
+    """Return a function naming the only pages of this test that axe checks afterwards.
+
+    For a test that opens many pages of the same few templates with different text (the XSS
+    corpus): what axe looks at is the template, so one page of each kind stands for the rest.
+    The test's own assertions still cover every page it opens.
+    """
+
+    def only(urls: Iterable[str]) -> None:
+        request.node.stash[_AXE_ONLY] = frozenset(path_and_query(url) for url in urls)
+
+    return only
 
 
 @pytest.fixture
@@ -286,41 +302,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     if opened is None or not AXE_ENABLED:
         return result
     viewport, contexts = opened
-    failures = AXE.check(contexts, viewport.name)
+    failures = AXE.check(contexts, viewport.name, only=item.stash.get(_AXE_ONLY, None))
     if failures:
         found = "\n  ".join(failures)
         raise AssertionError(f"axe found serious or critical violations:\n  {found}")
     return result
-
-
-AXE_LOGS = ROOT / "test-artifacts" / "axe"
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Start this run's axe lines afresh: one file per process (test-artifacts/axe/)."""
-    worker = getattr(session.config, "workerinput", {}).get("workerid")
-    if worker is None:  # the main process, before any worker starts
-        AXE_LOGS.mkdir(parents=True, exist_ok=True)
-        for old in AXE_LOGS.glob("*.log"):
-            old.unlink()
-    AXE.log = AXE_LOGS / f"{worker or 'main'}.log"
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Say how many pages axe checked and found wanting, so its share stays visible."""
-    if hasattr(terminalreporter.config, "workerinput"):
-        return  # the main process sums up all the workers' lines
-    lines = [
-        line
-        for log in sorted(AXE_LOGS.glob("*.log"))
-        for line in log.read_text(encoding="utf-8").splitlines()
-    ]
-    if not lines:
-        return
-    checked = [line for line in lines if line.startswith("axe ") and "skipped" not in line]
-    skipped = sum(line.startswith("axe skipped") for line in lines)
-    failing = [line for line in checked if not line.startswith("axe 0 ")]
-    terminalreporter.write_line(
-        f"axe: {len(checked)} pages checked, {len(failing)} with serious/critical violations, "
-        f"{skipped} recorded URLs skipped (see {AXE_LOGS.relative_to(ROOT)}/)"
-    )

@@ -4,7 +4,9 @@ the XSS corpus (tests/fixtures/xss_payloads.txt, through every text field) runs 
 A trap is installed before any page script: alert/confirm/prompt record their calls in
 window.__xss, a `dialog` listener records any dialog, and a payload that assigns
 window.__xss replaces the trap's array (also caught). Desktop width only: what runs does
-not depend on the screen, and the corpus makes ~150 pages per run.
+not depend on the screen, and the corpus makes ~150 pages per run. Those pages are a few
+templates with different hostile text: axe checks one page of each kind (`axe_only`), the
+trap every page.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ window.prompt = record("prompt");
 
 
 def test_no_payload_runs_script_on_any_page_of_the_discussion_area(
-    new_page, viewport, live_server, estate_a, owner, tenant, property_staff, moderator
+    new_page, axe_only, viewport, live_server, estate_a, owner, tenant, property_staff, moderator
 ):
     if viewport.name != "desktop":
         pytest.skip("script execution does not depend on the screen width")
@@ -38,6 +40,7 @@ def test_no_payload_runs_script_on_any_page_of_the_discussion_area(
         )
     finally:
         settings.DELIBERATION_POST_RATE_LIMIT = (5, 600)
+    axe_only(seeded.representative_urls)
 
     client = Client()
     client.force_login(moderator)  # moderators see the most: hidden text, reports, appeals

@@ -8,8 +8,6 @@ import re
 import pytest
 from django.test import Client
 
-from demo import district as demo
-
 pytestmark = pytest.mark.django_db
 
 
@@ -73,8 +71,7 @@ INLINE_STYLE = re.compile(r"<[^>]+\sstyle\s*=", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "王芳", "陈建国"])
-def test_public_pages_have_no_inline_script_handler_or_style(db, who):
-    demo.seed()
+def test_public_pages_have_no_inline_script_handler_or_style(demo_district, db, who):
     from django.contrib.auth import get_user_model
     from wagtail.models import Page
 
