@@ -37,7 +37,8 @@ class ProposalsConfig(AppConfig):
                 proposal.shown_title, proposal.get_absolute_url(), str(_("业主提案"))
             )
 
-        references.register("proposals.proposal", describe)
+        # The title follows the proposal's moderation: an action item never stores it.
+        references.register("proposals.proposal", describe, keep_label=False)
         # The audit log names a proposal as readers may see it, never by its words.
         audit.register_label(Proposal, lambda proposal: proposal.shown_title)
         # The discussion's opening quotes the proposal: it comes back only with the proposal.

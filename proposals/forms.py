@@ -77,6 +77,12 @@ class AnswerForm(forms.Form):
         choices=[("", "—"), *Matter.choices],
         required=False,
     )
+    action_item_title = forms.CharField(
+        label=_("督办事项名称（选填）"),
+        max_length=120,
+        required=False,
+        help_text=_("不填则沿用提案标题；提案日后如被版主隐藏，督办事项的名称不会随之隐藏。"),
+    )
     action_item_party = forms.ChoiceField(
         label=_("督办责任方"), choices=[("", "—"), *Party.choices], required=False
     )

@@ -2,7 +2,9 @@
 review. The same model as posts (deliberation.moderation): whoever may moderate the estate's
 discussion hides with a reason from the same list, members report once each and the
 estate's report threshold hides a proposal for review, the author is told (the notification
-refers to the proposal and shows its state as it stands), and every act is audited.
+refers to the proposal and shows its state as it stands), and every act is audited. Hiding
+an adopted proposal leaves the documents made from it and tells those who adopted it
+(proposals.adoption).
 
 Imported through proposals.actions (the app's one place for state changes).
 """
@@ -25,6 +27,7 @@ from deliberation.models import DeliberationSettings
 from portal.community import audit, permissions
 from portal.community.models import Estate
 from portal.notifications.api import notify
+from proposals.adoption import tell_adopters_of_hiding
 from proposals.models import Proposal, ProposalReport
 from search.api import reindex_now
 
@@ -178,6 +181,8 @@ def hide_proposal(
         reason=reason,
         continued=continuing,
         review_declined=review_awaited,
+        # An adopted proposal's copies stay as they are; their owners are told (proposals.adoption).
+        adoption_copies=tell_adopters_of_hiding(proposal, actor=moderator),
     )
     _notify_author_of_hiding(proposal, actor=moderator)
     if review_awaited:
@@ -337,6 +342,7 @@ def _auto_hide(proposal: Proposal, reasons: Counter, *, now: datetime) -> None:
         estate=proposal.estate,
         reporters=reporters,
         reason=proposal.hidden_reason,
+        adoption_copies=tell_adopters_of_hiding(proposal, actor=None),
     )
     _notify_author_of_hiding(proposal, actor=None)
     notify(

@@ -19,7 +19,7 @@ from portal.community import permissions
 from portal.community.lookups import get_estate, get_estate_for_member
 from portal.home.visibility import may_view_live_page
 from portal.views import local_path, run_action
-from proposals import actions, rules, visibility
+from proposals import actions, adoption, rules, visibility
 from proposals.choices import ProposalStatus, SupportTarget
 from proposals.forms import AnswerForm, HideForm, ProposalForm, ReportForm, ReviewForm
 from proposals.heads import heads_for
@@ -124,6 +124,21 @@ def _moderation_context(request, proposal: Proposal, hide_form: HideForm | None)
         # the moderators' approval of that opening post instead.
         "may_request_review": proposal.is_hidden
         and permissions.may(user, "request_proposal_review", proposal),
+        **_adoption_context(user, proposal),
+    }
+
+
+def _adoption_context(user, proposal: Proposal) -> dict:
+    """The documents made from a hidden adopted proposal, for those who tend them."""
+    if (
+        visibility.is_shown(proposal)
+        or proposal.status != ProposalStatus.ADOPTED
+        or not permissions.may(user, "tend_adoption_copies", proposal)
+    ):
+        return {"adoption_copies": []}
+    return {
+        "adoption_copies": adoption.adoption_copies(proposal),
+        "item_titled_after_proposal": adoption.item_titled_after_proposal(proposal),
     }
 
 
@@ -224,6 +239,7 @@ def proposal_answer(request, estate_slug: str, pk: int):
             assembly=assembly,
             motion_title=data["motion_title"],
             motion_matter=data["motion_matter"],
+            action_item_title=data["action_item_title"],
             action_item_party=data["action_item_party"],
             action_item_due=data["action_item_due"],
         )

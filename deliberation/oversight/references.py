@@ -37,13 +37,25 @@ class Reference:
 
 
 _RESOLVERS: dict[str, Callable[[Any], Reference]] = {}
+# Models whose label follows the object's state (moderation): never stored, see label_to_keep.
+_LABEL_NOT_KEPT: set[str] = set()
 # Django URL name → (model label, URL keyword holding the primary key).
 _URL_NAMES: dict[str, tuple[str, str]] = {}
 
 
-def register(model_label: str, resolver: Callable[[Any], Reference]) -> None:
-    """Describe objects of this model (label "app_label.modelname") with the resolver."""
+def register(
+    model_label: str, resolver: Callable[[Any], Reference], *, keep_label: bool = True
+) -> None:
+    """Describe objects of this model (label "app_label.modelname") with the resolver.
+
+    With keep_label=False the label is read from the object each time and never stored
+    (label_to_keep gives the kind instead): for a label that moderation may withdraw.
+    """
     _RESOLVERS[model_label.lower()] = resolver
+    if keep_label:
+        _LABEL_NOT_KEPT.discard(model_label.lower())
+    else:
+        _LABEL_NOT_KEPT.add(model_label.lower())
 
 
 def register_url(view_name: str, model_label: str, *, kwarg: str = "pk") -> None:
@@ -72,6 +84,17 @@ def describe(obj: Any) -> Reference | None:
         return Reference(page.title, page.url or "", str(page.specific_class._meta.verbose_name))
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
     return Reference(str(obj), url, str(obj._meta.verbose_name))
+
+
+def label_to_keep(obj: Any) -> str:
+    """Return what a reference may store of the object's name, shown if it is removed later:
+    its label, or only its kind for a model registered with keep_label=False."""
+    described = describe(obj)
+    if described is None:
+        return ""
+    if obj._meta.label_lower in _LABEL_NOT_KEPT:
+        return described.kind
+    return described.label
 
 
 def describe_for(obj: Any, user: Any) -> Reference | None:

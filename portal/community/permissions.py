@@ -707,6 +707,17 @@ def _may_decide_proposal_review(user: Any, proposal: Any) -> bool:
     )
 
 
+def _may_tend_adoption_copies(user: Any, proposal: Any) -> bool:
+    """See, on a hidden adopted proposal's page, the documents made from it with links to
+    edit them: the moderators (the committee among them) and the party that answered, who
+    are told of the hiding (proposals.adoption). Other readers see the placeholder only."""
+    if _may_moderate(user, proposal.estate):
+        return True
+    return bool(proposal.answering_party) and proposal.answering_party in parties_of(
+        user, proposal.estate
+    )
+
+
 def _may_report_proposal(user: Any, proposal: Any) -> bool:
     """Report someone else's proposal: whoever may write in the discussion area, as posts."""
     return not _is_author(user, proposal) and _may_deliberate(user, proposal.estate)
@@ -779,6 +790,7 @@ OBJECT_ACTIONS = {
     "see_objection_evidence": _may_see_objection_evidence,
     "support_item": _may_support_item,
     "read_withheld_proposal": _may_read_withheld_proposal,
+    "tend_adoption_copies": _may_tend_adoption_copies,
     "report_proposal": _may_report_proposal,
     "request_proposal_review": _is_author,
     "decide_proposal_review": _may_decide_proposal_review,

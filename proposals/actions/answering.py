@@ -199,13 +199,16 @@ def _make_outcome(proposal: Proposal, actor: Any, answer: Answer, *, now) -> lis
         _add_motion(proposal, actor, answer)
         return ["assembly", "motion_title"]
 
+    # The item is the answering party's own document: its words are their answer, never the
+    # owner's body, so hiding the proposal later leaves nothing of it there (proposals.adoption).
+    # The title falls back to the proposal's only when the answerer typed none; hiding warns.
     proposal.action_item = create_action_item(
         proposal.estate,
         actor=actor,
-        title=(answer.action_item_title or proposal.title).strip(),
+        title=(answer.action_item_title or "").strip() or proposal.title,
         responsible_party=answer.action_item_party,
         due_date=answer.action_item_due,
-        description=plain_text(proposal.body)[:2000],
+        description=proposal.answer[:2000],
         source=proposal,
         now=now,
     )

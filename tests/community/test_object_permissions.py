@@ -79,8 +79,13 @@ def things(estate_a, estate_b, owner, tenant, outsider, committee_chair, propert
     proposal = proposals.submit_proposal(
         estate_a, owner, title="东门增设快递柜", body="<p>快递常堆在门岗。</p>"
     )
+    # The same proposal as the property company's answer leaves it (only what the rule reads;
+    # adopted through the real action in tests/proposals/test_adoption_copies.py).
+    answered_by_property = type(proposal).objects.get(pk=proposal.pk)
+    answered_by_property.answering_party = Party.PROPERTY
     return {
         "proposal": proposal,
+        "answered_by_property": answered_by_property,
         "roof": roof,
         "roof_report": roof.posts.get(),
         "progress": progress,
@@ -142,6 +147,17 @@ MATRIX = [
     ("owner", "decide_proposal_review", "proposal", False),
     ("tenant", "decide_proposal_review", "proposal", False),
     ("outsider", "decide_proposal_review", "proposal", False),
+    # The documents made from a hidden adopted proposal, with links to edit them: the
+    # moderators (the committee among them) and the party that answered.
+    ("moderator", "tend_adoption_copies", "answered_by_property", True),
+    ("committee_chair", "tend_adoption_copies", "answered_by_property", True),
+    ("property_manager", "tend_adoption_copies", "answered_by_property", True),
+    ("property_staff", "tend_adoption_copies", "answered_by_property", True),
+    ("property_manager", "tend_adoption_copies", "proposal", False),
+    ("owner", "tend_adoption_copies", "answered_by_property", False),
+    ("tenant", "tend_adoption_copies", "answered_by_property", False),
+    ("outsider", "tend_adoption_copies", "answered_by_property", False),
+    ("anonymous", "tend_adoption_copies", "answered_by_property", False),
     # Blocking an author: a moderator of the post's own estate, never of another estate.
     ("moderator", "block_author", "tenants_post", True),
     ("owner", "block_author", "tenants_post", False),

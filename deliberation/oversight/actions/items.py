@@ -95,8 +95,7 @@ def create_action_item(
     )
     if source is not None:
         item.source = source
-        described = references.describe(source)
-        item.source_label = described.label[:200] if described else ""
+        item.source_label = references.label_to_keep(source)[:200]
     item.save()
     audit.record(
         "oversight.action_item.created",
