@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.actions.audience import owner_weights, refusal
+from consultations.actions.moderation import notify_moderators_of_hold, screen
 from consultations.answers import check_submission
 from consultations.models import Answer, ConsultationPage, Opinion, Response, ResponseRevision
 from portal.community import audit
@@ -48,7 +49,8 @@ def submit_response(
     Refused with a ValidationError naming every problem (and nothing stored) after the close,
     before the opening, for anyone outside the audience, and for any answer the questionnaire
     does not allow. A second submission before the close replaces the first; what it said
-    before is kept in ResponseRevision.
+    before is kept in ResponseRevision. A new or changed opinion with a sensitive word, or
+    in an estate with pre-moderation, waits for a moderator (as a post does).
     """
     reason = refusal(user, consultation)
     if reason:
@@ -95,11 +97,12 @@ def submit_response(
     for anchor, opinion in existing.items():
         if anchor not in clean.opinions:
             opinion.delete()
+    held: list[Opinion] = []
     for anchor, body in clean.opinions.items():
         opinion = existing.get(anchor)
         heading = headings.get(anchor, "")
         if opinion is None:
-            Opinion.objects.create(
+            opinion = Opinion.objects.create(
                 response=response,
                 consultation=consultation,
                 section_anchor=anchor,
@@ -107,10 +110,18 @@ def submit_response(
                 body=body,
                 created_at=now,
                 updated_at=now,
+                held_reason=screen(estate, user, body) if estate else "",
             )
+            if opinion.held_reason:
+                held.append(opinion)
         elif opinion.body != body or opinion.section_heading != heading:
+            if opinion.body != body and not opinion.held_reason and estate is not None:
+                # Changed words are screened again; a held opinion stays held until approved.
+                opinion.held_reason = screen(estate, user, body)
+                if opinion.held_reason:
+                    held.append(opinion)
             opinion.body, opinion.section_heading, opinion.updated_at = body, heading, now
-            opinion.save(update_fields=["body", "section_heading", "updated_at"])
+            opinion.save(update_fields=["body", "section_heading", "updated_at", "held_reason"])
     audit.record(
         "consultation.responded" if created else "consultation.response_edited",
         actor=user,
@@ -119,5 +130,8 @@ def submit_response(
         response_id=response.pk,
         answers=len(clean.answers),
         opinions=len(clean.opinions),
+        held=len(held),
     )
+    for opinion in held:
+        notify_moderators_of_hold(opinion, estate=estate, actor=user)
     return response
