@@ -93,18 +93,47 @@ def submit_response(
         Answer(response=response, question=question, choice=choice, scale=scale, text=text)
         for question, choice, scale, text in clean.answers
     )
+    held = _save_opinions(
+        response, clean.opinions, headings, estate=estate, user=user, now=now, created=created
+    )
+    audit.record(
+        "consultation.responded" if created else "consultation.response_edited",
+        actor=user,
+        obj=consultation,
+        estate=estate,
+        response_id=response.pk,
+        answers=len(clean.answers),
+        opinions=len(clean.opinions),
+        held=len(held),
+    )
+    for opinion in held:
+        notify_moderators_of_hold(opinion, estate=estate, actor=user)
+    return response
+
+
+def _save_opinions(
+    response: Response,
+    opinions: Mapping[str, str],
+    headings: Mapping[str, str],
+    *,
+    estate: Any,
+    user: User,
+    now: Any,
+    created: bool,
+) -> list[Opinion]:
+    """Store the response's opinions as submitted; return those now waiting for a moderator."""
+    held: list[Opinion] = []
     existing = {o.section_anchor: o for o in response.opinions.all()} if not created else {}
     for anchor, opinion in existing.items():
-        if anchor not in clean.opinions:
+        if anchor not in opinions:
             opinion.delete()
-    held: list[Opinion] = []
-    for anchor, body in clean.opinions.items():
+    for anchor, body in opinions.items():
         opinion = existing.get(anchor)
         heading = headings.get(anchor, "")
         if opinion is None:
             opinion = Opinion.objects.create(
                 response=response,
-                consultation=consultation,
+                consultation_id=response.consultation_id,
                 section_anchor=anchor,
                 section_heading=heading,
                 body=body,
@@ -122,16 +151,4 @@ def submit_response(
                     held.append(opinion)
             opinion.body, opinion.section_heading, opinion.updated_at = body, heading, now
             opinion.save(update_fields=["body", "section_heading", "updated_at", "held_reason"])
-    audit.record(
-        "consultation.responded" if created else "consultation.response_edited",
-        actor=user,
-        obj=consultation,
-        estate=estate,
-        response_id=response.pk,
-        answers=len(clean.answers),
-        opinions=len(clean.opinions),
-        held=len(held),
-    )
-    for opinion in held:
-        notify_moderators_of_hold(opinion, estate=estate, actor=user)
-    return response
+    return held
