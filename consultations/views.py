@@ -20,6 +20,7 @@ from consultations.choices import SCALE_MIN, Handling, QuestionKind
 from consultations.forms import HandlingForm, ResponseForm
 from consultations.models import ConsultationPage, Opinion, Response, ResponseReport
 from consultations.models.pages import consultation_views
+from consultations.moderation_views import moderates
 from deliberation.choices import ReportReason
 from portal.community import permissions
 from portal.community.lookups import LoginRequired
@@ -43,11 +44,6 @@ ROUTES = (
 def _manages(request, consultation: ConsultationPage) -> bool:
     estate = consultation.page_estate
     return bool(estate and permissions.may(request.user, "manage_consultation", estate))
-
-
-def _moderates(request, consultation: ConsultationPage) -> bool:
-    estate = consultation.page_estate
-    return bool(estate and permissions.may(request.user, "moderate", estate))
 
 
 def _require_manager(request, consultation: ConsultationPage) -> None:
@@ -339,9 +335,9 @@ def report(request, consultation: ConsultationPage):
     Before publication only the committee sees it (as a preview), and the moderators, who
     review held opinions and may hide any opinion's words here."""
     manages = _manages(request, consultation)
-    moderates = _moderates(request, consultation)
+    may_moderate = moderates(request, consultation)
     published = _report(consultation)
-    if published is None and not (manages or moderates):
+    if published is None and not (manages or may_moderate):
         raise Http404(_("采纳情况尚未发布。"))
     labels = figures_of.participant_labels(
         consultation, show_names=figures_of.names_shown(consultation, viewer_manages=False)
@@ -378,35 +374,7 @@ def report(request, consultation: ConsultationPage):
             "follow_ups": list(consultation.follow_ups.select_related("target_page")),
             "may_support": published is not None
             and permissions.may(request.user, "support_content", consultation.page_estate),
-            "may_moderate": moderates,
+            "may_moderate": may_moderate,
             "hide_reasons": ReportReason.choices,
         },
     )
-
-
-@consultation_views.register("moderate_opinion")
-@require_POST
-def moderate_opinion(request, consultation: ConsultationPage):
-    """A moderator hides an opinion's words with a reason, or shows them again."""
-    permissions.require(request.user, _moderates(request, consultation))
-    opinion_id = request.POST.get("opinion", "")
-    opinion = Opinion.objects.filter(
-        consultation=consultation, pk=int(opinion_id) if opinion_id.isdigit() else 0
-    ).first()
-    if opinion is None:
-        raise Http404(_("没有这条意见。"))
-    if request.POST.get("action") == "restore":
-        run_action(
-            request,
-            lambda: actions.restore_opinion(opinion, request.user),
-            success=_("该意见已恢复显示。"),
-        )
-    else:
-        run_action(
-            request,
-            lambda: actions.hide_opinion(
-                opinion, request.user, reason=request.POST.get("reason", "")
-            ),
-            success=_("该意见已隐藏，处理结果照常公布。"),
-        )
-    return redirect(f"{consultation.subpage_url('report')}#opinion-{opinion.pk}")
