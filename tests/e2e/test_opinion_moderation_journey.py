@@ -43,9 +43,10 @@ def published(estate_a, owner, owner_building1, committee_chair) -> Consultation
         closes_at=timezone.now() - timedelta(hours=1)
     )
     consultation.refresh_from_db()
-    named, other = Opinion.objects.get(body__contains="赵某"), Opinion.objects.exclude(
-        body__contains="赵某"
-    ).get()
+    named, other = (
+        Opinion.objects.get(body__contains="赵某"),
+        Opinion.objects.exclude(body__contains="赵某").get(),
+    )
     actions.save_handling(
         consultation,
         {named.pk: ("adopted", REASON), other.pk: ("noted", "")},
