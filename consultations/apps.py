@@ -11,6 +11,7 @@ class ConsultationsConfig(AppConfig):
     def ready(self) -> None:
         # Imported in ready(): models and registries can be read only once the apps are loaded.
         from consultations import (
+            moderation_views,  # noqa: F401 - registers the moderators' sub-view
             personal_data,
             signals,  # noqa: F401 - connects the receivers
             views,  # noqa: F401 - registers the consultation page's sub-views

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from consultations import visibility
 from consultations.models import Response, ResponseReport
 from themes.sanitiser import plain_text
 
@@ -58,6 +59,12 @@ def sections(user: Any) -> dict[str, list[dict[str, Any]]]:
                     {
                         "section": opinion.section_heading,
                         "text": plain_text(opinion.body),
+                        # Their own words stay theirs; what others read instead is said.
+                        **(
+                            {"shown_to_others_as": visibility.withheld_line(opinion)}
+                            if not visibility.is_shown(opinion)
+                            else {}
+                        ),
                         **(
                             {
                                 "handling": str(opinion.get_handling_display()),

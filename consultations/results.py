@@ -231,7 +231,16 @@ def opinions_by_section(
     for section in sections:
         groups[section.anchor] = SectionOpinions(section.anchor, section.heading)
     opinions = Opinion.objects.filter(consultation=consultation).only(
-        "pk", "response_id", "section_anchor", "section_heading", "body", "handling", "reason"
+        "pk",
+        "response_id",
+        "section_anchor",
+        "section_heading",
+        "body",
+        "handling",
+        "reason",
+        "held_reason",
+        "hidden_reason",
+        "hidden_at",
     )
     totals: dict[str, int] | None = None
     if limit is not None:

@@ -13,13 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consultations import actions
+from consultations import actions, visibility
 from consultations import results as figures_of
 from consultations.answers import opinion_field_name
 from consultations.choices import SCALE_MIN, Handling, QuestionKind
 from consultations.forms import HandlingForm, ResponseForm
 from consultations.models import ConsultationPage, Opinion, Response, ResponseReport
 from consultations.models.pages import consultation_views
+from consultations.moderation_views import moderates
+from deliberation.choices import ReportReason
 from portal.community import permissions
 from portal.community.lookups import LoginRequired
 from portal.spreadsheets import csv_response, xlsx_response
@@ -28,7 +30,15 @@ from proposals import supports
 from proposals.choices import SupportTarget
 from themes.sanitiser import plain_text
 
-ROUTES = ("respond", "results", "results_csv", "results_xlsx", "handling", "report")
+ROUTES = (
+    "respond",
+    "results",
+    "results_csv",
+    "results_xlsx",
+    "handling",
+    "report",
+    "moderate_opinion",
+)
 
 
 def _manages(request, consultation: ConsultationPage) -> bool:
@@ -167,6 +177,11 @@ def results(request, consultation: ConsultationPage):
     figures = figures_of.compute(
         consultation, show_names=figures_of.names_shown(consultation, viewer_manages=manages)
     )
+    visibility.mark_for_reader(
+        [opinion for group in figures.sections for opinion in group.opinions],
+        request.user,
+        consultation,
+    )
     return consultation.render(
         request,
         template="consultations/consultation_results.html",
@@ -197,7 +212,13 @@ def _export_rows(consultation: ConsultationPage) -> tuple[list[str], list[list[A
         by_question: dict[int, list[str]] = {}
         for answer in response.answers.all():
             by_question.setdefault(answer.question_id, []).append(_answer_text(answer, questions))
-        opinions = {o.section_anchor: plain_text(o.body) for o in response.opinions.all()}
+        # A file leaves the site: withheld words are not in it, whoever downloads it.
+        opinions = {
+            o.section_anchor: plain_text(o.body)
+            if visibility.is_shown(o)
+            else visibility.withheld_line(o)
+            for o in response.opinions.all()
+        }
         rows.append(
             [
                 n,
@@ -262,6 +283,10 @@ def handling(request, consultation: ConsultationPage):
             return redirect(consultation.subpage_url("report" if publish else "handling"))
     labels = figures_of.participant_labels(consultation, show_names=True)
     groups = figures_of.opinions_by_section(consultation, list(consultation.sections.all()), labels)
+    # The committee handles withheld opinions too, reading them marked as withheld.
+    visibility.mark_for_reader(
+        [opinion for group in groups for opinion in group.opinions], request.user, consultation
+    )
     for group in groups:
         for opinion in group.opinions:
             opinion.errors = []
@@ -307,10 +332,12 @@ def _render_handling(request, consultation, groups, form: HandlingForm | None):
 def report(request, consultation: ConsultationPage):
     """The published report: every opinion by section, its handling, reason and what followed.
 
-    Before publication only the committee sees it (as a preview)."""
+    Before publication only the committee sees it (as a preview), and the moderators, who
+    review held opinions and may hide any opinion's words here."""
     manages = _manages(request, consultation)
+    may_moderate = moderates(request, consultation)
     published = _report(consultation)
-    if published is None and not manages:
+    if published is None and not (manages or may_moderate):
         raise Http404(_("采纳情况尚未发布。"))
     labels = figures_of.participant_labels(
         consultation, show_names=figures_of.names_shown(consultation, viewer_manages=False)
@@ -325,12 +352,18 @@ def report(request, consultation: ConsultationPage):
         )
     counts = dict.fromkeys(Handling.values, 0)
 
-    shown = [opinion for group in groups for opinion in group.opinions]
-    for opinion in shown:
+    listed = [opinion for group in groups for opinion in group.opinions]
+    visibility.mark_for_reader(listed, request.user, consultation)
+    for opinion in listed:
         opinion.is_mine = opinion.pk in mine
         if opinion.handling:
             counts[opinion.handling] += 1
-    supports.annotate(SupportTarget.OPINION, shown, request.user, is_own=lambda o: o.is_mine)
+    supports.annotate(
+        SupportTarget.OPINION,
+        [opinion for opinion in listed if not opinion.withheld],
+        request.user,
+        is_own=lambda o: o.is_mine,
+    )
     return consultation.render(
         request,
         template="consultations/consultation_report.html",
@@ -341,5 +374,7 @@ def report(request, consultation: ConsultationPage):
             "follow_ups": list(consultation.follow_ups.select_related("target_page")),
             "may_support": published is not None
             and permissions.may(request.user, "support_content", consultation.page_estate),
+            "may_moderate": may_moderate,
+            "hide_reasons": ReportReason.choices,
         },
     )

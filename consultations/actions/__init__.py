@@ -4,6 +4,7 @@ Notifications are sent with portal.notifications.api.notify. By concern:
 
 - audience: who is asked, whether one may answer now, an owner's weights;
 - responses: submitting and revising a response;
+- moderation: opinions held for review (sensitive words, pre-moderation), hidden, restored;
 - report: marking opinions, publishing the response report, telling the participants;
 - schedule: the opening notice and the reminder before the close.
 
@@ -13,6 +14,7 @@ Callers import from here (`from consultations import actions`).
 from __future__ import annotations
 
 from consultations.actions.audience import audience_users, is_in_audience, owner_weights, refusal
+from consultations.actions.moderation import hide_opinion, restore_opinion
 from consultations.actions.report import (
     mark_opinions,
     notify_participants_of_handling,
@@ -34,12 +36,14 @@ __all__ = [
     "REMINDER_TASK",
     "audience_users",
     "is_in_audience",
+    "hide_opinion",
     "mark_opinions",
     "notify_participants_of_handling",
     "on_consultation_published",
     "owner_weights",
     "publish_report",
     "refusal",
+    "restore_opinion",
     "save_handling",
     "send_closing_reminder",
     "send_opening_notice",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.actions.audience import owner_weights, refusal
+from consultations.actions.moderation import notify_moderators_of_hold, screen
 from consultations.answers import check_submission
 from consultations.models import Answer, ConsultationPage, Opinion, Response, ResponseRevision
 from portal.community import audit
@@ -48,7 +49,8 @@ def submit_response(
     Refused with a ValidationError naming every problem (and nothing stored) after the close,
     before the opening, for anyone outside the audience, and for any answer the questionnaire
     does not allow. A second submission before the close replaces the first; what it said
-    before is kept in ResponseRevision.
+    before is kept in ResponseRevision. A new or changed opinion with a sensitive word, or
+    in an estate with pre-moderation, waits for a moderator (as a post does).
     """
     reason = refusal(user, consultation)
     if reason:
@@ -91,26 +93,9 @@ def submit_response(
         Answer(response=response, question=question, choice=choice, scale=scale, text=text)
         for question, choice, scale, text in clean.answers
     )
-    existing = {o.section_anchor: o for o in response.opinions.all()} if not created else {}
-    for anchor, opinion in existing.items():
-        if anchor not in clean.opinions:
-            opinion.delete()
-    for anchor, body in clean.opinions.items():
-        opinion = existing.get(anchor)
-        heading = headings.get(anchor, "")
-        if opinion is None:
-            Opinion.objects.create(
-                response=response,
-                consultation=consultation,
-                section_anchor=anchor,
-                section_heading=heading,
-                body=body,
-                created_at=now,
-                updated_at=now,
-            )
-        elif opinion.body != body or opinion.section_heading != heading:
-            opinion.body, opinion.section_heading, opinion.updated_at = body, heading, now
-            opinion.save(update_fields=["body", "section_heading", "updated_at"])
+    held = _save_opinions(
+        response, clean.opinions, headings, estate=estate, user=user, now=now, created=created
+    )
     audit.record(
         "consultation.responded" if created else "consultation.response_edited",
         actor=user,
@@ -119,5 +104,51 @@ def submit_response(
         response_id=response.pk,
         answers=len(clean.answers),
         opinions=len(clean.opinions),
+        held=len(held),
     )
+    for opinion in held:
+        notify_moderators_of_hold(opinion, estate=estate, actor=user)
     return response
+
+
+def _save_opinions(
+    response: Response,
+    opinions: Mapping[str, str],
+    headings: Mapping[str, str],
+    *,
+    estate: Any,
+    user: User,
+    now: Any,
+    created: bool,
+) -> list[Opinion]:
+    """Store the response's opinions as submitted; return those now waiting for a moderator."""
+    held: list[Opinion] = []
+    existing = {o.section_anchor: o for o in response.opinions.all()} if not created else {}
+    for anchor, opinion in existing.items():
+        if anchor not in opinions:
+            opinion.delete()
+    for anchor, body in opinions.items():
+        opinion = existing.get(anchor)
+        heading = headings.get(anchor, "")
+        if opinion is None:
+            opinion = Opinion.objects.create(
+                response=response,
+                consultation_id=response.consultation_id,
+                section_anchor=anchor,
+                section_heading=heading,
+                body=body,
+                created_at=now,
+                updated_at=now,
+                held_reason=screen(estate, user, body) if estate else "",
+            )
+            if opinion.held_reason:
+                held.append(opinion)
+        elif opinion.body != body or opinion.section_heading != heading:
+            if opinion.body != body and not opinion.held_reason and estate is not None:
+                # Changed words are screened again; a held opinion stays held until approved.
+                opinion.held_reason = screen(estate, user, body)
+                if opinion.held_reason:
+                    held.append(opinion)
+            opinion.body, opinion.section_heading, opinion.updated_at = body, heading, now
+            opinion.save(update_fields=["body", "section_heading", "updated_at", "held_reason"])
+    return held

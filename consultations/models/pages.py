@@ -233,6 +233,10 @@ class ConsultationPage(RoutablePageMixin, VisibilityMixin, Page):
     def report_route(self, request):
         return consultation_views.serve("report", request, self)
 
+    @path("report/moderate/", name="moderate_opinion")
+    def moderate_opinion_route(self, request):
+        return consultation_views.serve("moderate_opinion", request, self)
+
     def subpage_url(self, name: str) -> str:
         base = self.url or ""
         return base + self.reverse_subpage(name).lstrip("/") if base else ""

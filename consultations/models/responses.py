@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.choices import Handling
+from deliberation.choices import ReportReason
 
 
 class Response(models.Model):
@@ -146,6 +147,22 @@ class Opinion(models.Model):
         verbose_name=_("处理人"),
     )
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    # Moderation, as for posts (consultations.visibility is the one reading of it): held for
+    # a moderator (sensitive word, the estate's pre-moderation), or hidden with a reason. The
+    # opinion still counts and its handling is still published; only its words are withheld.
+    held_reason = models.CharField(_("待审原因"), max_length=200, blank=True)
+    hidden_reason = models.CharField(
+        _("隐藏原因"), max_length=20, choices=ReportReason.choices, blank=True
+    )
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("隐藏人"),
+    )
+    hidden_at = models.DateTimeField(_("隐藏时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("意见")
@@ -159,6 +176,10 @@ class Opinion(models.Model):
                 | Q(handling__in=["adopted", "noted"])
                 | (Q(handling__in=["partly", "not_adopted"]) & ~Q(reason="")),
                 name="opinion_reason_when_not_fully_adopted",
+            ),
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="opinion_hiding_has_reason",
             ),
         ]
         indexes = [models.Index(fields=["consultation", "section_anchor"])]

@@ -653,10 +653,32 @@ def _may_withdraw_petition(user: Any, petition: Any) -> bool:
     return bool(petition.is_open) and petition.opened_by_id == getattr(user, "pk", None)
 
 
+def _may_read_withheld_petition(user: Any, petition: Any) -> bool:
+    """A hidden petition's title and texts: its initiator and the moderators, marked; every
+    other reader and every copy shows the placeholder (voting.petitions.visibility)."""
+    return petition.opened_by_id == getattr(user, "pk", None) or _may_moderate(
+        user, petition.estate
+    )
+
+
 def _may_see_objection_evidence(user: Any, objection: Any) -> bool:
     """An objection's evidence: the committee that decides it and the owner who filed it."""
     return _may_decide_roll_objections(user, objection.assembly.page_estate) or (
         objection.filed_by_id == getattr(user, "pk", None)
+    )
+
+
+def _may_read_withheld_opinion(user: Any, opinion: Any) -> bool:
+    """A held or hidden consultation opinion's words: its author, the moderators who review
+    it, and the committee that must still handle it, marked as withheld; every other reader
+    and every copy shows the placeholder (consultations.visibility)."""
+    estate = opinion.consultation.page_estate
+    if estate is None:
+        return is_site_admin(user)
+    return (
+        opinion.response.user_id == getattr(user, "pk", None)
+        or _may_moderate(user, estate)
+        or _may_manage_consultation(user, estate)
     )
 
 
@@ -787,6 +809,8 @@ OBJECT_ACTIONS = {
     "respond_to_consultation": _may_respond_to_consultation,
     "confirm_paper_ballot": _may_confirm_paper_ballot,
     "withdraw_petition": _may_withdraw_petition,
+    "read_withheld_petition": _may_read_withheld_petition,
+    "read_withheld_opinion": _may_read_withheld_opinion,
     "see_objection_evidence": _may_see_objection_evidence,
     "support_item": _may_support_item,
     "read_withheld_proposal": _may_read_withheld_proposal,

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consultations import visibility as opinion_visibility
 from deliberation import visibility as post_visibility
 from portal.community import audit, permissions
 from portal.community.models import Estate
@@ -163,6 +164,8 @@ def support_content(
         raise PermissionDenied(_("只有本小区成员可以支持。"))
     if target == SupportTarget.POST and not post_visibility.is_shown(obj):
         raise ValidationError(_("该发言目前不显示，无法支持。"))
+    if target == SupportTarget.OPINION and not opinion_visibility.is_shown(obj):
+        raise ValidationError(_("该意见目前不显示，无法支持。"))
     if not permissions.may(user, "support_item", obj):
         raise ValidationError(_("不能支持自己的内容。"))
     head = f"user:{user.pk}"

@@ -237,8 +237,55 @@ def test_each_object_question_has_its_answer(request, things, name, action, obj,
     assert permissions.may(_user(request, name), action, things[obj]) is allowed
 
 
+@pytest.fixture
+def withheld_things(estate_a, owner):
+    """王芳's opinion in a consultation and the petition she opened (the rule reads only who
+    wrote them and where, so they need not be saved)."""
+    from consultations.models import ConsultationIndexPage, Opinion, Response
+    from voting.petitions.models import Petition
+
+    consultation = make_consultation(
+        ConsultationIndexPage.objects.descendant_of(estate_a.page).get()
+    )
+    response = Response(consultation=consultation, user=owner)
+    return {
+        "opinion": Opinion(consultation=consultation, response=response, body="<p>车位抽签。</p>"),
+        "petition": Petition(estate=estate_a, opened_by=owner, title="提议召开临时会议"),
+    }
+
+
+# Withheld words (held or hidden by a moderator): who still reads them, marked.
+WITHHELD_MATRIX = [
+    # An opinion: its author, the moderators, and the committee that must still handle it.
+    ("owner", "read_withheld_opinion", "opinion", True),
+    ("moderator", "read_withheld_opinion", "opinion", True),
+    ("committee_chair", "read_withheld_opinion", "opinion", True),
+    ("owner_building1", "read_withheld_opinion", "opinion", False),
+    ("tenant", "read_withheld_opinion", "opinion", False),
+    ("property_manager", "read_withheld_opinion", "opinion", False),
+    ("community_official", "read_withheld_opinion", "opinion", False),
+    ("outsider", "read_withheld_opinion", "opinion", False),
+    ("committee_chair_b", "read_withheld_opinion", "opinion", False),
+    ("anonymous", "read_withheld_opinion", "opinion", False),
+    # A petition: its initiator and the moderators.
+    ("owner", "read_withheld_petition", "petition", True),
+    ("moderator", "read_withheld_petition", "petition", True),
+    ("committee_chair", "read_withheld_petition", "petition", True),
+    ("owner_building1", "read_withheld_petition", "petition", False),
+    ("property_manager", "read_withheld_petition", "petition", False),
+    ("community_official", "read_withheld_petition", "petition", False),
+    ("committee_chair_b", "read_withheld_petition", "petition", False),
+    ("anonymous", "read_withheld_petition", "petition", False),
+]
+
+
+@pytest.mark.parametrize(("name", "action", "obj", "allowed"), WITHHELD_MATRIX)
+def test_who_reads_withheld_words(request, withheld_things, name, action, obj, allowed):
+    assert permissions.may(_user(request, name), action, withheld_things[obj]) is allowed
+
+
 def test_every_object_action_is_in_the_matrix():
-    assert {action for _, action, _, _ in MATRIX} | {
+    assert {action for _, action, _, _ in MATRIX + WITHHELD_MATRIX} | {
         "list_post",
         "decide_appeal",
         "view_consultation_results",

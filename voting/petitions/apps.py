@@ -15,9 +15,12 @@ class PetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported in ready(): models and registries can be read only once the apps are loaded.
+        from portal.community import audit
         from portal.dashboard.registry import register_figures
         from portal.home.todo import register_todo
+        from voting.petitions import visibility
         from voting.petitions.dashboard import PetitionFigures
+        from voting.petitions.models import Petition
         from voting.petitions.schedules import ensure_schedules
         from voting.petitions.todo import petitions_to_sign
 
@@ -25,3 +28,5 @@ class PetitionsConfig(AppConfig):
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="petitions.schedules")
         register_todo(petitions_to_sign, order=50)
+        # The audit screens name a petition as readers may see it (a hidden title withheld).
+        audit.register_label(Petition, visibility.shown_title)

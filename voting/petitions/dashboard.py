@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.dashboard.figures import COUNT, Alert, Column, Drill, FigureSource
 from portal.dashboard.period import Period
+from voting.petitions import visibility
 from voting.petitions.choices import PetitionState
 from voting.petitions.models import Petition
 
@@ -20,7 +21,7 @@ def _petitions(estate_ids: Sequence[int]) -> list[Petition]:
     return list(
         Petition.objects.filter(estate_id__in=estate_ids)
         .select_related("estate")
-        .prefetch_related("events")
+        .prefetch_related("events", "moderations")
         .order_by("-created_at", "-pk")
     )
 
@@ -82,7 +83,7 @@ class PetitionFigures(FigureSource):
             due = petition.announce_due_at
             drill.rows.append(
                 [
-                    (petition.title, petition.get_absolute_url()),
+                    (visibility.shown_title(petition), petition.get_absolute_url()),
                     (petition.get_state_display(), ""),
                     (timezone.localtime(petition.created_at).strftime("%Y-%m-%d"), ""),
                     (timezone.localtime(due).strftime("%Y-%m-%d") if due else "—", ""),
@@ -101,7 +102,7 @@ class PetitionFigures(FigureSource):
                         "「%(title)s」已达到法定比例，业主委员会逾期未召集临时会议："
                         "街道应责令限期召集，居委会可以组织召开。"
                     )
-                    % {"title": petition.title},
+                    % {"title": visibility.shown_title(petition)},
                     url=petition.get_absolute_url(),
                     severity="danger",
                     notify=False,  # the petitions' own sweep already told the officials

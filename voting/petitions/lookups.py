@@ -13,7 +13,7 @@ def get_petition(request, slug: str, pk: int) -> Petition:
     estate = get_estate(request, slug, action="view_members")
     petition = get_object_or_404(
         Petition.objects.select_related("estate__community", "opened_by").prefetch_related(
-            "events__assembly"
+            "events__assembly", "moderations"
         ),
         estate=estate,
         pk=pk,

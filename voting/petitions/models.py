@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.choices import ReportReason
 from portal.community.append_only import AppendOnlyModel
 from portal.community.models import Estate, OwnerIdentity
 from portal.community.storage import RandomName, private_storage
@@ -82,6 +83,10 @@ class PetitionSettings(models.Model):
 class PetitionQuerySet(models.QuerySet):
     def with_events(self) -> PetitionQuerySet:
         return self.prefetch_related("events")
+
+    def with_moderation(self) -> PetitionQuerySet:
+        """Prefetch the moderation history (voting.petitions.visibility reads its last row)."""
+        return self.prefetch_related("moderations")
 
 
 class Petition(AppendOnlyModel):
@@ -285,3 +290,37 @@ class PetitionEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.petition_id} · {self.kind}"
+
+
+class PetitionModeration(AppendOnlyModel):
+    """A moderator hid a petition's words (title and texts) with a reason, or showed them again.
+
+    The petition's text is its legal record and is never rewritten: moderation is its own
+    history, and the latest row is the state (voting.petitions.visibility). Hiding withholds
+    the words from other readers only; signatures, counts and the thresholds are untouched.
+    """
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="moderations", verbose_name=_("提议")
+    )
+    hidden = models.BooleanField(_("隐藏"))
+    reason = models.CharField(
+        _("隐藏原因"), max_length=20, choices=ReportReason.choices, blank=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("版主")
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("提议的版主处理")
+        verbose_name_plural = _("提议的版主处理")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hidden=False) | ~Q(reason=""), name="petition_hiding_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} · {'hidden' if self.hidden else 'restored'}"

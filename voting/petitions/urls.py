@@ -14,6 +14,8 @@ urlpatterns = [
     path("<slug:estate_slug>/<int:pk>/withdraw/", views.petition_withdraw, name="withdraw"),
     path("<slug:estate_slug>/<int:pk>/paper/", views.petition_paper, name="paper"),
     path("<slug:estate_slug>/<int:pk>/meeting/", views.petition_meeting, name="meeting"),
+    path("<slug:estate_slug>/<int:pk>/hide/", views.petition_hide, name="hide"),
+    path("<slug:estate_slug>/<int:pk>/restore/", views.petition_restore, name="restore"),
     path(
         "<slug:estate_slug>/<int:pk>/signatures/<int:signature_id>/scan/",
         views.signature_scan,

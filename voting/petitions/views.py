@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from deliberation.choices import ReportReason
 from portal.community import permissions
 from portal.community.lookups import get_estate
 from portal.community.storage import private_file_response
 from portal.views import run_action
 from voting import petition_rules
-from voting.petitions import actions, counting, lookups
+from voting.petitions import actions, counting, lookups, visibility
 from voting.petitions.choices import PetitionState
 from voting.petitions.forms import AnnouncedMeetingForm, PaperSignatureForm, PetitionForm
 from voting.petitions.models import Petition, PetitionSignature
@@ -38,13 +39,29 @@ def _percent(share) -> str:
     return str(as_percent(Fraction(share)))
 
 
+def _mark_for_reader(petition: Petition, user) -> None:
+    """Set what this reader sees of the petition's words: `withheld` (the placeholder, or
+    ""), `readable` (may read them, marked) and `shown_title` (voting.petitions.visibility)."""
+    petition.withheld = visibility.withheld_line(petition)
+    petition.readable = not petition.withheld or permissions.may(
+        user, "read_withheld_petition", petition
+    )
+    petition.shown_title = petition.title if petition.readable else visibility.shown_title(petition)
+
+
 def petition_list(request, estate_slug: str):
     """List the estate's petitions, newest first, each with its progress."""
     estate = get_estate(request, estate_slug, action="view_members")
-    petitions = list(Petition.objects.filter(estate=estate).prefetch_related("events"))
+    petitions = list(
+        Petition.objects.filter(estate=estate)
+        .select_related("estate")
+        .with_events()
+        .with_moderation()
+    )
     heads = counting.register_heads(estate) if petitions else []
     rows = []
     for petition in petitions:
+        _mark_for_reader(petition, request.user)
         check = counting.progress(petition, heads=heads)
         rows.append(
             {
@@ -100,6 +117,7 @@ def petition_detail(
     full_names = permissions.may(user, "see_petition_signers", estate)
     identity = counting.identity_of(user, estate)
     own = next((s for s in signatures if identity and s.identity_id == identity.pk), None)
+    _mark_for_reader(petition, user)
     may_enter = permissions.may(user, "enter_paper_petitions", estate)
     if may_enter and petition.is_open and paper_form is None:
         paper_form = PaperSignatureForm(estate=estate)
@@ -121,7 +139,11 @@ def petition_detail(
             "own": own,
             "may_sign": petition.is_open
             and own is None
+            and not petition.withheld
             and permissions.may(user, "petition", estate),
+            "may_moderate": permissions.may(user, "moderate", estate),
+            "hide_reasons": ReportReason.choices,
+            "hiding": visibility.hiding(petition),
             "may_withdraw_petition": permissions.may(user, "withdraw_petition", petition),
             "paper_form": paper_form if petition.is_open else None,
             "meeting_form": meeting_form,
@@ -221,3 +243,31 @@ def signature_scan(request, estate_slug: str, pk: int, signature_id: int):
     if not signature.scan:
         raise PermissionDenied
     return private_file_response(signature.scan)
+
+
+@require_POST
+def petition_hide(request, estate_slug: str, pk: int):
+    """A moderator hides the petition's words with a reason (signatures and counts stand)."""
+    petition = lookups.get_petition(request, estate_slug, pk)
+    permissions.require(request.user, permissions.may(request.user, "moderate", petition.estate))
+    run_action(
+        request,
+        lambda: actions.hide_petition(
+            petition, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        success=_("提议的文字已隐藏，签名和法定比例不受影响。"),
+    )
+    return redirect(petition.get_absolute_url())
+
+
+@require_POST
+def petition_restore(request, estate_slug: str, pk: int):
+    """A moderator shows a hidden petition's words again."""
+    petition = lookups.get_petition(request, estate_slug, pk)
+    permissions.require(request.user, permissions.may(request.user, "moderate", petition.estate))
+    run_action(
+        request,
+        lambda: actions.restore_petition(petition, actor=request.user),
+        success=_("提议已恢复显示。"),
+    )
+    return redirect(petition.get_absolute_url())

@@ -7,6 +7,7 @@ ValidationError or PermissionDenied with a Chinese message and changes nothing. 
 
 - signing: opening, signing (online, paper), the threshold, withdrawing a signature;
 - outcome: the petition withdrawn, or the meeting announced;
+- moderation: a petition's words hidden by a moderator, or shown again;
 - deadlines: overdue petitions escalated, and what awaits an owner's signature;
 - common: the lock, refusals and notification the others share.
 
@@ -20,6 +21,7 @@ from voting.petitions.actions.deadlines import (
     overdue_petitions,
     petitions_awaiting,
 )
+from voting.petitions.actions.moderation import hide_petition, restore_petition
 from voting.petitions.actions.outcome import record_meeting_announced, withdraw_petition
 from voting.petitions.actions.signing import (
     enter_paper_signature,
@@ -31,10 +33,12 @@ from voting.petitions.actions.signing import (
 __all__ = [
     "enter_paper_signature",
     "escalate_overdue",
+    "hide_petition",
     "open_petition",
     "overdue_petitions",
     "petitions_awaiting",
     "record_meeting_announced",
+    "restore_petition",
     "sign_petition",
     "withdraw_petition",
     "withdraw_signature",

@@ -21,9 +21,19 @@ def not_an_owner() -> str:
 
 
 def notify_about(
-    recipients, *, title: str, body: str, url: str, estate, key: str, actor=None, urgency="normal"
+    recipients,
+    *,
+    title: str,
+    body: str,
+    url: str,
+    estate,
+    key: str,
+    subject: Petition,
+    actor=None,
+    urgency="normal",
 ):
-    """Send through the one notification path; imported late so apps load in any order."""
+    """Send through the one notification path, about the petition: its title is never
+    copied in; the inbox and every channel show it as it stands (notification_subjects)."""
     recipients = [r for r in recipients if r is not None]
     if recipients:
         notify(
@@ -36,6 +46,7 @@ def notify_about(
             estate=estate,
             dedupe_key=key,
             actor=actor,
+            subject=subject,
         )
 
 

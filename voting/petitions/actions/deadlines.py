@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from portal.community import audit, permissions
 from portal.community.models import OwnerIdentity
 from voting.petition_rules import adds_a_head
-from voting.petitions import counting
+from voting.petitions import counting, visibility
 from voting.petitions.actions.common import notify_about, user_ids, users_by_ids
 from voting.petitions.choices import PetitionEventKind
 from voting.petitions.models import Petition, PetitionEvent, PetitionSignature
@@ -64,14 +64,14 @@ def escalate_overdue(*, now: datetime | None = None) -> int:
                     users_by_ids(officials + user_ids(estate, "committee")),
                     title=_("业主委员会逾期未召集临时会议：%(estate)s") % {"estate": estate.name},
                     body=_(
-                        "「%(title)s」已达到法定比例，业主委员会未在期限内发布会议公告。"
+                        "该提议已达到法定比例，业主委员会未在期限内发布会议公告。"
                         "按《业主大会和业主委员会指导规则》，街道办事处应当责令业主委员会限期召集，"
                         "社区居委会可以组织召开。"
-                    )
-                    % {"title": petition.title},
+                    ),
                     url=petition.get_absolute_url(),
                     estate=estate,
                     key=f"petition:{petition.pk}:escalated",
+                    subject=petition,
                     urgency="important",
                 )
         except IntegrityError:
@@ -97,8 +97,10 @@ def petitions_awaiting(user: Any, *, now: datetime | None = None) -> list[dict[s
         if not permissions.may(user, "petition", estate):
             continue
         signed = PetitionSignature.objects.filter(identity=identity).values("petition_id")
+        # A hidden petition takes no online signature: it is not a to-do, and its title
+        # would be a copy of withheld words.
         open_ones = (
-            Petition.objects.filter(estate=estate)
+            visibility.shown_petitions(Petition.objects.filter(estate=estate))
             .exclude(events__kind__in=[PetitionEventKind.REACHED, PetitionEventKind.WITHDRAWN])
             .exclude(pk__in=signed)
             .select_related("estate")

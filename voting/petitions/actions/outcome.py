@@ -72,11 +72,12 @@ def record_meeting_announced(
         recipients = recipients + users_by_ids(user_ids(estate, "community", "subdistrict"))
     notify_about(
         recipients,
-        title=_("业主委员会已就临时会议提议发布会议公告：%(title)s") % {"title": petition.title},
+        title=_("业主委员会已就临时会议提议发布会议公告"),
         body=_("会议：%(assembly)s") % {"assembly": assembly.title},
         url=petition.get_absolute_url(),
         estate=estate,
         key=f"petition:{petition.pk}:announced",
+        subject=petition,
         actor=actor,
     )
     return event

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from portal.community import audit, permissions
 from portal.community.models import Estate, OwnerIdentity
 from voting.petition_rules import PetitionCheck
-from voting.petitions import counting
+from voting.petitions import counting, visibility
 from voting.petitions.actions.common import (
     lock_petition,
     not_an_owner,
@@ -70,7 +70,6 @@ def open_petition(
         actor=actor,
         obj=petition,
         estate=estate,
-        title=petition.title,
         area_percent=petition.area_percent,
         heads_percent=petition.heads_percent,
         announce_days=petition.announce_days,
@@ -83,11 +82,16 @@ def open_petition(
 def sign_petition(
     petition: Petition, *, actor: Any, now: datetime | None = None
 ) -> PetitionSignature:
-    """Sign a petition online as the verified owner one is."""
+    """Sign a petition online as the verified owner one is (not while its words are hidden:
+    nobody signs a text they cannot read; signatures given stand, paper ones are entered)."""
     petition = lock_petition(petition)
     estate = petition.estate
     if not permissions.may(actor, "petition", estate):
         raise PermissionDenied(not_an_owner())
+    if not visibility.is_shown(petition):
+        raise ValidationError(
+            _("该提议的文字已被版主隐藏，恢复显示前暂不能在线签名；已有签名照常计算。")
+        )
     identity = counting.identity_of(actor, estate)
     if identity is None:
         raise PermissionDenied(not_an_owner())
@@ -194,7 +198,7 @@ def _check_threshold(
     local_due = timezone.localtime(due).strftime("%Y-%m-%d")
     notify_about(
         users_by_ids(user_ids(estate, "committee")),
-        title=_("临时会议提议已达到法定比例：%(title)s") % {"title": petition.title},
+        title=_("临时会议提议已达到法定比例"),
         body=_(
             "专有部分面积和人数均已达到规定比例。按《物业管理条例》第十三条，业主委员会应当组织召开"
             "业主大会临时会议，请于 %(due)s 前发布会议公告；逾期将报告社区居委会和街道办事处。"
@@ -203,6 +207,7 @@ def _check_threshold(
         url=petition.get_absolute_url(),
         estate=estate,
         key=f"petition:{petition.pk}:reached",
+        subject=petition,
         urgency="important",
     )
     signer_users = [
@@ -216,6 +221,7 @@ def _check_threshold(
         url=petition.get_absolute_url(),
         estate=estate,
         key=f"petition:{petition.pk}:reached:signers",
+        subject=petition,
     )
     return check
 

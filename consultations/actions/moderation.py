@@ -1,0 +1,154 @@
+"""Moderation of consultation opinions: held for review, hidden and restored.
+
+The same model as posts and proposals: whoever may moderate the estate's discussion hides
+an opinion with a reason from the same list (deliberation.choices.ReportReason), or shows
+a hidden or held one again; opinions written with a sensitive word or under the estate's
+pre-moderation wait for a moderator (deliberation.actions.hold_reason, the posts' own
+screening). The author is told through a notification that refers to the opinion, so the
+inbox shows its state as it stands and never copies its words. Every act is audited.
+
+Hiding withholds the words only: the opinion counts in the figures, the committee handles
+it, and the handling and its reason are published (consultations.visibility).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations import visibility
+from consultations.models import Opinion
+from deliberation.actions import hold_reason
+from deliberation.actions.common import moderator_user_ids
+from deliberation.choices import ReportReason
+from portal.community import audit, permissions
+from portal.community.models import Estate
+from portal.notifications.api import notify
+
+if TYPE_CHECKING:
+    from portal.accounts.types import User
+
+
+def screen(estate: Estate, user: User, body: str) -> str:
+    """Return why a new or changed opinion must wait for a moderator, or "" (as a post)."""
+    return hold_reason(estate, user, body)
+
+
+def _lock(opinion: Opinion) -> Opinion:
+    return (
+        Opinion.objects.select_for_update(of=("self",))
+        .select_related("consultation", "response")
+        .get(pk=opinion.pk)
+    )
+
+
+def _estate_of(opinion: Opinion, moderator: User) -> Estate:
+    estate = opinion.consultation.page_estate
+    if estate is None or not permissions.may(moderator, "moderate", estate):
+        raise PermissionDenied(_("只有本小区的版主可以处理。"))
+    return estate
+
+
+def _report_url(opinion: Opinion) -> str:
+    url = opinion.consultation.subpage_url("report")
+    return f"{url}#opinion-{opinion.pk}" if url else ""
+
+
+def notify_moderators_of_hold(opinion: Opinion, *, estate: Estate, actor: User) -> None:
+    """Tell the estate's moderators an opinion waits for them (on the report page)."""
+    notify(
+        moderator_user_ids(estate),
+        category="consultation",
+        estate=estate,
+        title=_("有征求意见的意见待审核"),
+        body=opinion.held_reason,
+        url=_report_url(opinion),
+        dedupe_key=f"consultation:opinion:{opinion.pk}:held:{int(opinion.updated_at.timestamp())}",
+        actor=actor,
+        subject=opinion,
+    )
+
+
+@transaction.atomic
+def hide_opinion(
+    opinion: Opinion, moderator: User, *, reason: str, now: datetime | None = None
+) -> Opinion:
+    """Hide an opinion's words with a reason (or change the reason of a hiding in force).
+
+    Its handling stays and is still published; every copy of the words shows the
+    placeholder (consultations.visibility). The author is told.
+    """
+    now = now or timezone.now()
+    opinion = _lock(opinion)
+    estate = _estate_of(opinion, moderator)
+    if reason not in ReportReason.values:
+        raise ValidationError({"reason": _("请选择隐藏原因。")})
+    continuing = opinion.hidden_at is not None
+    opinion.hidden_reason = reason
+    opinion.hidden_by = moderator
+    if not continuing:
+        opinion.hidden_at = now
+    opinion.save(update_fields=["hidden_reason", "hidden_by", "hidden_at"])
+    audit.record(
+        "consultation.opinion_hidden",
+        actor=moderator,
+        obj=opinion.consultation,
+        estate=estate,
+        opinion_id=opinion.pk,
+        reason=reason,
+        continued=continuing,
+    )
+    # The reason is not copied: the inbox shows the opinion's placeholder as it stands
+    # (consultations.notification_subjects), so a changed reason or a restore reads right.
+    notify(
+        [opinion.response.user_id],
+        category="consultation",
+        estate=estate,
+        title=_("您在征求意见中的意见已被版主隐藏"),
+        body=_("意见仍计入统计，业主委员会的处理结果照常公布。如有异议，请联系版主。"),
+        url=_report_url(opinion),
+        dedupe_key=f"consultation:opinion:{opinion.pk}:hidden:{int(opinion.hidden_at.timestamp())}",
+        actor=moderator,
+        subject=opinion,
+    )
+    return opinion
+
+
+@transaction.atomic
+def restore_opinion(opinion: Opinion, moderator: User) -> Opinion:
+    """Show a hidden opinion again, or approve a held one; the author is told of a restore."""
+    opinion = _lock(opinion)
+    estate = _estate_of(opinion, moderator)
+    if visibility.is_shown(opinion):
+        raise ValidationError(_("该意见未被隐藏，无需恢复。"))
+    hidden_at = opinion.hidden_at
+    was_held = hidden_at is None
+    opinion.held_reason = ""
+    opinion.hidden_reason = ""
+    opinion.hidden_by = None
+    opinion.hidden_at = None
+    opinion.save(update_fields=["held_reason", "hidden_reason", "hidden_by", "hidden_at"])
+    audit.record(
+        "consultation.opinion_approved" if was_held else "consultation.opinion_restored",
+        actor=moderator,
+        obj=opinion.consultation,
+        estate=estate,
+        opinion_id=opinion.pk,
+    )
+    if not was_held:
+        notify(
+            [opinion.response.user_id],
+            category="consultation",
+            estate=estate,
+            title=_("您在征求意见中的意见已恢复显示"),
+            url=_report_url(opinion),
+            dedupe_key=f"consultation:opinion:{opinion.pk}:restored:{int(hidden_at.timestamp())}",
+            actor=moderator,
+            subject=opinion,
+        )
+    return opinion

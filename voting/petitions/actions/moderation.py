@@ -1,0 +1,92 @@
+"""A petition's words hidden by a moderator, or shown again: its own append-only history.
+
+As posts and proposals are moderated: whoever may moderate the estate's discussion hides
+with a reason from the same list; the initiator is told through a notification that refers
+to the petition (so the inbox shows its state as it stands, never a copy of its words);
+every act is audited. The petition itself is never changed, and nothing legal moves.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation.choices import ReportReason
+from portal.community import audit, permissions
+from voting.petitions import visibility
+from voting.petitions.actions.common import lock_petition, notify_about
+from voting.petitions.models import Petition, PetitionModeration
+
+
+def _require_moderator(actor: Any, petition: Petition) -> None:
+    if not permissions.may(actor, "moderate", petition.estate):
+        raise PermissionDenied(_("只有本小区的版主可以处理。"))
+
+
+@transaction.atomic
+def hide_petition(
+    petition: Petition, *, actor: Any, reason: str, now: datetime | None = None
+) -> PetitionModeration:
+    """Hide a petition's title and texts with a reason (or change the reason in force).
+
+    Signatures, counts, thresholds and the committee's deadline are untouched: hiding
+    words does not cancel a legal act.
+    """
+    petition = lock_petition(petition)
+    _require_moderator(actor, petition)
+    if reason not in ReportReason.values:
+        raise ValidationError({"reason": _("请选择隐藏原因。")})
+    continuing = not visibility.is_shown(petition)
+    row = PetitionModeration.objects.create(
+        petition=petition, hidden=True, reason=reason, actor=actor, at=now or timezone.now()
+    )
+    audit.record(
+        "petition.hidden",
+        actor=actor,
+        obj=petition,
+        estate=petition.estate,
+        reason=reason,
+        continued=continuing,
+    )
+    notify_about(
+        [petition.opened_by],
+        title=_("您发起的临时会议提议的文字已被版主隐藏"),
+        body=_("签名和法定比例不受影响。如有异议，请联系版主。"),
+        url=petition.get_absolute_url(),
+        estate=petition.estate,
+        key=f"petition:{petition.pk}:hidden:{row.pk}",
+        actor=actor,
+        subject=petition,
+    )
+    return row
+
+
+@transaction.atomic
+def restore_petition(
+    petition: Petition, *, actor: Any, now: datetime | None = None
+) -> PetitionModeration:
+    """Show a hidden petition's words again; the initiator is told."""
+    petition = lock_petition(petition)
+    _require_moderator(actor, petition)
+    if visibility.is_shown(petition):
+        raise ValidationError(_("该提议未被隐藏，无需恢复。"))
+    row = PetitionModeration.objects.create(
+        petition=petition, hidden=False, actor=actor, at=now or timezone.now()
+    )
+    audit.record("petition.restored", actor=actor, obj=petition, estate=petition.estate)
+    notify_about(
+        [petition.opened_by],
+        title=_("您发起的临时会议提议已恢复显示"),
+        body="",
+        url=petition.get_absolute_url(),
+        estate=petition.estate,
+        key=f"petition:{petition.pk}:restored:{row.pk}",
+        actor=actor,
+        subject=petition,
+    )
+    return row
