@@ -1,6 +1,6 @@
 """Who counts as one head (人数) for proposals: the roll's own grouping, read from the register.
 
-SPC interpretation Art. 9, as voting.roll.group_units applies it: all units of one buyer are
+SPC interpretation Art. 9, as voting.roll.head_rows applies it: all units of one buyer are
 one head, all the developer's units one head, co-owners of a flat one head for it. A proposal
 counts heads against the register as it is now, exactly as the roll would be frozen now.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 from portal.community.models import Estate, OwnerIdentity
 from voting.choices import RightKind
-from voting.roll import group_units
+from voting.roll import HeadRow, head_rows
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,12 @@ class Heads:
     head: str
 
 
-def _key(group: Any) -> str:
-    if group.kind == RightKind.DEVELOPER:
+def _key(row: HeadRow) -> str:
+    if row.kind == RightKind.DEVELOPER:
         return "developer"
-    if group.kind == RightKind.PERSON:
-        return "identities:" + ",".join(str(i.pk) for i in group.holders)
-    return "unit:" + ",".join(str(u.pk) for u in group.units)
+    if row.kind == RightKind.PERSON:
+        return "identities:" + ",".join(str(pk) for pk in row.holder_ids)
+    return "unit:" + ",".join(str(pk) for pk in row.unit_ids)
 
 
 def heads_for(estate: Estate, user: Any = None) -> Heads:
@@ -37,7 +37,7 @@ def heads_for(estate: Estate, user: Any = None) -> Heads:
     An owner of several flats with different co-owners belongs to several groups; their one
     support counts once, for the first of them, so a click never counts as two heads.
     """
-    groups = group_units(estate)
+    rows = head_rows(estate)
     head = ""
     if user is not None and getattr(user, "is_authenticated", False):
         mine = set(
@@ -45,8 +45,8 @@ def heads_for(estate: Estate, user: Any = None) -> Heads:
                 user=user, estate=estate, ownerships__ended_at__isnull=True
             ).values_list("pk", flat=True)
         )
-        for group in groups:
-            if any(holder is not None and holder.pk in mine for holder in group.holders):
-                head = _key(group)
+        for row in rows:
+            if mine.intersection(row.holder_ids):
+                head = _key(row)
                 break
-    return Heads(total=len(groups), head=head)
+    return Heads(total=len(rows), head=head)

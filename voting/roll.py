@@ -14,12 +14,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from portal.community import audit
 from portal.community.choices import IdentityKind, UnitState
-from portal.community.models import OwnerIdentity, Unit
+from portal.community.models import OwnerIdentity, Ownership, Unit
 from voting.choices import RightKind
 from voting.ledger.chain import roll_document, roll_hash
 from voting.ledger.store import stored_roll_hash
@@ -33,52 +32,90 @@ class _Group:
     units: list[Unit] = field(default_factory=list)
 
 
-def group_units(estate) -> list[_Group]:
+@dataclass(frozen=True)
+class HeadRow:
+    """One head (SPC Art. 9) as ids and its exact area: what counting needs, read lean."""
+
+    kind: str
+    holder_ids: tuple[int, ...]
+    unit_ids: tuple[int, ...]
+    area: Decimal
+
+
+def head_rows(estate) -> list[HeadRow]:
     """Return the estate's units grouped into heads (SPC Art. 9), in register order.
 
     - Units the developer still holds (unsold, or sold but undelivered), and units
-      registered to the developer identity, form ONE group.
-    - Every other unit goes to the group of the exact set of person identities that
-      currently own it, so a buyer of three flats is one group; co-owners of a flat
-      (spouses) are one group for that flat.
+      registered to the developer identity, form ONE head.
+    - Every other unit goes to the head of the exact set of person identities that
+      currently own it, so a buyer of three flats is one head; co-owners of a flat
+      (spouses) are one head for that flat.
     - A unit with no current owner in the register is still a head of its own:
       the denominators of Civil Code Art. 278 are all owners and all area.
-    Tenants are never in the register, so they never form a group.
+    Tenants are never in the register, so they never form a head.
+
+    This is the one definition of the grouping. It reads ids and areas only (no model
+    instances): petitions and proposals count heads on every signature, support and page
+    view, and building ~1,400 Unit objects per count was most of that cost.
     """
-    # Read flat (each unit's current owners as identity rows carrying the unit's id) rather
-    # than by prefetch: petitions, proposals and the published roll count heads on every
-    # signature, support and page view, and the prefetch machinery was most of that cost.
     units = (
         Unit.objects.filter(building__estate=estate)
-        .select_related("building")
         .order_by("building__sort_key", "building__name", "floor", "number", "pk")
+        .values_list("pk", "state", "exclusive_area")
     )
-    owners_of: dict[int, list[OwnerIdentity]] = {}
-    for identity in OwnerIdentity.objects.filter(
-        ownerships__ended_at__isnull=True, ownerships__unit__building__estate=estate
-    ).annotate(owned_unit_id=F("ownerships__unit_id")):
-        owners_of.setdefault(identity.owned_unit_id, []).append(identity)
-    developer = OwnerIdentity.objects.filter(estate=estate, kind=IdentityKind.DEVELOPER).first()
-    groups: dict[Any, _Group] = {}
-    for unit in units:
-        identities = owners_of.get(unit.pk, [])
-        developer_held = unit.state in UnitState.developer_held() or any(
-            i.kind == IdentityKind.DEVELOPER for i in identities
-        )
-        if developer_held:
+    owners_of: dict[int, dict[int, str]] = {}
+    for unit_id, identity_id, kind in Ownership.objects.filter(
+        ended_at__isnull=True, unit__building__estate=estate
+    ).values_list("unit_id", "identity_id", "identity__kind"):
+        owners_of.setdefault(unit_id, {})[identity_id] = kind
+    developer = (
+        OwnerIdentity.objects.filter(estate=estate, kind=IdentityKind.DEVELOPER)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    developer_held_states = set(UnitState.developer_held())
+    groups: dict[Any, tuple[str, tuple[int, ...], list[int], list[Decimal]]] = {}
+    for unit_id, state, area in units:
+        identities = owners_of.get(unit_id, {})
+        if state in developer_held_states or IdentityKind.DEVELOPER in identities.values():
             key: Any = ("developer",)
-            group = groups.setdefault(
-                key, _Group(RightKind.DEVELOPER, [developer] if developer else [])
-            )
+            holders = (developer,) if developer else ()
+            kind = RightKind.DEVELOPER
         elif identities:
-            persons = sorted({i.pk: i for i in identities}.values(), key=lambda i: i.pk)
-            key = ("identities", tuple(i.pk for i in persons))
-            group = groups.setdefault(key, _Group(RightKind.PERSON, persons))
+            holders = tuple(sorted(identities))
+            key = ("identities", holders)
+            kind = RightKind.PERSON
         else:
-            key = ("unit", unit.pk)
-            group = groups.setdefault(key, _Group(RightKind.UNREGISTERED))
-        group.units.append(unit)
-    return list(groups.values())
+            key = ("unit", unit_id)
+            holders = ()
+            kind = RightKind.UNREGISTERED
+        group = groups.setdefault(key, (kind, holders, [], []))
+        group[2].append(unit_id)
+        group[3].append(area)
+    return [
+        HeadRow(kind, holders, tuple(unit_ids), sum(areas, Decimal("0")))
+        for kind, holders, unit_ids, areas in groups.values()
+    ]
+
+
+def group_units(estate) -> list[_Group]:
+    """Return the heads of head_rows with their units and holders as model instances, for
+    what copies them (the frozen roll) or shows them (the roll before it is frozen)."""
+    rows = head_rows(estate)
+    units = Unit.objects.select_related("building").in_bulk(
+        [unit_id for row in rows for unit_id in row.unit_ids]
+    )
+    identities = OwnerIdentity.objects.in_bulk(
+        [holder_id for row in rows for holder_id in row.holder_ids]
+    )
+    return [
+        _Group(
+            row.kind,
+            [identities[holder_id] for holder_id in row.holder_ids],
+            [units[unit_id] for unit_id in row.unit_ids],
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from portal.community.models import Estate, OwnerIdentity
 from voting import petition_rules
 from voting.petition_rules import Head, PetitionCheck
 from voting.petitions.models import Petition, PetitionSignature
-from voting.roll import group_units
+from voting.roll import head_rows
 
 
 def register_heads(estate: Estate) -> list[Head]:
     """Return the estate's heads as the roll would group them now (SPC Art. 8, 9)."""
-    heads = []
-    for index, group in enumerate(group_units(estate)):
-        heads.append(
-            Head(
-                key=index,
-                area=sum((unit.exclusive_area for unit in group.units), Decimal("0")),
-                holders=frozenset(identity.pk for identity in group.holders if identity),
-            )
-        )
-    return heads
+    return [
+        Head(key=index, area=row.area, holders=frozenset(row.holder_ids))
+        for index, row in enumerate(head_rows(estate))
+    ]
 
 
 def active_signatures(petition: Petition):
