@@ -7,6 +7,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from django.test import override_settings
 
 from deliberation.models import (
     Appeal,
@@ -17,7 +18,16 @@ from deliberation.models import (
     Tag,
     UserBlock,
 )
+from portal.community import actions
+from portal.community.choices import RoleKind
+from tests.conftest import (
+    _owner_of,
+    _populate,
+    _rolled_back_after_the_module,
+    _with_role,
+)
 from tests.deliberation.xss import MARKER, PAYLOADS, seed_xss
+from tests.factories import CommunityFactory, UserFactory, make_estate
 from themes.sanitiser import ALLOWED_TAGS, plain_text
 
 pytestmark = pytest.mark.django_db
@@ -52,12 +62,38 @@ def assert_inert(html: str) -> None:
             assert value.split(":", 1)[0].lower() in {"http", "https", "mailto"}, value
 
 
+@pytest.fixture(scope="module")
+def xss_world(django_db_setup, django_db_blocker):
+    """The corpus through every field of estate A, seeded once for this module's tests, which
+    only read it (seeding takes tens of seconds); undone after the module."""
+    with _rolled_back_after_the_module(django_db_blocker):
+        world = _populate(
+            make_estate(name="锦绣花园", slug="jinxiu", community=CommunityFactory(name="和平社区"))
+        )
+        cast = {
+            "owner": _owner_of(world.building3_unit, display_name="王芳"),
+            "property_staff": _with_role(
+                RoleKind.PROPERTY_STAFF, estate=world.estate, display_name="孙师傅"
+            ),
+            "moderator": _with_role(RoleKind.MODERATOR, estate=world.estate, display_name="周静"),
+        }
+        cast["tenant"] = UserFactory(display_name="张敏")
+        actions.grant_role(
+            cast["tenant"], RoleKind.RESIDENT, estate=world.estate, unit=world.building3_unit
+        )
+        with override_settings(DELIBERATION_POST_RATE_LIMIT=(10_000, 600)):
+            seeded = seed_xss(world.estate, **cast)
+        yield seeded, cast["moderator"]
+
+
 @pytest.fixture
-def seeded(settings, estate_a, owner, tenant, property_staff, moderator):
-    settings.DELIBERATION_POST_RATE_LIMIT = (10_000, 600)
-    return seed_xss(
-        estate_a, owner=owner, tenant=tenant, property_staff=property_staff, moderator=moderator
-    )
+def seeded(xss_world):
+    return xss_world[0]
+
+
+@pytest.fixture
+def moderator(xss_world):
+    return xss_world[1]
 
 
 def test_the_corpus_has_at_least_100_varied_payloads():
