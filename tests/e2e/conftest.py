@@ -185,6 +185,11 @@ def browser(chromium: Path, django_db_setup: None, django_db_blocker: Any) -> It
 # PostgreSQL run uses it: the journeys' database work is the same at both widths, and the
 # SQLite run has already walked them at both.
 WIDTHS = {name.strip() for name in os.environ.get("E2E_WIDTHS", "phone,desktop").split(",") if name}
+# E2E_PRESENTATION=0 skips the journeys marked `presentation`: what they judge (the CSP, the
+# keyboard path, elder mode's sizes, where a form's errors appear) is the browser's reading of
+# the templates, the same on either database. CI's PostgreSQL run uses it; the SQLite run
+# walks them at both widths.
+PRESENTATION = os.environ.get("E2E_PRESENTATION", "1").strip().lower() not in {"0", "false", "no"}
 
 
 @pytest.fixture(params=[PHONE, DESKTOP], ids=lambda viewport: viewport.name)
@@ -282,6 +287,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
         if skip is not None:
             item.add_marker(skip)
+        elif not PRESENTATION and item.get_closest_marker("presentation") is not None:
+            item.add_marker(pytest.mark.skip(reason="E2E_PRESENTATION=0"))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -10,7 +10,7 @@ import pytest
 
 from demo import district as demo
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.presentation]
 
 # Collect every violation the browser reports, from the first script on each page.
 LISTEN = """

@@ -26,7 +26,7 @@ from tests.e2e.helpers import signed_in
 from tests.notices.conftest import make_notice
 from tests.voting.conftest import open_assembly
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.presentation]
 
 MEASURE = """() => {
   const visible = (el) => {

@@ -19,7 +19,7 @@ from tests.consultations.conftest import consultation_index as consultation_inde
 from tests.consultations.conftest import make_consultation, question
 from tests.e2e.helpers import assert_fits_screen, signed_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.presentation]
 
 LONG_SECTION = "<p>" + "地面共有车位优先出租给本小区业主，每户限租一个，租期一年。" * 40 + "</p>"
 

@@ -31,7 +31,7 @@ from tests.notices.conftest import make_notice
 from tests.voting.conftest import open_assembly
 from voting.models import Ballot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.presentation]
 
 # Tab presses allowed to reach one element: a long page has many links before its form.
 MAX_TABS = 120
