@@ -653,11 +653,22 @@ def _may_withdraw_petition(user: Any, petition: Any) -> bool:
     return bool(petition.is_open) and petition.opened_by_id == getattr(user, "pk", None)
 
 
+def _may_moderate_petition(user: Any, petition: Any) -> bool:
+    """Hide a petition's words, or show them again: the officials over the estate (社区居委会,
+    街道) and site admins. Not the estate's moderators: a petition asks the committee to
+    convene a meeting, often against its wishes, and the committee (a moderator here, and the
+    appointer of moderators) must not be able to withhold the owners' words from them."""
+    return is_site_admin(user) or is_official_for(user, petition.estate)
+
+
 def _may_read_withheld_petition(user: Any, petition: Any) -> bool:
-    """A hidden petition's title and texts: its initiator and the moderators, marked; every
+    """A hidden petition's title and texts: its initiator, the committee and moderators (its
+    addressee must read what it is asked), and whoever may moderate petitions, marked; every
     other reader and every copy shows the placeholder (voting.petitions.visibility)."""
-    return petition.opened_by_id == getattr(user, "pk", None) or _may_moderate(
-        user, petition.estate
+    return (
+        petition.opened_by_id == getattr(user, "pk", None)
+        or _may_moderate(user, petition.estate)
+        or _may_moderate_petition(user, petition)
     )
 
 
@@ -809,6 +820,7 @@ OBJECT_ACTIONS = {
     "respond_to_consultation": _may_respond_to_consultation,
     "confirm_paper_ballot": _may_confirm_paper_ballot,
     "withdraw_petition": _may_withdraw_petition,
+    "moderate_petition": _may_moderate_petition,
     "read_withheld_petition": _may_read_withheld_petition,
     "read_withheld_opinion": _may_read_withheld_opinion,
     "see_objection_evidence": _may_see_objection_evidence,

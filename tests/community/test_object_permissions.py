@@ -267,13 +267,27 @@ WITHHELD_MATRIX = [
     ("outsider", "read_withheld_opinion", "opinion", False),
     ("committee_chair_b", "read_withheld_opinion", "opinion", False),
     ("anonymous", "read_withheld_opinion", "opinion", False),
-    # A petition: its initiator and the moderators.
+    # A petition: its initiator, the committee and moderators (its addressee), and the
+    # officials who moderate petitions.
     ("owner", "read_withheld_petition", "petition", True),
     ("moderator", "read_withheld_petition", "petition", True),
     ("committee_chair", "read_withheld_petition", "petition", True),
     ("owner_building1", "read_withheld_petition", "petition", False),
     ("property_manager", "read_withheld_petition", "petition", False),
-    ("community_official", "read_withheld_petition", "petition", False),
+    ("community_official", "read_withheld_petition", "petition", True),
+    ("subdistrict_official", "read_withheld_petition", "petition", True),
+    # Hiding a petition's words: the officials over the estate, never the committee, the
+    # moderators it appoints or the property company (a petition is addressed to the committee).
+    ("community_official", "moderate_petition", "petition", True),
+    ("subdistrict_official", "moderate_petition", "petition", True),
+    ("site_admin", "moderate_petition", "petition", True),
+    ("committee_chair", "moderate_petition", "petition", False),
+    ("committee_member", "moderate_petition", "petition", False),
+    ("moderator", "moderate_petition", "petition", False),
+    ("property_manager", "moderate_petition", "petition", False),
+    ("owner", "moderate_petition", "petition", False),
+    ("committee_chair_b", "moderate_petition", "petition", False),
+    ("anonymous", "moderate_petition", "petition", False),
     ("committee_chair_b", "read_withheld_petition", "petition", False),
     ("anonymous", "read_withheld_petition", "petition", False),
 ]

@@ -1,7 +1,8 @@
 """A hostile audit of a petition's copies under moderation (voting.petitions.visibility).
 
-A petition's title and texts name a neighbour and their mobile number. A moderator hides
-its words through the real action; every copy a neighbour, the committee or an official
+A petition's title and texts name a neighbour and their mobile number. An official over the
+estate (the only ones who moderate petitions: the committee is their addressee) hides its words
+through the real action; every copy a neighbour, the committee or an official
 can reach (the list, the page, the inbox, the to-do list, the dashboard's drill-down and
 alerts, the audit screen) shows the placeholder instead, while the legal act stands:
 signatures, counts, the threshold, the committee's deadline and the escalation. The
@@ -27,7 +28,7 @@ from portal.home import todo
 from portal.notifications.models import NotificationBatch
 from portal.notifications.subjects import message_for
 from tests.voting.conftest import pdf_scan
-from voting.petitions import actions, counting
+from voting.petitions import actions, counting, visibility
 from voting.petitions.choices import PetitionState
 from voting.petitions.dashboard import PetitionFigures
 from voting.petitions.models import Petition, PetitionModeration
@@ -37,8 +38,8 @@ pytestmark = pytest.mark.django_db
 PHONE = "13800135246"
 TITLE = f"罢免业委会主任张某（电话{PHONE}）"
 MATTERS = "罢免业主委员会主任张某，补选委员一名。"
-PLACEHOLDER = "（该提议的文字已被版主隐藏）"
-LINE = "该提议的文字已被版主隐藏（泄露个人信息（如手机号））"
+PLACEHOLDER = "（该提议的文字已被隐藏）"
+LINE = "该提议的文字已被隐藏（泄露个人信息（如手机号））"
 
 
 @pytest.fixture
@@ -46,6 +47,12 @@ def petition(estate_a, register, owner) -> Petition:
     return actions.open_petition(
         estate_a, actor=owner, title=TITLE, matters=MATTERS, reason="主任长期不履职。"
     )
+
+
+@pytest.fixture
+def moderator(community_official):
+    """Who moderates petitions: the community's official, not the estate's moderators."""
+    return community_official
 
 
 def hide(petition, moderator) -> PetitionModeration:
@@ -68,6 +75,28 @@ def list_url(petition) -> str:
 
 
 # --- the moderator's act ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["committee_chair", "committee_member", "property_manager"])
+def test_the_committee_its_moderators_and_the_property_company_may_not_hide_a_petition(
+    request, client, petition, who, estate_a
+):
+    """A petition asks the committee to convene a meeting, often against its wishes (here: to
+    remove its chair); the committee, the moderators it appoints and the property company
+    must not be able to withhold the owners' words, by the action or by the view."""
+    from portal.community.choices import RoleKind
+    from tests.conftest import _with_role
+
+    users = [request.getfixturevalue(who)]
+    users.append(_with_role(RoleKind.MODERATOR, estate=estate_a, display_name="周静"))
+    for user in users:
+        with pytest.raises(PermissionDenied):
+            actions.hide_petition(petition, actor=user, reason=ReportReason.PERSONAL_INFO)
+        client.force_login(user)
+        url = reverse("petitions:hide", args=[estate_a.slug, petition.pk])
+        assert client.post(url, {"reason": ReportReason.PERSONAL_INFO}).status_code == 403
+        assert 'name="reason"' not in page(client, user, petition.get_absolute_url())
+    assert visibility.is_shown(fresh(petition))
 
 
 def test_only_a_moderator_of_the_estate_may_hide_a_petition(
@@ -135,7 +164,7 @@ def test_the_list_and_the_page_show_the_placeholder_and_the_same_counts(
     # The initiator and the moderators read it, marked.
     for reader in (owner, moderator):
         text = page(client, reader, petition.get_absolute_url())
-        assert TITLE in text and MATTERS in text and "原文仅发起人和版主可见" in text
+        assert TITLE in text and MATTERS in text and "原文仅发起人、业委会、版主和社区可见" in text
 
 
 def test_online_signing_waits_but_paper_signatures_and_the_threshold_stand(

@@ -141,7 +141,7 @@ def petition_detail(
             and own is None
             and not petition.withheld
             and permissions.may(user, "petition", estate),
-            "may_moderate": permissions.may(user, "moderate", estate),
+            "may_moderate": permissions.may(user, "moderate_petition", petition),
             "hide_reasons": ReportReason.choices,
             "hiding": visibility.hiding(petition),
             "may_withdraw_petition": permissions.may(user, "withdraw_petition", petition),
@@ -247,9 +247,9 @@ def signature_scan(request, estate_slug: str, pk: int, signature_id: int):
 
 @require_POST
 def petition_hide(request, estate_slug: str, pk: int):
-    """A moderator hides the petition's words with a reason (signatures and counts stand)."""
+    """An official hides the petition's words with a reason (signatures and counts stand)."""
     petition = lookups.get_petition(request, estate_slug, pk)
-    permissions.require(request.user, permissions.may(request.user, "moderate", petition.estate))
+    permissions.require(request.user, permissions.may(request.user, "moderate_petition", petition))
     run_action(
         request,
         lambda: actions.hide_petition(
@@ -262,9 +262,9 @@ def petition_hide(request, estate_slug: str, pk: int):
 
 @require_POST
 def petition_restore(request, estate_slug: str, pk: int):
-    """A moderator shows a hidden petition's words again."""
+    """An official shows a hidden petition's words again."""
     petition = lookups.get_petition(request, estate_slug, pk)
-    permissions.require(request.user, permissions.may(request.user, "moderate", petition.estate))
+    permissions.require(request.user, permissions.may(request.user, "moderate_petition", petition))
     run_action(
         request,
         lambda: actions.restore_petition(petition, actor=request.user),

@@ -53,11 +53,11 @@ def withheld_line(petition: Any) -> str:
     row = hiding(petition)
     if row is None:
         return ""
-    return _("该提议的文字已被版主隐藏（%(reason)s）；签名和法定比例不受影响") % {
+    return _("该提议的文字已被隐藏（%(reason)s）；签名和法定比例不受影响") % {
         "reason": ReportReason(row.reason).label
     }
 
 
 def shown_title(petition: Any) -> str:
     """Return the petition's title, or a placeholder without its words while it is hidden."""
-    return petition.title if is_shown(petition) else _("（该提议的文字已被版主隐藏）")
+    return petition.title if is_shown(petition) else _("（该提议的文字已被隐藏）")

@@ -24,8 +24,8 @@ from voting.petitions.models import Petition, PetitionModeration
 
 
 def _require_moderator(actor: Any, petition: Petition) -> None:
-    if not permissions.may(actor, "moderate", petition.estate):
-        raise PermissionDenied(_("只有本小区的版主可以处理。"))
+    if not permissions.may(actor, "moderate_petition", petition):
+        raise PermissionDenied(_("临时会议提议只能由社区居委会或街道处理。"))
 
 
 @transaction.atomic
@@ -55,8 +55,8 @@ def hide_petition(
     )
     notify_about(
         [petition.opened_by],
-        title=_("您发起的临时会议提议的文字已被版主隐藏"),
-        body=_("签名和法定比例不受影响。如有异议，请联系版主。"),
+        title=_("您发起的临时会议提议的文字已被社区隐藏"),
+        body=_("签名和法定比例不受影响。如有异议，请联系社区居委会。"),
         url=petition.get_absolute_url(),
         estate=petition.estate,
         key=f"petition:{petition.pk}:hidden:{row.pk}",

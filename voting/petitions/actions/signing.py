@@ -90,7 +90,7 @@ def sign_petition(
         raise PermissionDenied(not_an_owner())
     if not visibility.is_shown(petition):
         raise ValidationError(
-            _("该提议的文字已被版主隐藏，恢复显示前暂不能在线签名；已有签名照常计算。")
+            _("该提议的文字已被隐藏，恢复显示前暂不能在线签名；已有签名照常计算。")
         )
     identity = counting.identity_of(actor, estate)
     if identity is None:
