@@ -4,13 +4,16 @@ and the owners' legal acts while a petition's words are hidden (voting.petitions
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
 from deliberation.choices import ReportReason
-from portal.notifications.models import Notification
+from portal.notifications.models import Notification, NotificationBatch
+from portal.notifications.subjects import message_for
 from tests.voting.conftest import make_assembly
 from voting import actions as voting_actions
 from voting.petitions import actions
@@ -109,3 +112,41 @@ def test_while_hidden_the_committee_still_records_the_meeting_it_announced(
     voting_actions.announce_assembly(assembly, actor=committee_chair)
     actions.record_meeting_announced(petition, actor=committee_chair, assembly=assembly)
     assert fresh(petition).state == PetitionState.ANNOUNCED
+
+
+def test_notifications_sent_before_the_merge_lose_the_title_they_copied(
+    petition, moderator, committee_chair
+):
+    """The data migration: batches the earlier code wrote with the petition's title in their
+    title or body are referred to the petition, so a hiding reaches them too."""
+    reached = NotificationBatch.objects.create(
+        category="assembly",
+        title=f"临时会议提议已达到法定比例：{TITLE}"[:100],
+        body="请于 2026-12-20 前发布会议公告。",
+        dedupe_key=f"petition:{petition.pk}:reached",
+        recipient_ids=[committee_chair.pk],
+    )
+    escalated = NotificationBatch.objects.create(
+        category="assembly",
+        title="业主委员会逾期未召集临时会议：锦绣花园",
+        body=f"「{TITLE}」已达到法定比例，业主委员会未在期限内发布会议公告。",
+        dedupe_key=f"petition:{petition.pk}:escalated",
+    )
+    announced = NotificationBatch.objects.create(
+        category="assembly",
+        title=f"业主委员会已就临时会议提议发布会议公告：{TITLE}"[:100],
+        body="会议：2026年第一次临时会议",
+        dedupe_key=f"petition:{petition.pk}:announced",
+    )
+    migration = import_module("voting.petitions.migrations.0004_notifications_refer_to_petitions")
+    migration.refer(apps, None)
+    migration.refer(apps, None)  # idempotent
+    hide(petition, moderator)
+    for batch in (reached, escalated, announced):
+        batch.refresh_from_db()
+        assert batch.subject == petition
+        message = message_for(batch)
+        assert "13800135246" not in batch.title + batch.body + message.title + message.body
+        assert "该提议的文字已被版主隐藏" in message.body
+    assert reached.body == "请于 2026-12-20 前发布会议公告。"  # the portal's own words stay
+    assert announced.body == "会议：2026年第一次临时会议"
