@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from consultations.actions.audience import owner_weights, refusal
 from consultations.actions.moderation import notify_moderators_of_hold, screen
-from consultations.answers import check_submission
+from consultations.answers import check_submission, opinion_field_name
 from consultations.models import Answer, ConsultationPage, Opinion, Response, ResponseRevision
 from portal.community import audit
 
@@ -82,6 +82,7 @@ def submit_response(
             # Two tabs raced: the first stands; ask the person to look at it.
             raise ValidationError(_("您的意见已经提交，请刷新页面后再修改。")) from exc
     else:
+        _refuse_changing_hidden(response, clean.opinions)
         ResponseRevision.objects.create(response=response, content=_snapshot(response))
         response.answers.all().delete()
         response.unit_weight, response.area_weight = unit_weight, area_weight
@@ -109,6 +110,21 @@ def submit_response(
     for opinion in held:
         notify_moderators_of_hold(opinion, estate=estate, actor=user)
     return response
+
+
+def _refuse_changing_hidden(response: Response, opinions: Mapping[str, str]) -> None:
+    """Refuse a submission that rewrites or removes an opinion a moderator hid, as a hidden
+    post cannot be edited: a restore must show the words the moderator reviewed, and removing
+    or moving them would bring them back as a fresh opinion, shown at once."""
+    errors = {
+        opinion_field_name(opinion.section_anchor): _(
+            "该意见已被版主隐藏，不能修改或删除；如有异议，请联系版主。"
+        )
+        for opinion in response.opinions.filter(hidden_at__isnull=False)
+        if opinions.get(opinion.section_anchor) != opinion.body
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def _save_opinions(

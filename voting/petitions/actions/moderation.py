@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,19 @@ def _require_moderator(actor: Any, petition: Petition) -> None:
         raise PermissionDenied(_("临时会议提议只能由社区居委会或街道处理。"))
 
 
+def _first_row_of(hiding: PetitionModeration) -> PetitionModeration:
+    """Return the row that started the hiding in force (rows since the last restore)."""
+    shown_since = (
+        PetitionModeration.objects.filter(petition_id=hiding.petition_id, hidden=False)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    rows = PetitionModeration.objects.filter(petition_id=hiding.petition_id, hidden=True)
+    if shown_since is not None:
+        rows = rows.filter(Q(at__gt=shown_since.at) | Q(at=shown_since.at, pk__gt=shown_since.pk))
+    return rows.order_by("at", "pk").first() or hiding
+
+
 @transaction.atomic
 def hide_petition(
     petition: Petition, *, actor: Any, reason: str, now: datetime | None = None
@@ -41,7 +55,8 @@ def hide_petition(
     _require_moderator(actor, petition)
     if reason not in ReportReason.values:
         raise ValidationError({"reason": _("请选择隐藏原因。")})
-    continuing = not visibility.is_shown(petition)
+    in_force = visibility.hiding(petition)
+    continuing = in_force is not None
     row = PetitionModeration.objects.create(
         petition=petition, hidden=True, reason=reason, actor=actor, at=now or timezone.now()
     )
@@ -59,7 +74,9 @@ def hide_petition(
         body=_("签名和法定比例不受影响。如有异议，请联系社区居委会。"),
         url=petition.get_absolute_url(),
         estate=petition.estate,
-        key=f"petition:{petition.pk}:hidden:{row.pk}",
+        # Named after the hiding's first row: confirming it (a double click, a second
+        # moderator, a changed reason) tells the initiator nothing twice.
+        key=f"petition:{petition.pk}:hidden:{_first_row_of(in_force or row).pk}",
         actor=actor,
         subject=petition,
     )
