@@ -1,4 +1,4 @@
-"""Journey: a moderator hides the words of a petition that names a neighbour and their
+"""Journey: the community's official hides the words of a petition that names a neighbour and their
 mobile number; another owner then sees the placeholder on the list and the page, with the
 signatures and both bars still there, and no way to sign online. At phone width (390 px).
 """
@@ -41,20 +41,22 @@ def petition(estate_a, owner, owner_building1) -> Petition:
 
 
 @pytest.mark.parametrize("viewport", [PHONE], indirect=True, ids=["phone"])
-def test_a_moderator_hides_a_petitions_words_and_a_neighbour_sees_the_placeholder(
-    new_page, live_server, screenshot, petition, owner_building1, moderator
+def test_an_official_hides_a_petitions_words_and_a_neighbour_sees_the_placeholder(
+    new_page, live_server, screenshot, petition, owner_building1, community_official
 ):
-    mod = signed_in(new_page, live_server, moderator)
+    mod = signed_in(new_page, live_server, community_official)
     mod.goto(live_server.url + petition.get_absolute_url())
     mod.get_by_text("隐藏提议的文字").click()
     mod.get_by_label("泄露个人信息（如手机号）").check()
     assert_fits_screen(mod)
-    screenshot(mod, "moderator-hides-petition")
+    screenshot(mod, "official-hides-petition")
     mod.get_by_role("button", name="隐藏", exact=True).click()
     expect(mod.locator(".messages")).to_contain_text("提议的文字已隐藏")
-    expect(mod.locator(".petition-withheld")).to_contain_text("原文仅发起人和版主可见")
+    expect(mod.locator(".petition-withheld")).to_contain_text(
+        "原文仅发起人、业委会、版主和社区可见"
+    )
     assert_fits_screen(mod)
-    screenshot(mod, "moderator-sees-marked-original")
+    screenshot(mod, "official-sees-marked-original")
 
     neighbour = signed_in(new_page, live_server, owner_building1)
     for step, url in (
@@ -63,7 +65,7 @@ def test_a_moderator_hides_a_petitions_words_and_a_neighbour_sees_the_placeholde
     ):
         neighbour.goto(live_server.url + url)
         main = neighbour.locator("main")
-        expect(main).to_contain_text("（该提议的文字已被版主隐藏）")
+        expect(main).to_contain_text("（该提议的文字已被隐藏）")
         expect(main).not_to_contain_text("13800135246")
         expect(main).not_to_contain_text("张某")
         assert_fits_screen(neighbour)

@@ -32,6 +32,12 @@ def petition(estate_a, register, owner) -> Petition:
     )
 
 
+@pytest.fixture
+def moderator(community_official):
+    """Who moderates petitions: the officials over the estate (not its moderators)."""
+    return community_official
+
+
 def hide(petition, moderator, reason=ReportReason.PERSONAL_INFO) -> PetitionModeration:
     return actions.hide_petition(petition, actor=moderator, reason=reason)
 
@@ -49,13 +55,13 @@ def told_of_hiding(owner) -> list[str]:
 
 
 def test_a_double_hide_tells_the_initiator_once(
-    petition, moderator, committee_chair, owner, django_capture_on_commit_callbacks
+    petition, moderator, subdistrict_official, owner, django_capture_on_commit_callbacks
 ):
-    """Two moderators (or one double click) hide the same petition: one hiding, one notice."""
+    """Two officials (or one double click) hide the same petition: one hiding, one notice."""
     with django_capture_on_commit_callbacks(execute=True):  # the inbox is filled
         hide(petition, moderator)
     with django_capture_on_commit_callbacks(execute=True):  # confirmed, another reason
-        hide(petition, committee_chair, reason=ReportReason.ABUSE)
+        hide(petition, subdistrict_official, reason=ReportReason.ABUSE)
     assert len(told_of_hiding(owner)) == 1
     assert PetitionModeration.objects.filter(hidden=True).count() == 2  # the history keeps both
 
@@ -147,6 +153,6 @@ def test_notifications_sent_before_the_merge_lose_the_title_they_copied(
         assert batch.subject == petition
         message = message_for(batch)
         assert "13800135246" not in batch.title + batch.body + message.title + message.body
-        assert "该提议的文字已被版主隐藏" in message.body
+        assert "该提议的文字已被隐藏" in message.body
     assert reached.body == "请于 2026-12-20 前发布会议公告。"  # the portal's own words stay
     assert announced.body == "会议：2026年第一次临时会议"
