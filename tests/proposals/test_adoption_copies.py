@@ -140,6 +140,37 @@ def test_the_action_item_carries_the_answer_and_nothing_of_the_owners_body(
     assert item.source == proposal
 
 
+def test_items_made_before_the_change_lose_the_owners_words_by_migration(
+    reached, committee_chair, property_manager
+):
+    """proposals 0004: an item made by the earlier code (the body as its description, the
+    title as its stored source label) keeps only the answer and the kind; its title stays."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    proposal = adopt(
+        reached,
+        Outcome.ACTION_ITEM,
+        committee_chair=committee_chair,
+        property_manager=property_manager,
+        item_title="东门快递柜安装",
+    )
+    ActionItem.objects.filter(pk=proposal.action_item_id).update(
+        description=BODY, source_label=TITLE
+    )
+    migration = import_module("proposals.migrations.0004_action_items_keep_no_proposal_words")
+    migration.keep_no_proposal_words(apps, None)
+    migration.keep_no_proposal_words(apps, None)  # idempotent
+    item = ActionItem.objects.get(pk=proposal.action_item_id)
+    assert (item.description, item.source_label, item.title) == (
+        ANSWER,
+        "业主提案",
+        "东门快递柜安装",
+    )
+    assert words_of_the_proposal_in(f"{item.description} {item.source_label}") == []
+
+
 def test_without_a_typed_name_the_action_item_takes_the_proposals_title(
     reached, committee_chair, property_manager
 ):
