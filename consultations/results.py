@@ -230,17 +230,24 @@ def opinions_by_section(
     groups: dict[str, SectionOpinions] = {"": SectionOpinions("", _("总体意见"))}
     for section in sections:
         groups[section.anchor] = SectionOpinions(section.anchor, section.heading)
-    opinions = Opinion.objects.filter(consultation=consultation).only(
-        "pk",
-        "response_id",
-        "section_anchor",
-        "section_heading",
-        "body",
-        "handling",
-        "reason",
-        "held_reason",
-        "hidden_reason",
-        "hidden_at",
+    # The respondent comes along: whether a withheld opinion is readable asks whose it is
+    # (consultations.visibility.mark_for_reader), once per opinion otherwise.
+    opinions = (
+        Opinion.objects.filter(consultation=consultation)
+        .select_related("response")
+        .only(
+            "pk",
+            "response_id",
+            "response__user",
+            "section_anchor",
+            "section_heading",
+            "body",
+            "handling",
+            "reason",
+            "held_reason",
+            "hidden_reason",
+            "hidden_at",
+        )
     )
     totals: dict[str, int] | None = None
     if limit is not None:

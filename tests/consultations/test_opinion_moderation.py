@@ -247,3 +247,25 @@ def test_under_premoderation_every_opinion_waits_and_a_clean_edit_stays_held(
     assert Opinion.objects.get().held_reason
     actions.submit_response(consultation, owner, answers=answers, opinions={anchor: "车位摇号。"})
     assert Opinion.objects.get().held_reason
+
+
+def test_withheld_opinions_cost_no_query_each_on_the_handling_page(
+    client, closed, moderator, committee_chair
+):
+    """Whether a withheld opinion is readable asks whose it is: the respondents come with the
+    opinions, so a second hidden opinion adds no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_the_page() -> int:
+        client.force_login(committee_chair)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(closed.subpage_url("handling")).status_code == 200
+        return len(captured)
+
+    hide(moderator)
+    queries_for_the_page()  # the first request fills what is cached per session
+    one_hidden = queries_for_the_page()
+    other = Opinion.objects.get(body__contains="总体赞成")
+    actions.hide_opinion(other, moderator, reason=ReportReason.ABUSE)
+    assert queries_for_the_page() == one_hidden
