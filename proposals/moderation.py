@@ -24,7 +24,7 @@ from deliberation.actions import restore_post, withhold_copy
 from deliberation.actions.common import moderator_user_ids
 from deliberation.choices import PostStatus, ReportReason, ReportStatus
 from deliberation.models import DeliberationSettings
-from portal.community import audit, permissions
+from portal.community import audit, moderation_seen, permissions
 from portal.community.models import Estate
 from portal.notifications.api import notify
 from proposals.adoption import tell_adopters_of_hiding
@@ -119,7 +119,9 @@ def _restore_discussion_opening(proposal: Proposal, hidden_at: datetime, moderat
         is_opening=True, status=PostStatus.HIDDEN, hidden_at=hidden_at
     ).first()
     if opening is not None:
-        restore_post(opening, moderator)
+        # Hidden since the proposal was (a hidden post cannot be edited), and it quotes only
+        # the proposal's title the moderator has just read: its words as they stand.
+        restore_post(opening, moderator, seen=moderation_seen.of_post(opening))
 
 
 def _set_hidden(
@@ -202,10 +204,12 @@ def hide_proposal(
 
 @transaction.atomic
 def restore_proposal(
-    proposal: Proposal, moderator: User, *, now: datetime | None = None
+    proposal: Proposal, moderator: User, *, seen: str | None, now: datetime | None = None
 ) -> Proposal:
     """Show a hidden proposal again; its open reports are dismissed and the author told.
 
+    `seen` is the fingerprint of the title and body the moderator was shown
+    (Proposal.seen_fingerprint); words changed since are refused (moderation_seen).
     The answer deadline is not moved: a proposal hidden and restored after its deadline
     counts as overdue, so hiding can never be a way round the duty to answer.
     """
@@ -213,6 +217,7 @@ def restore_proposal(
     _require_moderator(moderator, proposal.estate)
     if proposal.hidden_at is None:
         raise ValidationError(_("该提案未被隐藏，无需恢复。"))
+    moderation_seen.refuse_unless_seen(moderation_seen.of_proposal(proposal), seen)
     hidden_at = proposal.hidden_at
     review_requested = proposal.review_requested_at is not None
     proposal.hidden_reason = ""
