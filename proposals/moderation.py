@@ -119,8 +119,7 @@ def _restore_discussion_opening(proposal: Proposal, hidden_at: datetime, moderat
         is_opening=True, status=PostStatus.HIDDEN, hidden_at=hidden_at
     ).first()
     if opening is not None:
-        # Hidden since the proposal was (a hidden post cannot be edited), and it quotes only
-        # the proposal's title the moderator has just read: its words as they stand.
+        # Hidden with the proposal (so not editable since), quoting the title just read.
         restore_post(opening, moderator, seen=moderation_seen.of_post(opening))
 
 
@@ -208,8 +207,7 @@ def restore_proposal(
 ) -> Proposal:
     """Show a hidden proposal again; its open reports are dismissed and the author told.
 
-    `seen` is the fingerprint of the title and body the moderator was shown
-    (Proposal.seen_fingerprint); words changed since are refused (moderation_seen).
+    `seen`: the fingerprint of the words shown (Proposal.seen_fingerprint), as for posts.
     The answer deadline is not moved: a proposal hidden and restored after its deadline
     counts as overdue, so hiding can never be a way round the duty to answer.
     """
