@@ -36,7 +36,9 @@ def moderate_opinion(request, consultation: ConsultationPage):
     if request.POST.get("action") == "restore":
         run_action(
             request,
-            lambda: actions.restore_opinion(opinion, request.user),
+            lambda: actions.restore_opinion(
+                opinion, request.user, seen=request.POST.get("seen", "")
+            ),
             success=_("该意见已恢复显示。"),
         )
     else:

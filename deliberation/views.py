@@ -437,6 +437,8 @@ def moderation_queue(request, estate_slug: str):
                         chosen,
                         request.user,
                         action=data["action"],
+                        # The words each row showed: an approval names the version read.
+                        seen={pk: request.POST.get(f"seen-{pk}", "") for pk in data["posts"]},
                         reason=data["reason"],
                         note=data["note"],
                     ),

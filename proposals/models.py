@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.choices import ReportReason, ReportStatus
+from portal.community import moderation_seen
 from portal.community.append_only import AppendOnlyModel
 from portal.community.choices import Party
 from portal.community.models import Estate
@@ -234,6 +235,11 @@ class Proposal(models.Model):
         from proposals import visibility
 
         return visibility.is_shown(self)
+
+    @property
+    def seen_fingerprint(self) -> str:
+        """The version of its words a moderator's approval names (portal.community.moderation_seen)."""
+        return moderation_seen.of_proposal(self)
 
     @property
     def review_awaited(self) -> bool:

@@ -24,7 +24,7 @@ from deliberation.actions import restore_post, withhold_copy
 from deliberation.actions.common import moderator_user_ids
 from deliberation.choices import PostStatus, ReportReason, ReportStatus
 from deliberation.models import DeliberationSettings
-from portal.community import audit, permissions
+from portal.community import audit, moderation_seen, permissions
 from portal.community.models import Estate
 from portal.notifications.api import notify
 from proposals.adoption import tell_adopters_of_hiding
@@ -119,7 +119,8 @@ def _restore_discussion_opening(proposal: Proposal, hidden_at: datetime, moderat
         is_opening=True, status=PostStatus.HIDDEN, hidden_at=hidden_at
     ).first()
     if opening is not None:
-        restore_post(opening, moderator)
+        # Hidden with the proposal (so not editable since), quoting the title just read.
+        restore_post(opening, moderator, seen=moderation_seen.of_post(opening))
 
 
 def _set_hidden(
@@ -202,10 +203,11 @@ def hide_proposal(
 
 @transaction.atomic
 def restore_proposal(
-    proposal: Proposal, moderator: User, *, now: datetime | None = None
+    proposal: Proposal, moderator: User, *, seen: str | None, now: datetime | None = None
 ) -> Proposal:
     """Show a hidden proposal again; its open reports are dismissed and the author told.
 
+    `seen`: the fingerprint of the words shown (Proposal.seen_fingerprint), as for posts.
     The answer deadline is not moved: a proposal hidden and restored after its deadline
     counts as overdue, so hiding can never be a way round the duty to answer.
     """
@@ -213,6 +215,7 @@ def restore_proposal(
     _require_moderator(moderator, proposal.estate)
     if proposal.hidden_at is None:
         raise ValidationError(_("该提案未被隐藏，无需恢复。"))
+    moderation_seen.refuse_unless_seen(moderation_seen.of_proposal(proposal), seen)
     hidden_at = proposal.hidden_at
     review_requested = proposal.review_requested_at is not None
     proposal.hidden_reason = ""

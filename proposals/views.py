@@ -278,7 +278,7 @@ def proposal_restore(request, estate_slug: str, pk: int):
     permissions.require(request.user, permissions.may(request.user, "moderate", proposal.estate))
     run_action(
         request,
-        lambda: actions.restore_proposal(proposal, request.user),
+        lambda: actions.restore_proposal(proposal, request.user, seen=request.POST.get("seen", "")),
         success=_("提案已恢复显示。"),
     )
     return redirect(proposal.get_absolute_url())

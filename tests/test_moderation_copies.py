@@ -117,7 +117,7 @@ def test_a_threads_tags_leave_the_list_and_the_page_with_its_title_and_come_back
     filtered = page(client, owner_building1, f"{thread_list}?tag=车主{PHONE}")
     assert PLACEHOLDER not in filtered and "还没有符合条件的议题" in filtered
 
-    actions.restore_post(opening, moderator)
+    actions.restore_post(opening, moderator, seen=opening.seen_fingerprint)
     assert PHONE in page(client, owner_building1, parking.get_absolute_url())
 
 
@@ -215,7 +215,7 @@ def test_a_question_on_a_disclosure_line_follows_its_moderation_beside_the_line(
     assert REPLY_PHONE in page(client, owner_building1, url)
     actions.hide_post(answer, moderator, reason=ReportReason.PERSONAL_INFO)
     assert REPLY_PHONE not in page(client, owner_building1, url)
-    actions.restore_post(answer, moderator)
+    actions.restore_post(answer, moderator, seen=answer.seen_fingerprint)
     assert REPLY_PHONE in page(client, owner_building1, url)
 
 
@@ -423,6 +423,6 @@ def test_a_premoderated_reply_is_in_no_copy_until_approved(
     text = page(client, owner_building1, parking.get_absolute_url())
     assert REPLY_PHONE in text and "待版主审核" in text
     with django_capture_on_commit_callbacks(execute=True):
-        actions.restore_post(reply, moderator)
+        actions.restore_post(reply, moderator, seen=reply.seen_fingerprint)
     assert REPLY_PHONE in inbox(client, following_tenant)
     assert REPLY_PHONE in found(following_tenant, "我也被占过")

@@ -26,7 +26,7 @@ from consultations.models import Opinion
 from deliberation.actions import hold_reason
 from deliberation.actions.common import moderator_user_ids
 from deliberation.choices import ReportReason
-from portal.community import audit, permissions
+from portal.community import audit, moderation_seen, permissions
 from portal.community.models import Estate
 from portal.notifications.api import notify
 
@@ -120,12 +120,18 @@ def hide_opinion(
 
 
 @transaction.atomic
-def restore_opinion(opinion: Opinion, moderator: User) -> Opinion:
-    """Show a hidden opinion again, or approve a held one; the author is told of a restore."""
+def restore_opinion(opinion: Opinion, moderator: User, *, seen: str | None) -> Opinion:
+    """Show a hidden opinion again, or approve a held one; the author is told of a restore.
+
+    `seen` is the fingerprint of the words the moderator was shown (Opinion.seen_fingerprint):
+    a held opinion stays editable until the close, and words changed since are refused
+    (portal.community.moderation_seen).
+    """
     opinion = _lock(opinion)
     estate = _estate_of(opinion, moderator)
     if visibility.is_shown(opinion):
         raise ValidationError(_("该意见未被隐藏，无需恢复。"))
+    moderation_seen.refuse_unless_seen(moderation_seen.of_opinion(opinion), seen)
     hidden_at = opinion.hidden_at
     was_held = hidden_at is None
     opinion.held_reason = ""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.choices import Handling
 from deliberation.choices import ReportReason
+from portal.community import moderation_seen
 
 
 class Response(models.Model):
@@ -190,6 +191,11 @@ class Opinion(models.Model):
     @property
     def is_overall(self) -> bool:
         return not self.section_anchor
+
+    @property
+    def seen_fingerprint(self) -> str:
+        """The version of its words a moderator's approval names (portal.community.moderation_seen)."""
+        return moderation_seen.of_opinion(self)
 
 
 class ResponseRevision(models.Model):

@@ -21,7 +21,7 @@ from deliberation.actions.common import (
 from deliberation.actions.moderation import NOTE_MAX, kept_hidden_by_source, restore_post
 from deliberation.choices import AppealStatus, PostStatus
 from deliberation.models import Appeal, Post, UserBlock
-from portal.community import audit, permissions
+from portal.community import audit, moderation_seen, permissions
 from portal.community.models import Estate
 from portal.notifications.api import notify
 
@@ -107,7 +107,9 @@ def decide_appeal(
     appeal_obj.decision_note = note
     appeal_obj.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if uphold and post.status == PostStatus.HIDDEN:
-        restore_post(post, moderator)
+        # A hidden post cannot be edited (threads._post_editable_by): the words under lock
+        # are the ones the appeal was read with.
+        restore_post(post, moderator, seen=moderation_seen.of_post(post))
     audit.record(
         "deliberation.appeal_decided",
         actor=moderator,

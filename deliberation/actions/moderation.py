@@ -5,7 +5,7 @@ reports, and the queue's bulk acts. Every act is audited.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,7 @@ from deliberation.actions.common import (
 )
 from deliberation.choices import PostStatus, ReportReason, ReportStatus
 from deliberation.models import DeliberationSettings, Post, PostReport, Thread
-from portal.community import audit, permissions
+from portal.community import audit, moderation_seen, permissions
 from portal.notifications.api import notify
 
 if TYPE_CHECKING:
@@ -268,13 +268,21 @@ def withhold_copy(post: Post, *, reason: str, note: str, actor: User | None, now
 
 
 @transaction.atomic
-def restore_post(post: Post, moderator: User, *, now: datetime | None = None) -> Post:
-    """Show a hidden or held post again (approving a held post publishes it)."""
+def restore_post(
+    post: Post, moderator: User, *, seen: str | None, now: datetime | None = None
+) -> Post:
+    """Show a hidden or held post again (approving a held post publishes it).
+
+    `seen` is the fingerprint of the words the moderator was shown (Post.seen_fingerprint):
+    if the author has edited the post since, nothing changes and the moderator is asked to
+    read it again (portal.community.moderation_seen).
+    """
     post = lock_post(post)
     estate = post.thread.estate
     require_moderator(moderator, estate)
     if post.status not in (PostStatus.HIDDEN, PostStatus.HELD):
         raise ValidationError(_("该发言未被隐藏，无需恢复。"))
+    moderation_seen.refuse_unless_seen(moderation_seen.of_post(post), seen)
     kept = kept_hidden_by_source(post)
     if kept:
         raise ValidationError(kept)
@@ -321,8 +329,11 @@ def restore_post(post: Post, moderator: User, *, now: datetime | None = None) ->
 
 
 @transaction.atomic
-def dismiss_reports(post: Post, moderator: User) -> int:
-    """Reject the open reports of a post (and show it again if they had hidden it)."""
+def dismiss_reports(post: Post, moderator: User, *, seen: str | None) -> int:
+    """Reject the open reports of a post (and show it again if they had hidden it).
+
+    Showing it again publishes its words, so `seen` names the version read (restore_post).
+    """
     post = lock_post(post)
     estate = post.thread.estate
     require_moderator(moderator, estate)
@@ -333,17 +344,28 @@ def dismiss_reports(post: Post, moderator: User) -> int:
         "deliberation.reports_dismissed", actor=moderator, obj=post, estate=estate, count=dismissed
     )
     if post.status == PostStatus.HIDDEN and post.review_pending and not kept_hidden_by_source(post):
-        restore_post(post, moderator)
+        restore_post(post, moderator, seen=seen)
     return dismissed
 
 
 def moderate_posts(
-    posts: Iterable[Post], moderator: User, *, action: str, reason: str = "", note: str = ""
+    posts: Iterable[Post],
+    moderator: User,
+    *,
+    action: str,
+    seen: Mapping[int, str],
+    reason: str = "",
+    note: str = "",
 ) -> int:
-    """Apply one queue action to many posts, each in its own transaction; return how many."""
+    """Apply one queue action to many posts, each in its own transaction; return how many.
+
+    `seen` maps each post's pk to the fingerprint of the words the queue showed. A post whose
+    author edited it since is left as it is and the others are done; then the refusal names
+    how many were left, so the moderator reads them again.
+    """
     if action not in BULK_ACTIONS:
         raise ValidationError(_("未知的操作。"))
-    done = 0
+    done = changed = 0
     for post in posts:
         if action == "hide":
             hide_post(post, moderator, reason=reason or post.hidden_reason, note=note)
@@ -352,8 +374,25 @@ def moderate_posts(
                 continue
             if kept_hidden_by_source(post):  # restored with its source, not on its own
                 continue
-            restore_post(post, moderator)
-        else:
-            dismiss_reports(post, moderator)
+            if not _approved(lambda p=post: restore_post(p, moderator, seen=seen.get(p.pk))):
+                changed += 1
+                continue
+        elif not _approved(lambda p=post: dismiss_reports(p, moderator, seen=seen.get(p.pk))):
+            changed += 1
+            continue
         done += 1
+    if changed:
+        raise ValidationError(
+            _("已处理 %(done)s 条；%(changed)s 条内容在您审阅后已被作者修改，请重新审阅后再批准。")
+            % {"done": done, "changed": changed}
+        )
     return done
+
+
+def _approved(act: Callable[[], object]) -> bool:
+    """Run an approving act; return False if it was refused for words changed since seen."""
+    try:
+        act()
+    except moderation_seen.ChangedSinceSeen:
+        return False
+    return True

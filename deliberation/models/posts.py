@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deliberation.choices import PostStatus, ReportReason
 from deliberation.models.threads import Thread
+from portal.community import moderation_seen
 from portal.community.choices import Party
 
 MAX_DEPTH = 2  # post → reply → reply to a reply
@@ -96,6 +97,11 @@ class Post(models.Model):
     @property
     def is_official(self) -> bool:
         return bool(self.official_party)
+
+    @property
+    def seen_fingerprint(self) -> str:
+        """The version of its words a moderator's approval names (portal.community.moderation_seen)."""
+        return moderation_seen.of_post(self)
 
 
 class PostRevision(models.Model):

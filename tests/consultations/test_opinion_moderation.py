@@ -114,7 +114,8 @@ def test_hiding_and_restoring_are_audited_and_the_author_is_told_without_a_copy(
     assert PHONE not in told.title + told.body
     assert PLACEHOLDER in message_for(told).body  # the inbox reads the state as it stands
 
-    actions.restore_opinion(the_opinion(), moderator)
+    opinion = the_opinion()
+    actions.restore_opinion(opinion, moderator, seen=opinion.seen_fingerprint)
     assert AuditEvent.objects.filter(action="consultation.opinion_restored").exists()
     assert PLACEHOLDER not in message_for(told).body
     assert NotificationBatch.objects.filter(dedupe_key__contains=":restored:").exists()
@@ -131,7 +132,8 @@ def test_the_report_page_form_hides_and_restores_for_moderators_only(
     client.force_login(moderator)
     assert client.post(url, data).status_code == 302
     assert the_opinion().hidden_reason == "personal_info"
-    client.post(url, {"opinion": the_opinion().pk, "action": "restore"})
+    seen = the_opinion().seen_fingerprint
+    client.post(url, {"opinion": the_opinion().pk, "action": "restore", "seen": seen})
     assert the_opinion().hidden_at is None
 
 
@@ -206,7 +208,8 @@ def test_restoring_brings_the_words_back_to_the_report(
 ):
     hide(moderator)
     publish(closed, committee_chair)
-    actions.restore_opinion(the_opinion(), moderator)
+    opinion = the_opinion()
+    actions.restore_opinion(opinion, moderator, seen=opinion.seen_fingerprint)
     text = page(client, owner_building1, closed.subpage_url("report"))
     assert PHONE in text and PLACEHOLDER not in text
 
@@ -232,7 +235,7 @@ def test_an_opinion_with_a_sensitive_word_waits_for_a_moderator(
         text = page(client, owner_building1, consultation.subpage_url("results"))
         assert PHONE not in text and "该意见待版主审核" in text
         assert "审核通过" in page(client, moderator, consultation.subpage_url("report"))
-        actions.restore_opinion(opinion, moderator)
+        actions.restore_opinion(opinion, moderator, seen=opinion.seen_fingerprint)
         assert AuditEvent.objects.filter(action="consultation.opinion_approved").exists()
         assert PHONE in page(client, owner_building1, consultation.subpage_url("results"))
 

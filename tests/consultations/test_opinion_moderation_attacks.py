@@ -76,7 +76,8 @@ def test_rewriting_a_hidden_opinion_is_refused_so_a_restore_shows_what_was_revie
             answers=valid_answers(consultation),
             opinions={anchor: "赵某的车牌是沪A12345，大家去找他。"},
         )
-    restored = actions.restore_opinion(Opinion.objects.get(pk=hidden.pk), moderator)
+    kept = Opinion.objects.get(pk=hidden.pk)
+    restored = actions.restore_opinion(kept, moderator, seen=kept.seen_fingerprint)
     assert PHONE in restored.body
 
 
@@ -120,7 +121,7 @@ def test_the_moderation_route_refuses_a_forged_post_without_the_csrf_token(
     with time_machine.travel(consultation.closes_at + timedelta(hours=1), tick=True):
         response = forged.post(
             consultation.subpage_url("moderate_opinion"),
-            {"opinion": hidden.pk, "action": "restore"},
+            {"opinion": hidden.pk, "action": "restore", "seen": hidden.seen_fingerprint},
         )
     assert response.status_code == 403
     assert Opinion.objects.get(pk=hidden.pk).hidden_at is not None
@@ -133,7 +134,8 @@ def test_a_moderator_of_another_estate_cannot_reach_an_opinion_through_their_own
     other = make_consultation(ConsultationIndexPage.objects.descendant_of(estate_b.page).get())
     client.force_login(committee_chair_b)
     response = client.post(
-        other.subpage_url("moderate_opinion"), {"opinion": hidden.pk, "action": "restore"}
+        other.subpage_url("moderate_opinion"),
+        {"opinion": hidden.pk, "action": "restore", "seen": hidden.seen_fingerprint},
     )
     assert response.status_code == 404
     assert Opinion.objects.get(pk=hidden.pk).hidden_at is not None

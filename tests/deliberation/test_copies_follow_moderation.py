@@ -113,7 +113,9 @@ def test_moderators_are_told_of_a_held_post_without_its_words(
     assert PHONE not in inbox_text(client, follower)  # followers hear nothing while held
 
     with django_capture_on_commit_callbacks(execute=True):
-        actions.restore_post(held, moderator)  # approved: now it is published, and quoted
+        actions.restore_post(
+            held, moderator, seen=held.seen_fingerprint
+        )  # approved: now it is published, and quoted
     assert PHONE in inbox_text(client, follower)
 
 
@@ -127,7 +129,8 @@ def test_a_premoderated_thread_title_is_not_shown_until_approved(
     assert PHONE not in inbox_text(client, moderator)
     assert found(owner, PHONE) == []
     with django_capture_on_commit_callbacks(execute=True):
-        actions.restore_post(thread.posts.get(is_opening=True), moderator)
+        opening = thread.posts.get(is_opening=True)
+        actions.restore_post(opening, moderator, seen=opening.seen_fingerprint)
     assert PHONE in inbox_text(client, property_manager)  # the responsible party is told now
 
 
@@ -174,7 +177,7 @@ def test_hidden_again_after_a_restore_is_a_new_act_and_a_new_notice(
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         actions.hide_post(leak, moderator, reason="personal_info", now=now)
-        actions.restore_post(leak, moderator)
+        actions.restore_post(leak, moderator, seen=leak.seen_fingerprint)
     with django_capture_on_commit_callbacks(execute=True):
         actions.hide_post(leak, moderator, reason="personal_info", now=now + timedelta(hours=2))
     assert hide_notices(tenant) == 2
@@ -256,7 +259,7 @@ def test_the_digest_carries_a_reply_restored_before_it_was_sent(
     with django_capture_on_commit_callbacks(execute=True):
         post = actions.add_post(topic, tenant, body=LEAK)
     actions.hide_post(post, moderator, reason="personal_info")
-    actions.restore_post(post, moderator)
+    actions.restore_post(post, moderator, seen=post.seen_fingerprint)
     time_machine.move_to("2026-11-28 19:00 +08:00", tick=False)
     assert tasks.send_daily_digests() == 1
     assert PHONE in digest_of(follower)
@@ -317,7 +320,7 @@ def test_hiding_an_opening_post_withholds_its_title_everywhere_until_restored(
     drill = reverse("dashboard:drill", args=["jinxiu", "issues", "reports"])
     assert PHONE not in client.get(drill).content.decode()
 
-    actions.restore_post(opening, moderator)
+    actions.restore_post(opening, moderator, seen=opening.seen_fingerprint)
     assert PHONE in inbox_text(client, property_manager)
     assert found(owner_building1, PHONE)
     client.force_login(committee_chair)

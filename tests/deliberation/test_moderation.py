@@ -150,14 +150,18 @@ def test_the_queue_hides_restores_and_dismisses_in_bulk(
     page = client.get(url).content.decode()
     assert "骗子" in page and "楼上说得不对" in page
     client.post(url, {"action": "hide", "reason": "abuse", "posts": [rude.pk]})
-    client.post(url, {"action": "dismiss", "posts": [other.pk]})
+    client.post(
+        url, {"action": "dismiss", "posts": [other.pk], f"seen-{other.pk}": other.seen_fingerprint}
+    )
     rude.refresh_from_db()
     other.refresh_from_db()
     assert rude.status == PostStatus.HIDDEN and rude.hidden_by == moderator
     assert other.status == PostStatus.PUBLISHED
     assert PostReport.objects.get(post=other).status == ReportStatus.DISMISSED
     assert PostReport.objects.get(post=rude).status == ReportStatus.UPHELD
-    client.post(url, {"action": "restore", "posts": [rude.pk]})
+    client.post(
+        url, {"action": "restore", "posts": [rude.pk], f"seen-{rude.pk}": rude.seen_fingerprint}
+    )
     rude.refresh_from_db()
     assert rude.status == PostStatus.PUBLISHED
     acts = set(AuditEvent.objects.values_list("action", flat=True))
@@ -212,7 +216,7 @@ def test_a_sensitive_word_holds_the_post_for_review(client, estate_a, topic, own
     post = actions.add_post(topic, owner, body="专业代开发票，联系我")
     assert post.status == PostStatus.HELD and "敏感词" in post.held_reason
     assert moderator.pk in notified(f"deliberation:post:{post.pk}:held")
-    actions.restore_post(post, moderator)
+    actions.restore_post(post, moderator, seen=post.seen_fingerprint)
     post.refresh_from_db()
     assert post.status == PostStatus.PUBLISHED
 
@@ -245,7 +249,8 @@ def test_a_held_thread_is_not_listed_until_approved(client, estate_a, owner, ten
     client.force_login(tenant)
     assert "加入维权群" not in client.get("/discuss/jinxiu/").content.decode()
     assert client.get(f"/discuss/jinxiu/t/{thread.pk}/").status_code == 404
-    actions.restore_post(thread.posts.get(is_opening=True), moderator)
+    opening = thread.posts.get(is_opening=True)
+    actions.restore_post(opening, moderator, seen=opening.seen_fingerprint)
     assert not Thread.objects.get(pk=thread.pk).is_held
     assert "加入维权群" in client.get("/discuss/jinxiu/").content.decode()
 

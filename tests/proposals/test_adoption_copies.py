@@ -354,7 +354,7 @@ def test_the_action_items_page_shows_the_source_again_once_restored(
     client, hidden_item, owner_building1, moderator
 ):
     second = _with_role(RoleKind.MODERATOR, estate=hidden_item.estate, display_name="吴版主")
-    actions.restore_proposal(hidden_item.source, second)
+    actions.restore_proposal(hidden_item.source, second, seen=hidden_item.source.seen_fingerprint)
     text = page(client, owner_building1, hidden_item.get_absolute_url())
     assert TITLE in text and PLACEHOLDER not in text
 

@@ -85,11 +85,11 @@ def test_the_committee_chair_moderates_as_for_posts(proposal, committee_chair):
 
 def test_restoring_shows_it_again_and_tells_the_author(hidden, moderator, owner):
     hidden_at = hidden.hidden_at
-    restored = actions.restore_proposal(hidden, moderator)
+    restored = actions.restore_proposal(hidden, moderator, seen=hidden.seen_fingerprint)
     assert restored.hidden_at is None and restored.hidden_reason == ""
     assert owner.pk in notified(f"proposals:{hidden.pk}:restored:{int(hidden_at.timestamp())}")
     with pytest.raises(ValidationError, match="未被隐藏"):
-        actions.restore_proposal(restored, moderator)
+        actions.restore_proposal(restored, moderator, seen=restored.seen_fingerprint)
 
 
 # --- every copy ----------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def test_search_drops_a_hidden_proposal_and_finds_it_again_after_restore(
     assert found(owner_building1, "快递柜") == []  # the discussion's title went with it
     assert found(moderator, "包裹") == []
     with django_capture_on_commit_callbacks(execute=True):
-        actions.restore_proposal(hidden, moderator)
+        actions.restore_proposal(hidden, moderator, seen=hidden.seen_fingerprint)
     assert sorted(found(owner_building1, "快递柜")) == [TITLE, f"提案讨论：{TITLE}"]
 
 
@@ -149,7 +149,7 @@ def test_the_discussions_opening_that_quotes_the_title_is_hidden_and_restored_wi
     assert opening.status == PostStatus.HIDDEN
     thread_page = page_text(client, owner_building1, thread.get_absolute_url())
     assert TITLE not in thread_page
-    actions.restore_proposal(hidden, moderator)
+    actions.restore_proposal(hidden, moderator, seen=hidden.seen_fingerprint)
     opening.refresh_from_db()
     assert opening.status == PostStatus.PUBLISHED
 
@@ -162,7 +162,7 @@ def test_an_opening_hidden_before_the_proposal_stays_hidden_when_it_is_restored(
     opening = proposal.thread.posts.get(is_opening=True)
     deliberation.hide_post(opening, moderator, reason=ReportReason.SPAM)
     actions.hide_proposal(proposal, moderator, reason=ReportReason.ABUSE)
-    actions.restore_proposal(proposal, moderator)
+    actions.restore_proposal(proposal, moderator, seen=proposal.seen_fingerprint)
     opening.refresh_from_db()
     assert opening.status == PostStatus.HIDDEN and opening.hidden_reason == ReportReason.SPAM
 
@@ -205,7 +205,7 @@ def test_a_hidden_proposal_is_out_of_the_dashboard_and_counts_overdue_once_resto
         assert (figures["reached"], figures["overdue"]) == (0, 0)
         assert list(ProposalFigures().alerts([estate_a.pk], period)) == []
         assert actions.overdue().count() == 0
-        actions.restore_proposal(reached, moderator)
+        actions.restore_proposal(reached, moderator, seen=reached.seen_fingerprint)
         figures = ProposalFigures().compute([estate_a.pk], period)[estate_a.pk]
         assert (figures["reached"], figures["overdue"]) == (1, 1)
 

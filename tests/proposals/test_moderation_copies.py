@@ -99,7 +99,9 @@ def test_under_premoderation_a_proposal_waits_for_a_moderator_in_every_copy(
 
     opening = proposal.thread.posts.get(is_opening=True)
     with django_capture_on_commit_callbacks(execute=True):
-        deliberation.restore_post(opening, moderator)  # approved in the discussion's queue
+        deliberation.restore_post(
+            opening, moderator, seen=opening.seen_fingerprint
+        )  # approved in the discussion's queue
     assert TITLE in page(client, owner_building1, reverse("proposals:list", args=["jinxiu"]))
     assert TITLE in found(owner_building1, "快递柜")
     assert TITLE in todo_titles(owner_building1, estate_a)
@@ -131,17 +133,20 @@ def test_the_discussions_opening_cannot_be_shown_again_on_its_own(
     opening = hidden.thread.posts.get(is_opening=True)
     assert opening.status == PostStatus.HIDDEN
     with pytest.raises(ValidationError, match="随业主提案一并隐藏"):
-        deliberation.restore_post(opening, second_moderator)
+        deliberation.restore_post(opening, second_moderator, seen=opening.seen_fingerprint)
     with pytest.raises(ValidationError, match="随业主提案一并隐藏"):
         deliberation.appeal(opening, owner, text="标题没有问题。")  # the author wrote both
-    assert deliberation.moderate_posts([opening], moderator, action="restore") == 0
-    deliberation.dismiss_reports(opening, moderator)
+    seen = {opening.pk: opening.seen_fingerprint}
+    assert deliberation.moderate_posts([opening], moderator, action="restore", seen=seen) == 0
+    deliberation.dismiss_reports(opening, moderator, seen=opening.seen_fingerprint)
     opening.refresh_from_db()
     assert opening.status == PostStatus.HIDDEN
     thread_page = page(client, owner_building1, hidden.thread.get_absolute_url())
     assert TITLE not in thread_page
 
-    actions.restore_proposal(hidden, second_moderator)  # the way back: with the proposal
+    actions.restore_proposal(
+        hidden, second_moderator, seen=hidden.seen_fingerprint
+    )  # the way back: with the proposal
     opening.refresh_from_db()
     assert opening.status == PostStatus.PUBLISHED
     assert TITLE in page(client, owner_building1, hidden.thread.get_absolute_url())
@@ -155,10 +160,17 @@ def test_a_held_opening_is_not_approved_while_its_proposal_is_hidden(
     actions.hide_proposal(proposal, moderator, reason=ReportReason.PERSONAL_INFO)
     opening = proposal.thread.posts.get(is_opening=True)
     with pytest.raises(ValidationError, match="随业主提案一并隐藏"):
-        deliberation.restore_post(opening, moderator)
+        deliberation.restore_post(opening, moderator, seen=opening.seen_fingerprint)
     queue = reverse("deliberation:moderation_queue", args=["jinxiu"])
     client.force_login(moderator)
-    client.post(queue, {"posts": [opening.pk], "action": "restore"})
+    client.post(
+        queue,
+        {
+            "posts": [opening.pk],
+            "action": "restore",
+            f"seen-{opening.pk}": opening.seen_fingerprint,
+        },
+    )
     proposal.thread.refresh_from_db()
     assert proposal.thread.is_held
     assert TITLE not in page(client, owner_building1, reverse("proposals:list", args=["jinxiu"]))
