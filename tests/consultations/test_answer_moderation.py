@@ -26,7 +26,7 @@ from portal.community.choices import RoleKind
 from portal.community.models import AuditEvent
 from portal.notifications.models import NotificationBatch
 from portal.notifications.subjects import message_for
-from tests.consultations.conftest import question, valid_answers
+from tests.consultations.conftest import make_consultation, question, valid_answers
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,8 +150,6 @@ def test_the_form_route_hides_and_restores_for_moderators_only(
 def test_the_route_refuses_an_answer_of_another_consultation(
     client, closed, consultation_index, moderator
 ):
-    from tests.consultations.conftest import make_consultation  # a second page, this test only
-
     other = make_consultation(consultation_index, title="《电动车充电桩建设方案》征求意见")
     client.force_login(moderator)
     url = other.subpage_url("moderate_answers")
