@@ -1,6 +1,7 @@
 """The member's consultation responses, for the copy of their data (portal/accounts/export.py).
 
-Their answers and opinions as they last saved them, and how the committee handled each
+Their answers and opinions as they last saved them (their own words even where a moderator
+withheld them from others, with what others read instead), and how the committee handled each
 opinion once the response report is published (before that the marks are the committee's
 working notes): the same things the consultation page shows them.
 """
@@ -49,7 +50,16 @@ def sections(user: Any) -> dict[str, list[dict[str, Any]]]:
                 "submitted_at": _when(response.created_at),
                 "updated_at": _when(response.updated_at),
                 "answers": [
-                    {"question": answer.question.text, "answer": _answer_text(answer)}
+                    {
+                        "question": answer.question.text,
+                        "answer": _answer_text(answer),
+                        # Their own words stay theirs; what others read instead is said.
+                        **(
+                            {"shown_to_others_as": visibility.answer_withheld_line(answer)}
+                            if not visibility.is_shown(answer)
+                            else {}
+                        ),
+                    }
                     for answer in sorted(
                         response.answers.all(),
                         key=lambda a: (a.question.sort_order, a.question_id, a.pk),

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
+from consultations import visibility
 from consultations.charts import Bar, bar_chart
 from consultations.choices import (
     SCALE_MAX,
@@ -45,12 +46,29 @@ class OptionFigure:
 
 
 @dataclass
+class TextAnswer:
+    """One text answer as listed: its words are read through consultations.visibility
+    (`withheld`, and `readable` for this reader, set by `mark_answers_for_reader`)."""
+
+    pk: int
+    participant: str
+    text: str
+    author_id: int
+    consultation: Any
+    held_reason: str = ""
+    hidden_reason: str = ""
+    hidden_at: Any = None
+    withheld: str = ""
+    readable: bool = False
+
+
+@dataclass
 class QuestionFigure:
     question: Any
     respondents: int = 0
     options: list[OptionFigure] = field(default_factory=list)
-    texts: list[tuple[str, str]] = field(default_factory=list)  # (participant, text)
-    text_total: int = 0
+    texts: list[TextAnswer] = field(default_factory=list)
+    text_total: int = 0  # every text answer, withheld ones too: they count
     mean: Decimal | None = None
     chart: str = ""
     unit_chart: str = ""
@@ -132,15 +150,36 @@ def compute(consultation: ConsultationPage, *, show_names: bool) -> Results:
     text_rows = (
         answers.exclude(text="")
         .order_by("question_id", "response_id")
-        .values_list("question_id", "response_id", "text")
+        .values_list(
+            "pk",
+            "question_id",
+            "response_id",
+            "response__user_id",
+            "text",
+            "held_reason",
+            "hidden_reason",
+            "hidden_at",
+        )
     )
-    for question_id, response_id, text in text_rows:
+    for pk, question_id, response_id, author_id, text, held, hidden, hidden_at in text_rows:
         figure = figures.get(question_id)
         if figure is None:
             continue
         figure.text_total += 1
         if len(figure.texts) < TEXT_ANSWERS_SHOWN:
-            figure.texts.append((labels.get(response_id, ""), text))
+            answer = TextAnswer(
+                pk=pk,
+                participant=labels.get(response_id, ""),
+                text=text,
+                author_id=author_id,
+                consultation=consultation,
+                held_reason=held,
+                hidden_reason=hidden,
+                hidden_at=hidden_at,
+            )
+            # Withheld until a reader is asked about (visibility.mark_answers_for_reader).
+            answer.withheld = visibility.answer_withheld_line(answer)
+            figure.texts.append(answer)
 
     for question in questions:
         figure = figures[question.pk]

@@ -38,6 +38,7 @@ ROUTES = (
     "handling",
     "report",
     "moderate_opinion",
+    "moderate_answers",
 )
 
 
@@ -96,9 +97,13 @@ def consultation_detail(request, consultation: ConsultationPage, *, form=None):
     if response is not None and context["report"] is not None:
         my_opinions = list(response.opinions.all())
     errors = form.errors if form.is_bound else {}
+    # The author reads their own words in the form, told what others read while withheld.
+    own_texts = {a.question_id: a for a in response.answers.all() if a.text} if response else {}
     for question in questions:
         question.chosen = form.chosen(question)
         question.errors = errors.get(question.field_name, [])
+        own = own_texts.get(question.pk)
+        question.withheld = visibility.answer_withheld_line(own) if own else ""
     for section in sections:
         section.opinion_text = form.opinion_text(section.anchor)
         section.errors = errors.get(opinion_field_name(section.anchor), [])
@@ -182,6 +187,11 @@ def results(request, consultation: ConsultationPage):
         request.user,
         consultation,
     )
+    visibility.mark_answers_for_reader(
+        [answer for figure in figures.questions for answer in figure.texts],
+        request.user,
+        consultation,
+    )
     return consultation.render(
         request,
         template="consultations/consultation_results.html",
@@ -189,6 +199,8 @@ def results(request, consultation: ConsultationPage):
             **_common(request, consultation),
             "results": figures,
             "audience_size": actions.audience_users(consultation).count() if manages else None,
+            "may_moderate": moderates(request, consultation),
+            "hide_reasons": ReportReason.choices,
         },
     )
 
@@ -210,9 +222,9 @@ def _export_rows(consultation: ConsultationPage) -> tuple[list[str], list[list[A
 
     for n, response in enumerate(responses, 1):
         by_question: dict[int, list[str]] = {}
+        # A file leaves the site: withheld words are not in it, whoever downloads it.
         for answer in response.answers.all():
             by_question.setdefault(answer.question_id, []).append(_answer_text(answer, questions))
-        # A file leaves the site: withheld words are not in it, whoever downloads it.
         opinions = {
             o.section_anchor: plain_text(o.body)
             if visibility.is_shown(o)
@@ -242,7 +254,7 @@ def _answer_text(answer, questions) -> str:
         return options[answer.choice - 1] if 0 < answer.choice <= len(options) else ""
     if answer.scale is not None:
         return str(answer.scale)
-    return answer.text
+    return visibility.answer_text_for_others(answer)
 
 
 @consultation_views.register("results_export")

@@ -4,7 +4,8 @@ Notifications are sent with portal.notifications.api.notify. By concern:
 
 - audience: who is asked, whether one may answer now, an owner's weights;
 - responses: submitting and revising a response;
-- moderation: opinions held for review (sensitive words, pre-moderation), hidden, restored;
+- moderation: opinions and text answers held for review (sensitive words, pre-moderation),
+  hidden, restored;
 - report: marking opinions, publishing the response report, telling the participants;
 - schedule: the opening notice and the reminder before the close.
 
@@ -14,7 +15,12 @@ Callers import from here (`from consultations import actions`).
 from __future__ import annotations
 
 from consultations.actions.audience import audience_users, is_in_audience, owner_weights, refusal
-from consultations.actions.moderation import hide_opinion, restore_opinion
+from consultations.actions.moderation import (
+    hide_answer,
+    hide_opinion,
+    restore_answer,
+    restore_opinion,
+)
 from consultations.actions.report import (
     mark_opinions,
     notify_participants_of_handling,
@@ -36,6 +42,7 @@ __all__ = [
     "REMINDER_TASK",
     "audience_users",
     "is_in_audience",
+    "hide_answer",
     "hide_opinion",
     "mark_opinions",
     "notify_participants_of_handling",
@@ -43,6 +50,7 @@ __all__ = [
     "owner_weights",
     "publish_report",
     "refusal",
+    "restore_answer",
     "restore_opinion",
     "save_handling",
     "send_closing_reminder",

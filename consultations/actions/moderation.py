@@ -9,6 +9,10 @@ inbox shows its state as it stands and never copies its words. Every act is audi
 
 Hiding withholds the words only: the opinion counts in the figures, the committee handles
 it, and the handling and its reason are published (consultations.visibility).
+
+A text answer of the questionnaire is moderated the same way, by the same moderators, with
+the same list of reasons and the same screening at submit: held or hidden, its response
+still counts in every figure (choices, scores, the number of text answers).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations import visibility
-from consultations.models import Opinion
+from consultations.models import Answer, Opinion
 from deliberation.actions import hold_reason
 from deliberation.actions.common import moderator_user_ids
 from deliberation.choices import ReportReason
@@ -158,3 +162,131 @@ def restore_opinion(opinion: Opinion, moderator: User, *, seen: str | None) -> O
             subject=opinion,
         )
     return opinion
+
+
+# --- text answers of the questionnaire ----------------------------------------------------------
+
+
+def _lock_answer(answer: Answer) -> Answer:
+    return (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("response__consultation")
+        .get(pk=answer.pk)
+    )
+
+
+def answers_url(consultation) -> str:
+    """Return the moderators' list of the consultation's text answers."""
+    return consultation.subpage_url("moderate_answers")
+
+
+def notify_moderators_of_answer_hold(answer: Answer, *, estate: Estate, actor: User) -> None:
+    """Tell the estate's moderators a text answer waits for them (on the answers' list)."""
+    url = answers_url(answer.consultation)
+    notify(
+        moderator_user_ids(estate),
+        category="consultation",
+        estate=estate,
+        title=_("有征求意见的问卷回答待审核"),
+        body=answer.held_reason,
+        url=f"{url}#answer-{answer.pk}" if url else "",
+        dedupe_key=f"consultation:answer:{answer.pk}:held:{answer.response.updated_at.timestamp():.0f}",
+        actor=actor,
+        subject=answer,
+    )
+
+
+def _own_response_url(answer: Answer) -> str:
+    url = answer.consultation.url
+    return f"{url}#my-response" if url else ""
+
+
+@transaction.atomic
+def hide_answer(
+    answer: Answer, moderator: User, *, reason: str, now: datetime | None = None
+) -> Answer:
+    """Hide a text answer's words with a reason (or change the reason of a hiding in force).
+
+    The response still counts; every copy of the words shows the placeholder
+    (consultations.visibility). The author is told, without a copy of the words.
+    """
+    now = now or timezone.now()
+    answer = _lock_answer(answer)
+    consultation = answer.consultation
+    estate = consultation.page_estate
+    if estate is None or not permissions.may(moderator, "moderate", estate):
+        raise PermissionDenied(_("只有本小区的版主可以处理。"))
+    if not answer.text:
+        raise ValidationError(_("只有文字回答可以隐藏。"))
+    if reason not in ReportReason.values:
+        raise ValidationError({"reason": _("请选择隐藏原因。")})
+    continuing = answer.hidden_at is not None
+    answer.hidden_reason = reason
+    answer.hidden_by = moderator
+    if not continuing:
+        answer.hidden_at = now
+    answer.save(update_fields=["hidden_reason", "hidden_by", "hidden_at"])
+    audit.record(
+        "consultation.answer_hidden",
+        actor=moderator,
+        obj=consultation,
+        estate=estate,
+        answer_id=answer.pk,
+        question_id=answer.question_id,
+        reason=reason,
+        continued=continuing,
+    )
+    # As for opinions: the inbox shows the answer's placeholder as it stands
+    # (consultations.notification_subjects), never the words or a stale reason.
+    notify(
+        [answer.response.user_id],
+        category="consultation",
+        estate=estate,
+        title=_("您在征求意见问卷中的回答已被版主隐藏"),
+        body=_("您的问卷仍计入统计。如有异议，请联系版主。"),
+        url=_own_response_url(answer),
+        dedupe_key=f"consultation:answer:{answer.pk}:hidden:{int(answer.hidden_at.timestamp())}",
+        actor=moderator,
+        subject=answer,
+    )
+    return answer
+
+
+@transaction.atomic
+def restore_answer(answer: Answer, moderator: User) -> Answer:
+    """Show a hidden text answer again, or approve a held one; the author is told of a
+    restore."""
+    answer = _lock_answer(answer)
+    consultation = answer.consultation
+    estate = consultation.page_estate
+    if estate is None or not permissions.may(moderator, "moderate", estate):
+        raise PermissionDenied(_("只有本小区的版主可以处理。"))
+    if visibility.is_shown(answer):
+        raise ValidationError(_("该回答未被隐藏，无需恢复。"))
+    hidden_at = answer.hidden_at
+    was_held = hidden_at is None
+    answer.held_reason = ""
+    answer.hidden_reason = ""
+    answer.hidden_by = None
+    answer.hidden_at = None
+    answer.save(update_fields=["held_reason", "hidden_reason", "hidden_by", "hidden_at"])
+    audit.record(
+        "consultation.answer_approved" if was_held else "consultation.answer_restored",
+        actor=moderator,
+        obj=consultation,
+        estate=estate,
+        answer_id=answer.pk,
+        question_id=answer.question_id,
+    )
+    if not was_held:
+        notify(
+            [answer.response.user_id],
+            category="consultation",
+            estate=estate,
+            title=_("您在征求意见问卷中的回答已恢复显示"),
+            url=_own_response_url(answer),
+            dedupe_key=f"consultation:answer:{answer.pk}:restored:{int(hidden_at.timestamp())}",
+            actor=moderator,
+            subject=answer,
+        )
+    return answer

@@ -13,7 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.actions.audience import owner_weights, refusal
-from consultations.actions.moderation import notify_moderators_of_hold, screen
+from consultations.actions.moderation import (
+    notify_moderators_of_answer_hold,
+    notify_moderators_of_hold,
+    screen,
+)
 from consultations.answers import check_submission, opinion_field_name
 from consultations.models import Answer, ConsultationPage, Opinion, Response, ResponseRevision
 from portal.community import audit
@@ -49,8 +53,9 @@ def submit_response(
     Refused with a ValidationError naming every problem (and nothing stored) after the close,
     before the opening, for anyone outside the audience, and for any answer the questionnaire
     does not allow. A second submission before the close replaces the first; what it said
-    before is kept in ResponseRevision. A new or changed opinion with a sensitive word, or
-    in an estate with pre-moderation, waits for a moderator (as a post does).
+    before is kept in ResponseRevision. A new or changed opinion or text answer with a
+    sensitive word, or in an estate with pre-moderation, waits for a moderator (as a post
+    does); the response counts in the figures meanwhile.
     """
     reason = refusal(user, consultation)
     if reason:
@@ -83,16 +88,23 @@ def submit_response(
             raise ValidationError(_("您的意见已经提交，请刷新页面后再修改。")) from exc
     else:
         _refuse_changing_hidden(response, clean.opinions)
+        _refuse_changing_hidden_answers(response, clean.answers)
         ResponseRevision.objects.create(response=response, content=_snapshot(response))
-        response.answers.all().delete()
+        # Choices and scores are replaced; text answers are kept in place (their moderation
+        # and the notifications about them refer to them), see _save_text_answers.
+        response.answers.filter(text="").delete()
         response.unit_weight, response.area_weight = unit_weight, area_weight
         response.updated_at = now
         response.edit_count += 1
         response.save(update_fields=["unit_weight", "area_weight", "updated_at", "edit_count"])
 
+    held_answers = _save_text_answers(
+        response, clean.answers, estate=estate, user=user, created=created
+    )
     Answer.objects.bulk_create(
-        Answer(response=response, question=question, choice=choice, scale=scale, text=text)
+        Answer(response=response, question=question, choice=choice, scale=scale)
         for question, choice, scale, text in clean.answers
+        if not text
     )
     held = _save_opinions(
         response, clean.opinions, headings, estate=estate, user=user, now=now, created=created
@@ -106,10 +118,61 @@ def submit_response(
         answers=len(clean.answers),
         opinions=len(clean.opinions),
         held=len(held),
+        held_answers=len(held_answers),
     )
     for opinion in held:
         notify_moderators_of_hold(opinion, estate=estate, actor=user)
+    for answer in held_answers:
+        notify_moderators_of_answer_hold(answer, estate=estate, actor=user)
     return response
+
+
+def _refuse_changing_hidden_answers(response: Response, answers: list[tuple]) -> None:
+    """Refuse a submission that rewrites or removes a text answer a moderator hid, as for
+    opinions: a restore must show the words the moderator reviewed."""
+    texts = {question.pk: text for question, _choice, _scale, text in answers if text}
+    errors = {
+        f"q{answer.question_id}": _("该回答已被版主隐藏，不能修改或删除；如有异议，请联系版主。")
+        for answer in response.answers.filter(hidden_at__isnull=False).exclude(text="")
+        if texts.get(answer.question_id) != answer.text
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_text_answers(
+    response: Response, answers: list[tuple], *, estate: Any, user: User, created: bool
+) -> list[Answer]:
+    """Store the response's text answers in place; return those now waiting for a moderator.
+
+    An unchanged answer keeps its state; new or changed words are screened as an opinion's
+    (a held answer stays held until approved); a hidden one was refused above if changed.
+    """
+    texts = {question.pk: (question, text) for question, _choice, _scale, text in answers if text}
+    existing = {} if created else {a.question_id: a for a in response.answers.exclude(text="")}
+    for question_id, answer in existing.items():
+        if question_id not in texts:
+            answer.delete()
+    held: list[Answer] = []
+    for question_id, (question, text) in texts.items():
+        answer = existing.get(question_id)
+        if answer is None:
+            answer = Answer.objects.create(
+                response=response,
+                question=question,
+                text=text,
+                held_reason=screen(estate, user, text) if estate else "",
+            )
+            if answer.held_reason:
+                held.append(answer)
+        elif answer.text != text:
+            if not answer.held_reason and estate is not None:
+                answer.held_reason = screen(estate, user, text)
+                if answer.held_reason:
+                    held.append(answer)
+            answer.text = text
+            answer.save(update_fields=["text", "held_reason"])
+    return held
 
 
 def _refuse_changing_hidden(response: Response, opinions: Mapping[str, str]) -> None:

@@ -237,6 +237,10 @@ class ConsultationPage(RoutablePageMixin, VisibilityMixin, Page):
     def moderate_opinion_route(self, request):
         return consultation_views.serve("moderate_opinion", request, self)
 
+    @path("answers/moderate/", name="moderate_answers")
+    def moderate_answers_route(self, request):
+        return consultation_views.serve("moderate_answers", request, self)
+
     def subpage_url(self, name: str) -> str:
         base = self.url or ""
         return base + self.reverse_subpage(name).lstrip("/") if base else ""

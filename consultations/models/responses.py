@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from consultations.choices import Handling
@@ -92,6 +93,21 @@ class Answer(models.Model):
     choice = models.PositiveSmallIntegerField(_("选项"), null=True, blank=True)
     scale = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
     text = models.TextField(_("回答"), blank=True)
+    # A text answer's moderation, as an opinion's (consultations.visibility is the one reading
+    # of it): held for a moderator or hidden with a reason; the response still counts.
+    held_reason = models.CharField(_("待审原因"), max_length=200, blank=True)
+    hidden_reason = models.CharField(
+        _("隐藏原因"), max_length=20, choices=ReportReason.choices, blank=True
+    )
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("隐藏人"),
+    )
+    hidden_at = models.DateTimeField(_("隐藏时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("回答")
@@ -111,11 +127,24 @@ class Answer(models.Model):
                 condition=Q(scale__isnull=True) | Q(scale__gte=1, scale__lte=5),
                 name="answer_scale_range",
             ),
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="answer_hiding_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["question", "choice"])]
 
     def __str__(self) -> str:
         return f"{self.response_id} · {self.question_id}"
+
+    @cached_property
+    def consultation(self):
+        """Return the consultation answered (assignable, so a listing sets it without a query)."""
+        return self.response.consultation
+
+    @property
+    def author_id(self) -> int:
+        return self.response.user_id
 
 
 class Opinion(models.Model):

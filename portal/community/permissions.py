@@ -693,6 +693,16 @@ def _may_read_withheld_opinion(user: Any, opinion: Any) -> bool:
     )
 
 
+def _may_read_withheld_answer(user: Any, answer: Any) -> bool:
+    """A held or hidden text answer of a consultation's questionnaire: its author and the
+    moderators who review it (the committee among them), marked as withheld; every other
+    reader and every copy shows the placeholder (consultations.visibility)."""
+    estate = answer.consultation.page_estate
+    if estate is None:
+        return is_site_admin(user)
+    return answer.author_id == getattr(user, "pk", None) or _may_moderate(user, estate)
+
+
 # --- owners' proposals and supports (proposals) -------------------------------------------
 
 
@@ -823,6 +833,7 @@ OBJECT_ACTIONS = {
     "moderate_petition": _may_moderate_petition,
     "read_withheld_petition": _may_read_withheld_petition,
     "read_withheld_opinion": _may_read_withheld_opinion,
+    "read_withheld_answer": _may_read_withheld_answer,
     "see_objection_evidence": _may_see_objection_evidence,
     "support_item": _may_support_item,
     "read_withheld_proposal": _may_read_withheld_proposal,
