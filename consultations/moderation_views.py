@@ -80,7 +80,9 @@ def moderate_answers(request, consultation: ConsultationPage):
         if request.POST.get("action") == "restore":
             run_action(
                 request,
-                lambda: actions.restore_answer(answer, request.user),
+                lambda: actions.restore_answer(
+                    answer, request.user, seen=request.POST.get("seen", "")
+                ),
                 success=_("该回答已恢复显示。"),
             )
         else:

@@ -253,9 +253,14 @@ def hide_answer(
 
 
 @transaction.atomic
-def restore_answer(answer: Answer, moderator: User) -> Answer:
+def restore_answer(answer: Answer, moderator: User, *, seen: str | None) -> Answer:
     """Show a hidden text answer again, or approve a held one; the author is told of a
-    restore."""
+    restore.
+
+    `seen` is the fingerprint of the words the moderator was shown (Answer.seen_fingerprint):
+    a held answer stays editable until the close, so words changed since are refused
+    (portal.community.moderation_seen), as for opinions.
+    """
     answer = _lock_answer(answer)
     consultation = answer.consultation
     estate = consultation.page_estate
@@ -263,6 +268,7 @@ def restore_answer(answer: Answer, moderator: User) -> Answer:
         raise PermissionDenied(_("只有本小区的版主可以处理。"))
     if visibility.is_shown(answer):
         raise ValidationError(_("该回答未被隐藏，无需恢复。"))
+    moderation_seen.refuse_unless_seen(moderation_seen.of_answer(answer), seen)
     hidden_at = answer.hidden_at
     was_held = hidden_at is None
     answer.held_reason = ""

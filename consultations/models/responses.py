@@ -143,6 +143,11 @@ class Answer(models.Model):
         return self.response.consultation
 
     @property
+    def seen_fingerprint(self) -> str:
+        """The version of its words a moderator's approval names (portal.community.moderation_seen)."""
+        return moderation_seen.of_answer(self)
+
+    @property
     def author_id(self) -> int:
         return self.response.user_id
 

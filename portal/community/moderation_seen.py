@@ -47,6 +47,11 @@ def of_opinion(opinion: Any) -> str:
     return fingerprint(opinion.body)
 
 
+def of_answer(answer: Any) -> str:
+    """Return the fingerprint of a questionnaire's text answer: its words."""
+    return fingerprint(answer.text)
+
+
 def of_proposal(proposal: Any) -> str:
     """Return the fingerprint of an owners' proposal: its title and body."""
     return fingerprint(proposal.title, proposal.body)

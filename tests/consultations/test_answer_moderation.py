@@ -10,6 +10,7 @@ estate's pre-moderation, wait for a moderator. The author keeps her words in her
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -92,7 +93,7 @@ def test_a_moderator_of_the_estate_hides_and_restores_a_text_answer(responded, r
     hide(moderator)
     assert the_answer().hidden_reason == ReportReason.PERSONAL_INFO
     assert the_answer().hidden_by == moderator
-    actions.restore_answer(the_answer(), moderator)
+    actions.restore_answer(the_answer(), moderator, seen=the_answer().seen_fingerprint)
     assert the_answer().hidden_at is None and the_answer().hidden_reason == ""
 
 
@@ -113,7 +114,7 @@ def test_the_other_estates_moderator_may_neither_hide_nor_restore(
         hide(moderator_b)
     hide(moderator)
     with pytest.raises(PermissionDenied):
-        actions.restore_answer(the_answer(), moderator_b)
+        actions.restore_answer(the_answer(), moderator_b, seen=the_answer().seen_fingerprint)
     assert the_answer().hidden_at is not None
 
 
@@ -125,7 +126,7 @@ def test_hiding_needs_a_reason_from_the_posts_list(responded, moderator):
 
 def test_restoring_an_answer_that_is_shown_is_refused(responded, moderator):
     with pytest.raises(ValidationError, match="未被隐藏"):
-        actions.restore_answer(the_answer(), moderator)
+        actions.restore_answer(the_answer(), moderator, seen=the_answer().seen_fingerprint)
 
 
 def test_the_form_route_hides_and_restores_for_moderators_only(
@@ -143,8 +144,44 @@ def test_the_form_route_hides_and_restores_for_moderators_only(
     assert response.status_code == 302
     assert response["Location"].endswith(f"results/#answer-{the_answer().pk}")
     assert the_answer().hidden_reason == "personal_info"
-    client.post(url, {"answer": the_answer().pk, "action": "restore"})
+    restore = {"answer": the_answer().pk, "action": "restore"}
+    client.post(url, restore)  # no fingerprint of the words read: refused, still hidden
+    assert the_answer().hidden_at is not None
+    client.post(url, restore | {"seen": the_answer().seen_fingerprint})
     assert the_answer().hidden_at is None
+
+
+# --- the moderator approves the words read, not later ones -----------------------------------
+
+
+def test_a_held_answer_edited_after_the_moderator_looked_is_not_approved(
+    client, consultation, estate_a, owner, moderator
+):
+    """The moderators' list carries the fingerprint of the words it showed; the author's
+    edit after that makes the approval fail, and nothing is published or audited."""
+    DeliberationSettings.objects.create(estate=estate_a, premoderation=True)
+
+    def written() -> Answer:
+        return Answer.objects.exclude(text="").get()
+
+    actions.submit_response(
+        consultation, owner, answers=answers_with(consultation, HARMLESS), opinions={}
+    )
+    client.force_login(moderator)
+    listing = client.get(consultation.subpage_url("moderate_answers")).content.decode()
+    shown = re.search(r'name="seen" value="([0-9a-f]{64})"', listing).group(1)
+    assert shown == written().seen_fingerprint
+    actions.submit_response(
+        consultation, owner, answers=answers_with(consultation, WORDS), opinions={}
+    )
+    url = consultation.subpage_url("moderate_answers")
+    client.post(url, {"answer": written().pk, "action": "restore", "seen": shown})
+    assert written().held_reason and written().text == WORDS
+    assert not AuditEvent.objects.filter(action="consultation.answer_approved").exists()
+    with pytest.raises(ValidationError, match="审阅后已被作者修改"):
+        actions.restore_answer(written(), moderator, seen="0" * 64)
+    actions.restore_answer(written(), moderator, seen=written().seen_fingerprint)
+    assert written().held_reason == ""
 
 
 def test_the_route_refuses_an_answer_of_another_consultation(
@@ -175,7 +212,7 @@ def test_hiding_and_restoring_are_audited_and_the_author_is_told_without_the_wor
     assert PLACEHOLDER in message_for(told).body  # the inbox reads the state as it stands
     assert PHONE not in message_for(told).body
 
-    actions.restore_answer(the_answer(), moderator)
+    actions.restore_answer(the_answer(), moderator, seen=the_answer().seen_fingerprint)
     assert AuditEvent.objects.filter(action="consultation.answer_restored").exists()
     assert PLACEHOLDER not in message_for(told).body
     restored = f"consultation:answer:{the_answer().pk}:restored:"
@@ -276,7 +313,7 @@ def test_an_answer_with_a_sensitive_word_waits_for_a_moderator_and_the_response_
         assert PHONE not in text and HELD in text
         listing = page(client, moderator, consultation.subpage_url("moderate_answers"))
         assert PHONE in listing and "审核通过" in listing
-        actions.restore_answer(answer, moderator)
+        actions.restore_answer(answer, moderator, seen=answer.seen_fingerprint)
         assert AuditEvent.objects.filter(action="consultation.answer_approved").exists()
         assert PHONE in page(client, owner_building1, consultation.subpage_url("results"))
 
