@@ -63,6 +63,13 @@ def _report_url(opinion: Opinion) -> str:
     return f"{url}#opinion-{opinion.pk}" if url else ""
 
 
+def _own_response_url(item: Opinion | Answer) -> str:
+    """Where the author reads their own response: the consultation page. (The report page is
+    for the moderators here: for the author it stays closed until the report is published.)"""
+    url = item.consultation.url
+    return f"{url}#my-response" if url else ""
+
+
 def notify_moderators_of_hold(opinion: Opinion, *, estate: Estate, actor: User) -> None:
     """Tell the estate's moderators an opinion waits for them (on the report page)."""
     notify(
@@ -115,7 +122,7 @@ def hide_opinion(
         estate=estate,
         title=_("您在征求意见中的意见已被版主隐藏"),
         body=_("意见仍计入统计，业主委员会的处理结果照常公布。如有异议，请联系版主。"),
-        url=_report_url(opinion),
+        url=_own_response_url(opinion),
         dedupe_key=f"consultation:opinion:{opinion.pk}:hidden:{int(opinion.hidden_at.timestamp())}",
         actor=moderator,
         subject=opinion,
@@ -156,7 +163,7 @@ def restore_opinion(opinion: Opinion, moderator: User, *, seen: str | None) -> O
             category="consultation",
             estate=estate,
             title=_("您在征求意见中的意见已恢复显示"),
-            url=_report_url(opinion),
+            url=_own_response_url(opinion),
             dedupe_key=f"consultation:opinion:{opinion.pk}:restored:{int(hidden_at.timestamp())}",
             actor=moderator,
             subject=opinion,
@@ -194,11 +201,6 @@ def notify_moderators_of_answer_hold(answer: Answer, *, estate: Estate, actor: U
         actor=actor,
         subject=answer,
     )
-
-
-def _own_response_url(answer: Answer) -> str:
-    url = answer.consultation.url
-    return f"{url}#my-response" if url else ""
 
 
 @transaction.atomic

@@ -105,13 +105,17 @@ def test_hiding_needs_a_reason_from_the_posts_list(responded, moderator):
 
 
 def test_hiding_and_restoring_are_audited_and_the_author_is_told_without_a_copy(
-    responded, moderator, owner
+    client, responded, moderator, owner
 ):
     hide(moderator)
     assert AuditEvent.objects.filter(action="consultation.opinion_hidden", actor=moderator).exists()
     told = NotificationBatch.objects.get(dedupe_key__contains=":hidden:")
     assert told.recipient_ids == [owner.pk] and told.subject == the_opinion()
     assert PHONE not in told.title + told.body
+    # The link opens for the author now, not only once the report is published.
+    assert told.url.endswith("#my-response")
+    page(client, owner, told.url.split("#")[0])
+    assert client.get(responded.subpage_url("report")).status_code == 404
     assert PLACEHOLDER in message_for(told).body  # the inbox reads the state as it stands
 
     opinion = the_opinion()
