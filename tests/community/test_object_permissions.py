@@ -239,9 +239,9 @@ def test_each_object_question_has_its_answer(request, things, name, action, obj,
 
 @pytest.fixture
 def withheld_things(estate_a, owner):
-    """王芳's opinion in a consultation and the petition she opened (the rule reads only who
+    """王芳's opinion and text answer in a consultation, and the petition she opened (the rule reads only who
     wrote them and where, so they need not be saved)."""
-    from consultations.models import ConsultationIndexPage, Opinion, Response
+    from consultations.models import Answer, ConsultationIndexPage, Opinion, Response
     from voting.petitions.models import Petition
 
     consultation = make_consultation(
@@ -250,6 +250,7 @@ def withheld_things(estate_a, owner):
     response = Response(consultation=consultation, user=owner)
     return {
         "opinion": Opinion(consultation=consultation, response=response, body="<p>车位抽签。</p>"),
+        "answer": Answer(response=response, text="希望增加电动车充电桩。"),
         "petition": Petition(estate=estate_a, opened_by=owner, title="提议召开临时会议"),
     }
 
@@ -267,6 +268,18 @@ WITHHELD_MATRIX = [
     ("outsider", "read_withheld_opinion", "opinion", False),
     ("committee_chair_b", "read_withheld_opinion", "opinion", False),
     ("anonymous", "read_withheld_opinion", "opinion", False),
+    # A text answer of the questionnaire: its author and the moderators (the committee is
+    # among them); nobody else, and no export.
+    ("owner", "read_withheld_answer", "answer", True),
+    ("moderator", "read_withheld_answer", "answer", True),
+    ("committee_chair", "read_withheld_answer", "answer", True),
+    ("owner_building1", "read_withheld_answer", "answer", False),
+    ("tenant", "read_withheld_answer", "answer", False),
+    ("property_manager", "read_withheld_answer", "answer", False),
+    ("community_official", "read_withheld_answer", "answer", False),
+    ("outsider", "read_withheld_answer", "answer", False),
+    ("committee_chair_b", "read_withheld_answer", "answer", False),
+    ("anonymous", "read_withheld_answer", "answer", False),
     # A petition: its initiator, the committee and moderators (its addressee), and the
     # officials who moderate petitions.
     ("owner", "read_withheld_petition", "petition", True),
